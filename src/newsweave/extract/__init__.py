@@ -1,0 +1,113 @@
+"""RawDocument -> Article: main text, title, outlet, date and dateline.
+
+HTML goes through trafilatura (extract/html.py); plain-text scrapes through
+our line classifier (extract/boilerplate.py). Both end in the same Article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import py3langid
+
+from newsweave.errors import DocumentError
+from newsweave.extract.boilerplate import clean_plain_text
+from newsweave.extract.html import extract_html
+from newsweave.extract.meta import outlet_from_url, split_dateline
+from newsweave.model import Article, RawDocument, RemovedLine
+
+# Language identification is unreliable on a handful of words; below this
+# many words we do not judge the language at all.
+MIN_WORDS_FOR_LANGUAGE = 25
+LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class _Parts:
+    paragraphs: tuple[str, ...]
+    title: str | None
+    outlet: str | None
+    outlet_source: str | None
+    byline: str | None
+    published: date | None
+    published_source: str | None
+    url: str | None
+    removed: tuple[RemovedLine, ...]
+
+
+def extract_article(raw: RawDocument) -> Article:
+    """Clean one document. Raises DocumentError when nothing usable is left."""
+    parts = _from_html(raw) if raw.kind == "html" else _from_text(raw)
+    paragraphs = [p for p in parts.paragraphs if p.strip()]
+    if not paragraphs:
+        hint = " (truncated or empty HTML?)" if raw.kind == "html" else ""
+        raise DocumentError(raw.doc_id, "no article text found" + hint)
+    dateline, first = split_dateline(paragraphs[0])
+    if first.strip():
+        paragraphs[0] = first
+    else:
+        paragraphs.pop(0)
+    _check_language(raw.doc_id, "\n\n".join(paragraphs))
+
+    hints = raw.hints
+    outlet, outlet_source = parts.outlet, parts.outlet_source
+    if hints.outlet:
+        outlet, outlet_source = hints.outlet, "jsonl"
+    url = hints.url or parts.url
+    if outlet is None and (domain := outlet_from_url(url)):
+        outlet, outlet_source = domain, "url"
+    published, published_source = parts.published, parts.published_source
+    if hints.published is not None:
+        published, published_source = hints.published, hints.published_source
+    return Article(
+        doc_id=raw.doc_id,
+        paragraphs=tuple(paragraphs),
+        title=hints.title or parts.title,
+        outlet=outlet,
+        outlet_source=outlet_source,
+        byline=parts.byline,
+        published=published,
+        published_source=published_source if published else None,
+        dateline=dateline,
+        url=url,
+        removed=parts.removed,
+    )
+
+
+def _from_html(raw: RawDocument) -> _Parts:
+    result = extract_html(raw.text, raw.hints.url)
+    return _Parts(
+        paragraphs=result.paragraphs,
+        title=result.title,
+        outlet=result.outlet,
+        outlet_source="html-meta" if result.outlet else None,
+        byline=result.author,
+        published=result.published,
+        published_source=result.published_source,
+        url=result.url,
+        removed=(),
+    )
+
+
+def _from_text(raw: RawDocument) -> _Parts:
+    result = clean_plain_text(raw.text)
+    return _Parts(
+        paragraphs=result.paragraphs,
+        title=result.title,
+        outlet=result.outlet,
+        outlet_source="text" if result.outlet else None,
+        byline=result.byline,
+        published=None,
+        published_source=None,
+        url=None,
+        removed=result.removed,
+    )
+
+
+def _check_language(doc_id: str, body: str) -> None:
+    if len(body.split()) < MIN_WORDS_FOR_LANGUAGE:
+        return
+    language, _ = py3langid.classify(body[:20_000])
+    if language != LANGUAGE:
+        raise DocumentError(doc_id, f"not English (detected language: {language})")

@@ -1,0 +1,115 @@
+"""Article metadata read from the text and the URL: dateline place and outlet domain."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from tld import get_fld  # public-suffix aware; already installed with trafilatura (courlan)
+
+__all__ = ["outlet_from_url", "split_dateline"]
+
+# ---------------------------------------------------------------------------
+# Heuristics (data)
+# ---------------------------------------------------------------------------
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# A dateline is short: "RIO DE JANEIRO, Brazil, March 3 (Reuters) —" is 7 words.
+DATELINE_MAX_WORDS = 9
+# The text after a dateline is a sentence: at least this many words.
+DATELINE_MIN_REST_WORDS = 3
+
+# All-caps words that open sentences as organisations or labels, not places:
+# "NATO — The alliance said ..." is not a dateline.
+NOT_PLACES = _wordset(
+    """
+    AP CNN BBC NBC ABC CBS NPR PBS FOX MSNBC AFP UPI NASA NATO FBI CIA NSA DHS DOJ ICE EPA FDA
+    CDC WHO IMF OPEC ISIS GOP DNC RNC UN EU UK US USA NFL NBA MLB NHL FIFA NYPD LAPD IRS SEC
+    BREAKING UPDATE UPDATED EXCLUSIVE WATCH VIDEO PHOTOS LIVE ANALYSIS OPINION EDITOR'S NOTE
+    CORRECTION FILE U.S. U.N. U.K. E.U.
+    """
+)
+
+_PLACE_CAPS = r"[A-Z][A-Z.'’-]*[A-Z.](?:\s+[A-Z][A-Z.'’-]*[A-Z.]?){0,3}"  # SEOUL, ST. LOUIS
+_PLACE_TITLE = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"  # Seoul, Rio de Janeiro-less forms
+_REGION = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"  # "South Korea", "Calif.", "N.Y."
+_DATE = (
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+    r"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)"
+    r"(?:,\s*\d{4})?"
+)
+_AGENCY = r"\((?P<agency>[A-Z][A-Za-z .&]{0,30})\)"
+# Long dashes may touch the text ("WASHINGTON —The"); a hyphen needs a space after it.
+_DASH = r"(?:(?:—|–|―|--)\s*|-\s+)"
+
+# "SEOUL, South Korea —", "WASHINGTON (AP) —", "LONDON, March 3 (Reuters) -", "BERLIN --".
+DATELINE_CAPS = re.compile(
+    rf"^(?P<place>{_PLACE_CAPS}(?:,\s*{_REGION}){{0,2}}?)"
+    rf"(?:,\s*{_DATE})?\s*(?:{_AGENCY}\s*)?{_DASH}(?P<rest>\S.*)$",
+    re.DOTALL,
+)
+# Mixed-case place only with a wire agency: "Seoul, South Korea (CNN) — ...", "London (CNN)The".
+DATELINE_AGENCY = re.compile(
+    rf"^(?P<place>{_PLACE_TITLE}(?:,\s*{_REGION}){{0,2}}?)"
+    rf"(?:,\s*{_DATE})?\s*{_AGENCY}\s*(?:{_DASH})?(?P<rest>\S.*)$",
+    re.DOTALL,
+)
+_REST_START = re.compile(r"^[\"“‘'(\[]?[A-Z0-9]")
+_WORDS = re.compile(r"\S+")
+
+# Host prefixes that are not part of an outlet's name.
+_HOST_PREFIXES = re.compile(r"^(?:www\d?|m|mobile|amp)\.")
+
+
+def split_dateline(paragraph: str) -> tuple[str | None, str]:
+    """Split "SEOUL, South Korea — North Korea ..." into ("SEOUL, South Korea", "North Korea ...").
+
+    Without a dateline the paragraph comes back unchanged with None. The place
+    keeps its original casing; a wire credit and a date in the dateline are dropped.
+    """
+    text = paragraph.lstrip()
+    for pattern in (DATELINE_CAPS, DATELINE_AGENCY):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        place = match.group("place").strip().rstrip(",")
+        rest = match.group("rest").strip()
+        head = text[: match.start("rest")]
+        if (
+            len(_WORDS.findall(head)) > DATELINE_MAX_WORDS
+            or len(_WORDS.findall(rest)) < DATELINE_MIN_REST_WORDS
+            or not _REST_START.match(rest)
+            or place.split(",")[0].strip().upper() in NOT_PLACES
+            or (match.groupdict().get("agency") or "").upper() in {"PHOTO", "VIDEO", "FILE"}
+        ):
+            continue
+        return place, rest
+    return None, paragraph
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The registered domain of a URL ("www.example-times.com/..." -> "example-times.com")."""
+    if not url or not isinstance(url, str):
+        return None
+    url = url.strip()
+    if "://" not in url:
+        if url.startswith("//"):
+            url = "http:" + url
+        elif re.match(r"^[\w-]+(?:\.[\w-]+)+(?:[:/?#]|$)", url):
+            url = "http://" + url
+        else:
+            return None
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:  # malformed netloc, e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    host = _HOST_PREFIXES.sub("", host)
+    domain = get_fld(host, fail_silently=True, fix_protocol=True)
+    return domain.lower() if domain else None

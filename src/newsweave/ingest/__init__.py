@@ -1,0 +1,5 @@
+"""Readers: files, directories, stdin, JSONL and Multi-News into RawDocument."""
+
+from newsweave.ingest.sources import read_sources, read_text
+
+__all__ = ["read_sources", "read_text"]

@@ -1,0 +1,129 @@
+"""Turn the paths a user gives into a stream of RawDocument / SkippedDocument."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from newsweave.errors import DocumentError
+from newsweave.ingest._decode import MAX_DOCUMENT_BYTES, check_size, decode
+from newsweave.ingest.jsonl import read_jsonl_lines
+from newsweave.ingest.multinews import is_multinews, split_cluster
+from newsweave.model import DocHints, RawDocument, SkippedDocument
+
+TEXT_SUFFIXES = {".txt", ".text", ".src", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+Item = RawDocument | SkippedDocument
+
+
+def read_sources(
+    paths: Iterable[str | Path],
+    *,
+    dates: Mapping[str, date] | None = None,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Item]:
+    """Read files, directories (recursively) and "-" (stdin) in the order given.
+
+    `dates` maps a path (as given, resolved, or by file name) to a publication
+    date that overrides whatever the document says.
+    """
+    for given in paths:
+        given = str(given)
+        if given == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            items = _read_stream("-", stream, suffix="")
+        else:
+            path = Path(given)
+            if path.is_dir():
+                items = _read_dir(path)
+            elif path.exists():
+                items = _read_file(path)
+            else:
+                items = iter([SkippedDocument(given, "no such file or directory")])
+        for item in items:
+            yield _with_date(item, dates) if dates and isinstance(item, RawDocument) else item
+
+
+def _read_dir(root: Path) -> Iterator[Item]:
+    for path in sorted(root.rglob("*")):
+        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield from _read_file(path)
+        else:
+            yield SkippedDocument(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
+
+
+def _read_file(path: Path) -> Iterator[Item]:
+    doc_id = str(path)
+    try:
+        with path.open("rb") as stream:
+            yield from _read_stream(doc_id, stream, suffix=path.suffix.lower())
+    except OSError as exc:
+        yield SkippedDocument(doc_id, f"cannot read ({exc.strerror or exc})")
+
+
+def _read_stream(doc_id: str, stream: BinaryIO, suffix: str) -> Iterator[Item]:
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl_lines(doc_id, stream)
+        return
+    data = stream.read(MAX_DOCUMENT_BYTES + 1)
+    try:
+        check_size(doc_id, len(data) + _drain(stream))
+        text, encoding = decode(doc_id, data)
+    except DocumentError as exc:
+        yield SkippedDocument(doc_id, exc.reason)
+        return
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES and text.lstrip().startswith("{"):
+        yield from read_jsonl_lines(doc_id, iter(text.splitlines()))
+        return
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(text)):
+        yield RawDocument(doc_id, doc_id, text, "html", encoding)
+    elif is_multinews(text):
+        yield from _multinews_lines(doc_id, text)
+    else:
+        yield RawDocument(doc_id, doc_id, text, "text", encoding)
+
+
+def _drain(stream: BinaryIO) -> int:
+    """Count (without keeping) what is left of an over-long stream."""
+    extra = 0
+    while chunk := stream.read(1 << 20):
+        extra += len(chunk)
+    return extra
+
+
+def _multinews_lines(doc_id: str, text: str) -> Iterator[Item]:
+    """A Multi-News .src/.txt file: one cluster a line."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        prefix = f"{doc_id}:{number}" if len(lines) > 1 else doc_id
+        for n, doc in enumerate(split_cluster(line), start=1):
+            yield RawDocument(f"{prefix}/{n}", doc_id, doc, "text")
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:4096].lower()
+    return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in head)
+
+
+def _with_date(doc: RawDocument, dates: Mapping[str, date]) -> RawDocument:
+    origin = Path(doc.origin)
+    for key in (doc.origin, str(origin.resolve()) if doc.origin != "-" else "-", origin.name):
+        if key in dates:
+            hints = replace(doc.hints, published=dates[key], published_source="cli")
+            return replace(doc, hints=hints)
+    return doc
+
+
+def read_text(text: str, doc_id: str = "text", *, hints: DocHints | None = None) -> RawDocument:
+    """Wrap a string the caller already has (Python API) as a RawDocument."""
+    kind = "html" if looks_like_html(text) else "text"
+    return RawDocument(doc_id, doc_id, text, kind, hints=hints or DocHints())

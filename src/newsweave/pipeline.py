@@ -1,0 +1,95 @@
+"""The one place that knows the order of the stages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from newsweave.errors import DocumentError
+from newsweave.extract import extract_article
+from newsweave.ingest import read_sources
+from newsweave.model import Article, Briefing, RawDocument, SkippedDocument
+
+if TYPE_CHECKING:
+    from newsweave.summarize import SummarySettings
+
+DEFAULT_WORDS = 120
+Progress = Callable[[int], None]  # called with the number of documents just finished
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    articles: tuple[Article, ...]
+    skipped: tuple[SkippedDocument, ...]
+
+
+def iter_articles(
+    paths: Iterable[str | Path],
+    *,
+    dates: Mapping[str, date] | None = None,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Article | SkippedDocument]:
+    """Read and clean documents one at a time (no NLP): the fast, streaming path."""
+    for item in read_sources(paths, dates=dates, stdin=stdin):
+        yield clean(item) if isinstance(item, RawDocument) else item
+
+
+def clean(raw: RawDocument) -> Article | SkippedDocument:
+    """One RawDocument to an Article, or the reason it cannot be used."""
+    try:
+        return extract_article(raw)
+    except DocumentError as exc:
+        return SkippedDocument(exc.doc_id, exc.reason)
+    except RecursionError:  # pathologically nested HTML
+        return SkippedDocument(raw.doc_id, "HTML nested too deeply to parse")
+
+
+def extract(
+    paths: Iterable[str | Path],
+    *,
+    dates: Mapping[str, date] | None = None,
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+) -> ExtractResult:
+    """Clean every document under `paths`; bad documents are listed, not raised."""
+    articles: list[Article] = []
+    skipped: list[SkippedDocument] = []
+    for item in iter_articles(paths, dates=dates, stdin=stdin):
+        (articles if isinstance(item, Article) else skipped).append(item)  # type: ignore[arg-type]
+        if progress:
+            progress(1)
+    return ExtractResult(tuple(articles), tuple(skipped))
+
+
+def brief_articles(
+    articles: Iterable[Article],
+    *,
+    words: int = DEFAULT_WORDS,
+    skipped: Iterable[SkippedDocument] = (),
+    settings: SummarySettings | None = None,
+) -> Briefing:
+    """Annotate cleaned articles and summarize them into a cited briefing."""
+    # Imported here so the cleaning path (`extract`) never pays for spaCy or scikit-learn.
+    from newsweave.nlp import annotate
+    from newsweave.summarize import DEFAULT_SETTINGS, summarize
+
+    articles = tuple(articles)
+    annotated = annotate(articles)
+    summary = summarize(annotated, words=words, settings=settings or DEFAULT_SETTINGS)
+    return Briefing(articles, summary, tuple(skipped), words)
+
+
+def brief(
+    paths: Iterable[str | Path],
+    *,
+    dates: Mapping[str, date] | None = None,
+    words: int = DEFAULT_WORDS,
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+) -> Briefing:
+    """Read, clean and summarize the documents under `paths` as one story."""
+    result = extract(paths, dates=dates, stdin=stdin, progress=progress)
+    return brief_articles(result.articles, words=words, skipped=result.skipped)

@@ -1,0 +1,83 @@
+"""Briefing and Article as plain JSON-ready dicts (schema: docs/json-schema.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from newsweave.model import Article, Briefing, SkippedDocument
+
+BRIEFING_SCHEMA = "newsweave.briefing/1"
+ARTICLE_SCHEMA = "newsweave.article/1"
+
+
+def article_to_dict(article: Article, *, with_removed: bool = True) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "schema": ARTICLE_SCHEMA,
+        "id": article.doc_id,
+        "outlet": article.outlet,
+        "outlet_source": article.outlet_source,
+        "title": article.title,
+        "byline": article.byline,
+        "published": article.published.isoformat() if article.published else None,
+        "published_source": article.published_source,
+        "dateline": article.dateline,
+        "url": article.url,
+        "paragraphs": list(article.paragraphs),
+    }
+    if with_removed:
+        record["removed"] = [{"text": r.text, "reason": r.reason} for r in article.removed]
+    return record
+
+
+def skipped_to_dict(skipped: SkippedDocument) -> dict[str, str]:
+    return {"id": skipped.doc_id, "reason": skipped.reason}
+
+
+def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
+    labels = source_labels(briefing.sources)
+    return {
+        "schema": BRIEFING_SCHEMA,
+        "word_budget": briefing.word_budget,
+        "summary_words": briefing.summary_words,
+        "sources": [
+            {"label": labels[a.doc_id], **article_to_dict(a, with_removed=False)}
+            for a in briefing.sources
+        ],
+        "summary": [
+            {
+                "text": s.text,
+                "citations": [
+                    {
+                        "source_id": c.doc_id,
+                        "source": labels.get(c.doc_id, c.source),
+                        "sentence": c.sentence,
+                        "text": c.text,
+                    }
+                    for c in s.citations
+                ],
+            }
+            for s in briefing.summary
+        ],
+        "skipped": [skipped_to_dict(s) for s in briefing.skipped],
+    }
+
+
+def briefing_to_json(briefing: Briefing) -> str:
+    return json.dumps(briefing_to_dict(briefing), ensure_ascii=False, indent=2) + "\n"
+
+
+def source_labels(sources: tuple[Article, ...]) -> dict[str, str]:
+    """A distinct reader-facing name per source: the outlet, made unique when shared."""
+    counts: dict[str, int] = {}
+    for a in sources:
+        counts[a.label] = counts.get(a.label, 0) + 1
+    seen: dict[str, int] = {}
+    labels = {}
+    for a in sources:
+        if counts[a.label] == 1:
+            labels[a.doc_id] = a.label
+        else:
+            seen[a.label] = seen.get(a.label, 0) + 1
+            labels[a.doc_id] = f"{a.label} ({seen[a.label]})" if a.outlet else a.doc_id
+    return labels

@@ -1,0 +1,135 @@
+"""Readers: every input form ends as the same RawDocument."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+from conftest import EVALDATA, need
+
+from newsweave.ingest import read_sources
+from newsweave.model import RawDocument, SkippedDocument
+
+ARTICLE = "The council voted on Tuesday to close the old harbour bridge for repairs."
+
+
+def docs(items):
+    return [i for i in items if isinstance(i, RawDocument)]
+
+
+def skips(items):
+    return [i for i in items if isinstance(i, SkippedDocument)]
+
+
+def test_text_and_html_files_by_extension(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.htm").write_text(f"<html><body><p>{ARTICLE}</p></body></html>")
+    items = list(read_sources([tmp_path / "a.txt", tmp_path / "b.htm"]))
+    assert [(d.doc_id, d.kind) for d in items] == [
+        (str(tmp_path / "a.txt"), "text"),
+        (str(tmp_path / "b.htm"), "html"),
+    ]
+    assert items[0].text == ARTICLE
+
+
+def test_directory_is_read_recursively_in_sorted_order(tmp_path):
+    (tmp_path / "z").mkdir()
+    (tmp_path / "z" / "deep.txt").write_text(ARTICLE)
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / ".hidden.txt").write_text(ARTICLE)
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    items = list(read_sources([tmp_path]))
+    assert [d.doc_id for d in docs(items)] == [
+        str(tmp_path / "a.txt"),
+        str(tmp_path / "z" / "deep.txt"),
+    ]
+    assert [(s.doc_id, s.reason) for s in skips(items)] == [
+        (str(tmp_path / "notes.pdf"), "unsupported file type '.pdf'")
+    ]
+
+
+def test_jsonl_records_carry_hints_and_bad_lines_are_reported(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps(
+            {
+                "url": "https://ex.org/a",
+                "title": "Bridge shut",
+                "outlet": "Harbour Post",
+                "published": "2026-03-03T10:00:00Z",
+                "text": ARTICLE,
+            }
+        ),
+        "{not json",
+        json.dumps({"title": "no body"}),
+        json.dumps({"html": f"<html><body><p>{ARTICLE}</p></body></html>"}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(read_sources([path]))
+    first, html = docs(items)
+    assert first.doc_id == f"{path}:1"
+    assert first.hints.title == "Bridge shut" and first.hints.outlet == "Harbour Post"
+    assert first.hints.published == date(2026, 3, 3) and first.hints.published_source == "jsonl"
+    assert html.kind == "html" and html.doc_id == f"{path}:4"
+    reasons = {s.doc_id: s.reason for s in skips(items)}
+    assert reasons[f"{path}:2"].startswith("invalid JSON")
+    assert reasons[f"{path}:3"].startswith("no text field")
+
+
+def test_stdin_is_sniffed(tmp_path):
+    html = f"<!DOCTYPE html><html><body><p>{ARTICLE}</p></body></html>".encode()
+    (doc,) = read_sources(["-"], stdin=io.BytesIO(html))
+    assert doc.doc_id == "-" and doc.kind == "html"
+    (doc,) = read_sources(["-"], stdin=io.BytesIO(ARTICLE.encode()))
+    assert doc.kind == "text"
+
+
+def test_date_option_matches_path_or_file_name(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text(ARTICLE)
+    (doc,) = read_sources([path], dates={"story.txt": date(2026, 2, 1)})
+    assert doc.hints.published == date(2026, 2, 1) and doc.hints.published_source == "cli"
+
+
+def test_multinews_separators_one_cluster_per_line(tmp_path):
+    path = tmp_path / "test.src"
+    cluster1 = "First report. NEWLINE_CHAR NEWLINE_CHAR Second para. ||||| Another outlet's story."
+    cluster2 = "One story_separator_special_tag Two"
+    path.write_text(cluster1 + "\n" + cluster2 + "\n")
+    items = docs(read_sources([path]))
+    assert [(d.doc_id, d.text) for d in items] == [
+        (f"{path}:1/1", "First report.\n\nSecond para."),
+        (f"{path}:1/2", "Another outlet's story."),
+        (f"{path}:2/1", "One"),
+        (f"{path}:2/2", "Two"),
+    ]
+
+
+def test_longbench_multinews_jsonl():
+    path = need(EVALDATA / "multinews200" / "multi_news.jsonl")
+    items = list(read_sources([path]))
+    assert not skips(items)
+    clusters = {d.doc_id.rsplit("/", 1)[0] for d in items}
+    assert len(clusters) == 200
+    first = [d for d in items if d.doc_id.startswith(f"{path}:1/")]
+    assert first[0].text.startswith("Members of Occupy Philadelphia remain on site")
+    assert "NEWLINE_CHAR" not in first[0].text and "\n\n" in first[0].text
+    assert not any(d.text.startswith("Passage ") for d in items)
+    # mean 2.85 documents a cluster (INDEX.md)
+    assert 560 <= len(items) <= 580
+
+
+def test_cp1252_file_is_decoded(tmp_path):
+    path = tmp_path / "legacy.txt"
+    path.write_bytes("The mayor said the café’s “reopening” was near. ".encode("cp1252") * 5)
+    (doc,) = read_sources([path])
+    assert doc.encoding == "cp1252"
+    assert doc.text.startswith("The mayor said the café’s “reopening” was near.")
+
+
+def test_utf16_with_bom_is_decoded(tmp_path):
+    path = tmp_path / "wide.txt"
+    path.write_bytes(ARTICLE.encode("utf-16"))
+    (doc,) = read_sources([path])
+    assert doc.text == ARTICLE

@@ -1,0 +1,55 @@
+"""Sentence splitting keeps quotes whole and with their attribution."""
+
+from __future__ import annotations
+
+from newsweave.model import Article
+from newsweave.nlp import annotate
+
+
+def sentences(*paragraphs: str) -> list[str]:
+    (annotated,) = annotate([Article("t", tuple(paragraphs))])
+    return [s.text for s in annotated.sentences]
+
+
+def test_multi_sentence_quote_stays_with_its_speaker():
+    assert sentences(
+        "“We cannot wait for a collapse. We will act now,” Mayor Ilse Marten said. "
+        "The vote was 7-2."
+    ) == [
+        "“We cannot wait for a collapse. We will act now,” Mayor Ilse Marten said.",
+        "The vote was 7-2.",
+    ]
+
+
+def test_straight_quotes_and_pronoun_attribution():
+    assert sentences(
+        'The ferry operator was blunt. "Nobody asked us. Nobody warned us," he said.'
+    ) == ["The ferry operator was blunt.", '"Nobody asked us. Nobody warned us," he said.']
+
+
+def test_sentence_indexes_run_across_paragraphs():
+    (annotated,) = annotate(
+        [
+            Article(
+                "t", ("The bridge closed on Tuesday. Ferries now run.", "Repairs take six months.")
+            )
+        ]
+    )
+    assert [(s.index, s.paragraph) for s in annotated.sentences] == [(1, 0), (2, 0), (3, 1)]
+
+
+def test_entities_are_attached_to_their_sentence():
+    (annotated,) = annotate([Article("t", ("Mayor Ilse Marten spoke in Portvale on Tuesday.",))])
+    labels = {(e.text, e.label) for e in annotated.sentences[0].entities}
+    assert ("Ilse Marten", "PERSON") in labels and ("Tuesday", "DATE") in labels
+
+
+def test_sample_quote_with_attribution_is_one_sentence(wapo):
+    from newsweave import extract
+
+    (article,) = extract([wapo]).articles
+    texts = [s.text for s in annotate([article])[0].sentences]
+    assert (
+        "“I don’t see this as a concession. I see this as a good-faith effort .\u2009.\u2009. to enable "
+        "peace,” Esper said."
+    ) in texts
