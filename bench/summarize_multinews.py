@@ -119,6 +119,9 @@ def annotated_clusters(clusters: Sequence[Cluster], use_cache: bool) -> tuple[li
         "spacy_model": MODEL_NAME,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob("annotated-*.pkl"):  # one entry: the current code and data
+        stale.unlink()
+    (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
     with path.open("wb") as stream:
         pickle.dump((out, info), stream)
     return out, info

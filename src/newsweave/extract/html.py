@@ -1,0 +1,284 @@
+"""Main text and metadata from one HTML page.
+
+trafilatura finds the body and the metadata; htmldate (run by trafilatura with
+our settings) finds the publication date. readability-lxml gives a second
+opinion on where the article starts and ends: trafilatura sometimes stops
+after the first of several body blocks, or keeps the headline, a standfirst
+or a "related stories" list at the edges. The page is parsed once: trafilatura
+works on a copy of the tree, readability on the tree itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from dataclasses import dataclass
+
+import lxml.etree
+import lxml.html
+from htmldate import find_date
+from readability import Document as ReadabilityDocument
+from readability.readability import Unparseable
+from trafilatura import bare_extraction, extract_metadata, load_html
+from trafilatura.settings import Document as TrafilaturaDocument
+
+LOGGER = logging.getLogger(__name__)
+
+# --- Second-opinion thresholds -------------------------------------------------
+# "Support" of a text by another = share of its word 4-grams found in the other.
+# The four values were picked once, as round numbers, before anything was scored,
+# and were not tuned on the Zyte benchmark; a grid sweep afterwards
+# (`bench/extraction_zyte.py --sweep`, docs/benchmarks-extraction.md) shows how
+# little nearby settings change held-out F1.
+#
+# Take readability's text instead of trafilatura's when it is this much longer...
+EXTEND_MIN_RATIO = 1.5
+# ...and contains nearly all of trafilatura's text (same article, more of it).
+EXTEND_MIN_SUPPORT = 0.9
+# Trim trafilatura's edges only when the two agree on the article: this much of
+# readability's text is inside trafilatura's.
+TRIM_MIN_AGREEMENT = 0.8
+# An edge paragraph (leading or trailing) stays only if readability supports it this much.
+EDGE_MIN_SUPPORT = 0.5
+
+SHINGLE = 4
+_WORD = re.compile(r"\w+")
+
+# Elements after which readability's HTML output breaks a paragraph.
+_BLOCK_TAGS = frozenset(
+    {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption"}
+    | {"figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main"}
+    | {"ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"}
+)
+
+
+@dataclass(frozen=True)
+class HtmlResult:
+    """What one HTML page says about itself."""
+
+    paragraphs: tuple[str, ...]  # main-text paragraphs in order (no nav, footer, related links)
+    title: str | None
+    outlet: str | None  # site name from metadata (og:site_name etc.), None if absent
+    author: str | None
+    published: datetime.date | None
+    published_source: str | None  # "html-meta", "url", "html-text"; None when unknown
+    url: str | None  # canonical/og url from the page, else the url passed in
+
+
+def extract_html(
+    html: str, url: str | None = None, *, max_date: datetime.date | None = None
+) -> HtmlResult:
+    """Extract body paragraphs, title, outlet, author and publication date from a page.
+
+    `max_date` (default: today) is the crawl time: a later date is never used.
+    Truncated or malformed HTML does not raise; whatever can be read is returned.
+    """
+    max_date = max_date or datetime.date.today()
+    tree = load_html(html) if html and html.strip() else None
+    if tree is None:
+        return HtmlResult((), None, None, None, None, None, url)
+
+    date_params = {
+        "extensive_search": False,  # no free-text or copyright-year guessing
+        "original_date": True,  # published, not last modified
+        "deferred_url_extractor": True,  # structured metadata before URL patterns
+        "max_date": max_date.isoformat(),
+        "outputformat": "%Y-%m-%d",
+    }
+    found = bare_extraction(  # copies the tree, so `tree` stays untouched
+        tree,
+        url=url,
+        fast=True,  # trafilatura's own fallbacks are replaced by the second opinion below
+        include_comments=False,
+        with_metadata=True,
+        date_extraction_params=date_params,
+    )
+    if isinstance(found, TrafilaturaDocument):
+        doc, main = found, _lines(found.text or "")
+    else:  # no body found: the metadata can still be read
+        doc, main = extract_metadata(tree, default_url=url, date_config=date_params), []
+
+    title = doc.title or None
+    page_url = doc.url or url
+    outlet = _outlet(doc.sitename, tree)
+    published, source = _published(doc.date, tree, page_url, max_date)
+    author = doc.author or None
+    other = _readability(tree)  # last: it consumes the tree
+    return HtmlResult(
+        paragraphs=tuple(
+            _second_opinion(_drop_header(main, title, author), _drop_header(other, title, author))
+        ),
+        title=title,
+        outlet=outlet,
+        author=author,
+        published=published,
+        published_source=source,
+        url=page_url,
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _shingles(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+
+
+def _support(text: str, other_shingles: set[tuple[str, ...]], other_joined: str) -> float:
+    """Share of `text` found in the other extraction (0 for text without words)."""
+    words = _words(text)
+    if not words:
+        return 0.0
+    if len(words) < SHINGLE:  # too short for a 4-gram: look for the exact word run
+        return 1.0 if f" {' '.join(words)} " in other_joined else 0.0
+    own = _shingles(words)
+    return len(own & other_shingles) / len(own)
+
+
+def _drop_header(paragraphs: list[str], title: str | None, author: str | None) -> list[str]:
+    """Headline and byline are metadata, not body: drop them where they open the text."""
+    header = [_words(title or ""), _words(author or ""), ["by", *_words(author or "")]]
+    header = [words for words in header if words and words != ["by"]]
+    start = 0
+    while start < min(2, len(paragraphs)) and _words(paragraphs[start]) in header:
+        start += 1
+    return paragraphs[start:]
+
+
+def _readability(tree: lxml.html.HtmlElement) -> list[str]:
+    """readability-lxml's article paragraphs ([] when it finds nothing). Modifies `tree`."""
+    # readability's cleaner drops these too; dropping them first saves ~2 ms a page
+    lxml.etree.strip_elements(tree, "script", "style", lxml.etree.Comment, with_tail=False)
+    try:
+        summary = ReadabilityDocument(tree).summary(html_partial=True)
+        fragment = lxml.html.fromstring(summary) if summary.strip() else None
+    except (Unparseable, lxml.etree.LxmlError, ValueError) as err:
+        LOGGER.debug("readability found no article: %s", err)
+        return []
+    if fragment is None:
+        return []
+    for element in fragment.iter():
+        if isinstance(element.tag, str) and element.tag in _BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+            element.text = "\n" + (element.text or "")
+    return _lines(fragment.text_content())
+
+
+def _second_opinion(main: list[str], other: list[str]) -> list[str]:
+    """Extend or trim trafilatura's paragraphs where readability clearly disagrees."""
+    if not other:
+        return main
+    main_text, other_text = "\n".join(main), "\n".join(other)
+    main_words, other_words = _words(main_text), _words(other_text)
+    other_shingles, other_joined = _shingles(other_words), f" {' '.join(other_words)} "
+    if len(other_text) >= EXTEND_MIN_RATIO * len(main_text) and (
+        not main or _support(main_text, other_shingles, other_joined) >= EXTEND_MIN_SUPPORT
+    ):
+        return other
+    main_joined = f" {' '.join(main_words)} "
+    if _support(other_text, _shingles(main_words), main_joined) < TRIM_MIN_AGREEMENT:
+        return main
+    if len(main) == 1:
+        # One block cannot be trimmed at paragraph edges. It is typically trafilatura's last
+        # resort (the page's text run together); readability has that text in paragraphs.
+        return other
+    start, end = 0, len(main)
+    while start < end and _support(main[start], other_shingles, other_joined) < EDGE_MIN_SUPPORT:
+        start += 1
+    while end > start and _support(main[end - 1], other_shingles, other_joined) < EDGE_MIN_SUPPORT:
+        end -= 1
+    return main[start:end]
+
+
+def _outlet(sitename: str | None, tree: lxml.html.HtmlElement) -> str | None:
+    """trafilatura's site name, unless it only guessed it from the URL or <title>."""
+    if not sitename:
+        return None
+    wanted = sitename.lower()
+    declared = tree.xpath(
+        "//meta[not(starts-with(normalize-space(@content), 'http'))]/@content"
+        " | //script[@type='application/ld+json']/text()"
+    )
+    return sitename if any(wanted in str(value).lower() for value in declared) else None
+
+
+def _published(
+    found: str | None, tree: lxml.html.HtmlElement, page_url: str | None, max_date: datetime.date
+) -> tuple[datetime.date | None, str | None]:
+    """The date htmldate chose and where on the page it came from; (None, None) if unsupported."""
+    try:
+        day = datetime.date.fromisoformat(found) if found else None
+    except ValueError:
+        day = None
+    if day is None or day > max_date:  # htmldate enforces max_date too; keep the promise here
+        return None, None
+    if day.day == 1 and _cut_from_later_date(day, tree, page_url, max_date):
+        return None, None
+    source = _date_source(found or "", tree, page_url, max_date)
+    return (day, source) if source else (None, None)
+
+
+def _cut_from_later_date(
+    day: datetime.date, tree: lxml.html.HtmlElement, page_url: str | None, max_date: datetime.date
+) -> bool:
+    """True if htmldate made `day` by cutting a too-late date down to its month.
+
+    When a full date fails the max_date check, htmldate retries the same string as
+    year-month and returns the 1st, e.g. "2024-03-05" after a crawl on 2024-03-02 gives
+    2024-03-01. Without the upper bound the full, later date shows through.
+    """
+    unbounded = find_date(
+        tree,
+        extensive_search=False,
+        original_date=True,
+        deferred_url_extractor=True,
+        url=page_url,
+        max_date=datetime.datetime(max_date.year + 100, 12, 31),
+    )
+    later = datetime.date.fromisoformat(unbounded) if unbounded else None
+    return later is not None and later > max_date and later.replace(day=1) == day
+
+
+def _date_source(
+    found: str, tree: lxml.html.HtmlElement, page_url: str | None, max_date: datetime.date
+) -> str | None:
+    """Re-run htmldate's cheap first stages to tell which one produced `found`.
+
+    With `deferred_url_extractor` htmldate tries <meta> and JSON-LD, then the
+    URL, then the page's own elements and text, and returns the first hit.
+    None when the only support is a copyright year (htmldate turns it into 1 January).
+    """
+    try:  # htmldate's stage functions are not public API: degrade, don't fail
+        from htmldate.core import examine_header
+        from htmldate.extractors import extract_url_date, json_search
+        from htmldate.utils import Extractor
+        from htmldate.validators import get_max_date, get_min_date
+    except ImportError:  # pragma: no cover - depends on the installed htmldate
+        return "html"
+    options = Extractor(
+        False, get_max_date(max_date.isoformat()), get_min_date(None), True, "%Y-%m-%d"
+    )
+    if found == examine_header(tree, options):
+        if found.endswith("-01-01") and found[:4] in _copyright_years(tree):
+            return None
+        return "html-meta"
+    if found == json_search(tree, options):
+        return "html-meta"
+    if found == extract_url_date(page_url, options):
+        return "url"
+    return "html-text"
+
+
+_COPYRIGHT_YEAR_XPATH = (
+    "//meta[translate(@itemprop, 'COPYRIGHTYEAR', 'copyrightyear')='copyrightyear']/@content"
+)
+
+
+def _copyright_years(tree: lxml.html.HtmlElement) -> list[str]:
+    return [str(value).strip() for value in tree.xpath(_COPYRIGHT_YEAR_XPATH)]

@@ -1,0 +1,210 @@
+"""extract/html.py: body paragraphs, metadata and dates from HTML pages."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import Counter
+from datetime import date
+
+import pytest
+from conftest import EVALDATA, need
+
+from newsweave.extract.html import HtmlResult, _second_opinion, extract_html
+
+URL = "https://www.portvale-courier.com/news/harbour-bridge-repairs"
+PUBLISHED_META = '<meta property="article:published_time" content="2024-03-05T09:30:00+01:00">\n'
+SITE_NAME_META = '<meta property="og:site_name" content="The Portvale Courier">\n'
+
+BODY = (
+    "The city council voted 7-2 on Tuesday to close the Old Harbour Bridge for six months of "
+    "repairs after inspectors found corroded cables under the eastern span.",
+    "“We cannot wait for a collapse to act,” Mayor Ilse Marten said after the vote. She added "
+    "that ferries would run every 20 minutes while the bridge is shut.",
+    "The closure begins in March and will cost an estimated 14 million euros, according to the "
+    "council’s transport office, which will publish detours next week.",
+    "Shop owners on the eastern bank said they feared losing customers. “Half of our trade walks "
+    "across that bridge,” said Anouk Vries, who runs a bakery near the ferry pier.",
+)
+
+ARTICLE = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Harbour bridge to close for six months of repairs | The Portvale Courier</title>
+<meta property="og:title" content="Harbour bridge to close for six months of repairs">
+{SITE_NAME_META}<meta property="og:url" content="{URL}">
+{PUBLISHED_META}<meta name="author" content="Tomas Brenner">
+<link rel="canonical" href="{URL}">
+</head>
+<body>
+<header>
+  <a class="logo" href="/">The Portvale Courier</a>
+  <nav><ul>
+    <li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+    <li><a href="/sport">Sport</a></li><li><a href="/weather">Weather</a></li>
+    <li><a href="/subscribe">Subscribe for 1 euro a week</a></li>
+  </ul></nav>
+</header>
+<main>
+<article>
+  <h1>Harbour bridge to close for six months of repairs</h1>
+  <p class="byline">By <a href="/authors/tomas-brenner">Tomas Brenner</a></p>
+  <p>{BODY[0]}</p>
+  <p>{BODY[1]}</p>
+  <p>{BODY[2]}</p>
+  <p>{BODY[3]}</p>
+</article>
+<aside class="related">
+  <h2>Related stories</h2>
+  <ul>
+    <li><a href="/news/ferry-timetable">Ferry timetable extended for the winter season</a></li>
+    <li><a href="/news/tram-line">New tram line to reach the harbour by 2027</a></li>
+    <li><a href="/news/council-budget">Council budget leaves little room for road works</a></li>
+  </ul>
+</aside>
+</main>
+<footer>
+  <p>© The Portvale Courier. All rights reserved.</p>
+  <p><a href="/privacy">Privacy policy</a> | <a href="/contact">Contact us</a></p>
+</footer>
+</body>
+</html>
+"""
+CHROME = ("Home", "Subscribe", "Related stories", "Ferry timetable", "tram line", "Privacy", "©")
+NO_DATE = ARTICLE.replace(PUBLISHED_META, "")
+
+
+def test_article_page_metadata_and_body_without_chrome():
+    result = extract_html(ARTICLE, URL)
+    assert result == HtmlResult(
+        paragraphs=BODY,
+        title="Harbour bridge to close for six months of repairs",
+        outlet="The Portvale Courier",
+        author="Tomas Brenner",
+        published=date(2024, 3, 5),
+        published_source="html-meta",
+        url=URL,
+    )
+    text = "\n".join(result.paragraphs)
+    for chrome in CHROME:
+        assert chrome not in text
+
+
+def test_page_without_any_date_has_no_published_date():
+    result = extract_html(NO_DATE, URL)
+    assert result.published is None
+    assert result.published_source is None
+    assert result.paragraphs == BODY
+
+
+def test_outlet_is_not_guessed_from_the_url():
+    result = extract_html(NO_DATE.replace(SITE_NAME_META, ""), URL)
+    assert result.outlet is None
+    assert result.url == URL
+
+
+def test_url_date_used_when_no_metadata_date():
+    dated_url = "https://www.portvale-courier.com/news/2024/03/01/harbour-bridge-repairs"
+    result = extract_html(NO_DATE.replace(URL, dated_url), dated_url)
+    assert (result.published, result.published_source) == (date(2024, 3, 1), "url")
+
+
+def test_metadata_date_preferred_over_url_date():
+    dated_url = "https://www.portvale-courier.com/news/2024/03/01/harbour-bridge-repairs"
+    result = extract_html(ARTICLE.replace(URL, dated_url), dated_url)
+    assert (result.published, result.published_source) == (date(2024, 3, 5), "html-meta")
+
+
+def test_json_ld_date_is_metadata():
+    json_ld = (
+        '<script type="application/ld+json">'
+        '{"@type": "NewsArticle", "datePublished": "2024-03-02T08:00:00Z"}</script>\n</head>'
+    )
+    result = extract_html(NO_DATE.replace("</head>", json_ld), URL)
+    assert (result.published, result.published_source) == (date(2024, 3, 2), "html-meta")
+
+
+def test_date_after_crawl_time_is_not_used():
+    # htmldate alone would cut 2024-03-05 down to 2024-03-01 here: the month fits.
+    result = extract_html(ARTICLE, URL, max_date=date(2024, 3, 1))
+    assert (result.published, result.published_source) == (None, None)
+    assert result.paragraphs == BODY
+
+
+def test_far_future_date_is_not_used_by_default():
+    result = extract_html(ARTICLE.replace("2024-03-05", "2999-03-05"), URL)
+    assert (result.published, result.published_source) == (None, None)
+
+
+def test_copyright_year_is_not_a_publication_date():
+    copyright_year = '<meta itemprop="copyrightYear" content="2023">\n</head>'
+    result = extract_html(NO_DATE.replace("</head>", copyright_year), URL)
+    assert (result.published, result.published_source) == (None, None)
+
+
+def test_truncated_page_still_gives_its_first_paragraph():
+    cut = ARTICLE[: ARTICLE.index("<p>“We cannot") + 2]  # ends inside the next <p> tag
+    assert cut.endswith("<p")
+    result = extract_html(cut, URL)
+    assert result.paragraphs == BODY[:1]
+    assert result.title == "Harbour bridge to close for six months of repairs"
+
+
+@pytest.mark.parametrize(
+    "html", ["", "   ", "<html><head><title>Brid", "<html><body><div><p>", "\x00\x01\x02"]
+)
+def test_empty_or_broken_html_does_not_raise(html):
+    result = extract_html(html, URL)
+    assert result.paragraphs == ()
+    assert result.published is None
+    assert result.url == URL
+
+
+def test_second_opinion_trims_edges_it_does_not_support():
+    main = ["Most read: ferry timetable extended", *BODY, "Sign up for our newsletter today"]
+    assert _second_opinion(main, list(BODY)) == list(BODY)
+
+
+def test_second_opinion_extends_when_readability_has_more_of_the_same_article():
+    assert _second_opinion(list(BODY[:2]), list(BODY)) == list(BODY)
+
+
+def test_second_opinion_ignored_when_it_found_another_text():
+    other = ["Council budget leaves little room for road works this year, the treasurer said."]
+    assert _second_opinion(list(BODY), other) == list(BODY)
+
+
+# --- real pages from the Zyte article-extraction benchmark
+
+ZYTE = EVALDATA / "zyte"
+ZYTE_PAGES = (  # ScienceAlert, Polygraph.info, News Nation
+    "14cc2a0ca59c62a8c9f205a171e9ccf4ef4cf69b0c642f51c8c65c051b39024f",
+    "1ee91d1fce65e09be8b8d2d29eab771546d98ca2ba5c862941e660e9fec12432",
+    "076f4f33bf75059db581bedf36e76fb65e89a8f7752db3339aa3ea11c5122f32",
+)
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    tokens = re.findall(r"\w+", text)
+    return Counter(tuple(tokens[i : i + 4]) for i in range(max(1, len(tokens) - 3)))
+
+
+@pytest.fixture(scope="module")
+def zyte_truth() -> dict:
+    return json.loads(need(ZYTE / "ground-truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("page_id", ZYTE_PAGES)
+def test_real_page_matches_ground_truth(page_id, zyte_truth):
+    with gzip.open(need(ZYTE / "html" / f"{page_id}.html.gz"), "rt", encoding="utf-8") as f:
+        html = f.read()
+    truth = zyte_truth[page_id]
+    result = extract_html(html, truth["url"], max_date=date(2019, 12, 31))
+    assert result.paragraphs
+    got, want = _shingles("\n".join(result.paragraphs)), _shingles(truth["articleBody"])
+    shared = sum((got & want).values())
+    assert shared / sum(got.values()) >= 0.9  # precision
+    assert shared / sum(want.values()) >= 0.9  # recall
+    assert result.published is not None and result.published <= date(2019, 12, 31)
