@@ -258,7 +258,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scores": summary,
         "seconds": {k: round(v, 2) for k, v in seconds.items()},
         "annotate": {k: v for k, v in annotate_info.items() if k != "skipped"},
-        "skipped_documents": annotate_info.get("skipped", []),
+        # doc ids name the input by file name only: no machine paths in results
+        "skipped_documents": [
+            s.replace(str(MULTINEWS), MULTINEWS.name) for s in annotate_info.get("skipped", [])
+        ],
         "environment": environment(),
         "clusters": rows,
     }

@@ -430,3 +430,32 @@ def test_photo_gallery_glued_before_the_text_is_cut():
     r = clean(gallery + BODY_2, BODY_3)
     assert r.paragraphs == (BODY_2, BODY_3)
     assert r.removed == (RemovedLine(gallery.strip(), "caption"),)
+
+
+def test_glued_masthead_of_any_name_needs_the_name_elsewhere():
+    text = (
+        "The Ferrow LanternEvery Corner of the Valley\n\n"
+        "Mill fire forces evacuation of riverside homes\n\n"
+        "Flames spread through the old paper mill on Friday night, and about 200 residents were told to leave.\n\n"
+        "© 2026 The Ferrow Lantern"
+    )
+    result = clean_plain_text(text)
+    assert result.outlet == "The Ferrow Lantern"
+    assert result.title == "Mill fire forces evacuation of riverside homes"
+    assert result.removed[0] == RemovedLine("The Ferrow LanternEvery Corner of the Valley", "masthead")
+    # without a second mention, a glued first line is left alone
+    lone = clean_plain_text("McDonald's opens a new kitchen\n\nThe chain said on Monday it would hire 40 cooks.")
+    assert lone.outlet is None and lone.title == "McDonald's opens a new kitchen"
+
+
+def test_membership_appeal_and_reprint_notice_are_removed():
+    text = (
+        "Good reporting costs money and depends on readers like you. Become a supporter\n\n"
+        "The senator said on Monday that the bill would pass before the recess, according to aides.\n\n"
+        "Reprints: This copy is for your personal, non-commercial use only."
+    )
+    result = clean_plain_text(text)
+    assert result.paragraphs == (
+        "The senator said on Monday that the bill would pass before the recess, according to aides.",
+    )
+    assert [r.reason for r in result.removed] == ["signup-prompt", "reprints"]

@@ -41,8 +41,7 @@ def extract_article(raw: RawDocument) -> Article:
     parts = _from_html(raw) if raw.kind == "html" else _from_text(raw)
     paragraphs = [p for p in parts.paragraphs if p.strip()]
     if not paragraphs:
-        hint = " (truncated or empty HTML?)" if raw.kind == "html" else ""
-        raise DocumentError(raw.doc_id, "no article text found" + hint)
+        raise DocumentError(raw.doc_id, _nothing_left(raw, parts.removed))
     dateline, first = split_dateline(paragraphs[0])
     if first.strip():
         paragraphs[0] = first
@@ -103,6 +102,15 @@ def _from_text(raw: RawDocument) -> _Parts:
         url=None,
         removed=result.removed,
     )
+
+
+def _nothing_left(raw: RawDocument, removed: tuple[RemovedLine, ...]) -> str:
+    if raw.kind == "html":
+        return "no article text found (truncated or empty HTML?)"
+    if not removed:
+        return "no article text found"
+    rules = sorted({r.reason for r in removed})
+    return f"only site chrome, no article text ({', '.join(rules)})"
 
 
 def _check_language(doc_id: str, body: str) -> None:

@@ -202,6 +202,13 @@ LINE_RULES: tuple[_Rule, ...] = (
         r"submit your .{1,30} tips|send us a (?:secure )?tip",
         max_words=60,
     ),
+    # Reprint and licensing notices ("This copy is for your personal, non-commercial use only").
+    _rule(
+        "reprints",
+        r"\bfor your personal,? non-?commercial use\b|\border reprints\b|"
+        r"\breprints? (?:and|&) permissions\b|^reprints?\b",
+        max_words=80,
+    ),
     # Membership and donation appeals ("... depends on readers like you. Become a member").
     _rule(
         "signup-prompt",
