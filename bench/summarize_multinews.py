@@ -39,7 +39,7 @@ from _common import (  # noqa: E402
 )
 
 BUDGET = 250
-SYSTEMS = ("lead-round-robin", "lexrank", "textrank", "newsweave")
+SYSTEMS = ("lead-round-robin", "lexrank", "textrank", "lead-rr-cleaned", "newsweave")
 CACHE_VERSION = "1"  # bump when the cached value's shape changes
 
 
@@ -152,6 +152,14 @@ def newsweave_system(settings) -> Callable[[Sequence], list[str]]:
     return run
 
 
+def lead_round_robin_cleaned(annotated: Sequence) -> list[str]:
+    """The lead baseline over newsweave's cleaned, split documents: isolates the ranker."""
+    out = []
+    for rank in range(max((len(a.sentences) for a in annotated), default=0)):
+        out.extend(a.sentences[rank].text for a in annotated if rank < len(a.sentences))
+    return out
+
+
 def parse_settings(pairs: Sequence[str]):
     from newsweave.summarize import DEFAULT_SETTINGS
 
@@ -221,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         baselines["textrank"] = sumy_ranked(TextRankSummarizer)
 
     annotated, annotate_info, settings = None, {}, None
-    if "newsweave" in systems:
+    if "newsweave" in systems or "lead-rr-cleaned" in systems:
         annotated, annotate_info = annotated_clusters(clusters, use_cache=not args.no_cache)
         settings = parse_settings(args.set)
         run_newsweave = newsweave_system(settings)
@@ -233,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             started = time.perf_counter()
             if system == "newsweave":
                 sentences = run_newsweave(annotated[i])
+            elif system == "lead-rr-cleaned":
+                sentences = lead_round_robin_cleaned(annotated[i])
             else:
                 sentences = baselines[system](cluster, tokenizer)
             seconds[system] += time.perf_counter() - started

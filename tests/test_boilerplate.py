@@ -442,9 +442,13 @@ def test_glued_masthead_of_any_name_needs_the_name_elsewhere():
     result = clean_plain_text(text)
     assert result.outlet == "The Ferrow Lantern"
     assert result.title == "Mill fire forces evacuation of riverside homes"
-    assert result.removed[0] == RemovedLine("The Ferrow LanternEvery Corner of the Valley", "masthead")
+    assert result.removed[0] == RemovedLine(
+        "The Ferrow LanternEvery Corner of the Valley", "masthead"
+    )
     # without a second mention, a glued first line is left alone
-    lone = clean_plain_text("McDonald's opens a new kitchen\n\nThe chain said on Monday it would hire 40 cooks.")
+    lone = clean_plain_text(
+        "McDonald's opens a new kitchen\n\nThe chain said on Monday it would hire 40 cooks."
+    )
     assert lone.outlet is None and lone.title == "McDonald's opens a new kitchen"
 
 

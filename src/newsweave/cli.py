@@ -90,7 +90,8 @@ def brief(
 
     articles, skipped = _read(paths, parse_dates(date_))
     try:
-        briefing = brief_articles(articles, words=words, skipped=skipped)
+        with err.status(f"annotating {len(articles)} articles", spinner="dots"):
+            briefing = brief_articles(articles, words=words, skipped=skipped)
     except NewsweaveError as exc:
         err.print(f"newsweave: error: {exc}")
         raise typer.Exit(1) from None

@@ -212,7 +212,7 @@ LINE_RULES: tuple[_Rule, ...] = (
     # Membership and donation appeals ("... depends on readers like you. Become a member").
     _rule(
         "signup-prompt",
-        r"\b(?:readers|people|supporters) like you\b|\bbecome an? (?:member|subscriber|supporter|"
+        r"\b(?:readers|supporters|members) like you\b|\bbecome an? (?:member|subscriber|supporter|"
         r"patron)\b|\b(?:make a|one-time) (?:contribution|donation)\b|^donate\b",
         max_words=40,
     ),

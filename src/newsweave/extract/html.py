@@ -130,15 +130,33 @@ def _shingles(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
 
 
-def _support(text: str, other_shingles: set[tuple[str, ...]], other_joined: str) -> float:
-    """Share of `text` found in the other extraction (0 for text without words)."""
-    words = _words(text)
-    if not words:
-        return 0.0
-    if len(words) < SHINGLE:  # too short for a 4-gram: look for the exact word run
-        return 1.0 if f" {' '.join(words)} " in other_joined else 0.0
-    own = _shingles(words)
-    return len(own & other_shingles) / len(own)
+@dataclass(frozen=True)
+class _Opinion:
+    """An extraction indexed for support look-ups."""
+
+    shingles: set[tuple[str, ...]]
+    lines: frozenset[str]  # each paragraph's words, space-joined
+
+    @classmethod
+    def of(cls, paragraphs: list[str]) -> _Opinion:
+        words = [_words(p) for p in paragraphs]
+        return cls(
+            _shingles([w for ws in words for w in ws]), frozenset(" ".join(ws) for ws in words)
+        )
+
+    def support(self, text: str) -> float:
+        """Share of `text`'s word 4-grams found here (0 for text without words).
+
+        Text too short for a 4-gram ("MENU", "Share this") counts only when it is a
+        whole paragraph here too: any single word occurs somewhere in an article.
+        """
+        words = _words(text)
+        if not words:
+            return 0.0
+        if len(words) < SHINGLE:
+            return 1.0 if " ".join(words) in self.lines else 0.0
+        own = _shingles(words)
+        return len(own & self.shingles) / len(own)
 
 
 def _drop_header(paragraphs: list[str], title: str | None, author: str | None) -> list[str]:
@@ -174,24 +192,22 @@ def _second_opinion(main: list[str], other: list[str]) -> list[str]:
     """Extend or trim trafilatura's paragraphs where readability clearly disagrees."""
     if not other:
         return main
+    mine, theirs = _Opinion.of(main), _Opinion.of(other)
     main_text, other_text = "\n".join(main), "\n".join(other)
-    main_words, other_words = _words(main_text), _words(other_text)
-    other_shingles, other_joined = _shingles(other_words), f" {' '.join(other_words)} "
     if len(other_text) >= EXTEND_MIN_RATIO * len(main_text) and (
-        not main or _support(main_text, other_shingles, other_joined) >= EXTEND_MIN_SUPPORT
+        not main or theirs.support(main_text) >= EXTEND_MIN_SUPPORT
     ):
         return other
-    main_joined = f" {' '.join(main_words)} "
-    if _support(other_text, _shingles(main_words), main_joined) < TRIM_MIN_AGREEMENT:
+    if mine.support(other_text) < TRIM_MIN_AGREEMENT:
         return main
     if len(main) == 1:
         # One block cannot be trimmed at paragraph edges. It is typically trafilatura's last
         # resort (the page's text run together); readability has that text in paragraphs.
         return other
     start, end = 0, len(main)
-    while start < end and _support(main[start], other_shingles, other_joined) < EDGE_MIN_SUPPORT:
+    while start < end and theirs.support(main[start]) < EDGE_MIN_SUPPORT:
         start += 1
-    while end > start and _support(main[end - 1], other_shingles, other_joined) < EDGE_MIN_SUPPORT:
+    while end > start and theirs.support(main[end - 1]) < EDGE_MIN_SUPPORT:
         end -= 1
     return main[start:end]
 
