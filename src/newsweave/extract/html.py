@@ -29,7 +29,7 @@ LOGGER = logging.getLogger(__name__)
 # "Support" of a text by another = share of its word 4-grams found in the other.
 # The four values were picked once, as round numbers, before anything was scored,
 # and were not tuned on the Zyte benchmark; a grid sweep afterwards
-# (`bench/extraction_zyte.py --sweep`, docs/benchmarks-extraction.md) shows how
+# (`bench/extraction_zyte.py --sweep`, docs/benchmarks.md) shows how
 # little nearby settings change held-out F1.
 #
 # Take readability's text instead of trafilatura's when it is this much longer...
