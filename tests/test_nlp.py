@@ -53,3 +53,20 @@ def test_sample_quote_with_attribution_is_one_sentence(wapo):
         "“I don’t see this as a concession. I see this as a good-faith effort .\u2009.\u2009. to enable "
         "peace,” Esper said."
     ) in texts
+
+
+def test_tokens_carry_the_parse_with_sentence_relative_offsets():
+    (annotated,) = annotate([Article("t", ("The vote was close. “We will act now,” Mayor Ilse Marten said.",))])
+    second = annotated.sentences[1]
+    said = next(t for t in second.tokens if t.text == "said")
+    assert (said.lemma, said.tag, said.dep) == ("say", "VBD", "ROOT")
+    assert second.tokens[said.head] == said  # the root points to itself
+    subject = next(t for t in second.tokens if t.dep == "nsubj" and t.head == said_index(second))
+    assert subject.text == "Marten"
+    assert subject.ent == "PERSON"
+    for t in second.tokens:
+        assert second.text[t.start : t.start + len(t.text)] == t.text
+
+
+def said_index(sentence):
+    return next(i for i, t in enumerate(sentence.tokens) if t.text == "said")

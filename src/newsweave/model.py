@@ -88,6 +88,20 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Token:
+    """One spaCy token, kept as plain data so annotations can be cached and shipped."""
+
+    text: str
+    lemma: str
+    pos: str  # universal POS: VERB, PROPN, PRON, ...
+    tag: str  # Penn Treebank tag: VBD, NNP, PRP, ...
+    dep: str  # dependency label: nsubj, ccomp, ...
+    head: int  # index of the head token in this sentence (a root points to itself)
+    ent: str  # entity label (PERSON, ORG, ...) or ""
+    start: int  # character offset in Sentence.text
+
+
+@dataclass(frozen=True)
 class Sentence:
     """One sentence of an article; `index` is 1-based in reading order."""
 
@@ -96,6 +110,7 @@ class Sentence:
     paragraph: int  # 0-based paragraph index in Article.paragraphs
     text: str
     entities: tuple[Entity, ...] = ()
+    tokens: tuple[Token, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,11 +134,89 @@ class SummarySentence:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Words someone is reported to have said, with who said them and how we know."""
+
+    text: str  # the quoted words, without the quote marks
+    speaker: str | None  # canonical name ("Mark Esper"); None = unattributed
+    speaker_via: str  # "explicit" | "pronoun" | "nearby" | "unattributed"
+    cue: str | None  # lemma of the speech verb ("say", "add", "threaten"), if any
+    kind: str  # "direct" (a whole quoted sentence) | "partial" (quoted words in reported speech)
+    citations: tuple[Citation, ...]  # every source that reports this quote
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """Something the sources date, with the date resolved as far as the text allows."""
+
+    text: str  # the clause (or sentence) that says what happened
+    expression: str  # the temporal expression as written: "last month", "Sunday"
+    value: str | None  # ISO 8601 at its precision: "2026-04-19", "2026-03", "2025"; None = unresolved
+    precision: str  # "day" | "week" | "month" | "season" | "year" | "unresolved"
+    anchor: str | None  # what it was resolved against: "published 2026-04-20 (html-meta)"
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Mention:
+    source: str  # source label (outlet, or doc id)
+    count: int
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person, organisation or place the story is about, names merged."""
+
+    name: str  # canonical name: "Mark Esper", "North Korea"
+    kind: str  # "person" | "organisation" | "place" | "group"
+    roles: tuple[str, ...]  # role lines from the text: "Defense Secretary"
+    aliases: tuple[str, ...]  # other names seen: "Esper", "Mark T. Esper", "DPRK"
+    mentions: tuple[Mention, ...]  # per source
+    citations: tuple[Citation, ...] = ()  # where a role was stated
+
+
+@dataclass(frozen=True)
+class CoverageFact:
+    text: str  # the sentence shown (from the first citation)
+    citations: tuple[Citation, ...]  # every source that reports it
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Sources that report the same fact differently."""
+
+    kind: str  # "number" | "date" | "name" | "attribution"
+    detail: str  # "27 vs 41"
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    a: Citation
+    b: Citation
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What every source reports, what only one does, and where they disagree."""
+
+    shared: tuple[CoverageFact, ...] = ()  # reported by every source (or all but one, if > 3)
+    exclusive: tuple[CoverageFact, ...] = ()  # reported by one source only
+    conflicts: tuple[Conflict, ...] = ()
+    alignment: tuple[AlignedPair, ...] = ()  # sentence pairs judged to report the same fact
+
+
+@dataclass(frozen=True)
 class Briefing:
     sources: tuple[Article, ...]
     summary: tuple[SummarySentence, ...]
     skipped: tuple[SkippedDocument, ...] = ()
     word_budget: int = 120
+    quotes: tuple[Quote, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def summary_words(self) -> int:

