@@ -56,7 +56,9 @@ def test_sample_quote_with_attribution_is_one_sentence(wapo):
 
 
 def test_tokens_carry_the_parse_with_sentence_relative_offsets():
-    (annotated,) = annotate([Article("t", ("The vote was close. “We will act now,” Mayor Ilse Marten said.",))])
+    (annotated,) = annotate(
+        [Article("t", ("The vote was close. “We will act now,” Mayor Ilse Marten said.",))]
+    )
     second = annotated.sentences[1]
     said = next(t for t in second.tokens if t.text == "said")
     assert (said.lemma, said.tag, said.dep) == ("say", "VBD", "ROOT")

@@ -151,8 +151,11 @@ class TimelineEvent:
 
     text: str  # the clause (or sentence) that says what happened
     expression: str  # the temporal expression as written: "last month", "Sunday"
-    value: str | None  # ISO 8601 at its precision: "2026-04-19", "2026-03", "2025"; None = unresolved
-    precision: str  # "day" | "week" | "month" | "season" | "year" | "unresolved"
+    value: (
+        str | None
+    )  # ISO 8601 at its precision: "2026-04-19", "2026-03", "2025"; None = unresolved
+    precision: str  # "time" | "day" | "weekend" | "week" | "month" | "season" | "year" |
+    # "decade" | ... | "unresolved" (see analyze/temporal.py)
     anchor: str | None  # what it was resolved against: "published 2026-04-20 (html-meta)"
     citations: tuple[Citation, ...]
 

@@ -41,10 +41,14 @@ def load_nlp():  # -> spacy.language.Language (spaCy import kept lazy for fast p
         ) from exc
 
 
-def annotate(articles: Sequence[Article], *, batch_size: int = BATCH_SIZE) -> list[AnnotatedArticle]:
+def annotate(
+    articles: Sequence[Article], *, batch_size: int = BATCH_SIZE
+) -> list[AnnotatedArticle]:
     """Split every article into sentences with entities and tokens, batching all paragraphs."""
     nlp = load_nlp()
-    units = [(p, (a_i, p_i)) for a_i, a in enumerate(articles) for p_i, p in enumerate(a.paragraphs)]
+    units = [
+        (p, (a_i, p_i)) for a_i, a in enumerate(articles) for p_i, p in enumerate(a.paragraphs)
+    ]
     per_article: list[list[Sentence]] = [[] for _ in articles]
     for doc, (a_i, p_i) in nlp.pipe(units, as_tuples=True, batch_size=batch_size):
         doc_id = articles[a_i].doc_id
@@ -60,6 +64,8 @@ def _sentence(doc_id: str, index: int, paragraph: int, span) -> Sentence:
     text = span.text
     lead = len(text) - len(text.lstrip())
     base = span.start_char + lead
+    kept = [t for t in span if not t.is_space]
+    position = {t.i: n for n, t in enumerate(kept)}  # spaCy index -> index among kept tokens
     tokens = tuple(
         Token(
             text=t.text,
@@ -67,12 +73,11 @@ def _sentence(doc_id: str, index: int, paragraph: int, span) -> Sentence:
             pos=t.pos_,
             tag=t.tag_,
             dep=t.dep_,
-            head=t.head.i - span.start if span.start <= t.head.i < span.end else t.i - span.start,
+            head=position.get(t.head.i, n),  # a head outside the sentence (or a space) -> self
             ent=t.ent_type_,
             start=t.idx - base,
         )
-        for t in span
-        if not t.is_space
+        for n, t in enumerate(kept)
     )
     entities = tuple(Entity(e.text, e.label_) for e in span.ents)
     return Sentence(doc_id, index, paragraph, text.strip(), entities, tokens)

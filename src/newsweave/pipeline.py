@@ -71,15 +71,29 @@ def brief_articles(
     skipped: Iterable[SkippedDocument] = (),
     settings: SummarySettings | None = None,
 ) -> Briefing:
-    """Annotate cleaned articles and summarize them into a cited briefing."""
-    # Imported here so the cleaning path (`extract`) never pays for spaCy or scikit-learn.
+    """Annotate cleaned articles and build the cited briefing: summary, quotes,
+    timeline, actors and coverage."""
+    # Imported here so the cleaning path (`extract`) never pays for spaCy,
+    # scikit-learn or the sentence encoder.
+    from newsweave.analyze.actors import find_actors
+    from newsweave.analyze.coverage import compare_coverage
+    from newsweave.analyze.quotes import find_quotes
+    from newsweave.analyze.timeline import build_timeline
     from newsweave.nlp import annotate
     from newsweave.summarize import DEFAULT_SETTINGS, summarize
 
     articles = tuple(articles)
     annotated = annotate(articles)
-    summary = summarize(annotated, words=words, settings=settings or DEFAULT_SETTINGS)
-    return Briefing(articles, summary, tuple(skipped), words)
+    return Briefing(
+        sources=articles,
+        summary=summarize(annotated, words=words, settings=settings or DEFAULT_SETTINGS),
+        skipped=tuple(skipped),
+        word_budget=words,
+        quotes=find_quotes(annotated),
+        timeline=build_timeline(annotated),
+        actors=find_actors(annotated),
+        coverage=compare_coverage(annotated),
+    )
 
 
 def brief(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from newsweave.model import Article, Briefing, SkippedDocument
+from newsweave.model import Article, Briefing, Citation, SkippedDocument
 
 BRIEFING_SCHEMA = "newsweave.briefing/1"
 ARTICLE_SCHEMA = "newsweave.article/1"
@@ -36,6 +36,19 @@ def skipped_to_dict(skipped: SkippedDocument) -> dict[str, str]:
 
 def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
     labels = source_labels(briefing.sources)
+
+    def cite(citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "source_id": c.doc_id,
+                "source": labels.get(c.doc_id, c.source),
+                "sentence": c.sentence,
+                "text": c.text,
+            }
+            for c in citations
+        ]
+
+    coverage = briefing.coverage
     return {
         "schema": BRIEFING_SCHEMA,
         "word_budget": briefing.word_budget,
@@ -44,21 +57,54 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
             {"label": labels[a.doc_id], **article_to_dict(a, with_removed=False)}
             for a in briefing.sources
         ],
-        "summary": [
+        "summary": [{"text": s.text, "citations": cite(s.citations)} for s in briefing.summary],
+        "quotes": [
             {
-                "text": s.text,
-                "citations": [
-                    {
-                        "source_id": c.doc_id,
-                        "source": labels.get(c.doc_id, c.source),
-                        "sentence": c.sentence,
-                        "text": c.text,
-                    }
-                    for c in s.citations
-                ],
+                "text": q.text,
+                "speaker": q.speaker,
+                "speaker_via": q.speaker_via,
+                "cue": q.cue,
+                "kind": q.kind,
+                "citations": cite(q.citations),
             }
-            for s in briefing.summary
+            for q in briefing.quotes
         ],
+        "timeline": [
+            {
+                "text": e.text,
+                "expression": e.expression,
+                "value": e.value,
+                "precision": e.precision,
+                "anchor": e.anchor,
+                "citations": cite(e.citations),
+            }
+            for e in briefing.timeline
+        ],
+        "actors": [
+            {
+                "name": a.name,
+                "kind": a.kind,
+                "roles": list(a.roles),
+                "aliases": list(a.aliases),
+                "mentions": {labels.get(m.source, m.source): m.count for m in a.mentions},
+                "citations": cite(a.citations),
+            }
+            for a in briefing.actors
+        ],
+        "coverage": {
+            "shared": [{"text": f.text, "citations": cite(f.citations)} for f in coverage.shared],
+            "exclusive": [
+                {"text": f.text, "citations": cite(f.citations)} for f in coverage.exclusive
+            ],
+            "conflicts": [
+                {"kind": c.kind, "detail": c.detail, "citations": cite(c.citations)}
+                for c in coverage.conflicts
+            ],
+            "alignment": [
+                {"a": cite((p.a,))[0], "b": cite((p.b,))[0], "similarity": round(p.similarity, 3)}
+                for p in coverage.alignment
+            ],
+        },
         "skipped": [skipped_to_dict(s) for s in briefing.skipped],
     }
 

@@ -1,25 +1,81 @@
-"""Briefing as Markdown: the summary with inline citations, then the sources."""
+"""Briefing as Markdown: summary, quotes, timeline, actors, coverage, sources."""
 
 from __future__ import annotations
 
-from newsweave.model import Briefing
+from collections.abc import Iterable
+
+from newsweave.model import Briefing, Citation, Quote
 from newsweave.render.json import source_labels
+
+# Long lists are cut in the Markdown view (the JSON has everything).
+MAX_ACTORS = 12
+MAX_EXCLUSIVE_PER_SOURCE = 3
+MAX_SHARED = 6
 
 
 def briefing_to_markdown(briefing: Briefing) -> str:
     labels = source_labels(briefing.sources)
+
+    def cite(citations: Iterable[Citation]) -> str:
+        return "; ".join(f"{labels.get(c.doc_id, c.source)}, s{c.sentence}" for c in citations)
+
     title = next((a.title for a in briefing.sources if a.title), None)
     lines = [f"# {title}" if title else "# Briefing", ""]
     n = len(briefing.sources)
     lines.append(f"*{n} source{'s' if n != 1 else ''} · summary of {briefing.summary_words} words*")
+
     lines += ["", "## Summary", ""]
     if not briefing.summary:
         lines.append("_No sentence could be selected._")
-    for sentence in briefing.summary:
-        cites = "; ".join(
-            f"{labels.get(c.doc_id, c.source)}, s{c.sentence}" for c in sentence.citations
-        )
-        lines.append(f"- {sentence.text} [{cites}]")
+    lines += [f"- {s.text} [{cite(s.citations)}]" for s in briefing.summary]
+
+    if briefing.quotes:
+        lines += ["", "## Who said what", ""]
+        lines += _quotes(briefing.quotes, cite)
+
+    if briefing.timeline:
+        lines += ["", "## Timeline", ""]
+        for event in briefing.timeline:
+            when = event.value if event.value else f"unresolved ({event.expression!r})"
+            anchor = f" — resolved against {event.anchor}" if event.anchor and event.value else ""
+            lines.append(
+                f"- **{when}** {event.text} [{cite(event.citations)}]"
+                f" _({event.expression}, {event.precision}{anchor})_"
+            )
+
+    if briefing.actors:
+        lines += ["", "## Actors", ""]
+        for actor in briefing.actors[:MAX_ACTORS]:
+            role = f", {'; '.join(actor.roles)}" if actor.roles else ""
+            counts = ", ".join(
+                f"{labels.get(m.source, m.source)} {m.count}" for m in actor.mentions
+            )
+            lines.append(f"- **{actor.name}** ({actor.kind}{role}) — mentions: {counts}")
+        if len(briefing.actors) > MAX_ACTORS:
+            lines.append(f"- … and {len(briefing.actors) - MAX_ACTORS} more (see JSON output)")
+
+    coverage = briefing.coverage
+    if coverage.shared or coverage.exclusive or coverage.conflicts:
+        lines += ["", "## Coverage", ""]
+        if coverage.conflicts:
+            lines += ["**Sources disagree**", ""]
+            lines += [f"- {c.kind}: {c.detail} [{cite(c.citations)}]" for c in coverage.conflicts]
+            lines.append("")
+        if coverage.shared:
+            lines += ["**Reported by all sources**", ""]
+            lines += [f"- {f.text} [{cite(f.citations)}]" for f in coverage.shared[:MAX_SHARED]]
+            lines.append("")
+        if coverage.exclusive:
+            lines += ["**Only one source reports**", ""]
+            shown: dict[str, int] = {}
+            for fact in coverage.exclusive:
+                source = labels.get(fact.citations[0].doc_id, fact.citations[0].source)
+                shown[source] = shown.get(source, 0) + 1
+                if shown[source] <= MAX_EXCLUSIVE_PER_SOURCE:
+                    lines.append(f"- *{source}*: {fact.text} [s{fact.citations[0].sentence}]")
+        while lines and lines[-1] == "":
+            lines.pop()
+
     lines += ["", "## Sources", ""]
     for article in briefing.sources:
         published = (
@@ -39,3 +95,27 @@ def briefing_to_markdown(briefing: Briefing) -> str:
         lines += ["", "## Skipped", ""]
         lines += [f"- `{s.doc_id}`: {s.reason}" for s in briefing.skipped]
     return "\n".join(lines) + "\n"
+
+
+def _quotes(quotes: tuple[Quote, ...], cite) -> list[str]:
+    """Quotes grouped by speaker, in order of each speaker's first quote; unattributed last."""
+    order: list[str | None] = []
+    for q in quotes:
+        if q.speaker not in order:
+            order.append(q.speaker)
+    if None in order:
+        order.remove(None)
+        order.append(None)
+    lines: list[str] = []
+    for speaker in order:
+        lines.append(f"**{speaker}**" if speaker else "**Unattributed**")
+        for q in (q for q in quotes if q.speaker == speaker):
+            how = (
+                ""
+                if q.speaker_via in ("explicit", "unattributed")
+                else f", speaker {q.speaker_via}"
+            )
+            shown = f"“{q.text}”" if q.kind == "direct" else f"“…{q.text}…”"
+            lines.append(f"- {shown} _({q.cue or 'no cue verb'}{how})_ [{cite(q.citations)}]")
+        lines.append("")
+    return lines[:-1]

@@ -1,0 +1,493 @@
+"""Who and what a story is about: people, organisations, places and groups, names merged.
+
+Entities come from spaCy (PERSON, ORG, GPE/LOC, NORP). Person names are
+merged with `names.NameResolver` (the same rules the quote speakers use), a
+bare surname first against the names in its own article, then the story; a
+short name that could be several people ("Kim" beside Kim Jong Un, Kim Yong
+Chol and Kim Kye Gwan) is counted for no one. Places and organisations merge
+through definitions the text gives (initials spelled out, "the North's formal
+name, the ..."), a bare first word of exactly one place ("the North" -> North
+Korea) and a small table of spellings (U.S. = United States). Capitals stay
+separate from their countries. Role lines come from titles before a name and
+appositions around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsweave.analyze.names import HONORIFICS, TITLE_WORDS, NameResolver, name_key, split_role
+from newsweave.model import Actor, AnnotatedArticle, Citation, Mention, Sentence, Token
+
+# --- Heuristics (data) -------------------------------------------------------
+KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "NORP": "group"}
+# Spellings of one name that no rule derives. Capitals are deliberately absent:
+# "Washington" is the government only in some sentences.
+ALIASES: dict[str, str] = {
+    "u.s.": "United States",
+    "u.s": "United States",
+    "us": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "united states of america": "United States",
+    "america": "United States",
+    "u.k.": "United Kingdom",
+    "uk": "United Kingdom",
+    "britain": "United Kingdom",
+    "u.n.": "United Nations",
+    "un": "United Nations",
+    "e.u.": "European Union",
+    "eu": "European Union",
+}
+# A single capitalised word before one of these nouns, or after one of these
+# prepositions, is a place even when spaCy calls it a person or an organisation
+# ("the Oldmere and Skarn districts", "a boy from Skarn"). From our example story.
+PLACE_NOUNS = frozenset(
+    [
+        "district",
+        "districts",
+        "island",
+        "islands",
+        "quarter",
+        "neighbourhood",
+        "neighbourhoods",
+        "neighborhood",
+        "neighborhoods",
+        "city",
+        "town",
+        "village",
+        "county",
+        "province",
+        "region",
+        "port",
+        "harbour",
+        "harbor",
+        "river",
+        "ferry",
+        "pier",
+        "slipway",
+    ]
+)
+PLACE_PREPOSITIONS = frozenset(["in", "from", "to", "near", "at", "for"])
+_FORMAL_NAME = re.compile(
+    r"(?:the\s+)?(?P<owner>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)['’]s\s+(?:formal|official|full)\s+"
+    r"name,?\s+(?:is\s+|was\s+)?(?:the\s+)?(?P<long>[A-Z][^,.;:”\"]*[\w])"
+)
+_MAX_ROLE_WORDS = 10
+_CLAUSE_STARTS = frozenset(["who", "whom", "whose", "which", "that", "where", "when"])
+_NAMING_CUES = ("known as", "called", "named", "dubbed")  # "an exercise known as Vigilant Ace"
+_MAX_ROLES = 4
+_DROP_LEADING = frozenset(["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"])
+_MONTHS_DAYS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+)
+
+
+@dataclass
+class _Mention:
+    text: str  # entity text, cleaned
+    label: str
+    source: str
+    article: int
+    sentence: Sentence
+    start: int  # token span in the sentence
+    end: int
+    role: str | None = None  # a title spaCy kept inside a PERSON entity
+
+
+@dataclass
+class _ActorBuilder:
+    name: str
+    kinds: Counter
+    aliases: set[str]
+    mentions: Counter  # source -> count
+    roles: list[str]
+    citations: list[Citation]
+
+
+def find_actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:
+    """Every person, organisation, place and group the story names, most mentioned first."""
+    mentions = [m for m in _mentions(articles) if not _is_junk(m)]
+    lowercase_words = _lowercase_words(articles)
+    people = _person_names(mentions)
+    story = NameResolver()
+    per_article: dict[int, NameResolver] = defaultdict(NameResolver)
+    for m in mentions:
+        if m.text in people and len(split_role(m.text)[1].split()) > 1:
+            story.add(m.text)
+            per_article[m.article].add(m.text)
+    places = _place_names(mentions)
+    defined = _definitions(articles, mentions)
+    first_words = _first_word_places(mentions)
+    orgs = [m.text for m in mentions if m.label == "ORG"]
+
+    actors: dict[str, _ActorBuilder] = {}
+    for m in mentions:
+        resolved = _resolve(m, people, story, per_article, places, defined, first_words, orgs)
+        if resolved is None:
+            continue
+        name, kind = resolved
+        if kind == "person" and len(name.split()) == 1 and name.lower() in lowercase_words:
+            continue  # "Styrene" is a chemical the story also writes in lowercase
+        key = name.lower().replace("’", "'")
+        builder = actors.get(key)
+        if builder is None:
+            builder = actors[key] = _ActorBuilder(name, Counter(), set(), Counter(), [], [])
+        builder.kinds[kind] += 1
+        builder.mentions[m.source] += 1
+        if m.text != name:
+            builder.aliases.add(m.text)
+        if kind == "person":
+            for role in _roles(m):
+                if not any(_overlaps(role, r) for r in builder.roles):
+                    builder.roles.append(role)
+                    s = m.sentence
+                    builder.citations.append(Citation(s.doc_id, m.source, s.index, s.text))
+    out = [
+        Actor(
+            name=b.name,
+            kind=b.kinds.most_common(1)[0][0],
+            roles=tuple(b.roles[:_MAX_ROLES]),
+            aliases=tuple(sorted(b.aliases - {b.name})),
+            mentions=tuple(Mention(src, n) for src, n in b.mentions.most_common()),
+            citations=tuple(b.citations[:_MAX_ROLES]),
+        )
+        for b in actors.values()
+    ]
+    out.sort(key=lambda a: (-sum(m.count for m in a.mentions), a.name))
+    return tuple(out)
+
+
+def _overlaps(role: str, other: str) -> bool:
+    """ "regional secretary" adds nothing to "union's regional secretary"."""
+    a, b = (re.sub(r"['’]s\b", "", x.lower()) for x in (role, other))
+    return a in b or b in a
+
+
+# --- mentions ----------------------------------------------------------------
+
+
+def _mentions(articles: Sequence[AnnotatedArticle]) -> list[_Mention]:
+    out = []
+    for a_i, annotated in enumerate(articles):
+        for sentence in annotated.sentences:
+            if _is_headline(sentence):
+                continue
+            cursor = 0
+            for entity in sentence.entities:
+                at = sentence.text.find(entity.text, cursor)
+                if at < 0:
+                    continue
+                cursor = at + len(entity.text)
+                if entity.label not in KINDS:
+                    continue
+                start, end = _token_span(sentence.tokens, at, at + len(entity.text))
+                if _after_naming_cue(sentence, at):
+                    continue
+                text, role = _clean(entity.text), None
+                if entity.label == "PERSON":
+                    text, role, start = _full_person_name(sentence.tokens, start, text)
+                if text:
+                    out.append(
+                        _Mention(
+                            text,
+                            entity.label,
+                            annotated.article.label,
+                            a_i,
+                            sentence,
+                            start,
+                            end,
+                            role,
+                        )
+                    )
+    return out
+
+
+def _after_naming_cue(sentence: Sentence, at: int) -> bool:
+    return sentence.text[:at].rstrip().lower().endswith(_NAMING_CUES)
+
+
+def _full_person_name(
+    tokens: tuple[Token, ...], start: int, text: str
+) -> tuple[str, str | None, int]:
+    """Given names spaCy left outside the entity join it: "Anders" + "Kolbeck"."""
+    begin = start
+    while (
+        begin > 0
+        and tokens[begin - 1].pos == "PROPN"
+        and tokens[begin - 1].dep == "compound"
+        and tokens[begin - 1].text[:1].isupper()
+        and tokens[begin - 1].text.lower().rstrip(".") not in TITLE_WORDS
+        and not tokens[begin - 1].ent
+    ):
+        begin -= 1
+    if begin < start:
+        text = " ".join(t.text for t in tokens[begin:start]) + " " + text
+    role, bare = split_role(text)
+    return bare, role, begin
+
+
+def _token_span(tokens: tuple[Token, ...], begin: int, end: int) -> tuple[int, int]:
+    inside = [i for i, t in enumerate(tokens) if begin <= t.start < end]
+    return (inside[0], inside[-1] + 1) if inside else (0, 0)
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"['’]s?$", "", text).strip(' ,;:"“”‘’()')
+    if text.lower().startswith("the "):
+        text = text[4:]
+    return text
+
+
+def _is_headline(sentence: Sentence) -> bool:
+    """A related-link headline left in a scrape: no full stop, words in Title Case."""
+    if sentence.text.rstrip("”\"’' ").endswith((".", "!", ":")):
+        return False
+    words = [w for w in sentence.text.split() if w[:1].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.6
+
+
+def _is_junk(m: _Mention) -> bool:
+    """Dates, numbers, lowercase words and title words that spaCy took for names."""
+    text = m.text
+    if not text or not text[0].isupper() or any(c.isdigit() for c in text):
+        return True
+    if text.lower() in _MONTHS_DAYS:
+        return True
+    return " " not in text and text.lower().rstrip(".") in TITLE_WORDS  # "Defense" in a title
+
+
+def _lowercase_words(articles: Sequence[AnnotatedArticle]) -> set[str]:
+    return {
+        t.text
+        for a in articles
+        for s in a.sentences
+        for t in s.tokens
+        if t.text.islower() and t.text.isalpha()
+    }
+
+
+# --- names -------------------------------------------------------------------
+
+
+def _person_names(mentions: list[_Mention]) -> set[str]:
+    """Texts that name a person: spaCy's PERSON, plus an ORG that shares a person's surname
+    ("Mayor Marit Ellesund" is an ORG to spaCy, "Ellesund said" a PERSON)."""
+    people = {m.text for m in mentions if m.label == "PERSON"}
+    surnames = {name_key(p).split()[-1] for p in people if name_key(p)}
+    for m in mentions:
+        if m.label == "ORG" and len(m.text.split()) <= 3:
+            key = name_key(m.text).split()
+            if key and key[-1] in surnames and not _has_place_context(m):
+                people.add(m.text)
+    return people
+
+
+def _has_place_context(m: _Mention) -> bool:
+    tokens = m.sentence.tokens
+    before = tokens[m.start - 1].text.lower() if m.start > 0 else ""
+    after = [t.text.lower() for t in tokens[m.end : m.end + 3]]
+    if after[:1] == ["and"] and len(after) == 3:  # "the Oldmere and Skarn districts"
+        after = after[2:]
+    return before in PLACE_PREPOSITIONS or (bool(after) and after[0] in PLACE_NOUNS)
+
+
+def _place_names(mentions: list[_Mention]) -> set[str]:
+    """Single words the text uses as places in at least half their mentions
+    ("the Skarn districts", "a boy from Skarn"; but not "shares in Harrow-Lind")."""
+    seen: Counter = Counter()
+    as_place: Counter = Counter()
+    for m in mentions:
+        if " " not in m.text:
+            seen[m.text] += 1
+            as_place[m.text] += _has_place_context(m)
+    return {w for w, n in seen.items() if as_place[w] * 2 >= n}
+
+
+def _first_word_places(mentions: list[_Mention]) -> dict[str, str]:
+    """ "North" -> "North Korea" when North Korea is the only place starting with that word."""
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.label in ("GPE", "LOC") and " " in m.text:
+            by_first[m.text.split()[0]].add(m.text)
+    return {w: next(iter(full)) for w, full in by_first.items() if len(full) == 1}
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Z][\w’'-]*", name)).upper()
+
+
+def _definitions(articles: Sequence[AnnotatedArticle], mentions: list[_Mention]) -> dict[str, str]:
+    """Names the text defines: initials -> long form, "X's formal name, the Y" -> Y = X."""
+    defined: dict[str, str] = {}
+    longs = {m.text for m in mentions if len(m.text.split()) >= 2}
+    for a in articles:
+        for s in a.sentences:
+            for match in _FORMAL_NAME.finditer(s.text):
+                defined[_clean(match.group("long"))] = _clean(match.group("owner"))
+    for m in mentions:
+        if m.text.isupper() and 2 <= len(m.text.replace(".", "")) <= 6:
+            acronym = m.text.replace(".", "")
+            matches = {lf for lf in longs if _initials(lf) == acronym}
+            if len(matches) == 1:
+                defined[m.text] = matches.pop()
+    return defined
+
+
+def _resolve(
+    m: _Mention,
+    people: set[str],
+    story: NameResolver,
+    per_article: dict[int, NameResolver],
+    places: set[str],
+    defined: dict[str, str],
+    first_words: dict[str, str],
+    orgs: list[str],
+) -> tuple[str, str] | None:
+    """(canonical name, kind) of a mention; None for an ambiguous short name."""
+    if m.text in people:
+        # A registered full name wins over place evidence: "capital for Trump" is a person.
+        local = per_article[m.article].candidates(m.text) if m.article in per_article else []
+        if len(local) == 1:
+            return local[0], "person"
+        if story.candidates(m.text):
+            name = story.canonical(m.text)
+            return (name, "person") if name else None
+        if m.text in places:
+            return m.text, "place"
+        _role, bare = split_role(m.text)
+        return (bare, "person") if bare else None
+    if m.label == "NORP":
+        return _group_name(m.text), "group"
+    name = m.text
+    for _ in range(
+        3
+    ):  # follow a short chain: DPRK -> Democratic People's ... -> North -> North Korea
+        name = ALIASES.get(name.lower(), name)
+        name = defined.get(name, name)
+        name = first_words.get(name, name)
+    kind = KINDS[m.label]
+    if m.label == "ORG":
+        if " " not in name and name in places:
+            return name, "place"
+        longer = {o for o in orgs if o != name and o.startswith(name + " ")}
+        if len(longer) == 1:  # "Harrow-Lind" -> "Harrow-Lind Terminals"
+            name = longer.pop()
+    if m.label == "PERSON":  # a single word spaCy took for a person, used as a place
+        kind = "place"
+    return name, kind
+
+
+def _group_name(text: str) -> str:
+    """ "North Koreans" and "North Korean" are one group."""
+    return text[:-1] if text.endswith("ns") else text
+
+
+# --- roles -------------------------------------------------------------------
+
+
+def _roles(m: _Mention) -> list[str]:
+    """Role lines stated next to a name: a title before it, an apposition around it."""
+    tokens = m.sentence.tokens
+    if m.end <= m.start:
+        return []
+    name_span = range(m.start, m.end)
+    roles = []
+    # A title before the name: "Defense Secretary Mark Esper".
+    start = m.start
+    while start > 0:
+        t = tokens[start - 1]
+        attached = t.head in name_span or start <= t.head < m.end
+        modifier = t.pos in ("PROPN", "NOUN", "ADJ") or t.dep in ("compound", "amod")
+        if attached and (modifier or t.text in ("-", "‐")):
+            start -= 1
+        else:
+            break
+    if start < m.start:
+        roles.append(" ".join(t.text for t in tokens[start : m.start]))
+    elif m.role:
+        roles.append(m.role)
+    children = defaultdict(list)
+    for i, t in enumerate(tokens):
+        if t.head != i:
+            children[t.head].append(i)
+    # An apposition after the name: "Kim Kye Gwan, a Foreign Ministry official".
+    for i in name_span:
+        for c in children[i]:
+            if tokens[c].dep == "appos" and c >= m.end and tokens[c].pos in ("NOUN", "PROPN"):
+                roles.append(_phrase(tokens, _subtree(children, c)))
+    # The name is the apposition: "his South Korean counterpart, Jeong Kyeong-doo".
+    head_index = next((i for i in name_span if tokens[i].head not in name_span), None)
+    if head_index is not None and tokens[head_index].dep == "appos":
+        head = tokens[head_index].head
+        if tokens[head].pos == "NOUN":
+            before = [i for i in _subtree(children, head) if i < m.start and i not in name_span]
+            roles.append(_phrase(tokens, before))
+    out = []
+    for role in roles:
+        words = role.split()
+        while words and words[0].lower() in _DROP_LEADING:
+            words = words[1:]
+        words = [
+            w for w in words if re.sub(r"\W", "", w).lower() not in HONORIFICS or len(words) > 1
+        ]
+        role = " ".join(words).strip(" ,;—-")
+        role = re.sub(r"\s+([’'],?s\b|’|,)", r"\1", role).replace(" - ", "-")
+        if role and len(role.split()) <= _MAX_ROLE_WORDS and not _only_honorific(role):
+            out.append(role)
+    return out
+
+
+def _only_honorific(role: str) -> bool:
+    return all(re.sub(r"\W", "", w).lower() in HONORIFICS for w in role.split())
+
+
+def _subtree(children: dict[int, list[int]], root: int) -> list[int]:
+    out, stack = [], [root]
+    while stack:
+        i = stack.pop()
+        out.append(i)
+        stack.extend(children[i])
+    return sorted(out)
+
+
+def _phrase(tokens: tuple[Token, ...], indexes: list[int]) -> str:
+    """The contiguous run of `indexes` from the first, as text (trailing punctuation dropped)."""
+    if not indexes:
+        return ""
+    run = [indexes[0]]
+    for i in indexes[1:]:
+        if i != run[-1] + 1:
+            break
+        run.append(i)
+    for k, i in enumerate(run):  # "pump operator who had joined ..." -> "pump operator"
+        if tokens[i].text.lower() in _CLAUSE_STARTS or tokens[i].text == ",":
+            run = run[:k]
+            break
+    while run and tokens[run[-1]].pos == "PUNCT":
+        run.pop()
+    return " ".join(tokens[i].text for i in run)

@@ -1,0 +1,247 @@
+"""Person names: strip role words, compare names, and resolve short mentions to full names.
+
+A story names a person in several ways ("Defense Secretary Mark T. Esper",
+"Mark Esper", "Esper", "Mr. Esper"). `split_role` separates the role from the
+name, `name_key` gives a comparison key, and `NameResolver` maps every mention
+to the fullest name registered for the story -- or to None when a short mention
+could be more than one person (three different men called "Kim").
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> list[str]:
+    """A whitespace-separated word list (keeps the data tables below readable)."""
+    return text.split()
+
+
+# --- Heuristics (data) -------------------------------------------------------
+# Capitalised words that are part of a role, never of a name. A role is every
+# token up to the last role word or lowercase word in a mention
+# ("Former North Korean nuclear negotiator Kim Yong Chol"). Collected from the
+# shared samples, our example story and the PolNeAR dev split.
+TITLE_WORDS: frozenset[str] = frozenset(
+    w.lower()
+    for w in _words("""
+    Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Rev Reverend Father Sister
+    Brother Rabbi Imam Sheikh Saint St Hon Honorable
+    President Vice Prime Minister Premier Chancellor Secretary Undersecretary Deputy
+    Assistant Acting Chief Head Director Manager Commissioner Superintendent Inspector
+    Chairman Chairwoman Chairperson Chair Speaker Leader Majority Minority Whip
+    Sen Senator Rep Representative Congressman Congresswoman Councilman Councilwoman
+    Councillor Councilor Alderman Assemblyman Assemblywoman Delegate Governor Gov Lt
+    Lieutenant Mayor Judge Justice Attorney General Gen Adm Admiral Col Colonel Maj
+    Major Capt Captain Cmdr Commander Sgt Sergeant Cpl Corporal Pvt Private Officer
+    Officers Detective Det Marshal Sheriff Constable Trooper Ambassador Envoy Consul
+    Spokesman Spokeswoman Spokesperson Press Chairwoman Founder CEO CFO COO CTO
+    King Queen Prince Princess Emperor Pope Cardinal Bishop Archbishop Pastor
+    Coach Dean Provost Chancellor Warden Ranger Engineer Nurse Doctor Physician Harbourmaster
+    Harbormaster Pilot Skipper Foreman Supervisor Inspector Auditor Regulator
+    Fire Police Defense Defence Foreign State Interior Health Treasury Justice
+    Army Navy Air Force Marine Marines Coast Guard Gen. Former Then Incoming Outgoing
+    Senior Junior Special Supreme Top Executive Secretary-General Minister-President
+    Analyst Researcher Economist Expert Reporter Editor Correspondent Commentator
+    Official Officials Negotiator Adviser Advisor Aide Counsel Lawyer Prosecutor
+    Resident Witness Owner Volunteer Student Teacher Farmer Worker Member
+    U.S. US UN U.N. EU U.K. UK
+    """)
+)
+
+# Honorifics that also tell the gender of the person they precede.
+HONORIFIC_GENDER: dict[str, str] = {
+    "mr": "m",
+    "mister": "m",
+    "sir": "m",
+    "lord": "m",
+    "king": "m",
+    "prince": "m",
+    "father": "m",
+    "brother": "m",
+    "congressman": "m",
+    "councilman": "m",
+    "chairman": "m",
+    "spokesman": "m",
+    "assemblyman": "m",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "dame": "f",
+    "lady": "f",
+    "queen": "f",
+    "princess": "f",
+    "sister": "f",
+    "congresswoman": "f",
+    "councilwoman": "f",
+    "chairwoman": "f",
+    "spokeswoman": "f",
+    "assemblywoman": "f",
+}
+
+# Lowercase words that may sit inside a name ("Osama bin Laden", "Ursula von der Leyen").
+NAME_PARTICLES: frozenset[str] = frozenset(
+    _words("al bin ibn da de del della der di du la le van von den ter y")
+)
+
+# Honorifics dropped from the comparison key ("Dr. Amara Lindqvist-Hale" = "Amara Lindqvist-Hale").
+HONORIFICS: frozenset[str] = frozenset(HONORIFIC_GENDER) | frozenset(
+    _words("dr prof professor rev reverend hon sen rep gov gen adm col capt sgt lt")
+)
+
+# Name suffixes dropped from the comparison key.
+NAME_SUFFIXES: frozenset[str] = frozenset(_words("jr sr ii iii iv"))
+
+# Words that make a speaker (or a mention) an organisation rather than a person:
+# "the Foreign Ministry", "a ministry spokesman", "the statement".
+ORGANISATION_SPEAKER_WORDS: frozenset[str] = frozenset(
+    _words("""
+    ministry department agency office government administration council committee
+    commission authority authorities service services police military army navy
+    command headquarters embassy court board bureau company corporation firm group
+    union association party parliament congress senate assembly cabinet spokesman
+    spokeswoman spokesperson statement communique release kcna news outlet newspaper
+    station network hospital university school institute centre center foundation
+    coalition alliance organisation organization team league club
+    """)
+)
+
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_EDGE_PUNCT = " \t\n\"'“”‘’()[],;:"
+
+
+def _is_title(token: str) -> bool:
+    return token.rstrip(".,").lower() in TITLE_WORDS or token.lower() in TITLE_WORDS
+
+
+def _is_name_word(token: str) -> bool:
+    """A token that can be part of a name: capitalised (or an initial), not a role word."""
+    if not token or _is_title(token):
+        return False
+    return token[0].isupper()
+
+
+def clean_name(text: str) -> str:
+    """Whitespace collapsed, surrounding quotes/punctuation and a possessive 's removed."""
+    text = " ".join(text.split()).strip(_EDGE_PUNCT)
+    text = _POSSESSIVE.sub("", text).strip(_EDGE_PUNCT)
+    return text
+
+
+def split_role(text: str) -> tuple[str | None, str]:
+    """Split a mention into (role, name): "Mayor Marit Ellesund" -> ("Mayor", "Marit Ellesund")."""
+    text = clean_name(text)
+    tokens = text.split()
+    if not tokens:
+        return None, ""
+    # Walk back from the end while tokens can belong to a name.
+    start = len(tokens)
+    while start > 0:
+        tok = tokens[start - 1]
+        if _is_name_word(tok):
+            start -= 1
+        elif tok.lower() in NAME_PARTICLES and start < len(tokens) and start - 1 > 0:
+            # a particle needs a name word on both sides
+            if _is_name_word(tokens[start - 2]):
+                start -= 1
+            else:
+                break
+        else:
+            break
+    # A name never starts with a particle.
+    while start < len(tokens) and tokens[start].lower() in NAME_PARTICLES:
+        start += 1
+    if start >= len(tokens):
+        return None, text  # all role words ("the President"): keep the text as it is
+    if start == 0:
+        return None, text
+    role = " ".join(tokens[:start]).strip(_EDGE_PUNCT + "-—–")
+    return (role or None), " ".join(tokens[start:])
+
+
+def name_tokens(name: str, strip_role: bool = True) -> list[str]:
+    """Lowercase comparison tokens: punctuation, honorifics, initials and suffixes dropped."""
+    name = split_role(name)[1] if strip_role else clean_name(name)
+    out: list[str] = []
+    for raw in re.split(r"[\s\-‐–]+", name):
+        tok = re.sub(r"[^\w]", "", raw.lower())
+        if not tok:
+            continue
+        if len(tok) == 1 or tok in NAME_SUFFIXES:
+            continue  # middle initials ("T."), "Jr."
+        if not out and tok in HONORIFICS:
+            continue
+        out.append(tok)
+    return out
+
+
+def name_key(name: str) -> str:
+    """Normalised comparison key: "Mark T. Esper" -> "mark esper"."""
+    return " ".join(name_tokens(name))
+
+
+def _display(name: str) -> str:
+    """A registered name as shown: honorific and single-letter initials dropped."""
+    words = clean_name(name).split()
+    if words and re.sub(r"\W", "", words[0]).lower() in HONORIFICS and len(words) > 1:
+        words = words[1:]
+    kept = [w for w in words if len(re.sub(r"\W", "", w)) > 1 or len(words) == 1]
+    return " ".join(kept) if kept else clean_name(name)
+
+
+def _ordered_subset(short: list[str], full: list[str]) -> bool:
+    """`short` is an in-order subset of `full` that keeps its first or last word."""
+    if not short or len(short) > len(full):
+        return False
+    if short[0] != full[0] and short[-1] != full[-1]:
+        return False
+    it = iter(full)
+    return all(tok in it for tok in short)
+
+
+class NameResolver:
+    """Map every mention of a person in one story to the fullest registered name."""
+
+    def __init__(self, *, people: bool = True) -> None:
+        # people=False: organisation names, where "Foreign" or "Police" is part of the name
+        self._people = people
+        self._names: dict[str, str] = {}  # key -> display name
+
+    def add(self, name: str) -> None:
+        """Register a PERSON name seen in the story (a role prefix is stripped here)."""
+        bare = split_role(name)[1] if self._people else clean_name(name)
+        key = " ".join(name_tokens(bare, self._people))
+        if not key:
+            return
+        display = _display(bare) if self._people else bare
+        current = self._names.get(key)
+        # Prefer the longest spelling of the same key ("Moon Jae-in" over "Moon Jae In").
+        if current is None or len(display) > len(current):
+            self._names[key] = display
+
+    def names(self) -> tuple[str, ...]:
+        """Every registered name, fullest spelling, in registration order."""
+        return tuple(self._names.values())
+
+    def candidates(self, name: str) -> list[str]:
+        """The maximal registered names `name` could refer to (several = ambiguous)."""
+        short = name_tokens(name, self._people)
+        if not short:
+            return []
+        matches = [k for k in self._names if _ordered_subset(short, k.split())]
+        maximal = [
+            k
+            for k in matches
+            if not any(o != k and _ordered_subset(k.split(), o.split()) for o in matches)
+        ]
+        return [self._names[k] for k in maximal]
+
+    def canonical(self, name: str) -> str | None:
+        """The fullest registered name for `name`; None if ambiguous; else `name` cleaned."""
+        found = self.candidates(name)
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            return None
+        bare = split_role(name)[1] if self._people else clean_name(name)
+        return bare or None

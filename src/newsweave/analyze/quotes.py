@@ -1,0 +1,762 @@
+"""Direct and partial quotes, with who said them and how we know.
+
+`find_quote_mentions` reads every quoted span in every sentence and resolves
+its speaker from the dependency parse: the subject of the speech verb in the
+same sentence ("explicit"), a "he"/"she"/"the statement" resolved to a speaker
+named just before ("pronoun"), or the speaker of the sentence before a quote
+that has no cue at all ("nearby"). Nothing is guessed beyond that: an
+unresolved quote has speaker None and speaker_via "unattributed".
+`find_quotes` merges mentions of the same words across outlets into `Quote`s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsweave.analyze.names import (
+    HONORIFIC_GENDER,
+    ORGANISATION_SPEAKER_WORDS,
+    TITLE_WORDS,
+    NameResolver,
+    _words,
+    clean_name,
+    name_key,
+    split_role,
+)
+from newsweave.model import AnnotatedArticle, Citation, Quote, Sentence, Token
+
+# --- Heuristics (data) -------------------------------------------------------
+# Lemmas of verbs that introduce speech. Started from the samples and the
+# example story, extended with the cue verbs of the PolNeAR dev split
+# (bench/quotes_polnear.py); verbs of belief ("think", "believe") are left out
+# because the quoted words then belong to someone else.
+CUE_LEMMAS: frozenset[str] = frozenset(
+    _words("""
+    say add tell call warn threaten accuse insist describe write ask explain note state
+    continue argue claim declare announce reply respond answer tweet post recall urge
+    demand promise pledge vow suggest admit acknowledge concede complain predict report
+    testify shout joke scream yell mutter whisper exclaim remark observe conclude deny
+    confirm contend maintain stress emphasize emphasise caution boast brag charge allege
+    assert proclaim label dub praise criticize criticise condemn slam blast mock lament
+    plead counter retort quip recount read speak chant cry sing brand term dismiss
+    describe decry hail lash attack thank welcome advise order instruct inform assure
+    reiterate repeat propose recommend tout pitch highlight mention list cite quote
+    interrupt begin conclude summarize summarise put agree disagree object protest vote
+    """)
+)
+# "said in a statement" / "the statement said": these subjects are organisations' voices.
+STATEMENT_WORDS: frozenset[str] = frozenset(
+    _words("statement release communique communiqué letter report message post tweet email")
+)
+# A person who speaks for an organisation: "he" after "a ministry spokesman said" is the ministry.
+SPOKESPERSON_WORDS: frozenset[str] = frozenset(
+    _words("spokesman spokeswoman spokesperson representative official")
+)
+# Subject dependency labels, and the relations through which a verb shares its
+# head's subject ("said ... and threatened", "said, saying ...").
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp", "pcomp", "acl")
+# How far back (sentences) "he said" may look for its named antecedent.
+PRONOUN_WINDOW = 3
+# Partial quotes shorter than this many words are kept only when a cue verb
+# governs them ("called the plan 'reckless'"); other short ones are scare quotes.
+# PolNeAR dev: half the missed partial quotes were single words under a cue
+# ("calls people 'losers'"), so a governed single word is kept.
+MIN_PARTIAL_WORDS_WITHOUT_GOVERNING_CUE = 3
+# Whole-sentence quotes this short with no cue are titles or names, not speech.
+MIN_DIRECT_WORDS_WITHOUT_CUE = 4
+# Merging across outlets: normalised texts equal, one contained in the other
+# (if the shorter has at least this many words), or this token-set overlap.
+MERGE_MIN_CONTAINED_WORDS = 4
+MERGE_MIN_JACCARD = 0.8
+
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_OPENERS = {"“": "”", '"': '"'}
+_BEFORE_DIRECT = set(":,;—–-([")
+
+
+@dataclass(frozen=True)
+class QuoteMention:
+    """One quoted span in one sentence, with its speaker as resolved from the text."""
+
+    article: int  # index into the analysed articles
+    sentence: Sentence
+    start: int  # character span of the quoted words in sentence.text (marks excluded)
+    end: int
+    text: str
+    kind: str  # "direct" | "partial"
+    cue: str | None
+    speaker: str | None
+    speaker_via: str  # "explicit" | "pronoun" | "nearby" | "unattributed"
+    speaker_kind: str | None  # "person" | "organisation" | "other"
+    # where the speaker was read: (sentence index, char start, char end) in that sentence
+    speaker_span: tuple[int, int, int] | None
+    voice: bool = False  # the organisation spoke through a spokesperson
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    name: str | None
+    kind: str | None
+    via: str
+    span: tuple[int, int, int] | None
+    voice: bool = False  # an organisation speaking through a person ("a ministry spokesman")
+
+
+_NONE = _Speaker(None, None, "unattributed", None)
+
+
+# --- quoted spans ------------------------------------------------------------
+
+
+def quote_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[int, int]], bool]:
+    """Character spans inside quote marks (marks excluded), and whether a quote is left open.
+
+    A quote still open from the sentence before starts at 0; one left open runs to the end.
+    """
+    spans: list[tuple[int, int]] = []
+    closer: str | None = "”" if open_at_start else None
+    begin = 0
+    for i, ch in enumerate(text):
+        if closer is None:
+            if ch in _OPENERS:
+                closer, begin = _OPENERS[ch], i + 1
+            elif ch == "”" and not spans:
+                spans.append((0, i))  # closes a quote opened before this sentence
+        elif ch == closer or (closer == "”" and ch == '"' and open_at_start):
+            spans.append((begin, i))
+            closer = None
+        elif ch == "“" and closer == '"':
+            continue
+    if closer is not None:
+        spans.append((begin, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip(" ,.;:!?—–-")], closer is not None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t":
+        start += 1
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    return start, end
+
+
+# --- dependency helpers --------------------------------------------------------
+
+
+class _Parse:
+    """A sentence's tokens with children lists and quote membership."""
+
+    def __init__(self, sentence: Sentence, spans: list[tuple[int, int]]) -> None:
+        self.s = sentence
+        self.toks: tuple[Token, ...] = sentence.tokens
+        self.children: list[list[int]] = [[] for _ in self.toks]
+        for i, t in enumerate(self.toks):
+            if t.head != i and 0 <= t.head < len(self.toks):
+                self.children[t.head].append(i)
+        self.inside = [any(s <= t.start < e for s, e in spans) for t in self.toks]
+
+    def valid(self, i: int) -> bool:
+        return 0 <= self.toks[i].head < len(self.toks)
+
+    def end(self, i: int) -> int:
+        t = self.toks[i]
+        return t.start + len(t.text)
+
+    def subtree(self, i: int, skip: tuple[str, ...] = ()) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(c for c in self.children[j] if self.toks[c].dep not in skip)
+        return sorted(out)
+
+    def is_cue(self, i: int) -> bool:
+        t = self.toks[i]
+        return not self.inside[i] and t.lemma.lower() in CUE_LEMMAS and t.pos in ("VERB", "AUX")
+
+    def _next_is_to(self, i: int) -> bool:
+        return i + 1 < len(self.toks) and self.toks[i + 1].text.lower() == "to"
+
+    def cue_tokens(self) -> list[int]:
+        out = []
+        for i, t in enumerate(self.toks):
+            if self.inside[i]:
+                continue
+            verb = t.lemma.lower() in CUE_LEMMAS and t.pos in ("VERB", "AUX")
+            if verb or (t.text.lower() == "according" and self._next_is_to(i)):
+                out.append(i)
+        return out
+
+
+def _governing_cue(p: _Parse, quote_toks: list[int]) -> int | None:
+    """The first cue verb outside the quote on the head path up from the quoted tokens."""
+    cues = set(p.cue_tokens())
+    seen: set[int] = set()
+    for i in quote_toks:
+        j = i
+        while j not in seen:
+            seen.add(j)
+            if j in cues:
+                return j
+            h = p.toks[j].head
+            if h == j or not 0 <= h < len(p.toks):
+                break
+            j = h
+    return None
+
+
+def _subject(p: _Parse, verb: int) -> int | None:
+    """The subject of a cue verb, following conj/advcl links to a shared subject."""
+    j = verb
+    for _ in range(6):
+        if p.toks[j].text.lower() == "according":
+            to = [c for c in p.children[j] if p.toks[c].text.lower() == "to"]
+            if not to and j + 1 < len(p.toks):
+                to = [j + 1]
+            for t in to:
+                obj = [c for c in p.children[t] if p.toks[c].dep == "pobj"]
+                if obj:
+                    return obj[0]
+            return None
+        subj = [c for c in p.children[j] if p.toks[c].dep in SUBJECT_DEPS and not p.inside[c]]
+        if subj:
+            return subj[0]
+        if p.toks[j].dep == "relcl" and p.valid(j):  # "X, who said ..."
+            return p.toks[j].head
+        head = p.toks[j].head
+        if p.toks[j].dep in SHARED_SUBJECT_DEPS and head != j and p.valid(j) and p.is_cue(head):
+            j = head
+            continue
+        return None
+    return None
+
+
+def _ent_run(p: _Parse, i: int, labels: tuple[str, ...]) -> tuple[int, int] | None:
+    """The entity run (first, last token) of `labels` containing token i."""
+    if p.toks[i].ent not in labels:
+        return None
+    a = b = i
+    while a > 0 and p.toks[a - 1].ent == p.toks[i].ent:
+        a -= 1
+    while b + 1 < len(p.toks) and p.toks[b + 1].ent == p.toks[i].ent:
+        b += 1
+    return a, b
+
+
+def _text(p: _Parse, a: int, b: int) -> str:
+    return p.s.text[p.toks[a].start : p.end(b)]
+
+
+# --- story-wide state ----------------------------------------------------------
+
+
+class _Story:
+    """Names registered across the whole story, and per-article speaker memory."""
+
+    def __init__(self, articles: Sequence[AnnotatedArticle]) -> None:
+        self.people = NameResolver()
+        self.orgs = NameResolver(people=False)
+        self.gender: dict[str, str] = {}  # person key -> "m"/"f"
+        self.roles: dict[str, set[str]] = {}  # title word -> person names
+        for a in articles:
+            for s in a.sentences:
+                for e in s.entities:
+                    if e.label == "PERSON":
+                        self.people.add(e.text)
+                    elif e.label == "ORG":
+                        self.orgs.add(_strip_article(e.text))
+        for a in articles:  # proper-noun subjects of speech verbs that spaCy did not tag PERSON
+            for s in a.sentences:
+                p = _Parse(s, quote_spans(s.text)[0])
+                for cue in p.cue_tokens():
+                    subj = _subject(p, cue)
+                    if subj is not None and p.toks[subj].pos == "PROPN":
+                        name_span = _name_phrase(p, subj)
+                        name = _person_name(p, *name_span, self)
+                        if name and len(name.split()) >= 2:
+                            self.people.add(name)
+        for a in articles:  # second pass: roles name people by their canonical names
+            for s in a.sentences:
+                self._roles_and_gender(s)
+
+    def _roles_and_gender(self, s: Sentence) -> None:
+        toks = s.tokens
+        for i, t in enumerate(toks):
+            if t.ent != "PERSON" or (i > 0 and toks[i - 1].ent == "PERSON"):
+                continue
+            j = i
+            while j + 1 < len(toks) and toks[j + 1].ent == "PERSON":
+                j += 1
+            name = s.text[t.start : toks[j].start + len(toks[j].text)]
+            k = i
+            while k > 0 and toks[k - 1].tag in ("NNP", "NN", "JJ", ".") and toks[k - 1].ent == "":
+                k -= 1
+            role, _ = split_role(s.text[toks[k].start : toks[j].start + len(toks[j].text)])
+            if not role:
+                continue
+            for w in role.split():
+                w = w.strip(".").lower()
+                if w in HONORIFIC_GENDER:
+                    self.gender.setdefault(name_key(name), HONORIFIC_GENDER[w])
+            last = role.split()[-1].strip(".").lower()
+            canonical = self.people.canonical(name)
+            if last in TITLE_WORDS and canonical:
+                self.roles.setdefault(last, set()).add(canonical)
+
+    def person(self, name: str) -> str | None:
+        return self.people.canonical(name)
+
+    def org(self, name: str) -> str:
+        name = _strip_article(name)
+        found = self.orgs.candidates(name)
+        return found[0] if len(found) == 1 else clean_name(name)
+
+
+def _org_text(p: _Parse, a: int, b: int) -> str:
+    """An organisation's entity text, without a trailing "'s"."""
+    while b > a and p.toks[b].tag == "POS":
+        b -= 1
+    return _text(p, a, b)
+
+
+def _strip_article(name: str) -> str:
+    return re.sub(r"^(?:the|The)\s+", "", clean_name(name))
+
+
+@dataclass
+class _Recent:
+    """What an article said most recently: speakers and named people, newest last."""
+
+    persons: list[tuple[int, str, bool]]  # (sentence index, canonical name, was subject)
+    orgs: list[tuple[int, str]]
+    last_speaker: tuple[int, _Speaker] | None = None
+
+
+# --- speaker resolution --------------------------------------------------------
+
+
+def _speaker_from_subject(
+    p: _Parse, subj: int, story: _Story, recent: _Recent, quote_start: int
+) -> _Speaker:
+    t = p.toks[subj]
+    span = (p.s.index, t.start, p.end(subj))
+    low = t.text.lower()
+    if t.pos == "PRON" or low in PRONOUN_GENDER:
+        if low in ("he", "she"):
+            return _resolve_pronoun(p.s.index, PRONOUN_GENDER[low], story, recent, span)
+        if low in ("it",):
+            return _resolve_org(p.s.index, recent, span)
+        return _Speaker(None, None, "unattributed", span)
+    np = p.subtree(subj, skip=("relcl", "acl", "prep", "conj", "cc", "advcl"))
+    ent_span = (p.s.index, p.toks[np[0]].start, p.end(np[-1]))
+    # the subject's own name, then a name in apposition ("Its secretary, Lukas Brandvold")
+    appos = [c for c in p.children[subj] if p.toks[c].dep == "appos"]
+    others = [i for i in np if p.toks[i].ent == "PERSON" and i not in _poss_tokens(p, subj)]
+    for head_i in [subj, *appos, *others]:
+        tok = p.toks[head_i]
+        if not (tok.pos == "PROPN" or (tok.pos == "NOUN" and tok.text[:1].isupper())):
+            continue
+        name_span = _name_phrase(p, head_i)
+        person = _person_name(p, *name_span, story)
+        if person is not None:
+            full = (p.s.index, p.toks[name_span[0]].start, p.end(name_span[1]))
+            name = story.person(person)
+            if name is None:
+                return _Speaker(None, "person", "unattributed", full)
+            return _Speaker(name, "person", "explicit", full)
+    head = t.lemma.lower()
+    voice = head in SPOKESPERSON_WORDS
+    for i in [subj, *np]:
+        run = _ent_run(p, i, ("ORG", "GPE", "NORP"))
+        if run and p.toks[run[0]].ent != "NORP":
+            org = story.org(_org_text(p, *run))
+            return _Speaker(org, "organisation", "explicit", ent_span, voice)
+    if t.pos == "PROPN":
+        return _Speaker(clean_name(_text(p, np[0], np[-1])), "other", "explicit", ent_span)
+    if head in STATEMENT_WORDS or voice:
+        return _resolve_org(p.s.index, recent, span)
+    if head in TITLE_WORDS and any(p.toks[c].text.lower() == "the" for c in p.children[subj]):
+        people = story.roles.get(head, set())
+        if len(people) == 1:
+            return _Speaker(next(iter(people)), "person", "pronoun", span)
+    if head in ORGANISATION_SPEAKER_WORDS:
+        return _Speaker(None, "organisation", "unattributed", ent_span)
+    return _Speaker(None, "other", "unattributed", ent_span)
+
+
+def _poss_tokens(p: _Parse, head: int) -> set[int]:
+    """Tokens inside possessors of `head` ("Arnholm's" in "Arnholm's sister")."""
+    out: set[int] = set()
+    for c in p.children[head]:
+        if p.toks[c].dep == "poss":
+            out.update(p.subtree(c))
+    return out
+
+
+_NAME_STOP_DEPS = ("det", "poss", "case", "cc", "prep")
+
+
+def _name_phrase(p: _Parse, head: int) -> tuple[int, int]:
+    """The run of left dependents that names `head` (determiners and possessors left out)."""
+    first = head
+    while first > 0:
+        prev = p.toks[first - 1]
+        if (
+            p.inside[first - 1]
+            or prev.dep in ("det", "poss", "case", "cc", "prep")
+            or prev.text in ",;:("
+        ):
+            break
+        j, steps = first - 1, 0
+        while p.toks[j].head != j and j != head and steps < 8 and p.valid(j):
+            j, steps = p.toks[j].head, steps + 1
+        if j != head:
+            break
+        first -= 1
+    last = head
+    while (
+        last + 1 < len(p.toks)
+        and p.toks[last + 1].dep in ("flat", "compound")
+        and (p.toks[last + 1].pos == "PROPN")
+    ):
+        last += 1
+    return first, last
+
+
+def _person_name(p: _Parse, a: int, b: int, story: _Story, strict: bool = False) -> str | None:
+    """The person a proper-noun phrase names, or None when it names an organisation or place."""
+    text = _text(p, a, b)
+    _role, name = split_role(text)
+    if not name:
+        return None
+    persons = [i for i in range(a, b + 1) if p.toks[i].ent == "PERSON"]
+    if persons:  # a tagged full name keeps an unknown role word ("Harbourmaster") out
+        if persons[-1] > persons[0]:
+            return split_role(_text(p, persons[0], persons[-1]))[1] or name
+        return name
+    found = story.people.candidates(name)
+    if len(found) == 1 and (
+        len(name_key(found[0]).split()) > len(name_key(name).split())
+        or not story.orgs.candidates(name)
+    ):
+        return name
+    ents = {t.ent for t in p.toks[a : b + 1] if _role is None or t.start >= p.toks[a].start}
+    words = name.split()
+    if {"GPE", "NORP", "LOC", "FAC"} & ents:
+        return None
+    if any(w.lower().strip(".,") in ORGANISATION_SPEAKER_WORDS for w in words):
+        return None
+    if strict:
+        return None
+    name_start = p.toks[a].start + len(text) - len(name)
+    first = next(i for i in range(a, b + 1) if p.toks[i].start >= name_start)
+    name_ents = {t.ent for t in p.toks[first : b + 1]}
+    starts_org = first == 0 or p.toks[first - 1].ent != "ORG"
+    titled = bool(_role) and _role.split()[-1].strip(".").lower() in TITLE_WORDS
+    if titled and all(w[:1].isupper() for w in words):
+        return name  # "Mayor Marit Ellesund", even when the tagger calls it an ORG
+    if "ORG" in name_ents and (len(words) < 2 or starts_org):
+        return None  # an organisation's own name, not a person merged into one by the tagger
+    if len(words) >= 2 and all(w[:1].isupper() for w in words):
+        return name
+    return None
+
+
+def _resolve_pronoun(
+    index: int, gender: str, story: _Story, recent: _Recent, span: tuple[int, int, int]
+) -> _Speaker:
+    """ "he"/"she": the most recent compatible named person, subjects first."""
+    by_sentence: dict[int, list[tuple[str, bool]]] = {}
+    for i, name, is_subject in recent.persons:
+        if index - PRONOUN_WINDOW <= i <= index:
+            by_sentence.setdefault(i, []).append((name, is_subject))
+    if recent.last_speaker:
+        i, sp = recent.last_speaker
+        if sp.kind == "organisation" and sp.voice and i == index - 1 and sp.name:  # noqa: SIM102
+            if not by_sentence.get(i):  # no person named in between
+                return _Speaker(sp.name, "organisation", "pronoun", span, True)
+    order: list[tuple[str, bool]] = []
+    if recent.last_speaker and recent.last_speaker[1].kind == "person":
+        i, sp = recent.last_speaker
+        if index - PRONOUN_WINDOW <= i < index and sp.name:
+            order.append((sp.name, True))  # "she added": the last speaker comes first
+    for i in sorted(by_sentence, reverse=True):
+        order.extend(sorted(by_sentence[i], key=lambda x: not x[1]))
+    if order:
+        for name, _subj in order:
+            known = story.gender.get(name_key(name))
+            if known and known != gender:
+                continue
+            story.gender.setdefault(name_key(name), gender)
+            return _Speaker(name, "person", "pronoun", span)
+    return _Speaker(None, "person", "unattributed", span)
+
+
+def _resolve_org(index: int, recent: _Recent, span: tuple[int, int, int]) -> _Speaker:
+    """ "the statement said" / "it said": the organisation that spoke or was named last."""
+    if recent.last_speaker and recent.last_speaker[1].kind == "organisation":
+        i, sp = recent.last_speaker
+        if index - PRONOUN_WINDOW <= i <= index and sp.name:
+            return _Speaker(sp.name, "organisation", "pronoun", span)
+    for i, name in reversed(recent.orgs):
+        if index - PRONOUN_WINDOW <= i <= index:
+            return _Speaker(name, "organisation", "pronoun", span)
+    return _Speaker(None, "organisation", "unattributed", span)
+
+
+def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
+    """Remember the named people and organisations of a sentence, for later pronouns."""
+    subjects = {i for i, t in enumerate(p.toks) if t.dep in SUBJECT_DEPS}
+    i = 0
+    while i < len(p.toks):
+        t = p.toks[i]
+        if p.inside[i] or t.ent not in ("PERSON", "ORG"):
+            i += 1
+            continue
+        run = _ent_run(p, i, (t.ent,))
+        assert run is not None
+        text = _text(p, *run)
+        is_subj = any(j in subjects for j in range(run[0], run[1] + 1))
+        if t.ent == "PERSON" or (t.ent == "ORG" and _person_name(p, *run, story, strict=True)):
+            name = story.person(split_role(text)[1])
+            if name:
+                recent.persons.append((p.s.index, name, is_subj))
+                if is_subj:
+                    _gender_from_possessive(p, run[1], name, story)
+        else:
+            recent.orgs.append((p.s.index, story.org(text)))
+        i = run[1] + 1
+
+
+def _gender_from_possessive(p: _Parse, after: int, name: str, story: _Story) -> None:
+    """ "Fire Chief X said his crews ...": the next he/his/she/her tells X's gender."""
+    for t in p.toks[after + 1 :]:
+        if t.ent == "PERSON":
+            return
+        g = PRONOUN_GENDER.get(t.text.lower())
+        if g:
+            story.gender.setdefault(name_key(name), g)
+            return
+
+
+# --- mentions -------------------------------------------------------------------
+
+
+def _kind(text: str, start: int, end: int) -> str:
+    """ "direct" when the quote stands as its own clause, "partial" when it sits in the syntax."""
+    before = text[: max(0, start - 1)].rstrip()
+    if not before or before[-1] in _BEFORE_DIRECT or before[-1] in '”"':
+        return "direct"
+    return "partial"
+
+
+def _is_scare_quote(words: list[str], governed: bool) -> bool:
+    """A title, name or single word in quotes with no speech verb over it."""
+    if governed:
+        return False
+    if len(words) < MIN_PARTIAL_WORDS_WITHOUT_GOVERNING_CUE:
+        return True
+    letters = [w for w in words if w[:1].isalpha()]
+    return bool(letters) and all(w[0].isupper() for w in letters)
+
+
+def _clean_quote(text: str, kind: str) -> str:
+    text = " ".join(text.split()).strip()
+    text = text.rstrip(",;:—– ")
+    if kind == "partial":
+        text = text.rstrip(".")
+    return text.strip("‘’' ") if text.count("‘") != text.count("’") else text
+
+
+def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMention]:
+    """Every quoted span in every article, in story order, with its resolved speaker."""
+    story = _Story(articles)
+    out: list[QuoteMention] = []
+    for a_i, art in enumerate(articles):
+        recent = _Recent([], [])
+        open_quote = False
+        last_paragraph = -1
+        for s in art.sentences:
+            if s.paragraph != last_paragraph:
+                open_quote, last_paragraph = False, s.paragraph
+            spans, open_quote = quote_spans(s.text, open_quote)
+            p = _Parse(s, spans)
+            found = _sentence_mentions(a_i, p, spans, story, recent)
+            out.extend(found)
+            _note_sentence(p, story, recent)
+            speakers = [m for m in found if m.speaker]
+            if speakers:
+                m = speakers[-1]
+                recent.last_speaker = (
+                    s.index,
+                    _Speaker(m.speaker, m.speaker_kind, m.speaker_via, m.speaker_span, m.voice),
+                )
+            elif not spans:
+                said = _cue_subject_speaker(p, story, recent)
+                if said is not None:
+                    recent.last_speaker = (s.index, said)
+    return out
+
+
+def _cue_subject_speaker(p: _Parse, story: _Story, recent: _Recent) -> _Speaker | None:
+    """The named speaker of a sentence without quotes ("X said his crews ..."), if any."""
+    for cue in p.cue_tokens():
+        subj = _subject(p, cue)
+        if subj is None or p.toks[subj].pos == "PRON":
+            continue
+        sp = _speaker_from_subject(p, subj, story, recent, 0)
+        if sp.name:
+            return sp
+    return None
+
+
+def _sentence_mentions(
+    a_i: int, p: _Parse, spans: list[tuple[int, int]], story: _Story, recent: _Recent
+) -> list[QuoteMention]:
+    if not spans:
+        return []
+    s = p.s
+    cues = p.cue_tokens()
+    out: list[QuoteMention] = []
+    for raw_start, raw_end in spans:
+        start, end = _trim(s.text, raw_start, raw_end)
+        kind = _kind(s.text, raw_start, raw_end)
+        words = s.text[start:end].split()
+        q_toks = [i for i, t in enumerate(p.toks) if start <= t.start < end]
+        governing = _governing_cue(p, q_toks) if q_toks else None
+        cue = governing
+        if cue is None and cues:
+            mid = (start + end) / 2
+            cue = min(cues, key=lambda i: abs(p.toks[i].start - mid))
+        if kind == "partial" and (not cues or _is_scare_quote(words, governing is not None)):
+            continue
+        if kind == "direct" and cue is None and len(words) < MIN_DIRECT_WORDS_WITHOUT_CUE:
+            continue
+        speaker = _NONE
+        if cue is not None:
+            subj = _subject(p, cue)
+            if subj is None:  # "... and called on X to 'quote'" parsed under a non-cue verb
+                for other in sorted(cues, key=lambda i: abs(i - cue)):
+                    subj = _subject(p, other)
+                    if subj is not None:
+                        cue = other
+                        break
+            if subj is not None:
+                speaker = _speaker_from_subject(p, subj, story, recent, start)
+        elif kind == "direct" and _only_quote(s.text, spans):
+            prev = recent.last_speaker
+            if prev and prev[0] == s.index - 1 and prev[1].name:
+                speaker = _Speaker(
+                    prev[1].name, prev[1].kind, "nearby", prev[1].span, prev[1].voice
+                )
+        if speaker.name is None:
+            speaker = _Speaker(None, speaker.kind, "unattributed", speaker.span, speaker.voice)
+        cue_lemma = None
+        if cue is not None:
+            tok = p.toks[cue]
+            cue_lemma = "according to" if tok.text.lower() == "according" else tok.lemma.lower()
+        out.append(
+            QuoteMention(
+                article=a_i,
+                sentence=s,
+                start=start,
+                end=end,
+                text=_clean_quote(s.text[start:end], kind),
+                kind=kind,
+                cue=cue_lemma,
+                speaker=speaker.name,
+                speaker_via=speaker.via,
+                speaker_kind=speaker.kind,
+                speaker_span=speaker.span,
+                voice=speaker.voice,
+            )
+        )
+    return out
+
+
+def _only_quote(text: str, spans: list[tuple[int, int]]) -> bool:
+    """True when nothing but punctuation lies outside the quoted spans."""
+    rest, last = [], 0
+    for s, e in spans:
+        rest.append(text[last:s])
+        last = e
+    rest.append(text[last:])
+    return not re.search(r"\w", "".join(rest))
+
+
+# --- merging across outlets ------------------------------------------------------
+
+
+def _norm_words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower().replace("’", "'"))
+
+
+def _same_words(a: str, b: str) -> bool:
+    wa, wb = _norm_words(a), _norm_words(b)
+    if not wa or not wb:
+        return False
+    if wa == wb:
+        return True
+    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if len(short) >= MERGE_MIN_CONTAINED_WORDS:
+        joined, sub = " ".join(long), " ".join(short)
+        if f" {sub} " in f" {joined} ":
+            return True
+    sa, sb = set(wa), set(wb)
+    return len(sa & sb) / len(sa | sb) >= MERGE_MIN_JACCARD
+
+
+def _citation(articles: Sequence[AnnotatedArticle], m: QuoteMention) -> Citation:
+    art = articles[m.article].article
+    return Citation(art.doc_id, art.label, m.sentence.index, m.sentence.text)
+
+
+def _join_direct(mentions: list[QuoteMention]) -> list[QuoteMention]:
+    """Direct segments of one sentence with the same speaker become one quote."""
+    out: list[QuoteMention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.sentence is m.sentence
+            and prev.kind == m.kind == "direct"
+            and prev.speaker == m.speaker
+        ):
+            text = f"{prev.text} {m.text}"
+            out[-1] = QuoteMention(**{**prev.__dict__, "text": text, "end": m.end})
+        else:
+            out.append(m)
+    return out
+
+
+def find_quotes(articles: Sequence[AnnotatedArticle]) -> tuple[Quote, ...]:
+    """Quotes in story order; the same words reported by several outlets become one Quote."""
+    merged: list[tuple[QuoteMention, list[Citation], str | None, str, str | None]] = []
+    for m in _join_direct(find_quote_mentions(articles)):
+        cite = _citation(articles, m)
+        for k, (first, cites, speaker, _via, _cue) in enumerate(merged):
+            if not _same_words(first.text, m.text):
+                continue
+            if speaker and m.speaker and speaker != m.speaker:
+                continue
+            if all(c.doc_id != cite.doc_id for c in cites):
+                cites.append(cite)
+            if speaker is None and m.speaker:
+                merged[k] = (first, cites, m.speaker, m.speaker_via, m.cue)
+            break
+        else:
+            merged.append((m, [cite], m.speaker, m.speaker_via, m.cue))
+    return tuple(
+        Quote(
+            text=first.text,
+            speaker=speaker,
+            speaker_via=via,
+            cue=cue,
+            kind=first.kind,
+            citations=tuple(cites),
+        )
+        for first, cites, speaker, via, cue in merged
+    )

@@ -1,0 +1,91 @@
+"""Actors on the Korea samples and on invented prose: names merged, roles, mentions per source."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLES, need
+
+import newsweave
+from newsweave.analyze.actors import find_actors
+from newsweave.model import Article
+from newsweave.nlp import annotate
+
+WAPO, STRIPES = "The Washington Post", "Stars and Stripes"
+
+
+@pytest.fixture(scope="module")
+def korea():
+    paths = [need(SAMPLES / "korea-drills-wapo.txt"), need(SAMPLES / "korea-drills-stripes.txt")]
+    actors = find_actors(annotate(newsweave.extract(paths).articles))
+    return {a.name: a for a in actors}
+
+
+def test_esper_merged_with_role_and_mentions_in_both_outlets(korea):
+    esper = korea["Mark Esper"]
+    assert esper.kind == "person"
+    assert "Defense Secretary" in esper.roles
+    assert {"Esper", "Mark T. Esper"} <= set(esper.aliases)
+    assert {m.source for m in esper.mentions} == {WAPO, STRIPES}
+    assert esper.citations and "Esper" in esper.citations[0].text
+
+
+def test_three_kims_stay_distinct_and_bare_kim_is_not_guessed_across_them(korea):
+    assert {"Kim Jong Un", "Kim Yong Chol", "Kim Kye Gwan"} <= set(korea)
+    assert "Former North Korean nuclear negotiator" in korea["Kim Yong Chol"].roles
+    assert "North Korean Foreign Ministry official" in korea["Kim Kye Gwan"].roles
+    assert "Kim" not in korea
+    # Stripes names three Kims, so its bare "Kim" counts for nobody; WaPo names one.
+    kim_jong_un = {m.source: m.count for m in korea["Kim Jong Un"].mentions}
+    assert kim_jong_un == {STRIPES: 3, WAPO: 2}
+    assert all(m.source == STRIPES for m in korea["Kim Yong Chol"].mentions)
+
+
+def test_north_korea_folds_in_the_north_and_dprk(korea):
+    nk = korea["North Korea"]
+    assert nk.kind == "place"
+    assert {"North", "DPRK", "Democratic People’s Republic of Korea"} <= set(nk.aliases)
+    assert {m.source for m in nk.mentions} == {WAPO, STRIPES}
+
+
+def test_united_states_merges_us_but_washington_stays_apart(korea):
+    assert "U.S." in korea["United States"].aliases
+    assert "Washington" in korea
+    assert "Washington" not in korea["United States"].aliases
+
+
+def test_jeong_and_his_role(korea):
+    assert korea["Jeong Kyeong-doo"].roles == ("South Korean counterpart",)
+
+
+def test_sorted_by_total_mentions_and_no_title_words(korea):
+    totals = [sum(m.count for m in a.mentions) for a in korea.values()]
+    assert totals == sorted(totals, reverse=True)
+    assert "Defense" not in korea and "Vigilant Ace" not in korea
+
+
+def _actors(*texts: str) -> dict:
+    articles = [Article(f"doc{i}", (t,), outlet=f"Outlet {i}") for i, t in enumerate(texts)]
+    return {a.name: a for a in find_actors(annotate(articles))}
+
+
+def test_own_prose_titles_appositions_and_places():
+    actors = _actors(
+        "Police Chief Sarah Johnson closed the ferry on Monday. "
+        "Johnson said the crossing would reopen soon. "
+        "Jonas Velde, a spokesman for the Port of Lindau, said crews were at work.",
+        "Sarah Johnson told reporters the ferry was safe.",
+    )
+    johnson = actors["Sarah Johnson"]
+    assert johnson.roles[0] == "Police Chief"
+    assert {m.source: m.count for m in johnson.mentions} == {"Outlet 0": 2, "Outlet 1": 1}
+    assert "Johnson" in johnson.aliases
+    assert "spokesman for the Port of Lindau" in actors["Jonas Velde"].roles
+    assert "Monday" not in actors
+
+
+def test_acronym_defined_by_the_text_joins_its_long_form():
+    actors = _actors(
+        "The Northern Rail Authority said trains would run again. "
+        "The NRA blamed the storm for the delay.",
+    )
+    assert "NRA" in actors["Northern Rail Authority"].aliases

@@ -1,0 +1,120 @@
+"""Coverage across outlets on our example story, the Korea samples and invented prose."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXAMPLES, SAMPLES, need
+
+import newsweave
+from newsweave.analyze.coverage import compare_coverage
+from newsweave.model import Article
+from newsweave.nlp import annotate
+
+SENTINEL = "The Varnholt Sentinel"
+OBSERVER = "Saltgate Observer"
+WIRE = "Meridian Press Agency"
+
+
+@pytest.fixture(scope="module")
+def fire():
+    articles = newsweave.extract([need(EXAMPLES / "kestrelholm-fire")]).articles
+    return compare_coverage(annotate(articles)), {a.label for a in articles}
+
+
+@pytest.fixture(scope="module")
+def korea():
+    paths = [need(SAMPLES / "korea-drills-wapo.txt"), need(SAMPLES / "korea-drills-stripes.txt")]
+    return compare_coverage(annotate(newsweave.extract(paths).articles))
+
+
+def test_hospital_count_conflict_27_vs_41(fire):
+    coverage, _labels = fire
+    numbers = [c for c in coverage.conflicts if c.kind == "number"]
+    (hospital,) = [c for c in numbers if "27" in c.detail and "41" in c.detail]
+    assert hospital.detail == "27 vs 41 (people)"
+    sources = {c.source for c in hospital.citations}
+    assert SENTINEL in sources and len(sources) == 5
+    sentinel = next(c for c in hospital.citations if c.source == SENTINEL)
+    assert sentinel.text.startswith("Forty-one people were treated in hospital")
+
+
+def test_no_conflict_for_capacity_shelter_duration_or_different_days(fire):
+    coverage, _labels = fire
+    details = [c.detail for c in coverage.conflicts]
+    assert not any("3,100" in d or "600" in d or "90" in d for d in details)
+    assert not any("six" in d or "three" in d or d.startswith(("3 ", "6 ")) for d in details)
+    assert details == ["27 vs 41 (people)"]
+
+
+def test_two_killed_workers_is_shared_by_all_five(fire):
+    coverage, labels = fire
+    (killed,) = [f for f in coverage.shared if "Piet Arnholm" in f.text and "Falkstad" in f.text]
+    assert {c.source for c in killed.citations} == labels
+    assert len(killed.citations) == 5
+    assert all("Arnholm" in c.text for c in killed.citations)
+
+
+def test_exclusive_facts_of_the_observer_and_the_wire(fire):
+    coverage, _labels = fire
+    by_source: dict[str, list[str]] = {}
+    for fact in coverage.exclusive:
+        (citation,) = fact.citations
+        by_source.setdefault(citation.source, []).append(fact.text)
+    assert any("dead fish" in t and "eider ducks" in t for t in by_source[OBSERVER])
+    assert any("negligent homicide investigation" in t for t in by_source[WIRE])
+    assert all(len(texts) <= 5 for texts in by_source.values())
+
+
+def test_alignment_pairs_carry_similarity_and_cross_sources(fire):
+    coverage, _labels = fire
+    assert coverage.alignment
+    for pair in coverage.alignment:
+        assert pair.a.source != pair.b.source
+        assert 0.62 <= pair.similarity <= 1.2
+
+
+def test_esper_postponement_is_aligned_across_both_outlets(korea):
+    pairs = [
+        p
+        for p in korea.alignment
+        if {p.a.source, p.b.source} == {"The Washington Post", "Stars and Stripes"}
+        and any("Esper" in c.text and "postpon" in c.text for c in (p.a, p.b))
+    ]
+    assert pairs
+    wapo = {c.sentence for p in pairs for c in (p.a, p.b) if c.source == "The Washington Post"}
+    assert 3 in wapo  # "Defense Secretary Mark T. Esper announced the postponement ..."
+    assert korea.conflicts == ()
+
+
+def _story(*texts: str) -> list:
+    return annotate([Article(f"doc{i}", (t,), outlet=f"Outlet {i}") for i, t in enumerate(texts)])
+
+
+def test_written_out_number_equals_digits_and_ages_are_not_counts():
+    coverage = compare_coverage(
+        _story(
+            "Twelve passengers were injured when the Lindau tram derailed on Friday. "
+            "The driver, Tomas Brekke, 58, was unhurt.",
+            "12 passengers were injured when a tram derailed in Lindau on Friday. "
+            "The driver, Tomas Brekke, 58, escaped without injury.",
+        )
+    )
+    assert coverage.conflicts == ()
+    assert any(len(f.citations) == 2 for f in coverage.shared)
+
+
+def test_different_counts_of_the_same_thing_conflict():
+    coverage = compare_coverage(
+        _story(
+            "Twelve passengers were injured when the Lindau tram derailed on Friday.",
+            "Nineteen passengers were injured when a tram derailed in Lindau on Friday.",
+        )
+    )
+    (conflict,) = coverage.conflicts
+    assert (conflict.kind, conflict.detail) == ("number", "12 vs 19 (passenger)")
+    assert [c.source for c in conflict.citations] == ["Outlet 0", "Outlet 1"]
+
+
+def test_one_source_is_not_compared():
+    coverage = compare_coverage(_story("Twelve passengers were injured in Lindau on Friday."))
+    assert coverage.shared == coverage.conflicts == coverage.alignment == ()

@@ -1,0 +1,221 @@
+"""Quotes and their speakers: the shared samples, our example story, and small invented cases."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXAMPLES, SAMPLES, need
+
+import newsweave
+from newsweave.analyze.quotes import find_quotes, quote_spans
+from newsweave.model import Article
+from newsweave.nlp import annotate
+
+
+def _by_text(quotes, start):
+    found = [q for q in quotes if q.text.startswith(start)]
+    assert len(found) == 1, (start, [q.text for q in quotes])
+    return found[0]
+
+
+def _sources(quote):
+    return sorted(c.source for c in quote.citations)
+
+
+def _quotes(*paragraphs: str):
+    return find_quotes(annotate([Article("t", tuple(paragraphs))]))
+
+
+@pytest.fixture(scope="module")
+def korea():
+    paths = [need(SAMPLES / "korea-drills-wapo.txt"), need(SAMPLES / "korea-drills-stripes.txt")]
+    return annotate(newsweave.extract([str(p) for p in paths]).articles)
+
+
+@pytest.fixture(scope="module")
+def kestrelholm():
+    folder = need(EXAMPLES / "kestrelholm-fire")
+    return find_quotes(annotate(newsweave.extract([str(folder)]).articles))
+
+
+# --- the shared samples
+
+
+def test_wapo_esper_quotes_are_explicit(korea):
+    quotes = find_quotes(korea[:1])
+    q = _by_text(quotes, "I don’t see this as a concession.")
+    assert (q.speaker, q.speaker_via, q.cue, q.kind) == ("Mark Esper", "explicit", "say", "direct")
+    assert q.citations[0].sentence == 4
+    follow = _by_text(quotes, "I think creating some more space")
+    assert (follow.speaker, follow.speaker_via, follow.cue) == ("Mark Esper", "nearby", None)
+
+
+def test_wapo_statement_quote_goes_to_the_ministry(korea):
+    quotes = find_quotes(korea[:1])
+    q = _by_text(quotes, "We are no longer motivated to face this opponent")
+    assert (q.speaker, q.speaker_via, q.kind) == ("Foreign Ministry", "pronoun", "direct")
+    assert _by_text(quotes, "hostile policy").speaker == "Foreign Ministry"
+
+
+def test_wapo_partial_quotes_in_reported_speech(korea):
+    quotes = find_quotes(korea[:1])
+    for words in ("shocking punishment", "hostile provocation"):
+        q = _by_text(quotes, words)
+        assert (q.text, q.speaker, q.kind) == (words, "North Korea", "partial")
+
+
+def test_stripes_pronoun_speakers(korea):
+    quotes = find_quotes(korea[1:])
+    q = _by_text(quotes, "The U.S. tries to make a good impression")
+    assert (q.speaker, q.speaker_via, q.cue) == ("Kim Yong Chol", "pronoun", "say")
+    q = _by_text(quotes, "The suspension of the drill")
+    assert (q.speaker, q.speaker_via, q.cue) == ("Kim Yong Chol", "pronoun", "add")
+    q = _by_text(quotes, "We are no longer interested in such talks")
+    assert (q.speaker, q.speaker_via) == ("Kim Kye Gwan", "explicit")
+
+
+def test_stripes_has_no_scare_quote_for_act_of_goodwill(korea):
+    assert not [q for q in find_quotes(korea[1:]) if q.text == "act of goodwill"]
+
+
+def test_both_samples_share_one_esper_and_merge_the_shared_partial(korea):
+    quotes = find_quotes(korea)
+    esper = {q.speaker for q in quotes if q.speaker and "Esper" in q.speaker}
+    assert esper == {"Mark Esper"}
+    q = _by_text(quotes, "return to the negotiating table without precondition or hesitation")
+    assert (q.speaker, q.kind) == ("Mark Esper", "partial")
+    assert _sources(q) == ["Stars and Stripes", "The Washington Post"]
+    # in story order: the Post's sentence first
+    assert [(c.source, c.sentence) for c in q.citations] == [
+        ("The Washington Post", 10),
+        ("Stars and Stripes", 7),
+    ]
+
+
+# --- our example story (answer key in examples/README.md)
+
+KESTRELHOLM_SPEAKERS = [
+    # (quote start, speaker, speaker_via)
+    ("This is the darkest morning", "Marit Ellesund", "explicit"),
+    ("Two families lost someone", "Marit Ellesund", "nearby"),
+    ("If a second tank had gone", "Joren Maaskant", "pronoun"),
+    ("I want that timeline on my desk", "Marit Ellesund", "pronoun"),
+    ("He used to joke", "Greta Arnholm-Vey", "pronoun"),
+    ("We had people arriving on foot", "Amara Lindqvist-Hale", "pronoun"),
+    ("Ninety minutes is not acceptable", "Marit Ellesund", "explicit"),
+    ("We put it on paper", "Lukas Brandvold", "pronoun"),
+    ("Our thoughts are with the families", "Cecilia Vorst", "explicit"),
+    ("A deferral is not a waiver", "Elias Brunnhalt", "explicit"),
+    ("The tank was scheduled", "Elias Brunnhalt", "nearby"),
+    ("Not one litre goes back", "Marit Ellesund", "pronoun"),
+    ("We will look at every decision", "Annelie Roos", "explicit"),
+    ("If those rules were not good enough", "Cecilia Vorst", "pronoun"),
+    ("The firefighting foam is a different story", "Ingrid Saelen", "nearby"),
+    ("You cannot sell a fish", "Anders Kolbeck", "pronoun"),
+    ("The ones we reach early", "Pelle Dunmore", "pronoun"),
+]
+
+
+@pytest.mark.parametrize(("start", "speaker", "via"), KESTRELHOLM_SPEAKERS)
+def test_kestrelholm_speakers(kestrelholm, start, speaker, via):
+    q = _by_text(kestrelholm, start)
+    assert (q.speaker, q.speaker_via) == (speaker, via)
+
+
+def test_kestrelholm_multi_sentence_quote_stays_one_quote(kestrelholm):
+    q = _by_text(kestrelholm, "Most of them were frightened more than hurt.")
+    assert "But styrene fumes are nothing to shrug off" in q.text
+    assert q.speaker == "Amara Lindqvist-Hale"
+
+
+def test_kestrelholm_organisation_statements(kestrelholm):
+    for words in ("cooperating fully", "agreed with the regulator in the normal way"):
+        q = _by_text(kestrelholm, words)
+        assert (q.speaker, q.kind, q.cue) == ("Harrow-Lind Terminals", "partial", "say")
+    q = _by_text(kestrelholm, "within safe limits")
+    assert q.speaker == "Ministry of Environment and Waterways"
+
+
+def test_kestrelholm_insult_partial_is_merged_across_all_outlets(kestrelholm):
+    q = _by_text(kestrelholm, "an insult to every family")
+    assert (q.speaker, q.speaker_via, q.kind) == ("Hanne Kovarik", "explicit", "partial")
+    assert _sources(q) == [
+        "Brenmark Daily Courier",
+        "Meridian Press Agency",
+        "Saltgate Observer",
+        "The Kestrelholm Ledger",
+        "The Varnholt Sentinel",
+    ]
+
+
+# --- small invented cases, one rule each
+
+
+def test_quote_spans_straight_curly_and_open():
+    text = 'She said "we are ready" and “so are they'
+    assert quote_spans(text) == ([(10, 22), (29, 40)], True)
+    assert quote_spans("still going,” he said.", open_at_start=True) == ([(0, 12)], False)
+
+
+def test_named_speaker_after_the_quote():
+    (q,) = _quotes("“The bridge will reopen in May,” said Councillor Ottilie Brask.")
+    assert (q.speaker, q.speaker_via, q.cue, q.kind) == (
+        "Ottilie Brask",
+        "explicit",
+        "say",
+        "direct",
+    )
+
+
+def test_she_added_goes_to_the_woman_named_before_not_the_man():
+    quotes = _quotes(
+        "Harbourmaster Ingrid Tollefsen said she had closed the slipway. "
+        "Engineer Bram Oyelaran inspected the pier on Friday.",
+        "“Nobody goes near that pier until the divers are done,” she added.",
+    )
+    (q,) = quotes
+    assert (q.speaker, q.speaker_via, q.cue) == ("Ingrid Tollefsen", "pronoun", "add")
+
+
+def test_according_to():
+    (q,) = _quotes(
+        "The levee was “never designed for a storm like this,” according to Wendel Arkwright."
+    )
+    assert (q.speaker, q.cue, q.kind) == ("Wendel Arkwright", "according to", "partial")
+
+
+def test_statement_said_goes_to_the_organisation():
+    quotes = _quotes(
+        "The Coastal Rail Authority issued a statement on Monday night.",
+        "“Services will resume once the track is safe,” the statement said.",
+    )
+    (q,) = quotes
+    assert (q.speaker, q.speaker_via) == ("Coastal Rail Authority", "pronoun")
+
+
+def test_quote_paragraph_without_a_cue_is_nearby():
+    quotes = _quotes(
+        "“We counted every crate twice,” warehouse manager Sofie Lund said.",
+        "“Then we counted them again.”",
+    )
+    assert [(q.speaker, q.speaker_via) for q in quotes] == [
+        ("Sofie Lund", "explicit"),
+        ("Sofie Lund", "nearby"),
+    ]
+
+
+def test_unattributed_when_nobody_is_named():
+    (q,) = _quotes("“Nobody told us anything about the closure,” someone shouted from the crowd.")
+    assert (q.speaker, q.speaker_via) == (None, "unattributed")
+
+
+def test_he_said_with_no_person_before_is_unattributed():
+    (q,) = _quotes("The ferry was late again.", "“This happens every week,” he said.")
+    assert (q.speaker, q.speaker_via, q.cue) == (None, "unattributed", "say")
+
+
+def test_titles_and_scare_quotes_are_not_quotes():
+    quotes = _quotes(
+        "The navy drill, known as “Silver Heron,” was moved to June. "
+        "The so-called “smart” barrier failed in the first storm."
+    )
+    assert [q.text for q in quotes] == []
