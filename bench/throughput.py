@@ -1,7 +1,8 @@
 """Throughput of the full brief path over the 200 Multi-News clusters, one process.
 
-Each cluster is read, cleaned, annotated and summarized at the default budget
-(120 words), exactly what `newsweave brief` does for one story. Reports
+Each cluster is read, cleaned, annotated, summarized at the default budget
+(120 words) and analysed (quotes, timeline, actors, coverage): exactly what
+`newsweave brief` does for one story. Reports
 articles/s, clusters/s, peak RSS and the time per stage.
 
     python bench/throughput.py    # table + bench/results/throughput.json
@@ -43,11 +44,23 @@ def main(argv: list[str] | None = None) -> int:
     from newsweave.model import RawDocument, SkippedDocument
     from newsweave.nlp import annotate, load_nlp
     from newsweave.pipeline import DEFAULT_WORDS, clean
+    from newsweave.analyze.actors import find_actors
+    from newsweave.analyze.coverage import compare_coverage
+    from newsweave.analyze.quotes import find_quotes
+    from newsweave.analyze.timeline import build_timeline
+    from newsweave.encoder import load_encoder
     from newsweave.summarize import summarize
 
     load_nlp()
+    load_encoder()
+    analyses = {
+        "quotes": find_quotes,
+        "timeline": build_timeline,
+        "actors": find_actors,
+        "coverage": compare_coverage,
+    }
     stages = {"load": time.perf_counter() - started, "read": 0.0, "clean": 0.0}
-    stages |= {"annotate": 0.0, "summarize": 0.0}
+    stages |= {"annotate": 0.0, "summarize": 0.0} | dict.fromkeys(analyses, 0.0)
 
     t = time.perf_counter()
     clusters: dict[str, list[RawDocument]] = {}
@@ -71,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         summary = summarize(annotated, words=DEFAULT_WORDS)
         stages["summarize"] += time.perf_counter() - t
+        for name, analyse in analyses.items():
+            t = time.perf_counter()
+            analyse(annotated)
+            stages[name] += time.perf_counter() - t
         documents += len(raws)
         articles += len(kept)
         skipped += len(raws) - len(kept)
@@ -88,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         "mean_summary_words": round(summary_words / max(len(clusters), 1), 1),
         "seconds": {k: round(v, 2) for k, v in stages.items()} | {"total": round(total, 2)},
         "share_of_work": {
-            k: round(stages[k] / work, 3) for k in ("read", "clean", "annotate", "summarize")
+            k: round(v / work, 3) for k, v in stages.items() if k != "load"
         },
         "articles_per_s": round(articles / work, 1),
         "clusters_per_s": round(len(clusters) / work, 2),
@@ -106,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{DEFAULT_WORDS}-word briefs, one process"
     )
     print(f"{'stage':<10} {'seconds':>8} {'share':>6}")
-    for stage in ("load", "read", "clean", "annotate", "summarize"):
+    for stage in stages:
         share = f"{stages[stage] / work:6.1%}" if stage != "load" else "     -"
         print(f"{stage:<10} {stages[stage]:>8.2f} {share}")
     print(f"{'total':<10} {total:>8.2f}")

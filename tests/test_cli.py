@@ -152,3 +152,84 @@ def test_module_entry_point_from_stdin():
     assert result.returncode == 0, result.stderr
     (record,) = json.loads(result.stdout)
     assert record["id"] == "-" and record["outlet"] == "Brenmark Daily Courier"
+
+
+@pytest.fixture(scope="module")
+def dated_samples_briefing():
+    from conftest import SAMPLES
+
+    if not SAMPLES.exists():
+        pytest.skip("shared samples not present")
+    result = run(
+        "brief",
+        str(SAMPLES / "korea-drills-wapo.txt"),
+        str(SAMPLES / "korea-drills-stripes.txt"),
+        "--date",
+        "korea-drills-wapo.txt=2019-11-17",
+        "--date",
+        "korea-drills-stripes.txt=2019-11-19",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_samples_quotes_have_the_right_speakers(dated_samples_briefing):
+    quotes = dated_samples_briefing["quotes"]
+
+    def who(start: str) -> tuple[str | None, str]:
+        (q,) = [q for q in quotes if q["text"].startswith(start)]
+        return q["speaker"], q["speaker_via"]
+
+    assert who("I don’t see this as a concession") == ("Mark Esper", "explicit")
+    assert who("The U.S. tries to make a good impression") == ("Kim Yong Chol", "pronoun")
+    assert who("The suspension of the drill") == ("Kim Yong Chol", "pronoun")
+    assert who("We are no longer interested in such talks") == ("Kim Kye Gwan", "explicit")
+    (shared,) = [q for q in quotes if q["text"].startswith("return to the negotiating table")]
+    assert {c["source"] for c in shared["citations"]} == {
+        "The Washington Post",
+        "Stars and Stripes",
+    }
+
+
+def test_samples_timeline_matches_the_articles(dated_samples_briefing):
+    timeline = dated_samples_briefing["timeline"]
+    by_expression = {(e["expression"], e["citations"][0]["source"]): e for e in timeline}
+    sunday = by_expression[("Sunday", "The Washington Post")]
+    assert (sunday["value"], sunday["precision"]) == ("2019-11-17", "day")
+    assert sunday["anchor"] == "published 2019-11-17 (cli)"
+    assert by_expression[("last month", "The Washington Post")]["value"] == "2019-10"
+    assert by_expression[("Tuesday", "Stars and Stripes")]["value"] == "2019-11-19"
+    assert by_expression[("Monday", "Stars and Stripes")]["value"] == "2019-11-18"
+    values = [e["value"] for e in timeline if e["value"]]
+    assert values.index("2019-02") < values.index("2019-11-17")
+
+
+def test_samples_actors_and_coverage(dated_samples_briefing):
+    actors = {a["name"]: a for a in dated_samples_briefing["actors"]}
+    assert "Defense Secretary" in actors["Mark Esper"]["roles"]
+    assert set(actors["Mark Esper"]["mentions"]) == {"The Washington Post", "Stars and Stripes"}
+    assert {"Kim Jong Un", "Kim Yong Chol", "Kim Kye Gwan"} <= set(actors)
+    shared = dated_samples_briefing["coverage"]["shared"]
+    assert any("Esper" in f["text"] for f in shared)
+    assert dated_samples_briefing["coverage"]["conflicts"] == []
+
+
+def test_undated_relative_dates_stay_unresolved(samples_briefing):
+    events = {e["expression"]: e for e in samples_briefing["timeline"]}
+    assert events["last month"]["value"] is None
+    assert events["last month"]["precision"] == "unresolved"
+    assert events["2018"]["value"] == "2018"
+
+
+def test_example_story_conflict_and_markdown_sections(story_briefing, tmp_path):
+    (conflict,) = story_briefing["coverage"]["conflicts"]
+    assert conflict["kind"] == "number" and conflict["detail"].startswith("27 vs 41")
+    assert "The Varnholt Sentinel" in {c["source"] for c in conflict["citations"]}
+    out = tmp_path / "b.md"
+    run("brief", str(STORY), "--out", str(out))
+    text = out.read_text()
+    for heading in ("## Who said what", "## Timeline", "## Actors", "## Coverage"):
+        assert heading in text
+    assert "- number: 27 vs 41" in text

@@ -62,7 +62,8 @@ def briefing_to_markdown(briefing: Briefing) -> str:
             lines += [f"- {c.kind}: {c.detail} [{cite(c.citations)}]" for c in coverage.conflicts]
             lines.append("")
         if coverage.shared:
-            lines += ["**Reported by all sources**", ""]
+            every = "every source" if n <= 3 else "every source, or all but one"
+            lines += [f"**Reported by {every}**", ""]
             lines += [f"- {f.text} [{cite(f.citations)}]" for f in coverage.shared[:MAX_SHARED]]
             lines.append("")
         if coverage.exclusive:
