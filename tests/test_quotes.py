@@ -219,3 +219,105 @@ def test_titles_and_scare_quotes_are_not_quotes():
         "The so-called “smart” barrier failed in the first storm."
     )
     assert [q.text for q in quotes] == []
+
+
+def test_a_curly_mark_closes_a_straight_quote():
+    assert quote_spans('"We are ready,” she said.') == ([(1, 14)], False)
+
+
+def test_relative_pronoun_speaker_is_its_antecedent():
+    (q,) = _quotes(
+        "The plan was backed by Councillor Ottilie Brask, who said the bridge was "
+        "“sound enough for another decade.”"
+    )
+    assert (q.speaker, q.speaker_via, q.kind) == ("Ottilie Brask", "explicit", "partial")
+
+
+def test_a_described_speaker_keeps_the_texts_own_words():
+    quotes = _quotes(
+        "“We will not reopen the plant this year,” a company spokesman said.",
+        "“The count is final,” the election board's chairwoman told reporters.",
+    )
+    assert [(q.speaker, q.speaker_via) for q in quotes] == [
+        ("a company spokesman", "explicit"),
+        ("the election board's chairwoman", "explicit"),
+    ]
+
+
+def test_a_place_before_a_role_does_not_make_the_place_the_speaker():
+    (q,) = _quotes("“It is a long road back,” the Oslo mayor said.")
+    assert (q.speaker, q.speaker_via) == ("the Oslo mayor", "explicit")
+
+
+def test_a_shared_surname_goes_to_the_one_named_just_before():
+    quotes = _quotes(
+        "Otto Brennick founded the mill in 1961.",
+        "His son, Senator Hal Brennick, toured it on Monday.",
+        "“We will keep it open,” Brennick said.",
+    )
+    assert [(q.speaker, q.speaker_via) for q in quotes] == [("Hal Brennick", "explicit")]
+
+
+def test_a_shared_surname_nobody_named_recently_stays_as_written():
+    quotes = _quotes(
+        "Otto Brennick founded the mill in 1961. His son Hal Brennick runs it now.",
+        "The mill employs 40 people. Orders fell last winter. The roof leaks. "
+        "A new boiler arrived in May.",
+        "“We will keep it open,” Brennick said.",
+    )
+    assert [(q.speaker, q.speaker_via) for q in quotes] == [("Brennick", "explicit")]
+
+
+def test_the_name_written_beside_the_quote_when_the_parse_loses_it():
+    # spaCy leaves "said" without a subject here: "Marsk" hangs off "crews" inside the quote
+    quotes = _quotes(
+        "Harbour pilot Elin Marsk spoke on Thursday.",
+        "“He's absolutely right. There's a real gap between this council and frankly the "
+        "mayor and our crews,” Marsk, a longtime harbour pilot, said Thursday on Radio "
+        "Nord’s “Morning Watch.”",
+    )
+    q = _by_text(quotes, "He's absolutely right.")
+    assert (q.speaker, q.speaker_via) == ("Elin Marsk", "explicit")
+
+
+def test_a_dash_and_a_name_sign_the_quote_before_them():
+    quotes = _quotes(
+        "“The ferry is our lifeline. Without it the island empties.” ― Brita Solheim",
+        "“We were never asked.” ― Jonas Eide",
+    )
+    assert [(q.speaker, q.speaker_via) for q in quotes] == [
+        ("Brita Solheim", "explicit"),
+        ("Jonas Eide", "explicit"),
+    ]
+
+
+def test_a_quote_on_its_own_line_continues_the_speaker_before():
+    quotes = _quotes(
+        "“It is not a moment, it is a movement,” Alva Rensholt said.\n"
+        "“By the end of the film you will see why.”\n"
+        "Watch the trailer below."
+    )
+    assert [(q.speaker, q.speaker_via, q.kind) for q in quotes] == [
+        ("Alva Rensholt", "explicit", "direct"),
+        ("Alva Rensholt", "nearby", "direct"),
+    ]
+
+
+def test_a_sentence_ending_in_a_colon_introduces_the_next_quote():
+    quotes = _quotes(
+        "Harbourmaster Ingrid Tollefsen was asked about the closure.",
+        "She said:",
+        "“Nobody goes near that pier until the divers are done.”",
+    )
+    assert [(q.speaker, q.speaker_via) for q in quotes] == [("Ingrid Tollefsen", "nearby")]
+
+
+def test_a_he_or_she_sentence_between_quotes_keeps_the_speaker():
+    quotes = _quotes(
+        "“We have had problems with the pumps before,” Mayor Ingrid Holm said after the "
+        "meeting. She did not name a contractor. “Our goal is to stop it happening again.”"
+    )
+    assert [(q.speaker, q.speaker_via) for q in quotes] == [
+        ("Ingrid Holm", "explicit"),
+        ("Ingrid Holm", "nearby"),
+    ]

@@ -2,10 +2,13 @@
 
 `find_quote_mentions` reads every quoted span in every sentence and resolves
 its speaker from the dependency parse: the subject of the speech verb in the
-same sentence ("explicit"), a "he"/"she"/"the statement" resolved to a speaker
-named just before ("pronoun"), or the speaker of the sentence before a quote
-that has no cue at all ("nearby"). Nothing is guessed beyond that: an
-unresolved quote has speaker None and speaker_via "unattributed".
+same sentence ("explicit"; a name written right beside the quote when the parse
+loses the subject; a dash signature "― Name"; a common-noun subject kept as
+written, "a Clinton spokesman"), a "he"/"she"/"the statement" resolved to a
+speaker named just before ("pronoun"), or the speaker of the sentence before a
+quote that has no cue at all ("nearby"; a "he"/"she" sentence or a sentence
+ending in a colon in between keeps that speaker). Nothing is guessed beyond
+that: an unresolved quote has speaker None and speaker_via "unattributed".
 `find_quotes` merges mentions of the same words across outlets into `Quote`s.
 """
 
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsweave.analyze.names import (
     HONORIFIC_GENDER,
@@ -47,6 +50,14 @@ CUE_LEMMAS: frozenset[str] = frozenset(
     """)
 )
 # "said in a statement" / "the statement said": these subjects are organisations' voices.
+# "X, who said ...": the subject is the relative pronoun; the speaker is X.
+RELATIVE_PRONOUNS: frozenset[str] = frozenset(_words("who which that"))
+# A common-noun subject ("the ad's narrator said") is kept as written, without
+# these parts of its phrase; prepositions other than DESCRIPTION_PREPS too.
+DESCRIPTION_SKIP_DEPS = ("relcl", "acl", "advcl", "conj", "cc", "appos", "punct", "parataxis")
+DESCRIPTION_PREPS: frozenset[str] = frozenset(_words("of for"))
+# Noun subjects too vague to stand as a speaker (PolNeAR dev had none worth keeping).
+VAGUE_SUBJECTS: frozenset[str] = frozenset(_words("thing something anything one"))
 STATEMENT_WORDS: frozenset[str] = frozenset(
     _words("statement release communique communiqué letter report message post tweet email")
 )
@@ -60,6 +71,9 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp", "pcomp", "acl")
 # How far back (sentences) "he said" may look for its named antecedent.
 PRONOUN_WINDOW = 3
+# '…,” Tulsa police Chief Chuck Jordan said': at most this many words between
+# a closing quote mark and its cue are read as the speaker when the parse has none.
+BESIDE_QUOTE_MAX_WORDS = 12
 # Partial quotes shorter than this many words are kept only when a cue verb
 # governs them ("called the plan 'reckless'"); other short ones are scare quotes.
 # PolNeAR dev: half the missed partial quotes were single words under a cue
@@ -75,6 +89,10 @@ MERGE_MIN_JACCARD = 0.8
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _OPENERS = {"“": "”", '"': '"'}
 _BEFORE_DIRECT = set(":,;—–-([")
+# A dash and a name right after a closing quote mark, alone up to the line's end.
+_DASH_SIGNATURE = re.compile(
+    r"[ \t\u00a0]*[―—–][ \t\u00a0]*([^\W\d_][^\n,;:()]{0,60}?)[ \t\u00a0.]*(?:\n|$)"
+)
 
 
 @dataclass(frozen=True)
@@ -125,7 +143,13 @@ def quote_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[int,
                 closer, begin = _OPENERS[ch], i + 1
             elif ch == "”" and not spans:
                 spans.append((0, i))  # closes a quote opened before this sentence
-        elif ch == closer or (closer == "”" and ch == '"' and open_at_start):
+        elif (
+            ch == closer
+            or (closer == "”" and ch == '"' and open_at_start)
+            or (
+                closer == '"' and ch == "”"  # mixed marks in pasted copy: "words”
+            )
+        ):
             spans.append((begin, i))
             closer = None
         elif ch == "“" and closer == '"':
@@ -223,6 +247,9 @@ def _subject(p: _Parse, verb: int) -> int | None:
             return None
         subj = [c for c in p.children[j] if p.toks[c].dep in SUBJECT_DEPS and not p.inside[c]]
         if subj:
+            rel = p.toks[subj[0]].text.lower() in RELATIVE_PRONOUNS
+            if rel and p.toks[j].dep == "relcl" and p.valid(j):  # "X, who said ..."
+                return p.toks[j].head
             return subj[0]
         if p.toks[j].dep == "relcl" and p.valid(j):  # "X, who said ..."
             return p.toks[j].head
@@ -363,28 +390,154 @@ def _speaker_from_subject(
         person = _person_name(p, *name_span, story)
         if person is not None:
             full = (p.s.index, p.toks[name_span[0]].start, p.end(name_span[1]))
-            name = story.person(person)
-            if name is None:
-                return _Speaker(None, "person", "unattributed", full)
+            name = story.person(person) or _disambiguate(
+                _text(p, *name_span), person, p.s.index, story, recent
+            )
             return _Speaker(name, "person", "explicit", full)
     head = t.lemma.lower()
     voice = head in SPOKESPERSON_WORDS
+    role_noun = head in TITLE_WORDS and not voice  # "the Vermont senator" is a person
     for i in [subj, *np]:
         run = _ent_run(p, i, ("ORG", "GPE", "NORP"))
+        if role_noun and run and not run[0] <= subj <= run[1]:
+            continue
         if run and p.toks[run[0]].ent != "NORP":
             org = story.org(_org_text(p, *run))
             return _Speaker(org, "organisation", "explicit", ent_span, voice)
     if t.pos == "PROPN":
         return _Speaker(clean_name(_text(p, np[0], np[-1])), "other", "explicit", ent_span)
     if head in STATEMENT_WORDS or voice:
-        return _resolve_org(p.s.index, recent, span)
+        found = _resolve_org(p.s.index, recent, span)
+        if found.name:
+            return found
     if head in TITLE_WORDS and any(p.toks[c].text.lower() == "the" for c in p.children[subj]):
         people = story.roles.get(head, set())
         if len(people) == 1:
             return _Speaker(next(iter(people)), "person", "pronoun", span)
-    if head in ORGANISATION_SPEAKER_WORDS:
-        return _Speaker(None, "organisation", "unattributed", ent_span)
-    return _Speaker(None, "other", "unattributed", ent_span)
+    kind = "organisation" if head in ORGANISATION_SPEAKER_WORDS else "other"
+    described = _description(p, subj)
+    if described is not None:  # "the ad's narrator said": the text's own words, no name
+        text, a, b = described
+        return _Speaker(text, kind, "explicit", (p.s.index, a, b), voice)
+    return _Speaker(None, kind, "unattributed", ent_span)
+
+
+def _description(p: _Parse, subj: int) -> tuple[str, int, int] | None:
+    """A common-noun subject as written ("a Clinton spokesman", "the union"), with its span.
+
+    Relative clauses, appositions and other prepositional phrases are left out;
+    "of"/"for" phrases stay because they say who the noun is ("a spokesman for the
+    mayor"). Pronouns and quantifiers ("someone", "many") are not descriptions.
+    """
+    t = p.toks[subj]
+    if t.pos not in ("NOUN", "PROPN") or p.inside[subj] or t.lemma.lower() in VAGUE_SUBJECTS:
+        return None
+    keep = [subj]
+    stack = [c for c in p.children[subj]]
+    while stack:
+        c = stack.pop()
+        tok = p.toks[c]
+        hyphen = tok.text in "-‐–"  # "the 34-year-old mother" keeps its hyphens
+        if (tok.dep in DESCRIPTION_SKIP_DEPS and not hyphen) or p.inside[c]:
+            continue
+        if tok.dep == "prep" and tok.text.lower() not in DESCRIPTION_PREPS:
+            continue
+        keep.append(c)
+        stack.extend(p.children[c])
+    keep.sort()
+    # only the contiguous run around the head (a parse may hang far tokens on it)
+    a = b = keep.index(subj)
+    while a > 0 and keep[a - 1] == keep[a] - 1:
+        a -= 1
+    while b + 1 < len(keep) and keep[b + 1] == keep[b] + 1:
+        b += 1
+    first, last = keep[a], keep[b]
+    if first == last == subj and t.tag == "NN":
+        return None  # a bare singular noun ("made public ― Trump boasted") is no speaker
+    while last > first and p.toks[last].pos == "PUNCT":
+        last -= 1
+    while first < last and p.toks[first].pos == "PUNCT":
+        first += 1
+    text = clean_name(_text(p, first, last)).strip(" ―—–-")
+    if not text:
+        return None
+    return text, p.toks[first].start, p.end(last)
+
+
+def _disambiguate(mention: str, name: str, index: int, story: _Story, recent: _Recent) -> str:
+    """A name several people in the story share ("Cruz", "Mr. Obama").
+
+    The honorific's gender, then the last speaker, then the person named most
+    recently decide; otherwise the name stays as the text wrote it, unresolved
+    to a full name but never swapped for someone else's.
+    """
+    found = story.people.candidates(name)
+    role = split_role(mention)[0] or ""
+    genders = {HONORIFIC_GENDER[w] for w in _role_words(role) if w in HONORIFIC_GENDER}
+    if len(genders) == 1:
+        (g,) = genders
+        fits = [f for f in found if story.gender.get(name_key(f), g) == g]
+        if len(fits) == 1:
+            return fits[0]
+        found = fits or found
+    if recent.last_speaker:
+        i, sp = recent.last_speaker
+        if index - PRONOUN_WINDOW <= i <= index and sp.name in found:
+            return sp.name
+    for i in range(index, index - PRONOUN_WINDOW - 1, -1):
+        named = {person for j, person, _subj in recent.persons if j == i and person in found}
+        if len(named) == 1:
+            return named.pop()
+        if named:
+            break  # two of them in the same sentence: the text does not say which
+    return clean_name(name)
+
+
+def _role_words(role: str) -> list[str]:
+    return [w.strip(".").lower() for w in role.split()]
+
+
+def _beside_quote(p: _Parse, close: int) -> int | None:
+    """The speaker's head token written right after a quote, whatever the parse says.
+
+    '…,” Tulsa police Chief Chuck Jordan said' (the words between the closing
+    mark and the cue) or '…,” said David Gorski, a surgeon' (the words after a
+    cue that follows the mark, up to the first comma). A person's name wins,
+    then the last noun of the first comma-delimited chunk.
+    """
+    after = [i for i, t in enumerate(p.toks) if t.start > close and not p.inside[i]]
+    while after and p.toks[after[0]].pos == "PUNCT":
+        after.pop(0)
+    if not after:
+        return None
+    window: list[int] = []
+    if p.is_cue(after[0]):
+        for i in after[1:]:
+            if p.toks[i].text in ",.;:—–―()" or p.inside[i]:
+                break
+            window.append(i)
+    else:
+        for i in after:
+            t = p.toks[i]
+            if p.is_cue(i):
+                break
+            lowercase_verb = t.pos in ("VERB", "AUX") and not t.text[:1].isupper()
+            if lowercase_verb or len(window) >= BESIDE_QUOTE_MAX_WORDS:
+                return None
+            window.append(i)
+        else:
+            return None
+    for i in window:
+        if p.toks[i].ent == "PERSON":
+            run = _ent_run(p, i, ("PERSON",))
+            return run[1] if run else i
+    chunk: list[int] = []
+    for i in window:
+        if p.toks[i].text == ",":
+            break
+        chunk.append(i)
+    nouns = [i for i in chunk if p.toks[i].pos in ("NOUN", "PROPN")]
+    return nouns[-1] if nouns else None
 
 
 def _poss_tokens(p: _Parse, head: int) -> set[int]:
@@ -452,7 +605,8 @@ def _person_name(p: _Parse, a: int, b: int, story: _Story, strict: bool = False)
     if strict:
         return None
     name_start = p.toks[a].start + len(text) - len(name)
-    first = next(i for i in range(a, b + 1) if p.toks[i].start >= name_start)
+    # the name is normally the tail of the span; when cleaning changed its length, start at a
+    first = next((i for i in range(a, b + 1) if p.toks[i].start >= name_start), a)
     name_ents = {t.ent for t in p.toks[first : b + 1]}
     starts_org = first == 0 or p.toks[first - 1].ent != "ORG"
     titled = bool(_role) and _role.split()[-1].strip(".").lower() in TITLE_WORDS
@@ -547,7 +701,7 @@ def _gender_from_possessive(p: _Parse, after: int, name: str, story: _Story) -> 
 
 def _kind(text: str, start: int, end: int) -> str:
     """ "direct" when the quote stands as its own clause, "partial" when it sits in the syntax."""
-    before = text[: max(0, start - 1)].rstrip()
+    before = text[: max(0, start - 1)].split("\n")[-1].rstrip()  # a quote opening a line
     if not before or before[-1] in _BEFORE_DIRECT or before[-1] in '”"':
         return "direct"
     return "partial"
@@ -579,13 +733,22 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
         recent = _Recent([], [])
         open_quote = False
         last_paragraph = -1
-        for s in art.sentences:
+        run_start = 0  # where in `out` the quote still open at this sentence began
+        for k, s in enumerate(art.sentences):
             if s.paragraph != last_paragraph:
                 open_quote, last_paragraph = False, s.paragraph
+            continued = open_quote
             spans, open_quote = quote_spans(s.text, open_quote)
             p = _Parse(s, spans)
             found = _sentence_mentions(a_i, p, spans, story, recent)
+            if not continued:
+                run_start = len(out)
             out.extend(found)
+            following = art.sentences[k + 1] if k + 1 < len(art.sentences) else None
+            signed = _dash_signature(out, run_start, found, following, story)
+            if signed is not None:
+                found = out[len(out) - len(found) :]
+                run_start = signed
             _note_sentence(p, story, recent)
             speakers = [m for m in found if m.speaker]
             if speakers:
@@ -598,19 +761,102 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
                 said = _cue_subject_speaker(p, story, recent)
                 if said is not None:
                     recent.last_speaker = (s.index, said)
+                elif recent.last_speaker and _continues_speaker(p, story, recent):
+                    recent.last_speaker = (s.index, recent.last_speaker[1])
     return out
 
 
+def _dash_signature(
+    out: list[QuoteMention],
+    run_start: int,
+    found: list[QuoteMention],
+    following: Sentence | None,
+    story: _Story,
+) -> int | None:
+    """'“…we deserve better.” ― Carla Sanchez': a name after a dash signs the quote.
+
+    The signature may sit after the closing mark or open the next sentence; it
+    signs every direct sentence of the quote (from `run_start` in `out`) that
+    has no cue-read speaker of its own. Returns where the next quote's run
+    starts in `out` when a signature was found.
+    """
+    signed_to = None
+    base = len(out) - len(found)
+    for n, q in enumerate(found):
+        text = q.sentence.text
+        close = min(
+            (i for i in (text.find("”", q.end), text.find('"', q.end)) if i >= 0), default=-1
+        )
+        if close < 0:
+            continue
+        where, at = q.sentence, close + 1
+        if n == len(found) - 1 and not text[at:].strip() and following is not None:
+            where, at = following, 0
+        m = _DASH_SIGNATURE.match(where.text, at)
+        if m is None:
+            continue
+        words = m.group(1).split()
+        if not 1 <= len(words) <= 6 or not all(w[:1].isupper() or len(w) == 1 for w in words):
+            continue
+        name = clean_name(m.group(1))
+        span = (where.index, m.start(1), m.end(1))
+        for j in range(run_start, base + n + 1):
+            old = out[j]
+            if old.speaker_via in ("unattributed", "nearby") and old.kind == "direct":
+                out[j] = replace(
+                    old,
+                    speaker=story.person(name) or name,
+                    speaker_via="explicit",
+                    speaker_kind="person",
+                    speaker_span=span,
+                    voice=False,
+                )
+        run_start = signed_to = base + n + 1
+    return signed_to
+
+
 def _cue_subject_speaker(p: _Parse, story: _Story, recent: _Recent) -> _Speaker | None:
-    """The named speaker of a sentence without quotes ("X said his crews ..."), if any."""
-    for cue in p.cue_tokens():
+    """The named speaker of a sentence without quotes ("X said his crews ..."), if any.
+
+    A sentence that ends in a colon introduces the quote after it ("He said:",
+    "Sanders made the following comment:"): its subject speaks, pronoun or not,
+    whatever the verb.
+    """
+    introduces = p.s.text.rstrip().endswith(":")
+    verbs = p.cue_tokens()
+    if introduces:
+        verbs += [i for i, t in enumerate(p.toks) if t.dep == "ROOT" and t.pos in ("VERB", "AUX")]
+    for cue in verbs:
         subj = _subject(p, cue)
-        if subj is None or p.toks[subj].pos == "PRON":
+        if subj is None or (p.toks[subj].pos == "PRON" and not introduces):
             continue
         sp = _speaker_from_subject(p, subj, story, recent, 0)
         if sp.name:
             return sp
     return None
+
+
+def _continues_speaker(p: _Parse, story: _Story, recent: _Recent) -> bool:
+    """A sentence between quotes whose subject is "he"/"she" for the last speaker.
+
+    '“…,” Obama said. He did not suggest retaliation. “Our goal is …”': the
+    middle sentence keeps Obama speaking, so the quote after it is still his.
+    """
+    if not recent.last_speaker or recent.last_speaker[1].kind != "person":
+        return False
+    i, sp = recent.last_speaker
+    if i != p.s.index - 1:
+        return False
+    for t_i, t in enumerate(p.toks):
+        if (
+            t.dep in SUBJECT_DEPS
+            and p.toks[t.head].dep == "ROOT"
+            and t.text.lower() in ("he", "she")
+        ):
+            span = (p.s.index, t.start, p.end(t_i))
+            gender = PRONOUN_GENDER[t.text.lower()]
+            return _resolve_pronoun(p.s.index, gender, story, recent, span).name == sp.name
+    return False
 
 
 def _sentence_mentions(
@@ -638,6 +884,8 @@ def _sentence_mentions(
         speaker = _NONE
         if cue is not None:
             subj = _subject(p, cue)
+            if subj is None:  # the parse lost the subject: '…,” Flynn, an adviser, said'
+                subj = _beside_quote(p, raw_end)
             if subj is None:  # "... and called on X to 'quote'" parsed under a non-cue verb
                 for other in sorted(cues, key=lambda i: abs(i - cue)):
                     subj = _subject(p, other)
@@ -646,7 +894,7 @@ def _sentence_mentions(
                         break
             if subj is not None:
                 speaker = _speaker_from_subject(p, subj, story, recent, start)
-        elif kind == "direct" and _only_quote(s.text, spans):
+        elif kind == "direct" and _only_quote(s.text, spans, raw_start, raw_end):
             prev = recent.last_speaker
             if prev and prev[0] == s.index - 1 and prev[1].name:
                 speaker = _Speaker(
@@ -677,13 +925,22 @@ def _sentence_mentions(
     return out
 
 
-def _only_quote(text: str, spans: list[tuple[int, int]]) -> bool:
-    """True when nothing but punctuation lies outside the quoted spans."""
-    rest, last = [], 0
+def _only_quote(text: str, spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when nothing but punctuation lies outside the quoted spans on the quote's lines.
+
+    A sentence may run over a line break ("…a movement.”\nCheck out the trailer"):
+    the next line is another paragraph, not words around the quote.
+    """
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    rest, last = [], lo
     for s, e in spans:
+        if e <= lo or s >= hi:
+            continue
         rest.append(text[last:s])
         last = e
-    rest.append(text[last:])
+    rest.append(text[last:hi])
     return not re.search(r"\w", "".join(rest))
 
 
