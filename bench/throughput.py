@@ -40,15 +40,15 @@ def main(argv: list[str] | None = None) -> int:
 
     start_rss = rss_mb()
     started = time.perf_counter()
-    from newsweave.ingest import read_sources
-    from newsweave.model import RawDocument, SkippedDocument
-    from newsweave.nlp import annotate, load_nlp
-    from newsweave.pipeline import DEFAULT_WORDS, clean
     from newsweave.analyze.actors import find_actors
     from newsweave.analyze.coverage import compare_coverage
     from newsweave.analyze.quotes import find_quotes
     from newsweave.analyze.timeline import build_timeline
     from newsweave.encoder import load_encoder
+    from newsweave.ingest import read_sources
+    from newsweave.model import RawDocument, SkippedDocument
+    from newsweave.nlp import annotate, load_nlp
+    from newsweave.pipeline import DEFAULT_WORDS, clean
     from newsweave.summarize import summarize
 
     load_nlp()

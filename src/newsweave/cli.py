@@ -144,6 +144,160 @@ def extract(
         raise typer.Exit(1)
 
 
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="Corpus database file (default: newsweave.db in the user data dir)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or text.")]
+
+
+class ShowFormat(StrEnum):
+    md = "md"
+    json = "json"
+
+
+@contextmanager
+def _store(db: Path | None) -> Iterator:
+    from newsweave.store import Store
+
+    try:
+        store = Store(db)
+    except NewsweaveError as exc:
+        err.print(f"newsweave: error: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    try:
+        yield store
+    except NewsweaveError as exc:
+        err.print(f"newsweave: error: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+
+
+@app.command()
+def ingest(
+    paths: PathsArg,
+    db: DbOpt = None,
+    date_: DateOpt = None,
+    json_: JsonOpt = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Articles committed per transaction.")
+    ] = 50,
+) -> None:
+    """Add articles to the corpus: drop duplicates, group the rest into stories."""
+    from newsweave.corpus import ingest as ingest_paths
+
+    dates = parse_dates(date_)
+    with _store(db) as store, _progress() as advance:
+
+        def progress(n: int) -> None:
+            for _ in range(n):
+                advance()
+
+        summary = ingest_paths(
+            paths,
+            store,
+            dates=dates,
+            batch_size=batch_size,
+            progress=progress,
+            on_skip=None if json_ else _report_skip,
+        )
+        totals = store.counts()
+    if json_:
+        record = summary.to_dict() | {"db": str(store.path), "corpus": totals}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+    else:
+        err.print(
+            f"newsweave: {summary.documents} documents read: {summary.new} new, "
+            f"{summary.duplicates} duplicates, {summary.already_stored} already stored, "
+            f"{len(summary.skipped)} skipped",
+            markup=False,
+        )
+        err.print(
+            f"newsweave: stories: {summary.new_stories} new, {summary.updated_stories} updated, "
+            f"{summary.merged_stories} merged; corpus {store.path}: {totals['articles']} articles, "
+            f"{totals['stories']} stories",
+            markup=False,
+        )
+    if summary.documents and summary.documents == len(summary.skipped):
+        raise typer.Exit(1)
+
+
+@app.command()
+def stories(
+    db: DbOpt = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="YYYY-MM-DD", help="Only stories seen on or after DATE."),
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """List the stories in the corpus, most recently seen first."""
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise typer.BadParameter(f"{since!r} is not YYYY-MM-DD", param_hint="--since") from None
+    with _store(db) as store:
+        rows = store.stories(since_date)
+    if json_:
+        sys.stdout.write(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1) + "\n")
+        return
+    table = Table("id", "headline", "sources", "articles", "first seen", "last seen")
+    for r in rows:
+        table.add_row(
+            r.id,
+            r.headline or "(untitled)",
+            str(r.sources),
+            str(r.articles),
+            r.first_seen or "",
+            r.last_seen or "",
+        )
+    Console(soft_wrap=not sys.stdout.isatty()).print(table)
+
+
+@app.command()
+def show(
+    story_id: Annotated[str, typer.Argument(help="A story id from `newsweave stories`.")],
+    db: DbOpt = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ShowFormat.md
+    ),
+    out: OutOpt = None,
+) -> None:
+    """The cited briefing for one story, with the outlets that republished it."""
+    from newsweave.corpus import story_briefing
+
+    with _store(db) as store, err.status(f"briefing {story_id}", spinner="dots"):
+        live, record, markdown, copies = story_briefing(store, story_id)
+    if fmt is ShowFormat.json:
+        record = {"story": live, **record, "also_published_by": copies}
+        text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+    else:
+        lines = [f"*story {live}*", "", markdown.rstrip("\n")]
+        if copies:
+            lines += ["", "## Also published by", ""]
+            for c in copies:
+                similarity = (
+                    "exact copy"
+                    if c["similarity"] == 1.0
+                    else (f"near-duplicate, similarity {c['similarity']:.2f}")
+                )
+                lines.append(
+                    f"- {c['source']} ({c['id']}) — {similarity} of {c['original_source']}"
+                )
+        text = "\n".join(lines) + "\n"
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+    elif fmt is ShowFormat.md and sys.stdout.isatty():
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+
+
 def _read(paths: list[str], dates: dict[str, date]) -> tuple[list[Article], list[SkippedDocument]]:
     from newsweave.pipeline import iter_articles
 

@@ -11,14 +11,18 @@ from typing import BinaryIO
 
 from newsweave.errors import DocumentError
 from newsweave.ingest._decode import MAX_DOCUMENT_BYTES, check_size, decode
+from newsweave.ingest.feeds import is_feed, read_feed
 from newsweave.ingest.jsonl import read_jsonl_lines
 from newsweave.ingest.multinews import is_multinews, split_cluster
+from newsweave.ingest.warc import read_warc
 from newsweave.model import DocHints, RawDocument, SkippedDocument
 
 TEXT_SUFFIXES = {".txt", ".text", ".src", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+WARC_SUFFIXES = {".warc", ".warc.gz"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES | FEED_SUFFIXES
 
 Item = RawDocument | SkippedDocument
 
@@ -55,7 +59,7 @@ def _read_dir(root: Path) -> Iterator[Item]:
     for path in sorted(root.rglob("*")):
         if path.is_dir() or any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
-        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+        if _suffix(path) in SUPPORTED_SUFFIXES:
             yield from _read_file(path)
         else:
             yield SkippedDocument(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
@@ -65,14 +69,23 @@ def _read_file(path: Path) -> Iterator[Item]:
     doc_id = str(path)
     try:
         with path.open("rb") as stream:
-            yield from _read_stream(doc_id, stream, suffix=path.suffix.lower())
+            yield from _read_stream(doc_id, stream, suffix=_suffix(path))
     except OSError as exc:
         yield SkippedDocument(doc_id, f"cannot read ({exc.strerror or exc})")
+
+
+def _suffix(path: Path) -> str:
+    """The lower-case suffix, with `.warc.gz` kept whole."""
+    name = path.name.lower()
+    return ".warc.gz" if name.endswith(".warc.gz") else path.suffix.lower()
 
 
 def _read_stream(doc_id: str, stream: BinaryIO, suffix: str) -> Iterator[Item]:
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl_lines(doc_id, stream)
+        return
+    if suffix in WARC_SUFFIXES:
+        yield from read_warc(doc_id, stream)
         return
     data = stream.read(MAX_DOCUMENT_BYTES + 1)
     try:
@@ -80,6 +93,11 @@ def _read_stream(doc_id: str, stream: BinaryIO, suffix: str) -> Iterator[Item]:
         text, encoding = decode(doc_id, data)
     except DocumentError as exc:
         yield SkippedDocument(doc_id, exc.reason)
+        return
+    if suffix in FEED_SUFFIXES or (
+        suffix not in TEXT_SUFFIXES | HTML_SUFFIXES and not looks_like_html(text) and is_feed(text)
+    ):
+        yield from read_feed(doc_id, text)
         return
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES and text.lstrip().startswith("{"):
         yield from read_jsonl_lines(doc_id, iter(text.splitlines()))

@@ -1,0 +1,292 @@
+"""Corpus ingest: read -> clean -> hash -> dedup -> cluster -> store, in batches.
+
+Each batch is one transaction holding its articles, their story membership
+and the clusterer state after them, so a crash loses at most the batch in
+flight and a rerun picks up exactly where the last commit left off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsweave import dedup
+from newsweave.model import Article, SkippedDocument
+from newsweave.store import Store, StoredArticle, content_hash, text_hash
+
+if TYPE_CHECKING:
+    from newsweave.cluster import OnlineClusterer
+
+BATCH_SIZE = 50
+Progress = Callable[[int], None]
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did; `skipped` keeps every reason."""
+
+    new: int = 0  # stored as originals
+    duplicates: int = 0  # stored, linked to an earlier copy (exact or near)
+    already_stored: int = 0  # this very article was ingested before: nothing added
+    skipped: list[SkippedDocument] = field(default_factory=list)
+    new_stories: int = 0
+    updated_stories: int = 0
+    merged_stories: int = 0
+
+    @property
+    def documents(self) -> int:
+        return self.new + self.duplicates + self.already_stored + len(self.skipped)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "new": self.new,
+            "duplicates": self.duplicates,
+            "already_stored": self.already_stored,
+            "skipped": [{"id": s.doc_id, "reason": s.reason} for s in self.skipped],
+            "stories": {
+                "new": self.new_stories,
+                "updated": self.updated_stories,
+                "merged": self.merged_stories,
+            },
+        }
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    article: Article
+    raw_text: str | None
+    chash: str
+    thash: str
+    minhash: Any  # datasketch.MinHash | None
+
+
+class Ingestor:
+    """Adds articles to a Store: dedup index and clusterer restored from it."""
+
+    def __init__(self, store: Store, *, clusterer: OnlineClusterer | None = None) -> None:
+        self.store = store
+        self.index = dedup.NearDuplicateIndex.from_signatures(store.signatures())
+        self._given_clusterer = clusterer
+        self.clusterer = clusterer or self._restore_clusterer()
+
+    def _restore_clusterer(self) -> OnlineClusterer:
+        from newsweave.cluster import OnlineClusterer
+
+        state = self.store.clusterer_state()
+        return OnlineClusterer.from_state(state) if state else OnlineClusterer()
+
+    def add_batch(
+        self, articles: Iterable[Article | tuple[Article, str | None]], summary: IngestSummary
+    ) -> None:
+        """Store one batch in one transaction; cluster new originals by publication date.
+
+        Items are articles, or (article, raw text) pairs to keep the text as read.
+        """
+        pairs = [a if isinstance(a, tuple) else (a, None) for a in articles]
+        prepared = [
+            _Prepared(a, raw, content_hash(a), text_hash(a), dedup.signature(a.text))
+            for a, raw in pairs
+        ]
+        # publication-date order, undated last, ties in input order (sort is stable)
+        prepared.sort(key=lambda p: (p.article.published is None, p.article.published or date.min))
+        seen: set[str] = set()
+        counts = {"new": 0, "duplicates": 0, "already": 0}
+        touched: set[str] = set()
+        opened: set[str] = set()
+        merged_count = 0
+        try:
+            with self.store.transaction():
+                originals: list[tuple[int, _Prepared]] = []
+                duplicates: list[tuple[int, int]] = []  # (article id, original id)
+                for item in prepared:
+                    if item.chash in seen or self.store.has_content(item.chash):
+                        counts["already"] += 1
+                        continue
+                    seen.add(item.chash)
+                    original, similarity = self._find_original(item)
+                    blob = dedup.to_bytes(item.minhash) if item.minhash is not None else None
+                    article_id = self.store.add_article(
+                        item.article,
+                        raw_text=item.raw_text,
+                        chash=item.chash,
+                        thash=item.thash,
+                        minhash=blob,
+                        duplicate_of=original,
+                        similarity=similarity,
+                    )
+                    if original is None:
+                        counts["new"] += 1
+                        originals.append((article_id, item))
+                        if item.minhash is not None:
+                            self.index.add(article_id, item.minhash)
+                    else:
+                        counts["duplicates"] += 1
+                        duplicates.append((article_id, original))
+                inputs = [_cluster_input(p) for _, p in originals]
+                known = set(self.clusterer.stories) if inputs else set()
+                for (article_id, item), assignment in zip(
+                    originals, self.clusterer.add_many(inputs), strict=True
+                ):
+                    if assignment.merged:
+                        self.store.merge_stories(assignment.story_id, assignment.merged)
+                        merged_count += len(assignment.merged)
+                    self.store.add_member(article_id, assignment.story_id, item.article.title)
+                    touched.add(assignment.story_id)
+                    if assignment.story_id not in known:
+                        opened.add(assignment.story_id)
+                for article_id, original in duplicates:
+                    story = self.store.story_of(original)
+                    if story is None:  # the original predates clustering: give it its own
+                        story = (
+                            "s-"
+                            + self.store.query(
+                                "SELECT content_hash FROM articles WHERE id = ?", (original,)
+                            )[0][0][:10]
+                        )
+                        self.store.add_member(original, story, None)
+                    self.store.add_member(article_id, story, None)
+                    touched.add(story)
+                if inputs:
+                    self.store.save_clusterer_state(self.clusterer.to_state())
+        except BaseException:
+            # the transaction rolled back: forget what the in-memory indexes learnt
+            self.index = dedup.NearDuplicateIndex.from_signatures(self.store.signatures())
+            if self._given_clusterer is None:
+                self.clusterer = self._restore_clusterer()
+            raise
+        summary.new += counts["new"]
+        summary.duplicates += counts["duplicates"]
+        summary.already_stored += counts["already"]
+        summary.new_stories += len(opened)
+        summary.updated_stories += len(touched - opened)
+        summary.merged_stories += merged_count
+
+    def _find_original(self, item: _Prepared) -> tuple[int | None, float | None]:
+        exact = self.store.original_with_text(item.thash)
+        if exact is not None:
+            return exact, 1.0
+        if item.minhash is None:
+            return None, None
+        match = self.index.find(item.minhash)
+        return (match.original, round(match.similarity, 3)) if match else (None, None)
+
+
+def _cluster_input(item: _Prepared) -> Any:
+    from newsweave.cluster import ClusterInput
+
+    return ClusterInput(item.chash, item.article.title, item.article.text, item.article.published)
+
+
+def _read(
+    paths: Iterable[str | Path], dates: Mapping[str, date] | None
+) -> Iterator[tuple[Article, str] | SkippedDocument]:
+    """Like pipeline.iter_articles, but keeps each article's text as read."""
+    from newsweave.ingest import read_sources
+    from newsweave.pipeline import clean
+
+    for item in read_sources(paths, dates=dates):
+        if isinstance(item, SkippedDocument):
+            yield item
+            continue
+        cleaned = clean(item)
+        yield cleaned if isinstance(cleaned, SkippedDocument) else (cleaned, item.text)
+
+
+def _batches(
+    items: Iterator[tuple[Article, str] | SkippedDocument],
+    size: int,
+    summary: IngestSummary,
+    progress: Progress | None,
+    on_skip: Callable[[SkippedDocument], None] | None,
+) -> Iterator[list[tuple[Article, str]]]:
+    while chunk := list(islice(items, size)):
+        batch: list[tuple[Article, str]] = []
+        for item in chunk:
+            if isinstance(item, SkippedDocument):
+                summary.skipped.append(item)
+                if on_skip:
+                    on_skip(item)
+            else:
+                batch.append(item)
+        yield batch
+        if progress:
+            progress(len(chunk))
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store,
+    *,
+    dates: Mapping[str, date] | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+    on_skip: Callable[[SkippedDocument], None] | None = None,
+    clusterer: OnlineClusterer | None = None,
+) -> IngestSummary:
+    """Add every document under `paths` to `store`; returns what was new, duplicate, skipped."""
+    summary = IngestSummary()
+    ingestor = Ingestor(store, clusterer=clusterer)
+    for batch in _batches(_read(paths, dates), batch_size, summary, progress, on_skip):
+        if batch:
+            ingestor.add_batch(batch, summary)
+    return summary
+
+
+# --- browsing -----------------------------------------------------------------------------
+
+
+def members_hash(members: Iterable[StoredArticle]) -> str:
+    """Changes whenever an article joins or leaves the story."""
+    ids = sorted(m.id for m in members)
+    return hashlib.sha256(json.dumps(ids).encode()).hexdigest()[:16]
+
+
+def also_published_by(members: list[StoredArticle]) -> list[dict[str, Any]]:
+    """The duplicate copies of a story's articles, each named with its original."""
+    by_id = {m.id: m for m in members}
+    rows = []
+    for m in members:
+        if m.duplicate_of is None:
+            continue
+        original = by_id.get(m.duplicate_of)
+        rows.append(
+            {
+                "id": m.article.doc_id,
+                "source": m.article.label,
+                "url": m.article.url,
+                "published": m.article.published.isoformat() if m.article.published else None,
+                "duplicate_of": original.article.doc_id if original else None,
+                "original_source": original.article.label if original else None,
+                "similarity": m.similarity,
+            }
+        )
+    return rows
+
+
+def story_briefing(store: Store, story_id: str) -> tuple[str, dict[str, Any], str, list]:
+    """(live story id, briefing dict, briefing Markdown, also-published-by rows).
+
+    The briefing is built from the story's original articles and cached under
+    the hash of its member set, so it is rebuilt only when the story changed.
+    """
+    from newsweave.render import briefing_to_json, briefing_to_markdown
+
+    live = store.resolve_story(story_id)
+    members = store.members(live)
+    key = members_hash(members)
+    cached = store.cached_briefing(live, key)
+    if cached is None:
+        from newsweave.pipeline import brief_articles
+
+        originals = [m.article for m in members if m.duplicate_of is None]
+        briefing = brief_articles(originals)
+        cached = (briefing_to_json(briefing), briefing_to_markdown(briefing))
+        store.cache_briefing(live, key, *cached)
+    return live, json.loads(cached[0]), cached[1], also_published_by(members)

@@ -1,0 +1,473 @@
+"""The corpus store: SQLite (WAL), plain-SQL schema, versioned migrations.
+
+One `Store` wraps one database file. Writes happen inside `transaction()`, so
+an ingest batch (articles, story membership, clusterer state) is committed
+whole or not at all: a process killed at any moment leaves the last committed
+batch and nothing of the one in flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from newsweave.errors import NewsweaveError
+from newsweave.model import Article
+
+APPLICATION_ID = 0x4E575656  # "NWVV": marks the file as a newsweave database
+DEFAULT_TIMEOUT = 5.0  # seconds to wait for another writer before giving up
+
+
+class StoreError(NewsweaveError):
+    """The database cannot be used."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another process holds the write lock."""
+
+
+class CorruptDatabaseError(StoreError):
+    """The file is not a newsweave database, or is damaged."""
+
+
+class UnknownStoryError(StoreError):
+    """No story with that id."""
+
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the corpus schema
+    """
+    CREATE TABLE outlets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        url TEXT,
+        outlet_id INTEGER REFERENCES outlets(id),
+        outlet_source TEXT,
+        title TEXT,
+        published TEXT,
+        published_source TEXT,
+        dateline TEXT,
+        byline TEXT,
+        paragraphs TEXT NOT NULL,            -- JSON list of cleaned paragraphs
+        raw_text TEXT,
+        content_hash TEXT NOT NULL UNIQUE,   -- outlet + url + normalised text: one row per copy
+        text_hash TEXT NOT NULL,             -- normalised text only: exact duplicates
+        minhash BLOB,                        -- MinHash signature (uint64 x num_perm)
+        duplicate_of INTEGER REFERENCES articles(id),
+        similarity REAL,                     -- estimated Jaccard to duplicate_of
+        ingested TEXT NOT NULL
+    );
+    CREATE INDEX articles_text_hash ON articles(text_hash);
+    CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        headline TEXT,
+        merged_into TEXT REFERENCES stories(id)
+    );
+    CREATE TABLE story_members (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        story_id TEXT NOT NULL REFERENCES stories(id)
+    );
+    CREATE INDEX story_members_story ON story_members(story_id);
+    CREATE TABLE clusterer_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        state BLOB NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE briefings (
+        story_id TEXT PRIMARY KEY REFERENCES stories(id),
+        members_hash TEXT NOT NULL,
+        briefing_json TEXT NOT NULL,
+        briefing_md TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE annotations (
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        kind TEXT NOT NULL,                  -- "sentences", "entities", ...
+        data TEXT NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (article_id, kind)
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def default_db_path() -> Path:
+    """`newsweave.db` in the user's data directory (platformdirs)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("newsweave", appauthor=False) / "newsweave.db"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def text_hash(article: Article) -> str:
+    """Hash of the cleaned body: equal for exact copies, whoever published them."""
+    return hashlib.sha256(normalise(article.text).encode()).hexdigest()
+
+
+def content_hash(article: Article) -> str:
+    """Hash of outlet, url and body: equal when the same article is ingested again."""
+    key = "\n".join((article.outlet or "", article.url or "", normalise(article.text)))
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: int
+    article: Article
+    duplicate_of: int | None
+    similarity: float | None
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    id: str
+    headline: str | None
+    sources: int  # distinct outlets among original (non-duplicate) articles
+    articles: int  # every member, duplicates included
+    duplicates: int
+    first_seen: str | None  # earliest member publication date; ingest date if none is dated
+    last_seen: str | None  # latest member publication date; ingest date if none is dated
+    created: str
+    updated: str
+
+
+class Store:
+    """A newsweave corpus in one SQLite file."""
+
+    def __init__(self, path: str | Path | None = None, *, timeout: float = DEFAULT_TIMEOUT):
+        self.path = Path(path) if path is not None else default_db_path()
+        self.timeout = timeout
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise self._error(exc) from None
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        message = str(exc)
+        if "locked" in message or "busy" in message:
+            return DatabaseLockedError(
+                f"database is locked by another newsweave process: {self.path}"
+            )
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
+            return CorruptDatabaseError(f"not a newsweave database or corrupt: {self.path}")
+        return StoreError(f"database error on {self.path}: {message}")
+
+    def _migrate(self) -> None:
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != APPLICATION_ID and (tables or version):
+            raise CorruptDatabaseError(f"not a newsweave database or corrupt: {self.path}")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer newsweave (schema {version}); "
+                "upgrade newsweave"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"
+            )
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, now()))
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: everything inside commits together or not at all."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.conn.execute("ROLLBACK")
+            raise self._error(exc) from None
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    # -- writes (call inside transaction()) ---------------------------------
+
+    def outlet_id(self, name: str | None) -> int | None:
+        if not name:
+            return None
+        self.conn.execute("INSERT OR IGNORE INTO outlets(name) VALUES (?)", (name,))
+        return self.conn.execute("SELECT id FROM outlets WHERE name = ?", (name,)).fetchone()[0]
+
+    def add_article(
+        self,
+        article: Article,
+        *,
+        raw_text: str | None,
+        chash: str,
+        thash: str,
+        minhash: bytes | None,
+        duplicate_of: int | None = None,
+        similarity: float | None = None,
+    ) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO articles (doc_id, url, outlet_id, outlet_source, title, published, "
+            "published_source, dateline, byline, paragraphs, raw_text, content_hash, text_hash, "
+            "minhash, duplicate_of, similarity, ingested) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.doc_id,
+                article.url,
+                self.outlet_id(article.outlet),
+                article.outlet_source,
+                article.title,
+                article.published.isoformat() if article.published else None,
+                article.published_source,
+                article.dateline,
+                article.byline,
+                json.dumps(list(article.paragraphs), ensure_ascii=False),
+                raw_text,
+                chash,
+                thash,
+                minhash,
+                duplicate_of,
+                similarity,
+                now(),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def add_member(self, article_id: int, story_id: str, headline: str | None) -> None:
+        stamp = now()
+        self.conn.execute(
+            "INSERT INTO stories (id, created, updated, headline) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, "
+            "headline = coalesce(stories.headline, excluded.headline)",
+            (story_id, stamp, stamp, headline),
+        )
+        self.conn.execute(
+            "INSERT OR REPLACE INTO story_members (article_id, story_id) VALUES (?, ?)",
+            (article_id, story_id),
+        )
+
+    def merge_stories(self, into: str, merged: Sequence[str]) -> None:
+        """Fold `merged` stories into `into`: members move, old ids redirect."""
+        for old in merged:
+            if old == into:
+                continue
+            self.conn.execute(
+                "UPDATE story_members SET story_id = ? WHERE story_id = ?", (into, old)
+            )
+            self.conn.execute(
+                "UPDATE stories SET merged_into = ?, updated = ? WHERE id = ?", (into, now(), old)
+            )
+            self.conn.execute(
+                "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into, old)
+            )
+            self.conn.execute("DELETE FROM briefings WHERE story_id = ?", (old,))
+
+    def story_of(self, article_id: int) -> str | None:
+        row = self.conn.execute(
+            "SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def save_clusterer_state(self, state: bytes) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO clusterer_state (id, state, updated) VALUES (1, ?, ?)",
+            (state, now()),
+        )
+
+    # -- reads ---------------------------------------------------------------
+
+    def clusterer_state(self) -> bytes | None:
+        rows = self.query("SELECT state FROM clusterer_state WHERE id = 1")
+        return bytes(rows[0][0]) if rows else None
+
+    def has_content(self, chash: str) -> bool:
+        return bool(self.query("SELECT 1 FROM articles WHERE content_hash = ?", (chash,)))
+
+    def original_with_text(self, thash: str) -> int | None:
+        rows = self.query(
+            "SELECT coalesce(duplicate_of, id) FROM articles WHERE text_hash = ? ORDER BY id "
+            "LIMIT 1",
+            (thash,),
+        )
+        return rows[0][0] if rows else None
+
+    def signatures(self) -> Iterator[tuple[int, bytes]]:
+        """MinHash signatures of the original (non-duplicate) articles."""
+        for article_id, blob in self.query(
+            "SELECT id, minhash FROM articles WHERE duplicate_of IS NULL AND minhash IS NOT NULL"
+        ):
+            yield article_id, bytes(blob)
+
+    def counts(self) -> dict[str, int]:
+        (row,) = self.query(
+            "SELECT (SELECT count(*) FROM articles), "
+            "(SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL), "
+            "(SELECT count(*) FROM stories WHERE merged_into IS NULL)"
+        )
+        return {"articles": row[0], "duplicates": row[1], "stories": row[2]}
+
+    def resolve_story(self, story_id: str) -> str:
+        """The live id for `story_id`, following merges; UnknownStoryError if none."""
+        current = story_id
+        for _ in range(100):
+            rows = self.query("SELECT merged_into FROM stories WHERE id = ?", (current,))
+            if not rows:
+                break
+            if rows[0][0] is None:
+                return current
+            current = rows[0][0]
+        raise UnknownStoryError(f"no story {story_id!r} in {self.path}")
+
+    def stories(self, since: date | None = None) -> list[StorySummary]:
+        """Live stories, most recently seen first."""
+        rows = self.query(
+            """
+            SELECT s.id, s.headline, s.created, s.updated,
+                   count(DISTINCT CASE WHEN a.duplicate_of IS NULL
+                                       THEN coalesce(a.outlet_id, -a.id) END),
+                   count(a.id),
+                   count(a.duplicate_of),
+                   coalesce(min(a.published), min(substr(a.ingested, 1, 10))),
+                   coalesce(max(a.published), max(substr(a.ingested, 1, 10)))
+            FROM stories s
+            JOIN story_members m ON m.story_id = s.id
+            JOIN articles a ON a.id = m.article_id
+            WHERE s.merged_into IS NULL
+            GROUP BY s.id
+            ORDER BY 9 DESC, s.updated DESC, s.id
+            """
+        )
+        result = [StorySummary(r[0], r[1], r[4], r[5], r[6], r[7], r[8], r[2], r[3]) for r in rows]
+        if since is not None:
+            result = [s for s in result if (s.last_seen or "") >= since.isoformat()]
+        return result
+
+    def members(self, story_id: str) -> list[StoredArticle]:
+        """The articles of a story: originals by publication date, then duplicates."""
+        rows = self.query(
+            """
+            SELECT a.id, a.doc_id, a.paragraphs, a.title, o.name, a.outlet_source, a.byline,
+                   a.published, a.published_source, a.dateline, a.url, a.duplicate_of,
+                   a.similarity
+            FROM story_members m
+            JOIN articles a ON a.id = m.article_id
+            LEFT JOIN outlets o ON o.id = a.outlet_id
+            WHERE m.story_id = ?
+            ORDER BY a.duplicate_of IS NOT NULL, a.published IS NULL, a.published, a.id
+            """,
+            (story_id,),
+        )
+        return [
+            StoredArticle(
+                id=r[0],
+                article=Article(
+                    doc_id=r[1],
+                    paragraphs=tuple(json.loads(r[2])),
+                    title=r[3],
+                    outlet=r[4],
+                    outlet_source=r[5],
+                    byline=r[6],
+                    published=date.fromisoformat(r[7]) if r[7] else None,
+                    published_source=r[8],
+                    dateline=r[9],
+                    url=r[10],
+                ),
+                duplicate_of=r[11],
+                similarity=r[12],
+            )
+            for r in rows
+        ]
+
+    def cached_briefing(self, story_id: str, members_hash: str) -> tuple[str, str] | None:
+        rows = self.query(
+            "SELECT briefing_json, briefing_md FROM briefings "
+            "WHERE story_id = ? AND members_hash = ?",
+            (story_id, members_hash),
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def cache_briefing(self, story_id: str, members_hash: str, as_json: str, as_md: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO briefings VALUES (?, ?, ?, ?, ?)",
+                (story_id, members_hash, as_json, as_md, now()),
+            )
+
+    def check(self) -> list[str]:
+        """Consistency problems (empty list = consistent): used by tests and `doctor` later."""
+        problems = []
+        orphans = self.query(
+            "SELECT count(*) FROM articles a LEFT JOIN story_members m ON m.article_id = a.id "
+            "WHERE m.article_id IS NULL"
+        )[0][0]
+        if orphans:
+            problems.append(f"{orphans} articles without a story")
+        dead = self.query(
+            "SELECT count(*) FROM story_members m JOIN stories s ON s.id = m.story_id "
+            "WHERE s.merged_into IS NOT NULL"
+        )[0][0]
+        if dead:
+            problems.append(f"{dead} members of merged stories")
+        if self.query("PRAGMA integrity_check")[0][0] != "ok":
+            problems.append("integrity_check failed")
+        return problems

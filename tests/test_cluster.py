@@ -1,0 +1,231 @@
+"""Online story clustering: real articles in, stable story ids out."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import date
+
+import pytest
+from conftest import EXAMPLES, need
+
+from newsweave.cluster import (
+    Assignment,
+    ClusterInput,
+    OnlineClusterer,
+)
+from newsweave.encoder import encode
+from newsweave.pipeline import extract
+
+
+def _item(article_id: str, title: str, text: str, published: date | None = None) -> ClusterInput:
+    return ClusterInput(article_id, title, text, published)
+
+
+# Short articles on three invented events, two reports each, written for these tests.
+DAM = [
+    _item(
+        "dam0000001",
+        "Orlava dam gives way, flooding three villages in the Sennet valley",
+        "The Orlava dam on the Sennet river collapsed early on Tuesday after a week of heavy "
+        "rain, sending a wall of water through the villages of Brask, Tolme and Hevrin.\n\n"
+        "Rescue crews said 14 people were missing and about 2,600 residents had been moved "
+        "to schools in Kadrun. The dam, built in 1962, had been listed for repairs.",
+        date(2026, 4, 14),
+    ),
+    _item(
+        "dam0000002",
+        "Search for missing continues after Orlava dam collapse",
+        "Divers and helicopters searched the flooded Sennet valley on Wednesday for the 14 "
+        "people still missing after the Orlava dam burst.\n\nThe regional governor of Kadrun "
+        "said engineers had warned in 2024 that the spillway of the Orlava dam was cracked, "
+        "and that residents of Brask and Tolme would be housed in Kadrun for weeks.",
+        None,
+    ),
+]
+TRANSFER = [
+    _item(
+        "fc00000001",
+        "Aldmoor United sign striker Tiago Revell for record fee",
+        "Aldmoor United have signed the Portuguese striker Tiago Revell from Castel Verde "
+        "for a club-record fee of 62 million euros, the club said on Thursday.\n\nRevell, 24, "
+        "scored 31 goals last season and has agreed a five-year contract. Aldmoor manager "
+        "Pia Lindqvist called him the final piece of the squad.",
+        date(2026, 4, 16),
+    ),
+    _item(
+        "fc00000002",
+        "Revell completes medical as Aldmoor seal 62m euro deal",
+        "Tiago Revell passed his medical at Aldmoor United on Thursday, completing his move "
+        "from Castel Verde for 62 million euros.\n\nThe striker, who scored 31 league goals "
+        "last season, said he had dreamed of playing for Aldmoor. Castel Verde will use the "
+        "money to rebuild their defence, their sporting director said.",
+        date(2026, 4, 17),
+    ),
+]
+ELECTION = [
+    _item(
+        "vote000001",
+        "Harrow Alliance wins Vessland election as turnout slumps",
+        "The Harrow Alliance led by Margit Osk won 41 percent of the vote in Sunday's general "
+        "election in Vessland, the electoral commission said, with turnout at 58 percent, "
+        "the lowest since 1991.\n\nOsk said she would seek a coalition with the Green Left "
+        "before parliament meets in Ostavia next month.",
+        date(2026, 4, 13),
+    ),
+    _item(
+        "vote000002",
+        "Osk opens coalition talks after Vessland vote",
+        "Margit Osk, whose Harrow Alliance came first in Vessland's general election with 41 "
+        "percent, opened coalition talks with the Green Left on Monday in Ostavia.\n\nTurnout "
+        "of 58 percent was the lowest since 1991, the electoral commission in Ostavia said.",
+        date(2026, 4, 14),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def fire() -> list[ClusterInput]:
+    articles = extract([need(EXAMPLES / "kestrelholm-fire")]).articles
+    assert len(articles) == 5
+    return [
+        ClusterInput(f"fire{i:06d}", a.title, a.text, a.published) for i, a in enumerate(articles)
+    ]
+
+
+@pytest.fixture(scope="module")
+def corpus(fire) -> list[ClusterInput]:
+    encode(["warm up"])  # load the encoder once for the module
+    # interleaved, as a feed would deliver them
+    return [fire[0], DAM[0], TRANSFER[0], fire[1], ELECTION[0], fire[2], DAM[1], fire[3]] + [
+        TRANSFER[1],
+        ELECTION[1],
+        fire[4],
+    ]
+
+
+def _partition(items: list[ClusterInput], assignments: list[Assignment]) -> set[frozenset[str]]:
+    story_of: dict[str, str] = {}
+    for item, a in zip(items, assignments, strict=True):
+        for art, story in story_of.items():
+            if story in a.merged:
+                story_of[art] = a.story_id
+        story_of[item.article_id] = a.story_id
+    groups: dict[str, set[str]] = {}
+    for art, story in story_of.items():
+        groups.setdefault(story, set()).add(art)
+    return {frozenset(g) for g in groups.values()}
+
+
+EXPECTED = {
+    frozenset(f"fire{i:06d}" for i in range(5)),
+    frozenset(x.article_id for x in DAM),
+    frozenset(x.article_id for x in TRANSFER),
+    frozenset(x.article_id for x in ELECTION),
+}
+
+
+def test_fire_articles_share_a_story_and_other_events_get_their_own(corpus):
+    assignments = OnlineClusterer(encode=encode).add_many(corpus)
+    assert _partition(corpus, assignments) == EXPECTED
+    by_id = {x.article_id: a.story_id for x, a in zip(corpus, assignments, strict=True)}
+    assert by_id["fire000000"] == "s-fire000000"  # named after the story's first article
+    assert by_id["dam0000002"] == "s-dam0000001"  # an undated article joins a dated story
+    assert all(a.merged == () for a in assignments)
+
+
+def test_partition_does_not_depend_on_input_order(corpus):
+    for seed in range(3):
+        shuffled = corpus[:]
+        random.Random(seed).shuffle(shuffled)
+        assignments = OnlineClusterer(encode=encode).add_many(shuffled)
+        assert _partition(shuffled, assignments) == EXPECTED
+
+
+def test_same_order_gives_same_ids(corpus):
+    first = OnlineClusterer(encode=encode).add_many(corpus)
+    second = [OnlineClusterer(encode=encode).add(x) for x in corpus[:1]]
+    clusterer = OnlineClusterer(encode=encode)
+    second = [clusterer.add(x) for x in corpus]  # one at a time: same as the batch
+    assert first == second
+
+
+def test_restart_from_state_continues_identically(corpus):
+    whole = OnlineClusterer(encode=encode).add_many(corpus)
+    head = OnlineClusterer(encode=encode)
+    before = head.add_many(corpus[:6])
+    resumed = OnlineClusterer.from_state(head.to_state(), encode=encode)
+    after = resumed.add_many(corpus[6:])
+    assert before + after == whole
+    assert resumed.to_state() == OnlineClusterer.from_state(resumed.to_state()).to_state()
+
+
+def test_undated_articles_cluster(fire):
+    undated = [dataclasses.replace(x, published=None) for x in fire]
+    assignments = OnlineClusterer(encode=encode).add_many(undated)
+    assert {a.story_id for a in assignments} == {"s-fire000000"}
+
+
+def test_time_window_keeps_a_stale_story_apart():
+    late = dataclasses.replace(DAM[1], article_id="dam0000009", published=date(2026, 9, 1))
+    assignments = OnlineClusterer(encode=encode).add_many([DAM[0], late])
+    assert assignments[1].story_id != assignments[0].story_id
+
+
+# A blackout and a substation fire reported apart, then one article that ties them together.
+BLACKOUT = [
+    _item(
+        "blk0000001",
+        "Blackout leaves Lorvik without power",
+        "Most of Lorvik lost electricity on Friday evening. Trams stopped, traffic lights went "
+        "dark and the Lorvik city hospital ran on generators.\n\nThe grid operator Nordnet said "
+        "power would return overnight for most of the 90,000 homes affected.",
+        date(2026, 4, 17),
+    ),
+    _item(
+        "blk0000002",
+        "Lorvik hospital on generators as power cut hits 90,000 homes",
+        "A power cut across Lorvik left 90,000 homes dark on Friday. Nordnet, the grid "
+        "operator, said crews were working to restore electricity, and that the city "
+        "hospital was running on generators.",
+        date(2026, 4, 17),
+    ),
+]
+SUBSTATION = [
+    _item(
+        "sub0000001",
+        "Fire breaks out at Hessel substation",
+        "Firefighters fought a blaze at the Hessel electrical substation on Friday evening. "
+        "Thick smoke rose over the Hessel industrial estate and nearby streets were closed.\n\n"
+        "Fire chief Anja Rudd said a transformer had caught fire.",
+        date(2026, 4, 17),
+    ),
+    _item(
+        "sub0000002",
+        "Transformer fire at Hessel substation put out",
+        "A transformer fire at the Hessel substation was put out after three hours, fire "
+        "chief Anja Rudd said on Friday night. Nobody was hurt.",
+        date(2026, 4, 17),
+    ),
+]
+BRIDGE = _item(
+    "brg0000001",
+    "Hessel substation fire caused Lorvik blackout, Nordnet says",
+    "The blackout that left 90,000 homes in Lorvik without power on Friday evening was caused "
+    "by a transformer fire at the Hessel substation, the grid operator Nordnet said. Trams "
+    "stopped and the Lorvik city hospital ran on generators.\n\nFire chief Anja Rudd said the "
+    "transformer fire at the Hessel substation was put out after three hours and nobody was "
+    "hurt. Nordnet said electricity had been restored to most homes overnight.",
+    date(2026, 4, 18),
+)
+
+
+def test_bridging_article_merges_two_stories():
+    clusterer = OnlineClusterer(encode=encode)
+    before = clusterer.add_many(BLACKOUT + SUBSTATION)
+    assert [a.story_id for a in before] == ["s-blk0000001"] * 2 + ["s-sub0000001"] * 2
+    bridge = clusterer.add(BRIDGE)
+    assert bridge == Assignment("s-blk0000001", merged=("s-sub0000001",))  # the older id stays
+    assert clusterer.stories == {"s-blk0000001": 5}
+    later = clusterer.add(dataclasses.replace(SUBSTATION[1], article_id="sub0000003"))
+    assert later == Assignment("s-blk0000001")

@@ -1,0 +1,249 @@
+"""Corpus mode end to end: `newsweave ingest`, `stories`, `show`, and a kill -9 mid-ingest."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import EVALDATA, EXAMPLES, need
+from typer.testing import CliRunner
+
+from newsweave.cli import app
+from newsweave.store import Store
+
+STORY = EXAMPLES / "kestrelholm-fire"
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Portvale Gazette</title>
+<item><title>Harbour bridge to close for repairs</title>
+<link>https://portvale-gazette.example/bridge</link>
+<pubDate>Tue, 03 Mar 2026 09:00:00 GMT</pubDate>
+<description><![CDATA[<p>PORTVALE — The city council voted 7-2 on Tuesday to close the Old Harbour
+Bridge for six months of repairs after inspectors found corroded cables.</p>
+<p>“We cannot wait for a collapse to act,” Mayor Ilse Marten said after the vote. She added that
+ferries would run every 20 minutes while the bridge is shut.</p>
+<p>The closure begins in March and will cost an estimated 14 million euros, according to the
+council's transport office.</p>]]></description></item>
+<item><title>Empty entry</title><link>https://portvale-gazette.example/empty</link></item>
+</channel></rss>
+"""
+
+TRAM_HTML = """<!doctype html><html><head><title>Portvale trams to run all night</title>
+<meta property="og:site_name" content="Portvale Evening Post"></head><body><article>
+<h1>Portvale trams to run all night</h1>
+<p>Portvale will run its trams through the night from June, the transport office said on
+Thursday, after a two-year trial on the harbour line carried more than 300,000 late passengers.</p>
+<p>Night trams will leave the central station every 30 minutes between midnight and 5 a.m. on
+four lines, and fares will stay the same as during the day, the office said.</p>
+<p>Councillor Teun Varga, who chairs the transport committee, said the service would cost about
+2 million euros a year and would be paid for by higher parking charges in the city centre.</p>
+</article></body></html>"""
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def write_warc(path, url: str, html: str) -> None:
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for ctype, payload in (("text/html; charset=utf-8", html), ("image/png", "PNG")):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                url, "response", payload=BytesIO(payload.encode()), http_headers=headers
+            )
+            writer.write_record(record)
+
+
+def republished(text: str) -> str:
+    """A wire copy: new headline, last paragraph trimmed, one word in twenty changed."""
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    body = "\n\n".join(paragraphs[3:-1])  # drop byline, time and headline lines too
+    words = body.split(" ")
+    return " ".join("blaze" if i % 20 == 7 else w for i, w in enumerate(words))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus")
+    inbox = root / "inbox"
+    inbox.mkdir()
+    (inbox / "portvale.rss").write_text(FEED, encoding="utf-8")
+    write_warc(inbox / "crawl.warc.gz", "https://portvale-post.example/trams", TRAM_HTML)
+    wire = {
+        "text": republished((STORY / "saltgate-observer.txt").read_text(encoding="utf-8")),
+        "title": "Kestrelholm counts the cost of the Veldt Quay fire",
+        "outlet": "Harbour Wire Service",
+        "url": "https://harbour-wire.example/kestrelholm",
+    }
+    (inbox / "wire.jsonl").write_text(json.dumps(wire) + "\n", encoding="utf-8")
+    db = root / "corpus.db"
+    first = run("ingest", str(STORY), str(inbox), "--db", str(db), "--json")
+    again = run("ingest", str(STORY), str(inbox), "--db", str(db), "--json")
+    return db, first, again
+
+
+def test_ingest_counts_new_duplicate_and_skipped(corpus):
+    _, first, _ = corpus
+    assert first.exit_code == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert summary["documents"] == 10
+    assert (summary["new"], summary["duplicates"], summary["already_stored"]) == (7, 1, 0)
+    assert {s["reason"] for s in summary["skipped"]} == {
+        "feed entry has no content or summary",
+        "not HTML (image/png, https://portvale-post.example/trams)",
+    }
+    assert summary["corpus"] == {"articles": 8, "duplicates": 1, "stories": 3}
+
+
+def test_reingesting_adds_nothing(corpus):
+    _, _, again = corpus
+    summary = json.loads(again.stdout)
+    assert (summary["new"], summary["duplicates"], summary["already_stored"]) == (0, 0, 8)
+    assert summary["corpus"] == {"articles": 8, "duplicates": 1, "stories": 3}
+
+
+def test_stories_table_and_json(corpus):
+    db, _, _ = corpus
+    rows = json.loads(run("stories", "--db", str(db), "--json").stdout)
+    by_headline = {r["headline"]: r for r in rows}
+    fire = by_headline["Tank that exploded in Kestrelholm had missed its safety inspection"]
+    # the wire copy is an article of the story but not a new source
+    assert (fire["sources"], fire["articles"], fire["duplicates"]) == (5, 6, 1)
+    assert (fire["first_seen"], fire["last_seen"]) == ("2026-04-20", "2026-04-21")
+    bridge = by_headline["Harbour bridge to close for repairs"]
+    assert (bridge["sources"], bridge["first_seen"]) == (1, "2026-03-03")
+    assert "Portvale trams to run all night" in by_headline
+    recent = json.loads(run("stories", "--db", str(db), "--since", "2026-04-01", "--json").stdout)
+    assert "Harbour bridge to close for repairs" not in {r["headline"] for r in recent}
+    table = run("stories", "--db", str(db)).stdout
+    assert fire["id"] in table and "headline" in table
+
+
+def test_show_briefing_with_also_published_by_and_cache(corpus):
+    db, _, _ = corpus
+    rows = json.loads(run("stories", "--db", str(db), "--json").stdout)
+    fire = next(r for r in rows if r["articles"] == 6)
+    result = run("show", fire["id"], "--db", str(db), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["story"] == fire["id"]
+    assert len(record["sources"]) == 5
+    assert "Harbour Wire Service" not in {s["outlet"] for s in record["sources"]}
+    (copy,) = record["also_published_by"]
+    assert copy["source"] == "Harbour Wire Service"
+    assert copy["original_source"] == "Saltgate Observer"
+    assert 0.4 <= copy["similarity"] < 1.0
+    with Store(db) as store:
+        assert store.query("SELECT story_id FROM briefings") == [(fire["id"],)]
+    markdown = run("show", fire["id"], "--db", str(db)).stdout  # served from the cache
+    assert markdown.startswith(f"*story {fire['id']}*")
+    assert "## Also published by" in markdown
+    assert "- Harbour Wire Service (" in markdown and "of Saltgate Observer" in markdown
+
+
+def test_unknown_story_and_corrupt_database_are_clear_errors(corpus, tmp_path):
+    db, _, _ = corpus
+    result = run("show", "s-0000000000", "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"newsweave: error: no story 's-0000000000' in {db}"
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"\x00garbage" * 1000)
+    result = run("stories", "--db", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"newsweave: error: not a newsweave database or corrupt: {bad}"
+    assert "Traceback" not in result.output
+
+
+# --- crash safety -----------------------------------------------------------------------------
+
+
+def multinews_articles(target, count: int) -> None:
+    """Short articles (first paragraphs of Multi-News passages), one file each."""
+    path = need(EVALDATA / "multinews200" / "multi_news.jsonl")
+    n = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        for passage in re.split(r"Passage \d+:\n", json.loads(line)["context"]):
+            paragraphs = [p.strip() for p in passage.split("NEWLINE_CHAR") if len(p.strip()) > 80]
+            if len(paragraphs) >= 3 and n < count:
+                n += 1
+                (target / f"{n:04d}.txt").write_text("\n\n".join(paragraphs[:4]), encoding="utf-8")
+    assert n == count
+
+
+def stored(db) -> tuple[set[str], int]:
+    with Store(db) as store:
+        hashes = {r[0] for r in store.query("SELECT content_hash FROM articles")}
+        duplicates = store.counts()["duplicates"]
+    return hashes, duplicates
+
+
+def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    multinews_articles(docs, 100)
+    db = tmp_path / "killed.db"
+    command = [
+        sys.executable,
+        "-m",
+        "newsweave",
+        "ingest",
+        str(docs),
+        "--db",
+        str(db),
+        "--batch-size",
+        "4",
+    ]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    count = 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.exists():
+            try:
+                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+                count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+                conn.close()
+            except sqlite3.OperationalError:  # schema not created yet
+                count = 0
+        if count >= 12:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "ingest finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    from newsweave.cluster import OnlineClusterer
+
+    with Store(db) as store:
+        assert store.check() == []
+        originals = store.query(
+            "SELECT m.story_id, count(*) FROM articles a JOIN story_members m "
+            "ON m.article_id = a.id WHERE a.duplicate_of IS NULL GROUP BY m.story_id"
+        )
+        total = store.counts()["articles"]
+        # the clusterer state was committed with the articles it has seen: no half batch
+        clusterer = OnlineClusterer.from_state(store.clusterer_state())
+        assert clusterer.stories == dict(originals)
+    assert 12 <= total < 100
+
+    rerun = run("ingest", str(docs), "--db", str(db), "--json")
+    summary = json.loads(rerun.stdout)
+    assert summary["already_stored"] == total
+    clean = tmp_path / "clean.db"
+    assert run("ingest", str(docs), "--db", str(clean), "--batch-size", "50").exit_code == 0
+    assert stored(db) == stored(clean)
+    assert len(stored(db)[0]) == summary["corpus"]["articles"]
+    with Store(db) as store:
+        assert store.check() == []

@@ -1,0 +1,139 @@
+"""The SQLite store: schema, migrations, atomic batches, clear errors on bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from newsweave.model import Article
+from newsweave.store import (
+    SCHEMA_VERSION,
+    CorruptDatabaseError,
+    DatabaseLockedError,
+    Store,
+    UnknownStoryError,
+    content_hash,
+    text_hash,
+)
+
+BRIDGE = Article(
+    doc_id="portvale-gazette.txt",
+    paragraphs=(
+        "The city council voted 7-2 on Tuesday to close the Old Harbour Bridge for six months.",
+        "Ferries will run every 20 minutes while the bridge is shut.",
+    ),
+    title="Harbour bridge to close for repairs",
+    outlet="Portvale Gazette",
+    published=date(2026, 3, 3),
+)
+
+
+def add(store: Store, article: Article, story: str) -> int:
+    article_id = store.add_article(
+        article,
+        raw_text=article.text,
+        chash=content_hash(article),
+        thash=text_hash(article),
+        minhash=None,
+    )
+    store.add_member(article_id, story, article.title)
+    return article_id
+
+
+def test_new_database_is_migrated_and_in_wal_mode(tmp_path):
+    with Store(tmp_path / "corpus.db") as store:
+        assert store.query("PRAGMA journal_mode") == [("wal",)]
+        assert store.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
+        assert store.query("SELECT version FROM schema_migrations") == [(1,)]
+        tables = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert {
+            "outlets",
+            "articles",
+            "stories",
+            "story_members",
+            "clusterer_state",
+            "briefings",
+            "annotations",
+            "schema_migrations",
+        } <= tables
+    with Store(tmp_path / "corpus.db") as store:  # reopening migrates nothing twice
+        assert store.query("SELECT count(*) FROM schema_migrations") == [(1,)]
+
+
+def test_articles_round_trip_and_content_hash_is_unique(tmp_path):
+    with Store(tmp_path / "corpus.db") as store:
+        with store.transaction():
+            add(store, BRIDGE, "s-bridge")
+        (stored,) = store.members("s-bridge")
+        assert stored.article == BRIDGE
+        assert store.has_content(content_hash(BRIDGE))
+        with pytest.raises(sqlite3.IntegrityError), store.transaction():
+            add(store, BRIDGE, "s-bridge")
+        assert store.counts() == {"articles": 1, "duplicates": 0, "stories": 1}
+        assert store.check() == []
+
+
+def test_a_failed_batch_leaves_nothing_behind(tmp_path):
+    with Store(tmp_path / "corpus.db") as store:
+        with pytest.raises(RuntimeError), store.transaction():
+            add(store, BRIDGE, "s-bridge")
+            store.save_clusterer_state(b"state")
+            raise RuntimeError("crash mid-batch")
+        assert store.counts() == {"articles": 0, "duplicates": 0, "stories": 0}
+        assert store.clusterer_state() is None
+
+
+def test_merged_story_redirects_to_the_story_it_joined(tmp_path):
+    other = Article("ferry.txt", ("Ferries will replace the Old Harbour Bridge for six months.",))
+    with Store(tmp_path / "corpus.db") as store:
+        with store.transaction():
+            add(store, BRIDGE, "s-bridge")
+            add(store, other, "s-ferry")
+            store.merge_stories("s-bridge", ["s-ferry"])
+        assert store.resolve_story("s-ferry") == "s-bridge"
+        assert [s.id for s in store.stories()] == ["s-bridge"]
+        assert store.stories()[0].articles == 2
+        assert store.check() == []
+        with pytest.raises(UnknownStoryError, match="no story 's-nope'"):
+            store.resolve_story("s-nope")
+
+
+def test_corrupt_file_gives_a_clear_error(tmp_path):
+    path = tmp_path / "corpus.db"
+    path.write_bytes(b"this is not a database at all " * 200)
+    with pytest.raises(
+        CorruptDatabaseError, match="not a newsweave database or corrupt: .*corpus.db"
+    ):
+        Store(path)
+
+
+def test_another_programs_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(CorruptDatabaseError, match="not a newsweave database"):
+        Store(path)
+
+
+def test_locked_database_gives_a_clear_error(tmp_path):
+    path = tmp_path / "corpus.db"
+    Store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with (
+            Store(path, timeout=0.1) as store,
+            pytest.raises(
+                DatabaseLockedError,
+                match="database is locked by another newsweave process: .*corpus.db",
+            ),
+            store.transaction(),
+        ):
+            pass
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
