@@ -12,19 +12,23 @@ def test_all_is_exactly_the_public_api():
         "DocHints",
         "DocumentError",
         "ExtractResult",
+        "IngestSummary",
         "ModelMissingError",
         "NewsweaveError",
         "NothingReadError",
         "RawDocument",
         "Sentence",
         "SkippedDocument",
+        "Store",
         "SummarySentence",
         "brief",
         "brief_articles",
         "extract",
+        "ingest",
     ]
     for name in newsweave.__all__:
         assert getattr(newsweave, name) is not None
+    assert callable(newsweave.brief) and callable(newsweave.ingest)
 
 
 def test_errors_share_one_base():

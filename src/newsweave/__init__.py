@@ -1,5 +1,7 @@
 """newsweave: raw news articles in, cited multi-source briefings out."""
 
+# ruff: noqa: I001  (import order matters here: see the last import)
+
 from newsweave.errors import DocumentError, ModelMissingError, NewsweaveError, NothingReadError
 from newsweave.model import (
     AnnotatedArticle,
@@ -13,6 +15,11 @@ from newsweave.model import (
     SummarySentence,
 )
 from newsweave.pipeline import ExtractResult, brief, brief_articles, extract
+from newsweave.store import Store
+
+# Last: the function `ingest` shadows the subpackage `newsweave.ingest` (the readers) as an
+# attribute of this package; the subpackage stays importable by its full name.
+from newsweave.corpus import IngestSummary, ingest
 
 __version__ = "0.1.0"
 
@@ -24,14 +31,17 @@ __all__ = [
     "DocHints",
     "DocumentError",
     "ExtractResult",
+    "IngestSummary",
     "ModelMissingError",
     "NewsweaveError",
     "NothingReadError",
     "RawDocument",
     "Sentence",
     "SkippedDocument",
+    "Store",
     "SummarySentence",
     "brief",
     "brief_articles",
     "extract",
+    "ingest",
 ]
