@@ -104,9 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         "skipped_documents": skipped + read_skipped,
         "mean_summary_words": round(summary_words / max(len(clusters), 1), 1),
         "seconds": {k: round(v, 2) for k, v in stages.items()} | {"total": round(total, 2)},
-        "share_of_work": {
-            k: round(v / work, 3) for k, v in stages.items() if k != "load"
-        },
+        "share_of_work": {k: round(v / work, 3) for k, v in stages.items() if k != "load"},
         "articles_per_s": round(articles / work, 1),
         "clusters_per_s": round(len(clusters) / work, 2),
         "rss_mb": {

@@ -4,7 +4,7 @@ A wire story republished by another outlet, or the same article re-posted with
 a new headline, a trimmed ending or a few edited words, is linked to the
 first copy stored instead of counting as a new source.
 
-Calibration (bench/dedup_perturbed.py, docs/benchmarks-dedup.md): word
+Calibration (bench/dedup_perturbed.py, docs/benchmarks.md): word
 2-shingles and 128 permutations; a pair is a near-duplicate when the estimated
 Jaccard similarity is at least `THRESHOLD`. Copies with a changed headline,
 trimmed last paragraph, inserted chrome or up to 20% of words changed stay
