@@ -96,12 +96,7 @@ def brief(
         err.print(f"newsweave: error: {exc}")
         raise typer.Exit(1) from None
     text = briefing_to_json(briefing) if fmt is BriefFormat.json else briefing_to_markdown(briefing)
-    if out is not None:
-        out.write_text(text, encoding="utf-8")
-    elif fmt is BriefFormat.md and sys.stdout.isatty():
-        Console().print(Markdown(text))
-    else:
-        sys.stdout.write(text)
+    _emit(text, out, markdown=fmt is BriefFormat.md)
 
 
 @app.command()
@@ -290,12 +285,7 @@ def show(
                     f"- {c['source']} ({c['id']}) — {similarity} of {c['original_source']}"
                 )
         text = "\n".join(lines) + "\n"
-    if out is not None:
-        out.write_text(text, encoding="utf-8")
-    elif fmt is ShowFormat.md and sys.stdout.isatty():
-        Console().print(Markdown(text))
-    else:
-        sys.stdout.write(text)
+    _emit(text, out, markdown=fmt is ShowFormat.md)
 
 
 def _read(paths: list[str], dates: dict[str, date]) -> tuple[list[Article], list[SkippedDocument]]:
@@ -328,6 +318,16 @@ def _article_text(article: Article) -> str:
     header += [f"{key}: {value}" for key, value in meta if value]
     body = ([article.title, ""] if article.title else []) + ["\n\n".join(article.paragraphs)]
     return "\n".join(header) + "\n\n" + "\n".join(body) + "\n"
+
+
+def _emit(text: str, out: Path | None, *, markdown: bool) -> None:
+    """Write to --out, render Markdown on a terminal, or print as is."""
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+    elif markdown and sys.stdout.isatty():
+        Console().print(Markdown(text))
+    else:
+        sys.stdout.write(text)
 
 
 def _report_skip(item: SkippedDocument) -> None:
