@@ -103,3 +103,11 @@ def test_nothing_readable_exits_non_zero(tmp_path):
         result = run(command, str(tmp_path / "empty.txt"))
         assert result.exit_code == 1
         assert f"skipped {tmp_path / 'empty.txt'}: empty document" in result.stderr
+
+
+def test_api_brief_raises_when_nothing_is_readable(tmp_path):
+    import newsweave
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(newsweave.NothingReadError, match="empty.txt: empty document"):
+        newsweave.brief([tmp_path / "empty.txt"])

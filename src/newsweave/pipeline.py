@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from newsweave.errors import DocumentError
+from newsweave.errors import DocumentError, NothingReadError
 from newsweave.extract import extract_article
 from newsweave.ingest import read_sources
 from newsweave.model import Article, Briefing, RawDocument, SkippedDocument
@@ -104,6 +104,12 @@ def brief(
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
 ) -> Briefing:
-    """Read, clean and summarize the documents under `paths` as one story."""
+    """Read, clean and summarize the documents under `paths` as one story.
+
+    Raises NothingReadError when not one document could be used.
+    """
     result = extract(paths, dates=dates, stdin=stdin, progress=progress)
+    if not result.articles:
+        reasons = "; ".join(str(s) for s in result.skipped[:3]) or "no input"
+        raise NothingReadError(f"no document could be read ({reasons})")
     return brief_articles(result.articles, words=words, skipped=result.skipped)
