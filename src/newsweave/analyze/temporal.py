@@ -44,6 +44,11 @@ SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}  # 1
 PARTS_OF_DAY = {
     "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI",
 }  # fmt: skip
+# Relative words and modifiers shared by the detector and the normaliser.
+RELATIVE_WORDS = ("last", "next", "this", "past", "coming", "previous", "following", "upcoming")
+MODIFIERS = (
+    "early", "late", "mid", "the end of", "the beginning of", "the start of", "the middle of",
+)  # fmt: skip
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -98,16 +103,15 @@ _MONTH = (
 _WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
-_MOD = r"(?:(?:early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|"
-_MOD += r"the\s+middle\s+of)[\s-]+)"
-_REL = r"(?:last|next|this|past|coming|previous|following|upcoming)"
+_MOD = r"(?:(?:" + "|".join(m.replace(" ", r"\s+") for m in MODIFIERS) + r")[\s-]+)"
+_REL = r"(?:" + "|".join(RELATIVE_WORDS) + ")"
 _NUM = r"(?:\d+|" + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
 _NUM += r"|several|a\s+few|few|many)"
 _UNIT = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century|centuries)"
-_SEASON = r"(?:spring|summer|fall|autumn|winter)"
+_SEASON = r"(?:" + "|".join(SEASONS) + ")"
 _CAL_UNIT = r"(?:week(?:end)?|month|year|quarter|decade|century)"
 _DUR_LEAD = r"(?:almost\s+|nearly\s+|more\s+than\s+|a\s+mere\s+|at\s+least\s+)"
-_PART = r"(?:morning|afternoon|evening|night|overnight)"
+_PART = r"(?:" + "|".join(PARTS_OF_DAY) + ")"
 _CLOCK = r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b)|\d{1,2}:\d\d"
 _CLOCK += r"(?:\s*(?:GMT|UTC|EST|EDT|PST|PDT|CET|BST))?|noon|midnight)"
 
@@ -705,9 +709,9 @@ _M += r"nov\.?|dec\.?)"
 _W = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _Y = r"(?P<year>\d{4})"
-_R = r"(?:(?P<rel>last|next|this|past|coming|previous|following|upcoming) )"
-_P = r"(?: (?P<part>morning|afternoon|evening|night|overnight))"
-_MODS = r"(?:(?:early|late|mid|the end of|the beginning of|the start of|the middle of)[ -])"
+_R = r"(?:(?P<rel>" + "|".join(RELATIVE_WORDS) + ") )"
+_P = r"(?: (?P<part>" + "|".join(PARTS_OF_DAY) + "))"
+_MODS = r"(?:(?:" + "|".join(MODIFIERS) + ")[ -])"
 _N = r"(?P<num>\d+|[a-z]+(?:[ -][a-z]+)?)"
 _U = r"(?P<unit>seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|quarters?|years?|"
 _U += r"decades?|century|centuries)"
