@@ -6,6 +6,7 @@ import dataclasses
 import random
 from datetime import date
 
+import numpy as np
 import pytest
 from conftest import EXAMPLES, need
 
@@ -229,3 +230,20 @@ def test_bridging_article_merges_two_stories():
     assert clusterer.stories == {"s-blk0000001": 5}
     later = clusterer.add(dataclasses.replace(SUBSTATION[1], article_id="sub0000003"))
     assert later == Assignment("s-blk0000001")
+
+
+def test_precomputed_embedding_is_used_instead_of_the_encoder():
+    calls: list[int] = []
+
+    def encode(texts):
+        calls.append(len(texts))
+        return np.ones((len(texts), 4), dtype=np.float32)
+
+    clusterer = OnlineClusterer(encode=encode)
+    given = ClusterInput(
+        "a" * 40, "Dam fails above Orsk", "The dam above Orsk failed.", None,
+        embedding=np.ones(4, dtype=np.float32),
+    )
+    plain = ClusterInput("b" * 40, "Dam fails above Orsk", "The dam above Orsk failed at dawn.", None)
+    clusterer.add_many([given, plain])
+    assert calls == [1]  # only the article without a vector was encoded

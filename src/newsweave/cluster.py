@@ -39,6 +39,8 @@ class ClusterInput:
     title: str | None
     text: str  # cleaned body, paragraphs joined by blank lines
     published: datetime.date | None
+    # the encoder's vector of lead(item), when computed elsewhere (a Dask worker); else None
+    embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,12 @@ class OnlineClusterer:
         """Embed all leads in one batch, then assign the articles one by one, in order."""
         if not items:
             return []
-        vectors = self._embed([lead(item, self.settings.lead_chars) for item in items])
+        missing = [item for item in items if item.embedding is None]
+        computed = iter(self._embed([lead(item, self.settings.lead_chars) for item in missing]))
+        vectors = [
+            next(computed) if item.embedding is None else np.asarray(item.embedding, np.float32)
+            for item in items
+        ]
         return [self._assign(item, vector) for item, vector in zip(items, vectors, strict=True)]
 
     @property
@@ -295,6 +302,8 @@ class OnlineClusterer:
     # --- internals --------------------------------------------------------------------
 
     def _embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
         if self._encode is None:
             from newsweave.encoder import encode
 
