@@ -254,9 +254,24 @@ def _subject(p: _Parse, verb: int) -> int | None:
         if p.toks[j].dep == "relcl" and p.valid(j):  # "X, who said ..."
             return p.toks[j].head
         head = p.toks[j].head
-        if p.toks[j].dep in SHARED_SUBJECT_DEPS and head != j and p.valid(j) and p.is_cue(head):
-            j = head
-            continue
+        if p.toks[j].dep in SHARED_SUBJECT_DEPS and head != j and p.valid(j):
+            if p.toks[head].pos == "ADP" and p.toks[j].dep == "pcomp" and p.valid(head):
+                head = p.toks[head].head  # "began by saying": the preposition's verb
+            # a participle or coordinated cue shares its head verb's subject, cue or not,
+            # when that verb is the main one: "X chimed in, saying ...", "X bemoaned the
+            # delays and said ..." (one hung on an embedded clause is often misattached)
+            # ("It was clear, he said, that X had not …, describing": a root with a
+            # parenthetical speech verb is the reported clause, its subject no speaker)
+            main = (
+                p.toks[head].pos == "VERB"
+                and p.toks[head].dep == "ROOT"
+                and not any(
+                    p.toks[c].dep == "parataxis" and p.is_cue(c) for c in p.children[head]
+                )
+            )
+            if head != j and (p.is_cue(head) or main):
+                j = head
+                continue
         return None
     return None
 
@@ -373,7 +388,8 @@ def _speaker_from_subject(
     low = t.text.lower()
     if t.pos == "PRON" or low in PRONOUN_GENDER:
         if low in ("he", "she"):
-            return _resolve_pronoun(p.s.index, PRONOUN_GENDER[low], story, recent, span)
+            here = _subjects_before(p, subj, story)
+            return _resolve_pronoun(p.s.index, PRONOUN_GENDER[low], story, recent, span, here)
         if low in ("it",):
             return _resolve_org(p.s.index, recent, span)
         return _Speaker(None, None, "unattributed", span)
@@ -511,7 +527,7 @@ def _beside_quote(p: _Parse, close: int) -> int | None:
     if not after:
         return None
     window: list[int] = []
-    if p.is_cue(after[0]):
+    if p.is_cue(after[0]) and p.toks[after[0]].tag != "VBG":  # "describing X" takes an object
         for i in after[1:]:
             if p.toks[i].text in ",.;:—–―()" or p.inside[i]:
                 break
@@ -619,10 +635,41 @@ def _person_name(p: _Parse, a: int, b: int, story: _Story, strict: bool = False)
     return None
 
 
+def _subjects_before(p: _Parse, pron: int, story: _Story) -> list[str]:
+    """Named people who are subjects earlier in the pronoun's own sentence, nearest first.
+
+    "Senator Vik scolded him: “…,” she said" and "Vik told the crowd that she
+    believes …, saying …": the subject named before the pronoun in the same
+    sentence is its antecedent before anyone from earlier sentences.
+    """
+    subjects = {i for i, t in enumerate(p.toks) if t.dep in SUBJECT_DEPS}
+    out: list[str] = []
+    i = 0
+    while i < pron:
+        run = None if p.inside[i] else _ent_run(p, i, ("PERSON",))
+        if run is None:
+            i += 1
+            continue
+        if run[1] < pron and any(j in subjects for j in range(run[0], run[1] + 1)):
+            name = story.person(split_role(_text(p, *run))[1])
+            if name:
+                out.insert(0, name)
+        i = run[1] + 1
+    return out
+
+
 def _resolve_pronoun(
-    index: int, gender: str, story: _Story, recent: _Recent, span: tuple[int, int, int]
+    index: int,
+    gender: str,
+    story: _Story,
+    recent: _Recent,
+    span: tuple[int, int, int],
+    here: Sequence[str] = (),
 ) -> _Speaker:
-    """ "he"/"she": the most recent compatible named person, subjects first."""
+    """ "he"/"she": the most recent compatible named person, subjects first.
+
+    `here` are the subjects named before the pronoun in its own sentence; they come first.
+    """
     by_sentence: dict[int, list[tuple[str, bool]]] = {}
     for i, name, is_subject in recent.persons:
         if index - PRONOUN_WINDOW <= i <= index:
@@ -632,7 +679,8 @@ def _resolve_pronoun(
         if sp.kind == "organisation" and sp.voice and i == index - 1 and sp.name:  # noqa: SIM102
             if not by_sentence.get(i):  # no person named in between
                 return _Speaker(sp.name, "organisation", "pronoun", span, True)
-    order: list[tuple[str, bool]] = []
+    # (name, whether a match may teach the story this person's gender)
+    order: list[tuple[str, bool]] = [(name, False) for name in here]
     if recent.last_speaker and recent.last_speaker[1].kind == "person":
         i, sp = recent.last_speaker
         if index - PRONOUN_WINDOW <= i < index and sp.name:
@@ -640,11 +688,12 @@ def _resolve_pronoun(
     for i in sorted(by_sentence, reverse=True):
         order.extend(sorted(by_sentence[i], key=lambda x: not x[1]))
     if order:
-        for name, _subj in order:
+        for name, learn in order:
             known = story.gender.get(name_key(name))
             if known and known != gender:
                 continue
-            story.gender.setdefault(name_key(name), gender)
+            if learn:  # a same-sentence guess is too weak to fix a gender for the story
+                story.gender.setdefault(name_key(name), gender)
             return _Speaker(name, "person", "pronoun", span)
     return _Speaker(None, "person", "unattributed", span)
 
