@@ -358,3 +358,18 @@ def test_a_pronoun_prefers_the_subject_named_earlier_in_its_own_sentence():
         "she said.",
     )
     assert [(q.speaker, q.speaker_via) for q in quotes] == [("Runa Vik", "pronoun")]
+
+
+def test_a_transcript_label_names_the_speaker_of_its_paragraph():
+    quotes = _quotes(
+        "Sigrid Dahl of Radio Nordfjord interviewed Harald Moen, the governor, on Sunday.",
+        "MOEN: Look, we have a motto in this county. “Build it once and build it well.” "
+        "That is the plan we put to voters.",
+        # an upper-case label that names nobody in the story is no speaker
+        "UPDATE: Three more mayors backed the plan. “The county needs a bridge before "
+        "the ferry fails.”",
+    )
+    assert [(q.speaker, q.speaker_via) for q in quotes] == [
+        ("Harald Moen", "explicit"),
+        (None, "unattributed"),
+    ]

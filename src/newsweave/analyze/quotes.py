@@ -90,6 +90,9 @@ PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "he
 _OPENERS = {"“": "”", '"': '"'}
 _BEFORE_DIRECT = set(":,;—–-([")
 # A dash and a name right after a closing quote mark, alone up to the line's end.
+# A transcript turn: a paragraph opening with an upper-case speaker label and a
+# colon ("WALLACE: …", "“HALVORSEN: …"). Only labels naming a person of the story count.
+_TRANSCRIPT_LABEL = re.compile(r"[\"“]?([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):(?:[ \t]|$)")
 _DASH_SIGNATURE = re.compile(
     r"[ \t\u00a0]*[―—–][ \t\u00a0]*([^\W\d_][^\n,;:()]{0,60}?)[ \t\u00a0.]*(?:\n|$)"
 )
@@ -783,15 +786,22 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
         open_quote = False
         last_paragraph = -1
         run_start = 0  # where in `out` the quote still open at this sentence began
+        turn = _NONE  # the speaker label of the current transcript paragraph
         for k, s in enumerate(art.sentences):
             if s.paragraph != last_paragraph:
                 open_quote, last_paragraph = False, s.paragraph
+                turn = _transcript_turn(s, story)
             continued = open_quote
             spans, open_quote = quote_spans(s.text, open_quote)
             p = _Parse(s, spans)
             found = _sentence_mentions(a_i, p, spans, story, recent)
             if not continued:
                 run_start = len(out)
+            if turn.name:  # words quoted inside a transcript turn are the labelled speaker's
+                found = [
+                    _with_speaker(m, turn) if m.speaker_via in ("unattributed", "nearby") else m
+                    for m in found
+                ]
             out.extend(found)
             following = art.sentences[k + 1] if k + 1 < len(art.sentences) else None
             signed = _dash_signature(out, run_start, found, following, story)
@@ -813,6 +823,34 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
                 elif recent.last_speaker and _continues_speaker(p, story, recent):
                     recent.last_speaker = (s.index, recent.last_speaker[1])
     return out
+
+
+def _transcript_turn(s: Sentence, story: _Story) -> _Speaker:
+    """The speaker of a transcript paragraph ("WALLACE: But, Governor …"), if it has one.
+
+    The label must name a person the story mentions ("Wallace" for Chris Wallace);
+    an unknown label ("UPDATE:", "WATCH:") is no speaker.
+    """
+    m = _TRANSCRIPT_LABEL.match(s.text)
+    if m is None:
+        return _NONE
+    label = m.group(1).title()
+    found = story.people.candidates(label)
+    if not found:
+        return _NONE
+    name = found[0] if len(found) == 1 else clean_name(label)  # shared surname: as written
+    return _Speaker(name, "person", "explicit", (s.index, m.start(1), m.end(1)))
+
+
+def _with_speaker(m: QuoteMention, sp: _Speaker) -> QuoteMention:
+    return replace(
+        m,
+        speaker=sp.name,
+        speaker_via=sp.via,
+        speaker_kind=sp.kind,
+        speaker_span=sp.span,
+        voice=sp.voice,
+    )
 
 
 def _dash_signature(
