@@ -373,3 +373,13 @@ def test_a_transcript_label_names_the_speaker_of_its_paragraph():
         ("Harald Moen", "explicit"),
         (None, "unattributed"),
     ]
+
+
+def test_an_object_pronoun_teaches_no_gender():
+    # "him" after Vik is someone else; the old next-pronoun rule made Vik male
+    quotes = _quotes(
+        "Director Odd Berg delivered the audit report on Monday.",
+        "Senator Runa Vik thanked him for the report.",
+        "“The answers are still evasive and the numbers are still wrong,” she said.",
+    )
+    assert [(q.speaker, q.speaker_via) for q in quotes] == [("Runa Vik", "pronoun")]

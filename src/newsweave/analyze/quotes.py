@@ -738,14 +738,41 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
 
 
 def _gender_from_possessive(p: _Parse, after: int, name: str, story: _Story) -> None:
-    """ "Fire Chief X said his crews ...": the next he/his/she/her tells X's gender."""
-    for t in p.toks[after + 1 :]:
-        if t.ent == "PERSON":
+    """ "Fire Chief X said his crews ...", "X said he …": a pronoun bound to X tells X's gender.
+
+    Only a subject he/she or a possessive his/her counts (an object "him"/"her" is
+    someone else: "X scolded him"), outside X's own phrase ("X, her opponent") and
+    outside quotes, and only when its head path reaches X's verb without crossing
+    another subject ("X said nobody would question her …" says nothing about X).
+    The next named person or proper-noun argument ends the search ("X told Vik
+    he …"). PolNeAR dev: the unconstrained "next pronoun" rule gave about one
+    person in ten the wrong gender, and a wrong gender blocks every later "he"/"she".
+    """
+    subj = next((i for i in range(after, -1, -1) if p.toks[i].dep in SUBJECT_DEPS), None)
+    if subj is None or not p.valid(subj):
+        return
+    verb = p.toks[subj].head
+    own = set(p.subtree(subj))
+    for k in range(after + 1, len(p.toks)):
+        t = p.toks[k]
+        if t.ent == "PERSON" or (t.pos == "PROPN" and t.dep in ("dobj", "dative", "nsubj")):
             return
         g = PRONOUN_GENDER.get(t.text.lower())
-        if g:
+        if not g or k in own or p.inside[k]:
+            continue
+        if not (t.dep in ("nsubj", "nsubjpass") or (t.dep == "poss" and t.text.lower() != "hers")):
+            continue
+        j, prev, steps = t.head, k, 0
+        while j != verb and p.valid(j) and p.toks[j].head != j and steps < 10:
+            others = [
+                c for c in p.children[j] if p.toks[c].dep in SUBJECT_DEPS and c != prev
+            ]
+            if others:
+                break
+            prev, j, steps = j, p.toks[j].head, steps + 1
+        if j == verb:
             story.gender.setdefault(name_key(name), g)
-            return
+        return
 
 
 # --- mentions -------------------------------------------------------------------
