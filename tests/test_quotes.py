@@ -383,3 +383,12 @@ def test_an_object_pronoun_teaches_no_gender():
         "“The answers are still evasive and the numbers are still wrong,” she said.",
     )
     assert [(q.speaker, q.speaker_via) for q in quotes] == [("Runa Vik", "pronoun")]
+
+
+def test_an_inverted_said_is_not_part_of_the_name():
+    # the tagger sweeps "Said" into the PERSON entity
+    quotes = _quotes(
+        "Economists were divided on the toll.",
+        'Said Vollan: "I don\'t see any sign the council cares about the fishing fleet."',
+    )
+    assert [(q.speaker, q.speaker_via) for q in quotes] == [("Vollan", "explicit")]

@@ -309,10 +309,10 @@ class _Story:
         for a in articles:
             for s in a.sentences:
                 for e in s.entities:
-                    if e.label == "PERSON":
-                        self.people.add(e.text)
-                    elif e.label == "ORG":
+                    if e.label == "ORG":
                         self.orgs.add(_strip_article(e.text))
+                for name in _person_runs(s):
+                    self.people.add(name)
         for a in articles:  # proper-noun subjects of speech verbs that spaCy did not tag PERSON
             for s in a.sentences:
                 p = _Parse(s, quote_spans(s.text)[0])
@@ -358,6 +358,27 @@ class _Story:
         name = _strip_article(name)
         found = self.orgs.candidates(name)
         return found[0] if len(found) == 1 else clean_name(name)
+
+
+def _person_runs(s: Sentence) -> list[str]:
+    """PERSON entity texts of a sentence, without a leading verb the tagger swept in.
+
+    'Said Vollan: “…”' is tagged PERSON as a whole; the person is "Vollan".
+    """
+    toks, out, i = s.tokens, [], 0
+    while i < len(toks):
+        if toks[i].ent != "PERSON":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(toks) and toks[j + 1].ent == "PERSON":
+            j += 1
+        a = i
+        while a < j and toks[a].pos in ("VERB", "AUX"):
+            a += 1
+        out.append(s.text[toks[a].start : toks[j].start + len(toks[j].text)])
+        i = j + 1
+    return out
 
 
 def _org_text(p: _Parse, a: int, b: int) -> str:
