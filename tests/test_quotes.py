@@ -354,8 +354,7 @@ def test_a_parenthetical_said_keeps_the_reported_clause_subject_out():
 def test_a_pronoun_prefers_the_subject_named_earlier_in_its_own_sentence():
     quotes = _quotes(
         "Director Odd Berg defended the budget before the committee.",
-        'Senator Runa Vik scolded him: "Your answers have been evasive and incomplete," '
-        "she said.",
+        'Senator Runa Vik scolded him: "Your answers have been evasive and incomplete," she said.',
     )
     assert [(q.speaker, q.speaker_via) for q in quotes] == [("Runa Vik", "pronoun")]
 

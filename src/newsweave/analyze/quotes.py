@@ -2,10 +2,13 @@
 
 `find_quote_mentions` reads every quoted span in every sentence and resolves
 its speaker from the dependency parse: the subject of the speech verb in the
-same sentence ("explicit"; a name written right beside the quote when the parse
-loses the subject; a dash signature "― Name"; a common-noun subject kept as
+same sentence ("explicit"; a participle or coordinated cue on a non-speech main
+verb takes that verb's subject, "X chimed in, saying …"; a name written right
+beside the quote when the parse loses the subject; a dash signature "― Name"; a
+transcript label "NAME: …" opening the paragraph; a common-noun subject kept as
 written, "a Clinton spokesman"), a "he"/"she"/"the statement" resolved to a
-speaker named just before ("pronoun"), or the speaker of the sentence before a
+speaker named earlier in the sentence or just before, gender permitting
+("pronoun"), or the speaker of the sentence before a
 quote that has no cue at all ("nearby"; a "he"/"she" sentence or a sentence
 ending in a colon in between keeps that speaker). Nothing is guessed beyond
 that: an unresolved quote has speaker None and speaker_via "unattributed".
@@ -268,9 +271,7 @@ def _subject(p: _Parse, verb: int) -> int | None:
             main = (
                 p.toks[head].pos == "VERB"
                 and p.toks[head].dep == "ROOT"
-                and not any(
-                    p.toks[c].dep == "parataxis" and p.is_cue(c) for c in p.children[head]
-                )
+                and not any(p.toks[c].dep == "parataxis" and p.is_cue(c) for c in p.children[head])
             )
             if head != j and (p.is_cue(head) or main):
                 j = head
@@ -785,9 +786,7 @@ def _gender_from_possessive(p: _Parse, after: int, name: str, story: _Story) -> 
             continue
         j, prev, steps = t.head, k, 0
         while j != verb and p.valid(j) and p.toks[j].head != j and steps < 10:
-            others = [
-                c for c in p.children[j] if p.toks[c].dep in SUBJECT_DEPS and c != prev
-            ]
+            others = [c for c in p.children[j] if p.toks[c].dep in SUBJECT_DEPS and c != prev]
             if others:
                 break
             prev, j, steps = j, p.toks[j].head, steps + 1
