@@ -22,6 +22,14 @@ Definitions (characters in the raw .txt, quote marks excluded):
   resolved in PolNeAR, so for them (a) checks the pronoun, not its antecedent.
 - end to end: a prediction that matches a gold segment AND has the right
   speaker; P/R/F1 over predictions and gold segments.
+- unattributed / attributed precision: matched predictions with no speaker, and
+  the share of right speakers among matched predictions that name one (v1).
+- v2 (reported beside v1, never instead of it): v1, plus (c) the predicted
+  name equals the gold source's name part (parentheses dropped, cut at the first
+  comma, role words stripped: "Democratic Sen. X Y (D-Mo.)" -> "X Y"), or (d)
+  when the gold source is one lower-case word (the annotator marked the cue,
+  "said"), the predicted speaker span is written right next to it (at most
+  VERB_GAP characters before or after: "said David Plouffe", "Hester said").
 Baseline (same run, same annotate() output): every "..." / “...” span in the
 raw text; speaker = the nearest PERSON entity that ends before the quote opens.
 """
@@ -43,6 +51,7 @@ RESULTS = REPO / "bench" / "results"
 
 QUOTE_CHARS = '"“”'
 MIN_OVERLAP = 0.5  # of the shorter span
+VERB_GAP = 3  # v2: characters between a verb-only gold source and the speaker next to it
 
 
 @dataclass(frozen=True)
@@ -200,7 +209,22 @@ def _same_name(pred: str, gold: str) -> bool:
     return all(w in it for w in short)
 
 
-def _speaker_ok(p: Pred, g: Gold) -> bool:
+def _gold_name(source: str) -> str:
+    """v2: the name part of a gold source: parentheses dropped, cut at the first comma, role
+    words stripped ("Democratic Sen. Claire McCaskill (D-Mo.)" -> "Claire McCaskill")."""
+    from newsweave.analyze.names import split_role
+
+    text = re.sub(r"\([^)]*\)", " ", source).split(",")[0]
+    return split_role(text)[1]
+
+
+def _verb_only(g: Gold, text: str) -> bool:
+    """v2: the annotator marked the speech verb as the source ("said"): one lower-case word."""
+    return len(g.sources) == 1 and bool(re.fullmatch(r"[a-z]+", text[slice(*g.sources[0])]))
+
+
+def _speaker_ok(p: Pred, g: Gold, text: str = "", v2: bool = False) -> bool:
+    """Whether the predicted speaker is right (v1 = the original definition; see __doc__)."""
     if not g.sources:
         return p.speaker is None
     if p.speaker is None:
@@ -209,10 +233,19 @@ def _speaker_ok(p: Pred, g: Gold) -> bool:
         p.speaker_span[0] < e and s < p.speaker_span[1] for s, e in g.sources
     ):
         return True
-    return _same_name(p.speaker, g.source_text)
+    if _same_name(p.speaker, g.source_text):
+        return True
+    if not v2:
+        return False
+    if _same_name(p.speaker, _gold_name(g.source_text)):
+        return True
+    if p.speaker_span and _verb_only(g, text):
+        (s, e) = g.sources[0]  # the verb's subject is written right before or after it
+        return 0 <= p.speaker_span[0] - e <= VERB_GAP or 0 <= s - p.speaker_span[1] <= VERB_GAP
+    return False
 
 
-def score(preds: list[Pred], gold: list[Gold]) -> dict:
+def score(preds: list[Pred], gold: list[Gold], texts: dict[str, str] | None = None) -> dict:
     by_article = defaultdict(list)
     for gi, g in enumerate(gold):
         by_article[g.article].append(gi)
@@ -233,6 +266,13 @@ def score(preds: list[Pred], gold: list[Gold]) -> dict:
         matched.append((pi, gi))
     n_p, n_g, n_m = len(preds), len(gold), len(matched)
     right = sum(_speaker_ok(preds[pi], gold[gi]) for pi, gi in matched)
+    texts = texts or {}
+    right_v2 = sum(
+        _speaker_ok(preds[pi], gold[gi], texts.get(gold[gi].article, ""), v2=True)
+        for pi, gi in matched
+    )
+    attributed = [(pi, gi) for pi, gi in matched if preds[pi].speaker is not None]
+    right_attributed = sum(_speaker_ok(preds[pi], gold[gi]) for pi, gi in attributed)
 
     def prf(hit: int) -> dict:
         p = hit / n_p if n_p else 0.0
@@ -250,6 +290,9 @@ def score(preds: list[Pred], gold: list[Gold]) -> dict:
         "recall_partial": sum(gi in used_g for gi in partial) / len(partial) if partial else 0.0,
         "speaker_accuracy": right / n_m if n_m else 0.0,
         "end_to_end": prf(right),
+        "unattributed": n_m - len(attributed),
+        "attributed_precision": right_attributed / len(attributed) if attributed else 0.0,
+        "v2": {"speaker_accuracy": right_v2 / n_m if n_m else 0.0, "end_to_end": prf(right_v2)},
     }
 
 
@@ -266,8 +309,8 @@ def run(split: str) -> dict:
         "articles": len(texts),
         "annotate_seconds": round(t1 - t0, 1),
         "quotes_seconds": round(t2 - t1, 2),
-        "newsweave": score(ours, gold),
-        "baseline": score(base, gold),
+        "newsweave": score(ours, gold, texts),
+        "baseline": score(base, gold, texts),
     }
 
 
@@ -286,6 +329,18 @@ def _table(res: dict) -> str:
             f"{r['span']['f1']:.3f} | {r['recall_direct']:.3f} | {r['recall_partial']:.3f} | "
             f"{r['speaker_accuracy']:.3f} | {r['end_to_end']['precision']:.3f} | "
             f"{r['end_to_end']['recall']:.3f} | {r['end_to_end']['f1']:.3f} |"
+        )
+    lines += [
+        "| system | matched | unattributed | attributed precision (v1) "
+        "| speaker acc v2 | e2e F1 v2 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in ("baseline", "newsweave"):
+        r = res[name]
+        lines.append(
+            f"| {name} | {r['matched']} | {r['unattributed']} | "
+            f"{r['attributed_precision']:.3f} | {r['v2']['speaker_accuracy']:.3f} | "
+            f"{r['v2']['end_to_end']['f1']:.3f} |"
         )
     return "\n".join(lines)
 

@@ -2,10 +2,13 @@
 
 `find_quote_mentions` reads every quoted span in every sentence and resolves
 its speaker from the dependency parse: the subject of the speech verb in the
-same sentence ("explicit"; a name written right beside the quote when the parse
-loses the subject; a dash signature "― Name"; a common-noun subject kept as
+same sentence ("explicit"; a participle or coordinated cue on a non-speech main
+verb takes that verb's subject, "X chimed in, saying …"; a name written right
+beside the quote when the parse loses the subject; a dash signature "― Name"; a
+transcript label "NAME: …" opening the paragraph; a common-noun subject kept as
 written, "a Clinton spokesman"), a "he"/"she"/"the statement" resolved to a
-speaker named just before ("pronoun"), or the speaker of the sentence before a
+speaker named earlier in the sentence or just before, gender permitting
+("pronoun"), or the speaker of the sentence before a
 quote that has no cue at all ("nearby"; a "he"/"she" sentence or a sentence
 ending in a colon in between keeps that speaker). Nothing is guessed beyond
 that: an unresolved quote has speaker None and speaker_via "unattributed".
@@ -90,6 +93,9 @@ PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "he
 _OPENERS = {"“": "”", '"': '"'}
 _BEFORE_DIRECT = set(":,;—–-([")
 # A dash and a name right after a closing quote mark, alone up to the line's end.
+# A transcript turn: a paragraph opening with an upper-case speaker label and a
+# colon ("WALLACE: …", "“HALVORSEN: …"). Only labels naming a person of the story count.
+_TRANSCRIPT_LABEL = re.compile(r"[\"“]?([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):(?:[ \t]|$)")
 _DASH_SIGNATURE = re.compile(
     r"[ \t\u00a0]*[―—–][ \t\u00a0]*([^\W\d_][^\n,;:()]{0,60}?)[ \t\u00a0.]*(?:\n|$)"
 )
@@ -254,9 +260,22 @@ def _subject(p: _Parse, verb: int) -> int | None:
         if p.toks[j].dep == "relcl" and p.valid(j):  # "X, who said ..."
             return p.toks[j].head
         head = p.toks[j].head
-        if p.toks[j].dep in SHARED_SUBJECT_DEPS and head != j and p.valid(j) and p.is_cue(head):
-            j = head
-            continue
+        if p.toks[j].dep in SHARED_SUBJECT_DEPS and head != j and p.valid(j):
+            if p.toks[head].pos == "ADP" and p.toks[j].dep == "pcomp" and p.valid(head):
+                head = p.toks[head].head  # "began by saying": the preposition's verb
+            # a participle or coordinated cue shares its head verb's subject, cue or not,
+            # when that verb is the main one: "X chimed in, saying ...", "X bemoaned the
+            # delays and said ..." (one hung on an embedded clause is often misattached)
+            # ("It was clear, he said, that X had not …, describing": a root with a
+            # parenthetical speech verb is the reported clause, its subject no speaker)
+            main = (
+                p.toks[head].pos == "VERB"
+                and p.toks[head].dep == "ROOT"
+                and not any(p.toks[c].dep == "parataxis" and p.is_cue(c) for c in p.children[head])
+            )
+            if head != j and (p.is_cue(head) or main):
+                j = head
+                continue
         return None
     return None
 
@@ -291,10 +310,10 @@ class _Story:
         for a in articles:
             for s in a.sentences:
                 for e in s.entities:
-                    if e.label == "PERSON":
-                        self.people.add(e.text)
-                    elif e.label == "ORG":
+                    if e.label == "ORG":
                         self.orgs.add(_strip_article(e.text))
+                for name in _person_runs(s):
+                    self.people.add(name)
         for a in articles:  # proper-noun subjects of speech verbs that spaCy did not tag PERSON
             for s in a.sentences:
                 p = _Parse(s, quote_spans(s.text)[0])
@@ -342,6 +361,27 @@ class _Story:
         return found[0] if len(found) == 1 else clean_name(name)
 
 
+def _person_runs(s: Sentence) -> list[str]:
+    """PERSON entity texts of a sentence, without a leading verb the tagger swept in.
+
+    'Said Vollan: “…”' is tagged PERSON as a whole; the person is "Vollan".
+    """
+    toks, out, i = s.tokens, [], 0
+    while i < len(toks):
+        if toks[i].ent != "PERSON":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(toks) and toks[j + 1].ent == "PERSON":
+            j += 1
+        a = i
+        while a < j and toks[a].pos in ("VERB", "AUX"):
+            a += 1
+        out.append(s.text[toks[a].start : toks[j].start + len(toks[j].text)])
+        i = j + 1
+    return out
+
+
 def _org_text(p: _Parse, a: int, b: int) -> str:
     """An organisation's entity text, without a trailing "'s"."""
     while b > a and p.toks[b].tag == "POS":
@@ -373,7 +413,8 @@ def _speaker_from_subject(
     low = t.text.lower()
     if t.pos == "PRON" or low in PRONOUN_GENDER:
         if low in ("he", "she"):
-            return _resolve_pronoun(p.s.index, PRONOUN_GENDER[low], story, recent, span)
+            here = _subjects_before(p, subj, story)
+            return _resolve_pronoun(p.s.index, PRONOUN_GENDER[low], story, recent, span, here)
         if low in ("it",):
             return _resolve_org(p.s.index, recent, span)
         return _Speaker(None, None, "unattributed", span)
@@ -511,7 +552,7 @@ def _beside_quote(p: _Parse, close: int) -> int | None:
     if not after:
         return None
     window: list[int] = []
-    if p.is_cue(after[0]):
+    if p.is_cue(after[0]) and p.toks[after[0]].tag != "VBG":  # "describing X" takes an object
         for i in after[1:]:
             if p.toks[i].text in ",.;:—–―()" or p.inside[i]:
                 break
@@ -619,10 +660,41 @@ def _person_name(p: _Parse, a: int, b: int, story: _Story, strict: bool = False)
     return None
 
 
+def _subjects_before(p: _Parse, pron: int, story: _Story) -> list[str]:
+    """Named people who are subjects earlier in the pronoun's own sentence, nearest first.
+
+    "Senator Vik scolded him: “…,” she said" and "Vik told the crowd that she
+    believes …, saying …": the subject named before the pronoun in the same
+    sentence is its antecedent before anyone from earlier sentences.
+    """
+    subjects = {i for i, t in enumerate(p.toks) if t.dep in SUBJECT_DEPS}
+    out: list[str] = []
+    i = 0
+    while i < pron:
+        run = None if p.inside[i] else _ent_run(p, i, ("PERSON",))
+        if run is None:
+            i += 1
+            continue
+        if run[1] < pron and any(j in subjects for j in range(run[0], run[1] + 1)):
+            name = story.person(split_role(_text(p, *run))[1])
+            if name:
+                out.insert(0, name)
+        i = run[1] + 1
+    return out
+
+
 def _resolve_pronoun(
-    index: int, gender: str, story: _Story, recent: _Recent, span: tuple[int, int, int]
+    index: int,
+    gender: str,
+    story: _Story,
+    recent: _Recent,
+    span: tuple[int, int, int],
+    here: Sequence[str] = (),
 ) -> _Speaker:
-    """ "he"/"she": the most recent compatible named person, subjects first."""
+    """ "he"/"she": the most recent compatible named person, subjects first.
+
+    `here` are the subjects named before the pronoun in its own sentence; they come first.
+    """
     by_sentence: dict[int, list[tuple[str, bool]]] = {}
     for i, name, is_subject in recent.persons:
         if index - PRONOUN_WINDOW <= i <= index:
@@ -632,7 +704,8 @@ def _resolve_pronoun(
         if sp.kind == "organisation" and sp.voice and i == index - 1 and sp.name:  # noqa: SIM102
             if not by_sentence.get(i):  # no person named in between
                 return _Speaker(sp.name, "organisation", "pronoun", span, True)
-    order: list[tuple[str, bool]] = []
+    # (name, whether a match may teach the story this person's gender)
+    order: list[tuple[str, bool]] = [(name, False) for name in here]
     if recent.last_speaker and recent.last_speaker[1].kind == "person":
         i, sp = recent.last_speaker
         if index - PRONOUN_WINDOW <= i < index and sp.name:
@@ -640,11 +713,12 @@ def _resolve_pronoun(
     for i in sorted(by_sentence, reverse=True):
         order.extend(sorted(by_sentence[i], key=lambda x: not x[1]))
     if order:
-        for name, _subj in order:
+        for name, learn in order:
             known = story.gender.get(name_key(name))
             if known and known != gender:
                 continue
-            story.gender.setdefault(name_key(name), gender)
+            if learn:  # a same-sentence guess is too weak to fix a gender for the story
+                story.gender.setdefault(name_key(name), gender)
             return _Speaker(name, "person", "pronoun", span)
     return _Speaker(None, "person", "unattributed", span)
 
@@ -686,14 +760,39 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
 
 
 def _gender_from_possessive(p: _Parse, after: int, name: str, story: _Story) -> None:
-    """ "Fire Chief X said his crews ...": the next he/his/she/her tells X's gender."""
-    for t in p.toks[after + 1 :]:
-        if t.ent == "PERSON":
+    """ "Fire Chief X said his crews ...", "X said he …": a pronoun bound to X tells X's gender.
+
+    Only a subject he/she or a possessive his/her counts (an object "him"/"her" is
+    someone else: "X scolded him"), outside X's own phrase ("X, her opponent") and
+    outside quotes, and only when its head path reaches X's verb without crossing
+    another subject ("X said nobody would question her …" says nothing about X).
+    The next named person or proper-noun argument ends the search ("X told Vik
+    he …"). PolNeAR dev: the unconstrained "next pronoun" rule gave about one
+    person in ten the wrong gender, and a wrong gender blocks every later "he"/"she".
+    """
+    subj = next((i for i in range(after, -1, -1) if p.toks[i].dep in SUBJECT_DEPS), None)
+    if subj is None or not p.valid(subj):
+        return
+    verb = p.toks[subj].head
+    own = set(p.subtree(subj))
+    for k in range(after + 1, len(p.toks)):
+        t = p.toks[k]
+        if t.ent == "PERSON" or (t.pos == "PROPN" and t.dep in ("dobj", "dative", "nsubj")):
             return
         g = PRONOUN_GENDER.get(t.text.lower())
-        if g:
+        if not g or k in own or p.inside[k]:
+            continue
+        if not (t.dep in ("nsubj", "nsubjpass") or (t.dep == "poss" and t.text.lower() != "hers")):
+            continue
+        j, prev, steps = t.head, k, 0
+        while j != verb and p.valid(j) and p.toks[j].head != j and steps < 10:
+            others = [c for c in p.children[j] if p.toks[c].dep in SUBJECT_DEPS and c != prev]
+            if others:
+                break
+            prev, j, steps = j, p.toks[j].head, steps + 1
+        if j == verb:
             story.gender.setdefault(name_key(name), g)
-            return
+        return
 
 
 # --- mentions -------------------------------------------------------------------
@@ -734,15 +833,22 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
         open_quote = False
         last_paragraph = -1
         run_start = 0  # where in `out` the quote still open at this sentence began
+        turn = _NONE  # the speaker label of the current transcript paragraph
         for k, s in enumerate(art.sentences):
             if s.paragraph != last_paragraph:
                 open_quote, last_paragraph = False, s.paragraph
+                turn = _transcript_turn(s, story)
             continued = open_quote
             spans, open_quote = quote_spans(s.text, open_quote)
             p = _Parse(s, spans)
             found = _sentence_mentions(a_i, p, spans, story, recent)
             if not continued:
                 run_start = len(out)
+            if turn.name:  # words quoted inside a transcript turn are the labelled speaker's
+                found = [
+                    _with_speaker(m, turn) if m.speaker_via in ("unattributed", "nearby") else m
+                    for m in found
+                ]
             out.extend(found)
             following = art.sentences[k + 1] if k + 1 < len(art.sentences) else None
             signed = _dash_signature(out, run_start, found, following, story)
@@ -764,6 +870,34 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
                 elif recent.last_speaker and _continues_speaker(p, story, recent):
                     recent.last_speaker = (s.index, recent.last_speaker[1])
     return out
+
+
+def _transcript_turn(s: Sentence, story: _Story) -> _Speaker:
+    """The speaker of a transcript paragraph ("WALLACE: But, Governor …"), if it has one.
+
+    The label must name a person the story mentions ("Wallace" for Chris Wallace);
+    an unknown label ("UPDATE:", "WATCH:") is no speaker.
+    """
+    m = _TRANSCRIPT_LABEL.match(s.text)
+    if m is None:
+        return _NONE
+    label = m.group(1).title()
+    found = story.people.candidates(label)
+    if not found:
+        return _NONE
+    name = found[0] if len(found) == 1 else clean_name(label)  # shared surname: as written
+    return _Speaker(name, "person", "explicit", (s.index, m.start(1), m.end(1)))
+
+
+def _with_speaker(m: QuoteMention, sp: _Speaker) -> QuoteMention:
+    return replace(
+        m,
+        speaker=sp.name,
+        speaker_via=sp.via,
+        speaker_kind=sp.kind,
+        speaker_span=sp.span,
+        voice=sp.voice,
+    )
 
 
 def _dash_signature(
