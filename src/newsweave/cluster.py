@@ -66,11 +66,11 @@ class ClusterSettings:
     w_tfidf: float = 0.45  # cosine of the article's TF-IDF with the story's summed term counts
     w_embed: float = 0.0  # cosine of the headline+lead embedding with the story centroid
     w_entity: float = 0.60  # idf-weighted share of the article's names the story carries
-    w_core: float = 0.0  # idf-weighted share of the story's core names the article carries
+    w_core: float = 0.30  # idf-weighted share of the story's core names the article carries
     w_number: float = 0.05  # share of the article's numbers (>= 2 digits) seen in the story
     w_date: float = 0.10  # share of the article's written dates ("May 3") seen in the story
-    threshold: float = 0.23  # join the best story at or above this score, else open one
-    merge_threshold: float = 0.40  # fold a second story in when the article scores this with it
+    threshold: float = 0.20  # join the best story at or above this score, else open one
+    merge_threshold: float = 0.45  # fold a second story in when the article scores this with it
     window_days: int = 7  # a dated article may join a story last seen up to this many days away
     lead_chars: int = 600  # headline + this much of the body is embedded (MiniLM reads 256 tokens)
     name_support: float = 2.0  # a name counts fully once this share x 1/2 of members name it
@@ -199,6 +199,7 @@ class _Story:
     alive: bool = True
     norm: float = 0.0  # TF-IDF norm of `terms`, refreshed when the story changes
     json: str | None = None  # cached serialisation for to_state; None when changed
+    core: tuple[str, ...] = ()  # names at least `core_share` of the members carry
 
 
 class OnlineClusterer:
@@ -339,6 +340,7 @@ class OnlineClusterer:
         for story in self._stories:
             if story.alive:
                 story.norm = self._story_norm(story)
+                self._refresh_core(story)
         raw = base64.b64decode(data["sums"])
         self._sums = np.frombuffer(raw, dtype=np.float32).reshape(data["sums_shape"]).copy()
         return self
@@ -447,8 +449,7 @@ class OnlineClusterer:
 
     def _core_share(self, story: _Story, names: set[str]) -> float:
         """idf-weighted share of the story's core names (named by most members) in the article."""
-        bar = self.settings.core_share * story.size
-        core = [(n, self._name_idf(n)) for n, c in story.names.items() if c >= bar]
+        core = [(n, self._name_idf(n)) for n in story.core]
         total = sum(w for _, w in core)
         if not total:
             return 0.0
@@ -519,6 +520,7 @@ class OnlineClusterer:
         story.dates.update(feats.dates)
         story.norm = self._story_norm(story)
         story.json = None
+        self._refresh_core(story)
         if date is not None:
             story.first = min(story.first or date, date)
             story.last = max(story.last or date, date)
@@ -550,6 +552,12 @@ class OnlineClusterer:
         src.size = 0
         dst.norm = self._story_norm(dst)
         src.json = dst.json = None
+        src.core = ()
+        self._refresh_core(dst)
+
+    def _refresh_core(self, story: _Story) -> None:
+        bar = self.settings.core_share * story.size
+        story.core = tuple(n for n, c in story.names.items() if c >= bar)
 
 
 def _share(items: Iterable[str], story: Counter[str]) -> float:
