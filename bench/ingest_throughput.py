@@ -141,6 +141,60 @@ def _ms_per_article(calls: list[tuple[int, float]], *, first: bool, span: int = 
     return round(1000 * s / max(n, 1), 3)
 
 
+def run_cluster_scale(paths: list[Path], settings=None) -> dict:
+    """The clusterer alone over the corpus's raw texts in date order, per 1,000-article block.
+
+    Shows how story lookup cost grows with the number of stories (no cleaning, no store).
+    """
+    import datetime
+    import hashlib
+
+    from newsweave.cluster import DEFAULT_SETTINGS, ClusterInput, OnlineClusterer
+
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8") as stream:
+            rows += [json.loads(line) for line in stream if line.strip()]
+    rows.sort(key=lambda r: r.get("published") or "")
+    items = [
+        ClusterInput(
+            hashlib.sha256(r["text"].encode()).hexdigest(),
+            r.get("title"),
+            r["text"],
+            datetime.date.fromisoformat(r["published"][:10]) if r.get("published") else None,
+        )
+        for r in rows
+    ]
+    clusterer = OnlineClusterer(settings or DEFAULT_SETTINGS)
+    blocks = []
+    start = time.perf_counter()
+    for i in range(0, len(items), 1000):
+        t = time.perf_counter()
+        for j in range(i, min(i + 1000, len(items)), 50):
+            clusterer.add_many(items[j : j + 50])
+        blocks.append(round(1000 * (time.perf_counter() - t) / len(items[i : i + 1000]), 3))
+    seconds = time.perf_counter() - start
+    return {
+        "articles": len(items),
+        "articles_per_s": len(items) / seconds,
+        "stories": len(clusterer.stories),
+        "ms_per_article_by_1000_block": blocks,
+        "peak_rss_mib": _peak_rss_mib(),
+    }
+
+
+def run_cluster_scale_uncapped(paths: list[Path]) -> dict:
+    """As run_cluster_scale, with every candidate cap off (all stories sharing a term)."""
+    import dataclasses
+
+    from newsweave.cluster import DEFAULT_SETTINGS
+
+    off = dataclasses.replace(
+        DEFAULT_SETTINGS, probe_terms=10**9, max_postings=10**9, max_candidates=10**9
+    )
+    return run_cluster_scale(paths, off)
+
+
 def _child(fn_name: str, paths: list[Path], queue) -> None:
     queue.put(globals()[fn_name](paths))
 
@@ -160,7 +214,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--out", default="ingest_throughput.json")
+    parser.add_argument(
+        "--cluster-scale",
+        type=int,
+        nargs="*",
+        metavar="N",
+        help="instead: the clusterer alone on synthetic corpora of these sizes (capped and, "
+        "up to 10,000, uncapped candidate lookup); stored under 'cluster_scale' in --out",
+    )
     args = parser.parse_args()
+    if args.cluster_scale:
+        scale = {}
+        for n in args.cluster_scale:
+            scale[n] = {"capped": in_child("run_cluster_scale", corpus(n))}
+            if n <= 10000:
+                scale[n]["uncapped"] = in_child("run_cluster_scale_uncapped", corpus(n))
+            print(n, scale[n], file=sys.stderr)
+        _update(args.out, {"cluster_scale": scale})
+        return
     paths = corpus(args.articles)
     result: dict = {
         "data": f"bench/synth_corpus.py {args.articles}",
@@ -173,8 +244,15 @@ def main() -> None:
     result["ingest_vs_clean_only"] = (
         result["ingest"]["articles_per_s"] / result["baseline_clean_only"]["articles_per_s"]
     )
+    _update(args.out, result)
+
+
+def _update(name: str, values: dict) -> None:
+    """Write `values` into bench/results/<name>, keeping keys of the other mode's run."""
+    path = RESULTS / name
+    old = json.loads(path.read_text()) if path.exists() else {}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / args.out).write_text(json.dumps(result, indent=1) + "\n")
+    path.write_text(json.dumps({**old, **values}, indent=1) + "\n")
 
 
 if __name__ == "__main__":
