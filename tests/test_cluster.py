@@ -13,6 +13,7 @@ from conftest import EXAMPLES, need
 from newsweave.cluster import (
     Assignment,
     ClusterInput,
+    ClusterSettings,
     OnlineClusterer,
 )
 from newsweave.encoder import encode
@@ -239,7 +240,7 @@ def test_precomputed_embedding_is_used_instead_of_the_encoder():
         calls.append(len(texts))
         return np.ones((len(texts), 4), dtype=np.float32)
 
-    clusterer = OnlineClusterer(encode=encode)
+    clusterer = OnlineClusterer(ClusterSettings(w_embed=0.1), encode=encode)
     given = ClusterInput(
         "a" * 40, "Dam fails above Orsk", "The dam above Orsk failed.", None,
         embedding=np.ones(4, dtype=np.float32),
@@ -247,3 +248,81 @@ def test_precomputed_embedding_is_used_instead_of_the_encoder():
     plain = ClusterInput("b" * 40, "Dam fails above Orsk", "The dam above Orsk failed at dawn.", None)
     clusterer.add_many([given, plain])
     assert calls == [1]  # only the article without a vector was encoded
+
+
+def test_default_settings_never_call_the_encoder():
+    def encode(texts):
+        raise AssertionError("the encoder was called")
+
+    assignments = OnlineClusterer(encode=encode).add_many(DAM + TRANSFER)
+    assert [a.story_id for a in assignments] == ["s-dam0000001"] * 2 + ["s-fc00000001"] * 2
+
+
+# Two invented earthquakes of the same week, two reports each: same kind of event, different
+# towns, magnitudes and tolls. They must not share a story; reports of one quake must.
+QUAKES = [
+    _item(
+        "qk-velm-01",
+        "Magnitude 6.1 earthquake kills 23 in Velmora",
+        "A magnitude 6.1 earthquake struck the hill town of Velmora before dawn on Monday, "
+        "killing 23 people and collapsing the bell tower of the Santa Irene church, the "
+        "civil protection agency said.\n\nMayor Corrado Baldi said 400 residents had spent "
+        "the night in tents on the Velmora football ground.",
+        date(2026, 3, 9),
+    ),
+    _item(
+        "qk-tash-01",
+        "Earthquake of magnitude 5.4 hits Tashkel, 7 dead",
+        "An earthquake of magnitude 5.4 shook the port city of Tashkel on Thursday, killing "
+        "seven people when a warehouse roof fell in at the Ostrin docks, regional governor "
+        "Nadia Ferhat said.\n\nThe Tashkel harbour was closed while engineers checked the "
+        "quay walls.",
+        date(2026, 3, 12),
+    ),
+    _item(
+        "qk-velm-02",
+        "Velmora death toll rises to 23 as aftershocks rattle town",
+        "Rescuers in Velmora pulled a last body from the rubble on Tuesday, bringing the toll "
+        "of Monday's magnitude 6.1 earthquake to 23, civil protection officials said. Mayor "
+        "Corrado Baldi asked for more tents as aftershocks kept residents outdoors, and the "
+        "Santa Irene church tower was declared beyond repair.",
+        date(2026, 3, 10),
+    ),
+    _item(
+        "qk-tash-02",
+        "Tashkel docks reopen after deadly quake",
+        "Part of the Ostrin docks in Tashkel reopened on Saturday, two days after the "
+        "magnitude 5.4 earthquake that killed seven warehouse workers. Governor Nadia Ferhat "
+        "said the quay walls of the Tashkel harbour had held.",
+        date(2026, 3, 14),
+    ),
+]
+
+
+def test_two_earthquakes_in_one_week_stay_apart():
+    for seed in range(4):
+        items = QUAKES[:]
+        random.Random(seed).shuffle(items)
+        assignments = OnlineClusterer().add_many(items)
+        assert _partition(items, assignments) == {
+            frozenset({"qk-velm-01", "qk-velm-02"}),
+            frozenset({"qk-tash-01", "qk-tash-02"}),
+        }
+
+
+def test_version_1_state_is_migrated_and_an_unknown_version_refused():
+    import json
+    import zlib
+
+    clusterer = OnlineClusterer()
+    clusterer.add_many(DAM[:1] + TRANSFER)
+    data = json.loads(zlib.decompress(clusterer.to_state()))
+    data["version"] = 1
+    data["settings"] = {"w_embed": 0.1, "threshold": 0.23}  # a field set this version lacks
+    old = zlib.compress(json.dumps(data).encode())
+    resumed = OnlineClusterer.from_state(old)
+    assert resumed.settings == ClusterSettings()
+    assert resumed.add(DAM[1]).story_id == "s-dam0000001"
+    data["version"] = 99
+    with pytest.raises(ValueError, match="version 99"):
+        OnlineClusterer.from_state(zlib.compress(json.dumps(data).encode()))

@@ -1,12 +1,20 @@
 """Online story clustering: each new article joins the best story or opens one.
 
-An article is compared with every story on five cheap signals: incremental
+An article is compared with its candidate stories on cheap signals: incremental
 TF-IDF cosine (vocabulary and document frequencies grow as articles arrive),
-one MiniLM embedding of headline + lead, and the overlap of capitalised names,
-numbers and written dates, all found by regular expressions (no spaCy at
-ingest). A time window keeps dated articles away from stale stories; undated
-articles skip the window. When an article scores above the merge bar with a
-second story, that story is folded into the first (a bridging article).
+the overlap of capitalised names both ways (the article's names found in the
+story, weighted by their rarity over stories, and the story's core names found
+in the article: a split check that keeps two same-kind events apart), numbers
+and written dates, all found by regular expressions (no spaCy at ingest). A
+MiniLM embedding of headline + lead can be added (`w_embed`, off by default:
+on ECB+ it did not pay for its 8x cost). A time window keeps dated articles away
+from stale stories; undated articles skip the window. When an article scores
+above the merge bar with a second story, that story is folded into the first
+(a bridging article).
+
+Candidates come from postings of the article's heaviest terms only, with
+over-common terms and stories outside the window skipped, so the cost per
+article stays flat as stories accumulate (docs/benchmarks.md, 10k and 50k).
 
 Story ids come from the first article of a story, so the same input order
 gives the same ids, and `to_state` / `from_state` continue a run exactly.
@@ -28,7 +36,7 @@ import numpy as np
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -55,23 +63,41 @@ class Assignment:
 class ClusterSettings:
     """Weights and bars of the similarity score, one place.
 
-    The score is the weighted mean of five similarities in [0, 1] (only the
-    ratios of the weights matter). Calibrated by bench/cluster_ecbplus.py on
-    ECB+ topics 1-20 (B-cubed F1, shuffled order, 5 seeds): 3 weight sets x 6
-    join thresholds, then 7 merge bars; topics 21-45 were scored, never tuned
-    on. See docs/benchmarks.md. The time window could not be
-    calibrated there (ECB+ has no publication dates): 7 days is a guess.
+    The score is the weighted mean of six similarities in [0, 1] (only the ratios
+    of the weights matter). Calibrated by bench/cluster_ecbplus.py on ECB+ topics
+    1-20 only (B-cubed F1, shuffled order, seeds 100-104), topics 21-45 scored,
+    never tuned on (docs/benchmarks.md):
+      * weights: 4 sets tried (lexical only; + core names 0.30; + embedding 0.10;
+        + embedding 0.25 with lighter names), each with 6 join thresholds and
+        merging off. Lexical + core names won on topics 1-20 (0.879); the
+        embedding set was a tie there (0.879) at 1/8 of the speed, so it is off.
+      * `threshold` 0.20: best of 0.17-0.32 for that weight set.
+      * `merge_threshold` 0.45: best of 0.30-0.60 or off (+0.001 F1 over 0.40).
+      * w_tfidf 0.45, w_entity 0.60, w_number 0.05, w_date 0.10, name_support 2
+        and core_share 0.5 are the previous hand-set values, not re-tuned (a one-at-
+        a-time check of w_number, w_date, name_support, w_entity and w_tfidf on
+        topics 1-20 moved F1 by -0.02..+0.009, within the seed spread).
+      * `window_days` could not be calibrated (ECB+ has no publication dates): a guess.
+      * probe_terms, max_postings and max_candidates bound the lookup cost
+        (bench/ingest_throughput.py --cluster-scale); ECB+ F1 is the same with the caps
+        off (held-out 0.8666, tuning topics 0.8805 either way).
     """
 
     w_tfidf: float = 0.45  # cosine of the article's TF-IDF with the story's summed term counts
-    w_embed: float = 0.10  # cosine of the headline+lead embedding with the story centroid
+    w_embed: float = 0.0  # cosine of the headline+lead embedding with the story centroid
     w_entity: float = 0.60  # idf-weighted share of the article's names the story carries
+    w_core: float = 0.30  # idf-weighted share of the story's core names the article carries
     w_number: float = 0.05  # share of the article's numbers (>= 2 digits) seen in the story
     w_date: float = 0.10  # share of the article's written dates ("May 3") seen in the story
-    threshold: float = 0.23  # join the best story at or above this score, else open one
-    merge_threshold: float = 0.40  # fold a second story in when the article scores this with it
+    threshold: float = 0.20  # join the best story at or above this score, else open one
+    merge_threshold: float = 0.45  # fold a second story in when the article scores this with it
     window_days: int = 7  # a dated article may join a story last seen up to this many days away
     lead_chars: int = 600  # headline + this much of the body is embedded (MiniLM reads 256 tokens)
+    name_support: float = 2.0  # a name counts fully once half of the story's members name it
+    core_share: float = 0.5  # a story's core names are named by at least this share of members
+    probe_terms: int = 30  # candidate stories come from the article's heaviest terms only
+    max_postings: int = 2000  # a term in more stories than this finds no candidates
+    max_candidates: int = 100  # stories scored in full per article
 
 
 DEFAULT_SETTINGS = ClusterSettings()
@@ -185,16 +211,19 @@ class _Story:
     story_id: str
     size: int = 0
     terms: Counter[str] = field(default_factory=Counter)  # summed sublinear tf of members
-    names: Counter[str] = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)  # members naming each name
     numbers: Counter[str] = field(default_factory=Counter)
     dates: Counter[str] = field(default_factory=Counter)
     first: datetime.date | None = None
     last: datetime.date | None = None
     alive: bool = True
+    norm: float = 0.0  # TF-IDF norm of `terms`, refreshed when the story changes
+    json: str | None = None  # cached serialisation for to_state; None when changed
+    core: tuple[str, ...] = ()  # names at least `core_share` of the members carry
 
 
 class OnlineClusterer:
-    """Single-pass story clustering with incremental TF-IDF and one embedding per article."""
+    """Single-pass story clustering on TF-IDF and name/number/date overlap."""
 
     def __init__(
         self, settings: ClusterSettings = DEFAULT_SETTINGS, *, encode: Encode | None = None
@@ -203,11 +232,14 @@ class OnlineClusterer:
         self._encode = encode
         self._n_docs = 0
         self._df: Counter[str] = Counter()  # document frequency of terms
-        self._name_df: Counter[str] = Counter()
+        self._name_df: Counter[str] = Counter()  # document frequency of names
+        self._name_sf: Counter[str] = Counter()  # live stories naming each name
         self._stories: list[_Story] = []
-        self._postings: dict[str, set[int]] = {}  # term -> indices of stories that contain it
+        # term -> rows of the stories that contain it (dead rows are dropped lazily)
+        self._postings: dict[str, set[int]] = {}
         self._sums = np.zeros((0, 0), dtype=np.float32)  # summed member embeddings, one row a story
         self._index_of: dict[str, int] = {}  # story id -> row
+        self._dead = 0  # folded stories (rows kept so ids stay resolvable)
 
     # --- public API -------------------------------------------------------------------
 
@@ -216,9 +248,11 @@ class OnlineClusterer:
         return self.add_many([item])[0]
 
     def add_many(self, items: Sequence[ClusterInput]) -> list[Assignment]:
-        """Embed all leads in one batch, then assign the articles one by one, in order."""
+        """Assign the articles one by one, in order (embedding leads in one batch if used)."""
         if not items:
             return []
+        if self.settings.w_embed <= 0:  # embeddings off: never load the encoder
+            return [self._assign(item, None) for item in items]
         missing = [item for item in items if item.embedding is None]
         computed = iter(self._embed([lead(item, self.settings.lead_chars) for item in missing]))
         vectors = [
@@ -233,34 +267,44 @@ class OnlineClusterer:
         return {s.story_id: s.size for s in self._stories if s.alive}
 
     def to_state(self) -> bytes:
-        """Everything needed to continue after a restart, as compressed JSON."""
-        stories = []
+        """Everything needed to continue after a restart, as compressed JSON.
+
+        Called after every ingest batch, so each story's JSON is cached until the story
+        changes and zlib runs at level 1: the snapshot costs about the size of the state
+        instead of re-serialising every story (measured in bench/ingest_throughput.py).
+        """
+        parts = []
         for s in self._stories:
-            stories.append(
-                {
-                    "id": s.story_id,
-                    "size": s.size,
-                    "terms": s.terms,
-                    "names": s.names,
-                    "numbers": s.numbers,
-                    "dates": s.dates,
-                    "first": s.first.isoformat() if s.first else None,
-                    "last": s.last.isoformat() if s.last else None,
-                    "alive": s.alive,
-                }
-            )
-        sums = np.ascontiguousarray(self._sums, dtype=np.float32)
+            if s.json is None:
+                s.json = json.dumps(
+                    {
+                        "id": s.story_id,
+                        "size": s.size,
+                        "terms": s.terms,
+                        "names": s.names,
+                        "numbers": s.numbers,
+                        "dates": s.dates,
+                        "first": s.first.isoformat() if s.first else None,
+                        "last": s.last.isoformat() if s.last else None,
+                        "alive": s.alive,
+                    },
+                    separators=(",", ":"),
+                )
+            parts.append(s.json)
+        sums = np.ascontiguousarray(self._sums[: len(self._stories)], dtype=np.float32)
         state = {
             "version": STATE_VERSION,
             "settings": asdict(self.settings),
             "n_docs": self._n_docs,
             "df": self._df,
             "name_df": self._name_df,
-            "stories": stories,
+            "stories": None,
             "sums_shape": list(sums.shape),
             "sums": base64.b64encode(sums.tobytes()).decode("ascii"),
         }
-        return zlib.compress(json.dumps(state, separators=(",", ":")).encode("utf-8"))
+        text = json.dumps(state, separators=(",", ":"))
+        text = text.replace('"stories":null', '"stories":[' + ",".join(parts) + "]", 1)
+        return zlib.compress(text.encode("utf-8"), 1)
 
     @classmethod
     def from_state(
@@ -270,11 +314,27 @@ class OnlineClusterer:
         *,
         encode: Encode | None = None,
     ) -> OnlineClusterer:
-        """Rebuild a clusterer from `to_state`; settings default to the saved ones."""
-        data = json.loads(zlib.decompress(state).decode("utf-8"))
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"cluster state version {data.get('version')} is not {STATE_VERSION}")
-        self = cls(settings or ClusterSettings(**data["settings"]), encode=encode)
+        """Rebuild a clusterer from `to_state`; settings default to the saved ones.
+
+        A version-1 state (scored with an embedding, before the story-level name
+        weights) is migrated: its stories and counts are kept, its settings are
+        replaced by the current defaults, which were calibrated for this scoring.
+        """
+        try:
+            data = json.loads(zlib.decompress(state).decode("utf-8"))
+        except (zlib.error, UnicodeDecodeError, ValueError) as exc:
+            raise ValueError(f"cluster state is not readable ({exc})") from exc
+        version = data.get("version")
+        if version == 1:
+            saved = DEFAULT_SETTINGS
+        elif version == STATE_VERSION:
+            saved = ClusterSettings(**data["settings"])
+        else:
+            raise ValueError(
+                f"cluster state version {version} is not one this newsweave reads "
+                f"(1 or {STATE_VERSION}); re-ingest into a new store"
+            )
+        self = cls(settings or saved, encode=encode)
         self._n_docs = data["n_docs"]
         self._df = Counter(data["df"])
         self._name_df = Counter(data["name_df"])
@@ -292,9 +352,15 @@ class OnlineClusterer:
             )
             self._stories.append(story)
             self._index_of[story.story_id] = row
+            self._dead += not story.alive
             if story.alive:
+                self._name_sf.update(story.names.keys())
                 for term in story.terms:
                     self._postings.setdefault(term, set()).add(row)
+        for story in self._stories:
+            if story.alive:
+                story.norm = self._story_norm(story)
+                self._refresh_core(story)
         raw = base64.b64decode(data["sums"])
         self._sums = np.frombuffer(raw, dtype=np.float32).reshape(data["sums_shape"]).copy()
         return self
@@ -314,68 +380,105 @@ class OnlineClusterer:
         return math.log((self._n_docs + 1) / (self._df.get(term, 0) + 1)) + 1.0
 
     def _name_idf(self, name: str) -> float:
-        return math.log((self._n_docs + 1) / (self._name_df.get(name, 0) + 1)) + 1.0
+        """Rarity of a name over stories: a name all of one story's articles repeat is rare."""
+        live = len(self._stories) - self._dead
+        return math.log((live + 1) / (self._name_sf.get(name, 0) + 1)) + 1.0
 
-    def _scores(self, feats: _Features, vector: np.ndarray, date: datetime.date | None):
-        """Score of the article against every live story: (rows, scores)."""
+    def _candidates(self, a: dict[str, float], date: datetime.date | None) -> list[int]:
+        """Live stories sharing one of the article's most distinctive terms, within the window.
+
+        Only the `probe_terms` heaviest terms are looked up, and terms whose posting list
+        outgrew `max_postings` are skipped (they carry no signal): the cost per article
+        stays flat as stories accumulate. Rows are ranked by the weight of shared probe
+        terms and the best `max_candidates` scored in full.
+        """
         st = self.settings
-        rows = sorted({r for t in feats.terms for r in self._postings.get(t, ())})
+        probes = sorted(a.items(), key=lambda kv: -kv[1])[: st.probe_terms]
+        hits: dict[int, float] = {}
+        for term, weight in probes:
+            rows = self._postings.get(term)
+            if not rows or len(rows) > st.max_postings:
+                continue
+            for row in rows:
+                hits[row] = hits.get(row, 0.0) + weight
+        out = []
+        for row, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])):
+            story = self._stories[row]
+            if not story.alive:
+                continue
+            if date is not None and story.last is not None and st.window_days >= 0:
+                gap = max((story.first - date).days, (date - story.last).days, 0)
+                if gap > st.window_days:
+                    continue
+            out.append(row)
+            if len(out) >= st.max_candidates:
+                break
+        return sorted(out)
+
+    def _scores(self, feats: _Features, vector: np.ndarray | None, date: datetime.date | None):
+        """Score of the article against its candidate stories: (rows, scores)."""
+        st = self.settings
+        idf = {t: self._idf(t) for t in feats.terms}
+        a = {t: (1.0 + math.log(c)) * idf[t] for t, c in feats.terms.items()}
+        rows = self._candidates(a, date)
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         rows_arr = np.asarray(rows, dtype=np.int64)
-        # Embedding: one matrix product over the candidate centroids. At thousands of live
-        # stories this (and the postings walk) is where an ANN index (e.g. hnswlib/faiss over
-        # centroids, updated on join) would pick the top-k candidates instead.
-        sums = self._sums[rows_arr]
-        norms = np.linalg.norm(sums, axis=1)
-        embed = (sums @ vector) / np.maximum(norms, 1e-9)
+        embed = np.zeros(len(rows))
+        if vector is not None and st.w_embed > 0 and self._sums.shape[1] == vector.shape[0]:
+            sums = self._sums[rows_arr]
+            norms = np.linalg.norm(sums, axis=1)
+            embed = (sums @ vector) / np.maximum(norms, 1e-9)
 
-        idf = {t: self._idf(t) for t in feats.terms}
-        a = {t: (1.0 + math.log(c)) * idf[t] for t, c in feats.terms.items()}
         a_norm = math.sqrt(sum(v * v for v in a.values())) or 1.0
         name_w = {n: self._name_idf(n) for n in feats.names}
         name_total = sum(name_w.values())
 
-        total = st.w_tfidf + st.w_embed + st.w_entity + st.w_number + st.w_date
+        total = st.w_tfidf + st.w_embed + st.w_entity + st.w_core + st.w_number + st.w_date
         out = np.zeros(len(rows))
         for i, row in enumerate(rows):
             story = self._stories[row]
-            if date is not None and story.last is not None and st.window_days >= 0:
-                gap = max((story.first - date).days, (date - story.last).days, 0)
-                if gap > st.window_days:
-                    out[i] = -1.0
-                    continue
             dot = 0.0
+            terms = story.terms
             for t, v in a.items():
-                c = story.terms.get(t)
+                c = terms.get(t)
                 if c:
                     dot += v * c * idf[t]
-            s_norm = self._story_norm(story)
-            tfidf = dot / (a_norm * s_norm) if s_norm else 0.0
+            tfidf = dot / (a_norm * story.norm) if story.norm else 0.0
             names = (
                 sum(
-                    w * min(1.0, 2.0 * story.names.get(n, 0) / story.size)
+                    w * min(1.0, st.name_support * story.names.get(n, 0) / story.size)
                     for n, w in name_w.items()
                 )
                 / name_total
                 if name_total
                 else 0.0
             )
+            core = self._core_share(story, feats.names) if st.w_core else 0.0
             numbers = _share(feats.numbers, story.numbers)
             dates = _share(feats.dates, story.dates)
             out[i] = (
                 st.w_tfidf * tfidf
                 + st.w_embed * float(embed[i])
                 + st.w_entity * names
+                + st.w_core * core
                 + st.w_number * numbers
                 + st.w_date * dates
             ) / total
         return rows_arr, out
 
+    def _core_share(self, story: _Story, names: set[str]) -> float:
+        """idf-weighted share of the story's core names (named by most members) in the article."""
+        core = [(n, self._name_idf(n)) for n in story.core]
+        total = sum(w for _, w in core)
+        if not total:
+            return 0.0
+        return sum(w for n, w in core if n in names) / total
+
     def _story_norm(self, story: _Story) -> float:
         return math.sqrt(sum((c * self._idf(t)) ** 2 for t, c in story.terms.items()))
 
-    def _assign(self, item: ClusterInput, vector: np.ndarray) -> Assignment:
+    def _assign(self, item: ClusterInput, vector: np.ndarray | None) -> Assignment:
         st = self.settings
         feats = _features(item)
         # Update document frequencies first, so the article's own terms are known words.
@@ -411,25 +514,33 @@ class OnlineClusterer:
         row = len(self._stories)
         self._stories.append(_Story(story_id))
         self._index_of[story_id] = row
-        dim = self._sums.shape[1] if self._sums.size else 0
-        grown = np.zeros((row + 1, dim), dtype=np.float32)
-        if row:
-            grown[:row] = self._sums
-        self._sums = grown
+        if self._sums.size:
+            dim = self._sums.shape[1]
+            if row >= self._sums.shape[0]:  # grow by doubling: amortised O(1) per story
+                grown = np.zeros((max(2 * row, 64), dim), dtype=np.float32)
+                grown[:row] = self._sums[:row]
+                self._sums = grown
         return row
 
-    def _join(self, row: int, feats: _Features, vector: np.ndarray, date: datetime.date | None):
+    def _join(
+        self, row: int, feats: _Features, vector: np.ndarray | None, date: datetime.date | None
+    ):
         story = self._stories[row]
-        if self._sums.shape[1] != vector.shape[0]:
-            self._sums = np.zeros((len(self._stories), vector.shape[0]), dtype=np.float32)
-        self._sums[row] += vector
+        if vector is not None:
+            if self._sums.shape[1] != vector.shape[0]:
+                self._sums = np.zeros((max(len(self._stories), 64), vector.shape[0]), np.float32)
+            self._sums[row] += vector
         story.size += 1
         for t, c in feats.terms.items():
             story.terms[t] += 1.0 + math.log(c)
             self._postings.setdefault(t, set()).add(row)
+        self._name_sf.update(n for n in feats.names if n not in story.names)
         story.names.update(feats.names)
         story.numbers.update(feats.numbers)
         story.dates.update(feats.dates)
+        story.norm = self._story_norm(story)
+        story.json = None
+        self._refresh_core(story)
         if date is not None:
             story.first = min(story.first or date, date)
             story.last = max(story.last or date, date)
@@ -439,6 +550,7 @@ class OnlineClusterer:
         src, dst = self._stories[row], self._stories[into]
         dst.size += src.size
         dst.terms.update(src.terms)
+        self._name_sf.subtract(n for n in src.names if n in dst.names)
         dst.names.update(src.names)
         dst.numbers.update(src.numbers)
         dst.dates.update(src.dates)
@@ -446,16 +558,26 @@ class OnlineClusterer:
             if d is not None:
                 dst.first = min(dst.first or d, d)
                 dst.last = max(dst.last or d, d)
-        self._sums[into] += self._sums[row]
-        self._sums[row] = 0.0
+        if self._sums.size:
+            self._sums[into] += self._sums[row]
+            self._sums[row] = 0.0
         for t in src.terms:
             postings = self._postings.get(t)
             if postings is not None:
                 postings.discard(row)
                 postings.add(into)
         src.alive = False
+        self._dead += 1
         src.terms, src.names, src.numbers, src.dates = Counter(), Counter(), Counter(), Counter()
         src.size = 0
+        dst.norm = self._story_norm(dst)
+        src.json = dst.json = None
+        src.core = ()
+        self._refresh_core(dst)
+
+    def _refresh_core(self, story: _Story) -> None:
+        bar = self.settings.core_share * story.size
+        story.core = tuple(n for n, c in story.names.items() if c >= bar)
 
 
 def _share(items: Iterable[str], story: Counter[str]) -> float:

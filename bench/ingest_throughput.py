@@ -1,0 +1,259 @@
+"""Corpus-mode ingest throughput: articles/s per stage, peak RSS, clustering cost growth.
+
+    python bench/ingest_throughput.py [--articles 10000] [--out ingest_throughput.json]
+
+Builds (or reuses) the synthetic corpus of `bench/synth_corpus.py` in the git-ignored
+cache, then in a fresh child process per run:
+  * baseline: read + clean only (what `newsweave extract` does), no store;
+  * ingest: `newsweave.ingest(paths, Store(tmp))` into a new temporary database,
+    with stage timers wrapped around clean, dedup signatures + lookups, clustering
+    (`OnlineClusterer.add_many`) and the clusterer state snapshot; "store" is the rest
+    of `add_batch` (SQLite inserts, memberships, commits).
+Peak RSS is the child's `ru_maxrss`. Writes bench/results/<out> (numbers only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+sys.path.insert(0, str(REPO / "src"))
+
+
+def corpus(n: int) -> list[Path]:
+    folder = RESULTS / "cache" / f"synth-{n}"
+    if not folder.exists():
+        script = str(REPO / "bench" / "synth_corpus.py")
+        subprocess.run([sys.executable, script, str(n)], check=True)
+    return sorted(folder.glob("*.jsonl"))
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def run_clean_only(paths: list[Path]) -> dict:
+    """Read and clean every document, as `newsweave extract` does, keeping nothing."""
+    from newsweave.ingest import read_sources
+    from newsweave.model import SkippedDocument
+    from newsweave.pipeline import clean
+
+    start = time.perf_counter()
+    n = kept = 0
+    for item in read_sources(paths):
+        n += 1
+        if not isinstance(item, SkippedDocument) and not isinstance(clean(item), SkippedDocument):
+            kept += 1
+    seconds = time.perf_counter() - start
+    return {"documents": n, "articles": kept, "seconds": seconds, "articles_per_s": n / seconds,
+            "peak_rss_mib": _peak_rss_mib()}
+
+
+class _Timer:
+    """Accumulates the wall time spent inside wrapped functions, per stage."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def wrap(self, stage: str, fn):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+        return timed
+
+
+def run_ingest(paths: list[Path]) -> dict:
+    """The real corpus ingest into a fresh temporary database, with stage timers."""
+    import newsweave.pipeline
+    from newsweave import Store, corpus, dedup, ingest
+    from newsweave.cluster import OnlineClusterer
+
+    timer = _Timer()
+    newsweave.pipeline.clean = timer.wrap("read+clean", newsweave.pipeline.clean)
+    dedup.signature = timer.wrap("dedup", dedup.signature)
+    corpus.Ingestor._find_original = timer.wrap("dedup", corpus.Ingestor._find_original)
+    original_add_many = OnlineClusterer.add_many
+    OnlineClusterer.to_state = timer.wrap("cluster state", OnlineClusterer.to_state)
+    per_call: list[tuple[int, float]] = []  # (articles, seconds) of each add_many call
+
+    def add_many(self, items):
+        start = time.perf_counter()
+        out = original_add_many(self, items)
+        per_call.append((len(items), time.perf_counter() - start))
+        return out
+
+    OnlineClusterer.add_many = add_many
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.db")
+        start = time.perf_counter()
+        summary = ingest(paths, store)
+        seconds = time.perf_counter() - start
+        stories = store.query("SELECT count(DISTINCT story_id) FROM story_members")[0][0]
+        db_bytes = (Path(tmp) / "bench.db").stat().st_size
+        store.close()
+    cluster_s = sum(s for _, s in per_call)
+    stages = {**timer.seconds, "cluster": cluster_s}
+    # read+clean is timed around clean() only; reading the files is in the remainder
+    stages["store+other"] = seconds - sum(stages.values())
+    ms_first = _ms_per_article(per_call, first=True)
+    ms_last = _ms_per_article(per_call, first=False)
+    total = summary.documents
+    return {
+        "documents": total,
+        "new": summary.new,
+        "duplicates": summary.duplicates,
+        "skipped": len(summary.skipped),
+        "stories": stories,
+        "clusterer_stories": summary.new_stories,
+        "seconds": seconds,
+        "articles_per_s": total / seconds,
+        "stage_seconds": {k: round(v, 3) for k, v in stages.items()},
+        "stage_articles_per_s": {k: round(total / v, 1) for k, v in stages.items() if v > 0},
+        "cluster_ms_per_article_first_1000": ms_first,
+        "cluster_ms_per_article_last_1000": ms_last,
+        "peak_rss_mib": _peak_rss_mib(),
+        "db_mib": db_bytes / 2**20,
+    }
+
+
+def _ms_per_article(calls: list[tuple[int, float]], *, first: bool, span: int = 1000) -> float:
+    seq = calls if first else calls[::-1]
+    n = s = 0.0
+    for count, seconds in seq:
+        if n >= span:
+            break
+        n += count
+        s += seconds
+    return round(1000 * s / max(n, 1), 3)
+
+
+def run_cluster_scale(paths: list[Path], settings=None) -> dict:
+    """The clusterer alone over the corpus's raw texts in date order, per 1,000-article block.
+
+    Shows how story lookup cost grows with the number of stories (no cleaning, no store).
+    """
+    import datetime
+    import hashlib
+
+    from newsweave.cluster import DEFAULT_SETTINGS, ClusterInput, OnlineClusterer
+
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8") as stream:
+            rows += [json.loads(line) for line in stream if line.strip()]
+    rows.sort(key=lambda r: r.get("published") or "")
+    items = [
+        ClusterInput(
+            hashlib.sha256(r["text"].encode()).hexdigest(),
+            r.get("title"),
+            r["text"],
+            datetime.date.fromisoformat(r["published"][:10]) if r.get("published") else None,
+        )
+        for r in rows
+    ]
+    clusterer = OnlineClusterer(settings or DEFAULT_SETTINGS)
+    blocks = []
+    start = time.perf_counter()
+    for i in range(0, len(items), 1000):
+        t = time.perf_counter()
+        for j in range(i, min(i + 1000, len(items)), 50):
+            clusterer.add_many(items[j : j + 50])
+        blocks.append(round(1000 * (time.perf_counter() - t) / len(items[i : i + 1000]), 3))
+    seconds = time.perf_counter() - start
+    return {
+        "articles": len(items),
+        "articles_per_s": len(items) / seconds,
+        "stories": len(clusterer.stories),
+        "ms_per_article_by_1000_block": blocks,
+        "peak_rss_mib": _peak_rss_mib(),
+    }
+
+
+def run_cluster_scale_uncapped(paths: list[Path]) -> dict:
+    """As run_cluster_scale, with every candidate cap off (all stories sharing a term)."""
+    import dataclasses
+
+    from newsweave.cluster import DEFAULT_SETTINGS
+
+    off = dataclasses.replace(
+        DEFAULT_SETTINGS, probe_terms=10**9, max_postings=10**9, max_candidates=10**9
+    )
+    return run_cluster_scale(paths, off)
+
+
+def _child(fn_name: str, paths: list[Path], queue) -> None:
+    queue.put(globals()[fn_name](paths))
+
+
+def in_child(fn_name: str, paths: list[Path]) -> dict:
+    """Run one measurement in a fresh process, so peak RSS is its own."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_child, args=(fn_name, paths, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10000)
+    parser.add_argument("--out", default="ingest_throughput.json")
+    parser.add_argument(
+        "--cluster-scale",
+        type=int,
+        nargs="*",
+        metavar="N",
+        help="instead: the clusterer alone on synthetic corpora of these sizes (capped and, "
+        "up to 10,000, uncapped candidate lookup); stored under 'cluster_scale' in --out",
+    )
+    args = parser.parse_args()
+    if args.cluster_scale:
+        scale = {}
+        for n in args.cluster_scale:
+            scale[n] = {"capped": in_child("run_cluster_scale", corpus(n))}
+            if n <= 10000:
+                scale[n]["uncapped"] = in_child("run_cluster_scale_uncapped", corpus(n))
+            print(n, scale[n], file=sys.stderr)
+        _update(args.out, {"cluster_scale": scale})
+        return
+    paths = corpus(args.articles)
+    result: dict = {
+        "data": f"bench/synth_corpus.py {args.articles}",
+        "machine": {"cpus": multiprocessing.cpu_count(), "python": platform.python_version()},
+    }
+    result["baseline_clean_only"] = in_child("run_clean_only", paths)
+    print("clean only", result["baseline_clean_only"], file=sys.stderr)
+    result["ingest"] = in_child("run_ingest", paths)
+    print("ingest", result["ingest"], file=sys.stderr)
+    result["ingest_vs_clean_only"] = (
+        result["ingest"]["articles_per_s"] / result["baseline_clean_only"]["articles_per_s"]
+    )
+    _update(args.out, result)
+
+
+def _update(name: str, values: dict) -> None:
+    """Write `values` into bench/results/<name>, keeping keys of the other mode's run."""
+    path = RESULTS / name
+    old = json.loads(path.read_text()) if path.exists() else {}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**old, **values}, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
