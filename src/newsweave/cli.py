@@ -178,6 +178,23 @@ def ingest(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Articles committed per transaction.")
     ] = 50,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Read, clean, hash and embed on Dask workers (a local cluster sized to this "
+            "machine unless --dask-scheduler is given). Needs: pip install 'newsweave[dask]'.",
+        ),
+    ] = False,
+    dask_scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--dask-scheduler",
+            metavar="ADDRESS",
+            help="Run on the existing Dask cluster at ADDRESS (e.g. tcp://10.0.0.5:8786); "
+            "implies --dask.",
+        ),
+    ] = None,
 ) -> None:
     """Add articles to the corpus: drop duplicates, group the rest into stories."""
     from newsweave.corpus import ingest as ingest_paths
@@ -189,14 +206,20 @@ def ingest(
             for _ in range(n):
                 advance()
 
-        summary = ingest_paths(
-            paths,
-            store,
-            dates=dates,
-            batch_size=batch_size,
-            progress=progress,
-            on_skip=None if json_ else _report_skip,
-        )
+        options: dict = {
+            "dates": dates,
+            "batch_size": batch_size,
+            "progress": progress,
+            "on_skip": None if json_ else _report_skip,
+        }
+        if dask or dask_scheduler:
+            from newsweave.scale.dask import ingest_dask, print_dashboard
+
+            summary = ingest_dask(
+                paths, store, scheduler=dask_scheduler, on_dashboard=print_dashboard, **options
+            )
+        else:
+            summary = ingest_paths(paths, store, **options)
         totals = store.counts()
     if json_:
         record = summary.to_dict() | {"db": str(store.path), "corpus": totals}

@@ -59,12 +59,36 @@ class IngestSummary:
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class Prepared:
+    """One article ready for the writer: what ingest computes per article before storing.
+
+    Built by `prepare` here, or on a Dask worker (`newsweave.scale`), which also
+    fills `embedding` so the writer never loads the encoder.
+    """
+
     article: Article
     raw_text: str | None
     chash: str
     thash: str
     minhash: Any  # datasketch.MinHash | None
+    # the encoder's vector of cluster.lead(article), float32; None: the clusterer embeds it
+    embedding: Any = field(default=None, compare=False, repr=False)
+
+
+def prepare(article: Article, raw_text: str | None = None, embedding: Any = None) -> Prepared:
+    """Hashes and MinHash signature of one article (the per-article work of ingest)."""
+    return Prepared(
+        article,
+        raw_text,
+        content_hash(article),
+        text_hash(article),
+        dedup.signature(article.text),
+        embedding,
+    )
+
+
+# what the writer accepts: an article, (article, raw text), or an article prepared elsewhere
+Item = Article | tuple[Article, str | None] | Prepared
 
 
 class Ingestor:
@@ -82,18 +106,13 @@ class Ingestor:
         state = self.store.clusterer_state()
         return OnlineClusterer.from_state(state) if state else OnlineClusterer()
 
-    def add_batch(
-        self, articles: Iterable[Article | tuple[Article, str | None]], summary: IngestSummary
-    ) -> None:
+    def add_batch(self, articles: Iterable[Item], summary: IngestSummary) -> None:
         """Store one batch in one transaction; cluster new originals by publication date.
 
-        Items are articles, or (article, raw text) pairs to keep the text as read.
+        Items are articles, (article, raw text) pairs to keep the text as read,
+        or articles already `prepare`d (on a Dask worker).
         """
-        pairs = [a if isinstance(a, tuple) else (a, None) for a in articles]
-        prepared = [
-            _Prepared(a, raw, content_hash(a), text_hash(a), dedup.signature(a.text))
-            for a, raw in pairs
-        ]
+        prepared = [_prepared(item) for item in articles]
         # publication-date order, undated last, ties in input order (sort is stable)
         prepared.sort(key=lambda p: (p.article.published is None, p.article.published or date.min))
         seen: set[str] = set()
@@ -103,7 +122,7 @@ class Ingestor:
         merged_count = 0
         try:
             with self.store.transaction():
-                originals: list[tuple[int, _Prepared]] = []
+                originals: list[tuple[int, Prepared]] = []
                 duplicates: list[tuple[int, int]] = []  # (article id, original id)
                 for item in prepared:
                     if item.chash in seen or self.store.has_content(item.chash):
@@ -168,7 +187,7 @@ class Ingestor:
         summary.updated_stories += len(touched - opened)
         summary.merged_stories += merged_count
 
-    def _find_original(self, item: _Prepared) -> tuple[int | None, float | None]:
+    def _find_original(self, item: Prepared) -> tuple[int | None, float | None]:
         exact = self.store.original_with_text(item.thash)
         if exact is not None:
             return exact, 1.0
@@ -178,10 +197,22 @@ class Ingestor:
         return (match.original, round(match.similarity, 3)) if match else (None, None)
 
 
-def _cluster_input(item: _Prepared) -> Any:
+def _prepared(item: Item) -> Prepared:
+    if isinstance(item, Prepared):
+        return item
+    return prepare(*item) if isinstance(item, tuple) else prepare(item)
+
+
+def _cluster_input(item: Prepared) -> Any:
     from newsweave.cluster import ClusterInput
 
-    return ClusterInput(item.chash, item.article.title, item.article.text, item.article.published)
+    return ClusterInput(
+        item.chash,
+        item.article.title,
+        item.article.text,
+        item.article.published,
+        embedding=item.embedding,
+    )
 
 
 def _read(
@@ -200,14 +231,14 @@ def _read(
 
 
 def _batches(
-    items: Iterator[tuple[Article, str] | SkippedDocument],
+    items: Iterator[Item | SkippedDocument],
     size: int,
     summary: IngestSummary,
     progress: Progress | None,
     on_skip: Callable[[SkippedDocument], None] | None,
-) -> Iterator[list[tuple[Article, str]]]:
+) -> Iterator[list[Item]]:
     while chunk := list(islice(items, size)):
-        batch: list[tuple[Article, str]] = []
+        batch: list[Item] = []
         for item in chunk:
             if isinstance(item, SkippedDocument):
                 summary.skipped.append(item)
@@ -231,9 +262,29 @@ def ingest(
     clusterer: OnlineClusterer | None = None,
 ) -> IngestSummary:
     """Add every document under `paths` to `store`; returns what was new, duplicate, skipped."""
-    summary = IngestSummary()
     ingestor = Ingestor(store, clusterer=clusterer)
-    for batch in _batches(_read(paths, dates), batch_size, summary, progress, on_skip):
+    return ingest_items(
+        _read(paths, dates), ingestor, batch_size=batch_size, progress=progress, on_skip=on_skip
+    )
+
+
+def ingest_items(
+    items: Iterable[Item | SkippedDocument],
+    ingestor: Ingestor,
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+    on_skip: Callable[[SkippedDocument], None] | None = None,
+) -> IngestSummary:
+    """The writer: store `items` (in input order) in batches of `batch_size` read documents.
+
+    Batch boundaries count skipped documents too, so a stream with the same
+    documents in the same order gives the same batches, hence the same
+    publication-date order inside each batch and the same stories, whether
+    the items were read here or prepared on Dask workers.
+    """
+    summary = IngestSummary()
+    for batch in _batches(iter(items), batch_size, summary, progress, on_skip):
         if batch:
             ingestor.add_batch(batch, summary)
     return summary

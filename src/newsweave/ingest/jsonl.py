@@ -25,14 +25,15 @@ def parse_date(value: object) -> date | None:
 
 
 def read_jsonl_lines(
-    origin: str, lines: Iterable[bytes | str]
+    origin: str, lines: Iterable[bytes | str], *, start: int = 1
 ) -> Iterator[RawDocument | SkippedDocument]:
     """Yield one RawDocument per usable record; bad lines become SkippedDocument.
 
     Lines are streamed, so a large file never sits in memory; each line is
-    held to the per-document size limit.
+    held to the per-document size limit. `start` is the number of the first
+    line, for a slice of a file read elsewhere (a Dask partition).
     """
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=start):
         if not line.strip():
             continue
         doc_id = f"{origin}:{number}"
