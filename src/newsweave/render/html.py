@@ -40,7 +40,7 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.globals["asset"] = asset
-    env.filters["day"] = format_day
+    env.globals["when"] = format_when
     return env
 
 
@@ -202,12 +202,18 @@ def error_to_html(status: int, message: str) -> str:
     )
 
 
-def format_day(value: date, precision: str) -> str:
+_PART_OF_DAY = {"MO": "morning", "MI": "midday", "AF": "afternoon", "EV": "evening", "NI": "night"}
+
+
+def format_when(value: str, day: date, precision: str) -> str:
     """A date label at the precision the text supports (a year is not shown as 1 January)."""
     if precision in ("year", "decade", "century"):
-        return str(value.year)
+        return str(day.year) if precision == "year" else f"{day.year}s"
     if precision in ("month", "season", "quarter"):
-        return value.strftime("%b %Y")
+        return day.strftime("%b %Y") if precision == "month" else value
     if precision in ("week", "weekend"):
-        return "week of " + value.isoformat()
-    return value.isoformat()
+        return ("weekend" if precision == "weekend" else "week") + " of " + day.isoformat()
+    if precision == "time" and "T" in value:
+        clock = value.split("T", 1)[1]
+        return f"{day.isoformat()} {_PART_OF_DAY.get(clock, clock)}"
+    return day.isoformat()

@@ -19,6 +19,9 @@
     button.setAttribute("aria-expanded", open ? "true" : "false");
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") closeAll(null);
+    if (event.key === "Escape") {
+      closeAll(null);
+      if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    }
   });
 })();
