@@ -377,3 +377,15 @@ def test_existing_version_1_database_gains_search(tmp_path):
         assert store.search_stories("ferries") == {"s-old"}
         assert store.search_stories("bridge") == {"s-old"}
         assert store.search_stories("tram") == set()
+
+
+def test_serve_without_the_web_extra_names_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the extra were not installed
+    result = CliRunner().invoke(cli_app, ["serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "newsweave: error: serve needs the web extra (uvicorn is missing): "
+        "pip install 'newsweave[web]'"
+    )

@@ -7,10 +7,12 @@ cannot disagree.
 Concurrency: uvicorn runs sync endpoints on a thread pool. Every thread reads through
 its own SQLite connection (WAL: readers never block the writer or each other). All
 writes - posted articles, which are cleaned, deduplicated and clustered - run on ONE
-writer thread that owns the `Ingestor` (its dedup index and clusterer live in memory),
-so they are serialised without a lock held across the event loop. The NLP models are
-shared, so building a briefing and clustering an article take `_analysis_lock`, one at
-a time. Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write lock
+writer thread that owns the `Ingestor` (its dedup index and clusterer live in memory);
+articles posted while it is busy are committed together as the next batch (group
+commit: one transaction, one batched encoder call). Briefings are built on one analysis
+thread, and a request waiting for one awaits it without holding a server thread. The
+NLP models are shared, so a briefing build and a clustering batch take
+`_analysis_lock`, one at a time. Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write lock
 (busy_timeout) instead of failing with "database is locked".
 
 Security: nothing a request carries is used as a filesystem path (uploaded files are
@@ -28,7 +30,7 @@ import json
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -38,6 +40,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -62,6 +65,9 @@ BUSY_TIMEOUT = 60.0
 # Default cap on a request body: one document may be 10 MB (ingest's per-document
 # limit), plus room for JSON escaping or multipart framing.
 DEFAULT_MAX_REQUEST_BYTES = 12 * 1024 * 1024
+# Posted articles waiting for the writer are committed together, at most this many a
+# transaction (ingest's default batch size).
+MAX_WRITE_BATCH = 50
 # Ad-hoc briefings are built in the request; more articles than this is a batch job.
 MAX_BRIEF_ARTICLES = 50
 TOKEN_ENV = "NEWSWEAVE_TOKEN"
@@ -87,6 +93,12 @@ class _Corpus:
         self._analysis_lock = threading.Lock()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-writer")
         self._ingestor: Any = None  # created on the writer thread, used only there
+        # briefings are built here, one at a time; requests await them on the event loop
+        self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
+        self._building: dict[tuple[str, str], asyncio.Future] = {}
+        self._pending: list[tuple[Article, str, Future[dict[str, Any]]]] = []
+        self._pending_lock = threading.Lock()
+        self._draining = False
         Store(db, timeout=BUSY_TIMEOUT).close()  # create / migrate before serving
 
     def reader(self) -> Store:
@@ -97,6 +109,7 @@ class _Corpus:
 
     def close(self) -> None:
         self._writer.shutdown(wait=True)
+        self._analysis.shutdown(wait=True)
 
     def warm_up(self) -> None:
         """Start loading the writer's state and the encoder in the background (~10 s)."""
@@ -117,17 +130,38 @@ class _Corpus:
 
     # -- reads -----------------------------------------------------------------------------
 
-    def story(self, story_id: str) -> dict[str, Any]:
-        from newsweave.corpus import also_published_by, members_hash, story_briefing
+    async def story(self, story_id: str) -> dict[str, Any]:
+        """The story's record: from the briefing cache, else built once on the analysis
+        thread; concurrent requests for the same story version await that one build
+        without holding a server thread (so reads of other stories never queue behind it)."""
+        record, live, key = await run_in_threadpool(self._cached_story, story_id)
+        if record is not None:
+            return record
+        building = self._building.get((live, key))
+        if building is None:
+            loop = asyncio.get_running_loop()
+            building = loop.run_in_executor(self._analysis, self._build_story, live)
+            self._building[(live, key)] = building
+            building.add_done_callback(lambda _: self._building.pop((live, key), None))
+        return await asyncio.shield(building)
+
+    def _cached_story(self, story_id: str) -> tuple[dict[str, Any] | None, str, str]:
+        from newsweave.corpus import also_published_by, members_hash
 
         store = self.reader()
         live = store.resolve_story(story_id)
         members = store.members(live)
-        cached = store.cached_briefing(live, members_hash(members))
-        if cached is not None:  # the common case: no model, no lock
-            return story_record(live, json.loads(cached[0]), also_published_by(members))
-        with self._analysis_lock:  # a second request for the same story finds the cache
-            live, record, _markdown, copies = story_briefing(store, live)
+        key = members_hash(members)
+        cached = store.cached_briefing(live, key)
+        if cached is None:
+            return None, live, key
+        return story_record(live, json.loads(cached[0]), also_published_by(members)), live, key
+
+    def _build_story(self, live: str) -> dict[str, Any]:
+        from newsweave.corpus import story_briefing
+
+        with self._analysis_lock:
+            live, record, _markdown, copies = story_briefing(self.reader(), live)
         return story_record(live, record, copies)
 
     def brief(self, articles: list[Article], skipped: list[SkippedDocument], words: int) -> dict:
@@ -141,38 +175,70 @@ class _Corpus:
     # -- writes ----------------------------------------------------------------------------
 
     async def add(self, article: Article, raw_text: str) -> dict[str, Any]:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, self._add, article, raw_text)
+        """Store and cluster one article; waits for the writer thread's next batch."""
+        future: Future[dict[str, Any]] = Future()
+        with self._pending_lock:
+            self._pending.append((article, raw_text, future))
+            if not self._draining:
+                self._draining = True
+                self._writer.submit(self._drain)
+        return await asyncio.wrap_future(future)
 
-    def _add(self, article: Article, raw_text: str) -> dict[str, Any]:
+    def _drain(self) -> None:
+        """Writer thread: commit whatever articles are waiting as one batch (group commit:
+        one transaction and one batched encoder call for all of them), until none wait."""
+        while True:
+            with self._pending_lock:
+                batch = self._pending[:MAX_WRITE_BATCH]
+                del self._pending[:MAX_WRITE_BATCH]
+                if not batch:
+                    self._draining = False
+                    return
+            try:
+                results = self._add_many([(article, text) for article, text, _ in batch])
+            except Exception as exc:  # the batch rolled back: every waiting request learns why
+                for *_, future in batch:
+                    future.set_exception(exc)
+                continue
+            for (*_, future), result in zip(batch, results, strict=True):
+                future.set_result(result)
+
+    def _add_many(self, items: list[tuple[Article, str]]) -> list[dict[str, Any]]:
         from newsweave.corpus import IngestSummary
 
         ingestor = self._ingestor_for_writes()
         store: Store = ingestor.store
-        summary = IngestSummary()
+        hashes = [content_hash(article) for article, _ in items]
+        existed = {h for h in set(hashes) if store.has_content(h)}
         with self._analysis_lock:
-            ingestor.add_batch([(article, raw_text)], summary)
-        (row,) = store.query(
-            "SELECT id, duplicate_of, similarity FROM articles WHERE content_hash = ?",
-            (content_hash(article),),
-        )
-        story = store.story_of(row[0])
-        status = (
-            "already_stored"
-            if summary.already_stored
-            else ("duplicate" if summary.duplicates else "new")
-        )
-        return {
-            "article_id": row[0],
-            "id": article.doc_id,
-            "status": status,
-            "duplicate_of": row[1],
-            "similarity": row[2],
-            "story": store.resolve_story(story) if story else None,
-            "title": article.title,
-            "outlet": article.outlet,
-            "published": article.published.isoformat() if article.published else None,
-        }
+            ingestor.add_batch(items, IngestSummary())
+        results = []
+        seen: set[str] = set()
+        for (article, _), chash in zip(items, hashes, strict=True):
+            (row,) = store.query(
+                "SELECT id, duplicate_of, similarity FROM articles WHERE content_hash = ?",
+                (chash,),
+            )
+            if chash in existed or chash in seen:
+                status = "already_stored"
+            else:
+                status = "duplicate" if row[1] is not None else "new"
+            seen.add(chash)
+            story = store.story_of(row[0])
+            results.append(
+                {
+                    "article_id": row[0],
+                    "id": article.doc_id,
+                    "status": status,
+                    "duplicate_of": row[1],
+                    "similarity": row[2],
+                    "story": store.resolve_story(story) if story else None,
+                    "title": article.title,
+                    "outlet": article.outlet,
+                    "published": article.published.isoformat() if article.published else None,
+                }
+            )
+        return results
 
 
 # -- request bodies -> articles -----------------------------------------------------------
@@ -467,9 +533,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         return story_page(q, since, limit, offset)
 
     @app.get("/api/stories/{story_id}", tags=["stories"])
-    def get_story(story_id: str) -> dict[str, Any]:
+    async def get_story(story_id: str) -> dict[str, Any]:
         """The story's cited briefing (the JSON `newsweave show --format json` prints)."""
-        return corpus.story(story_id)
+        return await corpus.story(story_id)
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def get_article(article_id: int) -> dict[str, Any]:
@@ -523,9 +589,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         ((label, raw, reason),) = documents
         if raw is None:
             raise HTTPException(422, f"{label}: {reason}")
-        loop = asyncio.get_running_loop()
         try:
-            article = await loop.run_in_executor(None, _clean, raw)
+            article = await run_in_threadpool(_clean, raw)
         except DocumentError as exc:
             raise HTTPException(422, str(exc)) from None
         result = await corpus.add(article, raw.text)
@@ -574,19 +639,18 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 words = max(10, min(2000, body["words"]))
         articles: list[Article] = []
         skipped: list[SkippedDocument] = []
-        loop = asyncio.get_running_loop()
         for label, raw, reason in documents:
             if raw is None:
                 skipped.append(SkippedDocument(label, reason or "unusable"))
                 continue
             try:
-                articles.append(await loop.run_in_executor(None, _clean, raw))
+                articles.append(await run_in_threadpool(_clean, raw))
             except DocumentError as exc:
                 skipped.append(SkippedDocument(exc.doc_id, exc.reason))
         if not articles:
             reasons = "; ".join(s.reason for s in skipped[:3]) or "no article posted"
             raise HTTPException(422, f"no posted article could be used ({reasons})")
-        return await loop.run_in_executor(None, corpus.brief, articles, skipped, words)
+        return await run_in_threadpool(corpus.brief, articles, skipped, words)
 
     # -- the reading page -------------------------------------------------------------------
 
@@ -611,9 +675,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def page_story(story_id: str) -> HTMLResponse:
+    async def page_story(story_id: str) -> HTMLResponse:
         from newsweave.render.html import story_to_html
 
-        return HTMLResponse(story_to_html(corpus.story(story_id), standalone=False))
+        record = await corpus.story(story_id)
+        return HTMLResponse(story_to_html(record, standalone=False))
 
     return app

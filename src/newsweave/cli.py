@@ -317,7 +317,7 @@ def serve(
     """Serve the corpus: REST API under /api (docs at /docs) and a reading page at /."""
     try:
         import fastapi  # noqa: F401
-        import multipart  # noqa: F401
+        import python_multipart  # noqa: F401
         import uvicorn
     except ImportError as exc:
         err.print(
