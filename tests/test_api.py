@@ -389,3 +389,44 @@ def test_serve_without_the_web_extra_names_it(monkeypatch):
         "newsweave: error: serve needs the web extra (uvicorn is missing): "
         "pip install 'newsweave[web]'"
     )
+
+
+FLOOD = {
+    "title": "River Halsen floods low streets in Torvale",
+    "outlet": "Torvale Observer",
+    "published": "2026-05-04",
+    "text": (
+        "TORVALE - The river Halsen burst its banks in Torvale on Monday after 120 millimetres "
+        "of rain fell in two days, flooding 30 streets and forcing about 900 residents to leave "
+        "their homes.\n\n"
+        "Firefighters used boats to reach people trapped on upper floors, and the regional "
+        "emergency office said no one had been seriously hurt.\n\n"
+        "\u201cThe water rose faster than anyone expected,\u201d said Greta Holst, the town's "
+        "emergency coordinator."
+    ),
+}
+
+
+def test_concurrent_posts_are_committed_consistently(client, db):
+    import asyncio
+
+    import httpx
+
+    sid = story_id(client)
+    bodies = [FOLLOW_UP, FOLLOW_UP | {"outlet": "Brenmark Wire", "url": None}, FOLLOW_UP, FLOOD]
+
+    async def post_all():
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await asyncio.gather(*(c.post("/api/articles", json=b) for b in bodies))
+
+    responses = asyncio.run(post_all())
+    assert all(r.status_code in (200, 201) for r in responses), [r.text for r in responses]
+    statuses = sorted(r.json()["status"] for r in responses)
+    assert statuses == ["already_stored", "duplicate", "new", "new"]
+    flood = responses[3].json()
+    assert flood["status"] == "new" and flood["story"] != sid
+    assert {r.json()["story"] for r in responses[:3]} == {sid}
+    with Store(db) as store:
+        assert store.check() == []
+        assert store.counts()["articles"] == 8

@@ -12,8 +12,8 @@ articles posted while it is busy are committed together as the next batch (group
 commit: one transaction, one batched encoder call). Briefings are built on one analysis
 thread, and a request waiting for one awaits it without holding a server thread. The
 NLP models are shared, so a briefing build and a clustering batch take
-`_analysis_lock`, one at a time. Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write lock
-(busy_timeout) instead of failing with "database is locked".
+`_analysis_lock`, one at a time. Every connection waits up to `BUSY_TIMEOUT` seconds
+for SQLite's write lock (busy_timeout) instead of failing with "database is locked".
 
 Security: nothing a request carries is used as a filesystem path (uploaded files are
 read from memory; their name is only a label), request bodies are capped, POST can
