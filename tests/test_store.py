@@ -46,7 +46,7 @@ def test_new_database_is_migrated_and_in_wal_mode(tmp_path):
     with Store(tmp_path / "corpus.db") as store:
         assert store.query("PRAGMA journal_mode") == [("wal",)]
         assert store.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
-        assert store.query("SELECT version FROM schema_migrations") == [(1,)]
+        assert store.query("SELECT version FROM schema_migrations") == [(n,) for n in range(1, SCHEMA_VERSION + 1)]
         tables = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {
             "outlets",
@@ -59,7 +59,7 @@ def test_new_database_is_migrated_and_in_wal_mode(tmp_path):
             "schema_migrations",
         } <= tables
     with Store(tmp_path / "corpus.db") as store:  # reopening migrates nothing twice
-        assert store.query("SELECT count(*) FROM schema_migrations") == [(1,)]
+        assert store.query("SELECT count(*) FROM schema_migrations") == [(SCHEMA_VERSION,)]
 
 
 def test_articles_round_trip_and_content_hash_is_unique(tmp_path):

@@ -149,6 +149,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 class ShowFormat(StrEnum):
     md = "md"
     json = "json"
+    html = "html"
 
 
 @contextmanager
@@ -291,9 +292,14 @@ def show(
 
     with _store(db) as store, err.status(f"briefing {story_id}", spinner="dots"):
         live, record, markdown, copies = story_briefing(store, story_id)
-    if fmt is ShowFormat.json:
-        record = {"story": live, **record, "also_published_by": copies}
-        text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+    if fmt in (ShowFormat.json, ShowFormat.html):
+        from newsweave.render.html import story_record, story_to_html
+
+        record = story_record(live, record, copies)
+        if fmt is ShowFormat.html:
+            text = story_to_html(record)
+        else:
+            text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
     else:
         lines = [f"*story {live}*", "", markdown.rstrip("\n")]
         if copies:
@@ -309,6 +315,60 @@ def show(
                 )
         text = "\n".join(lines) + "\n"
     _emit(text, out, markdown=fmt is ShowFormat.md)
+
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to listen on (loopback only by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="NEWSWEAVE_TOKEN",
+            show_envvar=True,
+            help="Require this bearer token on POST requests.",
+        ),
+    ] = None,
+    max_request_mb: Annotated[
+        float, typer.Option("--max-request-mb", min=0.001, help="Larger request bodies get 413.")
+    ] = 12.0,
+) -> None:
+    """Serve the corpus: REST API under /api (docs at /docs) and a reading page at /."""
+    try:
+        import fastapi  # noqa: F401
+        import python_multipart  # noqa: F401
+        import uvicorn
+    except ImportError as exc:
+        err.print(
+            f"newsweave: error: serve needs the web extra ({exc.name} is missing): "
+            "pip install 'newsweave[web]'",
+            markup=False,
+        )
+        raise typer.Exit(1) from None
+    from newsweave.api import ServiceSettings, create_app
+    from newsweave.store import default_db_path
+
+    settings = ServiceSettings(
+        db=db or default_db_path(),
+        token=token or None,
+        max_request_bytes=int(max_request_mb * 1024 * 1024),
+        warm_up=True,
+    )
+    try:
+        application = create_app(settings)
+    except NewsweaveError as exc:
+        err.print(f"newsweave: error: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    err.print(
+        f"newsweave: serving {settings.db} at http://{host}:{port}/ (API docs at /docs)"
+        + ("; POST needs the token" if settings.token else ""),
+        markup=False,
+    )
+    uvicorn.run(application, host=host, port=port, log_level="warning", timeout_keep_alive=30)
 
 
 def _read(paths: list[str], dates: dict[str, date]) -> tuple[list[Article], list[SkippedDocument]]:

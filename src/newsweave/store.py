@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -101,8 +102,58 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (article_id, kind)
     );
     """,
+    # 2: full-text search over headlines and bodies (FTS5), kept in step by triggers so
+    # every writer (CLI ingest, the web service, a Dask run) indexes what it stores.
+    # Contentless (content=''): the index keeps no second copy of the text. Bodies are
+    # indexed from the JSON paragraph list as stored; its brackets and quotes are token
+    # separators to FTS5's unicode61 tokenizer.
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, body, content='', tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO articles_fts(rowid, title, body) SELECT id, title, paragraphs FROM articles;
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.paragraphs);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.paragraphs);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, paragraphs ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.paragraphs);
+        INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.paragraphs);
+    END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements; a trigger body's `;` does not end one."""
+    pending = ""
+    for part in script.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \n;"):
+        raise StoreError(f"incomplete migration statement: {pending.strip()[:60]}")
+
+
+def fts_query(text: str) -> str | None:
+    """User search words as an FTS5 query: every word must occur (prefix match on the last).
+
+    Words are quoted, so FTS5 operators or stray quotes in a search box are plain text
+    and never a syntax error.
+    """
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
 
 
 def default_db_path() -> Path:
@@ -203,9 +254,8 @@ class Store:
                 "(version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"
             )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+                for statement in _statements(script):
+                    self.conn.execute(statement)
                 self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (number, now()))
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -402,6 +452,35 @@ class Store:
             result = [s for s in result if (s.last_seen or "") >= since.isoformat()]
         return result
 
+    def search_stories(self, text: str) -> set[str]:
+        """Ids of the live stories with an article whose headline or body has every word."""
+        query = fts_query(text)
+        if query is None:
+            return set()
+        rows = self.query(
+            """
+            SELECT DISTINCT m.story_id FROM articles_fts f
+            JOIN story_members m ON m.article_id = f.rowid
+            WHERE articles_fts MATCH ?
+            """,
+            (query,),
+        )
+        return {self.resolve_story(r[0]) for r in rows}
+
+    def article(self, article_id: int) -> StoredArticle | None:
+        """One stored article by its database id (None if there is none)."""
+        rows = self.query(
+            """
+            SELECT a.id, a.doc_id, a.paragraphs, a.title, o.name, a.outlet_source, a.byline,
+                   a.published, a.published_source, a.dateline, a.url, a.duplicate_of,
+                   a.similarity
+            FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id
+            WHERE a.id = ?
+            """,
+            (article_id,),
+        )
+        return _stored(rows[0]) if rows else None
+
     def members(self, story_id: str) -> list[StoredArticle]:
         """The articles of a story: originals by publication date, then duplicates."""
         rows = self.query(
@@ -417,26 +496,7 @@ class Store:
             """,
             (story_id,),
         )
-        return [
-            StoredArticle(
-                id=r[0],
-                article=Article(
-                    doc_id=r[1],
-                    paragraphs=tuple(json.loads(r[2])),
-                    title=r[3],
-                    outlet=r[4],
-                    outlet_source=r[5],
-                    byline=r[6],
-                    published=date.fromisoformat(r[7]) if r[7] else None,
-                    published_source=r[8],
-                    dateline=r[9],
-                    url=r[10],
-                ),
-                duplicate_of=r[11],
-                similarity=r[12],
-            )
-            for r in rows
-        ]
+        return [_stored(r) for r in rows]
 
     def cached_briefing(self, story_id: str, members_hash: str) -> tuple[str, str] | None:
         rows = self.query(
@@ -471,3 +531,23 @@ class Store:
         if self.query("PRAGMA integrity_check")[0][0] != "ok":
             problems.append("integrity_check failed")
         return problems
+
+
+def _stored(r: tuple) -> StoredArticle:
+    return StoredArticle(
+        id=r[0],
+        article=Article(
+            doc_id=r[1],
+            paragraphs=tuple(json.loads(r[2])),
+            title=r[3],
+            outlet=r[4],
+            outlet_source=r[5],
+            byline=r[6],
+            published=date.fromisoformat(r[7]) if r[7] else None,
+            published_source=r[8],
+            dateline=r[9],
+            url=r[10],
+        ),
+        duplicate_of=r[11],
+        similarity=r[12],
+    )

@@ -1,0 +1,684 @@
+"""The web service: a FastAPI app over the corpus store (REST API + reading page).
+
+`create_app(db)` builds the app; `newsweave serve` runs it under uvicorn. The REST
+API and the HTML page read the same briefing record (`story_record`), so they
+cannot disagree.
+
+Concurrency: uvicorn runs sync endpoints on a thread pool. Every thread reads through
+its own SQLite connection (WAL: readers never block the writer or each other). All
+writes - posted articles, which are cleaned, deduplicated and clustered - run on ONE
+writer thread that owns the `Ingestor` (its dedup index and clusterer live in memory);
+articles posted while it is busy are committed together as the next batch (group
+commit: one transaction, one batched encoder call). Briefings are built on one analysis
+thread, and a request waiting for one awaits it without holding a server thread. The
+NLP models are shared, so a briefing build and a clustering batch take
+`_analysis_lock`, one at a time. Every connection waits up to `BUSY_TIMEOUT` seconds
+for SQLite's write lock (busy_timeout) instead of failing with "database is locked".
+
+Security: nothing a request carries is used as a filesystem path (uploaded files are
+read from memory; their name is only a label), request bodies are capped, POST can
+require a token, and the page autoescapes all article text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import io
+import json
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from newsweave import __version__
+from newsweave.errors import DocumentError, NewsweaveError
+from newsweave.model import Article, DocHints, RawDocument, SkippedDocument
+from newsweave.render.html import story_record
+from newsweave.store import (
+    DatabaseLockedError,
+    Store,
+    StoreError,
+    UnknownStoryError,
+    content_hash,
+)
+
+log = logging.getLogger("newsweave.api")
+
+# Seconds a connection waits for SQLite's write lock before giving up. Generous: a
+# posted article's transaction is milliseconds, but a CLI ingest batch in another
+# process can hold the lock for a few seconds.
+BUSY_TIMEOUT = 60.0
+# Default cap on a request body: one document may be 10 MB (ingest's per-document
+# limit), plus room for JSON escaping or multipart framing.
+DEFAULT_MAX_REQUEST_BYTES = 12 * 1024 * 1024
+# Posted articles waiting for the writer are committed together, at most this many a
+# transaction (ingest's default batch size).
+MAX_WRITE_BATCH = 50
+# Ad-hoc briefings are built in the request; more articles than this is a batch job.
+MAX_BRIEF_ARTICLES = 50
+TOKEN_ENV = "NEWSWEAVE_TOKEN"
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """How the service runs; one object instead of flags scattered over the app."""
+
+    db: Path
+    token: str | None = None
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    # load the clusterer state and the sentence encoder at start-up, not on the first POST
+    warm_up: bool = False
+
+
+class _Corpus:
+    """Per-thread read connections, one writer thread, one analysis lock."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self._local = threading.local()
+        self._analysis_lock = threading.Lock()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-writer")
+        self._ingestor: Any = None  # created on the writer thread, used only there
+        # briefings are built here, one at a time; requests await them on the event loop
+        self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
+        self._building: dict[tuple[str, str], asyncio.Future] = {}
+        self._pending: list[tuple[Article, str, Future[dict[str, Any]]]] = []
+        self._pending_lock = threading.Lock()
+        self._draining = False
+        Store(db, timeout=BUSY_TIMEOUT).close()  # create / migrate before serving
+
+    def reader(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store(self.db, timeout=BUSY_TIMEOUT)
+        return store
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=True)
+        self._analysis.shutdown(wait=True)
+
+    def warm_up(self) -> None:
+        """Start loading the writer's state and the encoder in the background (~10 s)."""
+        self._writer.submit(self._warm_up)
+
+    def _warm_up(self) -> None:
+        from newsweave.encoder import load_encoder
+
+        self._ingestor_for_writes()
+        load_encoder()
+
+    def _ingestor_for_writes(self) -> Any:
+        from newsweave.corpus import Ingestor
+
+        if self._ingestor is None:
+            self._ingestor = Ingestor(Store(self.db, timeout=BUSY_TIMEOUT))
+        return self._ingestor
+
+    # -- reads -----------------------------------------------------------------------------
+
+    async def story(self, story_id: str) -> dict[str, Any]:
+        """The story's record: from the briefing cache, else built once on the analysis
+        thread; concurrent requests for the same story version await that one build
+        without holding a server thread (so reads of other stories never queue behind it)."""
+        record, live, key = await run_in_threadpool(self._cached_story, story_id)
+        if record is not None:
+            return record
+        building = self._building.get((live, key))
+        if building is None:
+            loop = asyncio.get_running_loop()
+            building = loop.run_in_executor(self._analysis, self._build_story, live)
+            self._building[(live, key)] = building
+            building.add_done_callback(lambda _: self._building.pop((live, key), None))
+        return await asyncio.shield(building)
+
+    def _cached_story(self, story_id: str) -> tuple[dict[str, Any] | None, str, str]:
+        from newsweave.corpus import also_published_by, members_hash
+
+        store = self.reader()
+        live = store.resolve_story(story_id)
+        members = store.members(live)
+        key = members_hash(members)
+        cached = store.cached_briefing(live, key)
+        if cached is None:
+            return None, live, key
+        return story_record(live, json.loads(cached[0]), also_published_by(members)), live, key
+
+    def _build_story(self, live: str) -> dict[str, Any]:
+        from newsweave.corpus import story_briefing
+
+        with self._analysis_lock:
+            live, record, _markdown, copies = story_briefing(self.reader(), live)
+        return story_record(live, record, copies)
+
+    def brief(self, articles: list[Article], skipped: list[SkippedDocument], words: int) -> dict:
+        from newsweave.pipeline import brief_articles
+        from newsweave.render import briefing_to_dict
+
+        with self._analysis_lock:
+            briefing = brief_articles(articles, words=words, skipped=skipped)
+        return briefing_to_dict(briefing)
+
+    # -- writes ----------------------------------------------------------------------------
+
+    async def add(self, article: Article, raw_text: str) -> dict[str, Any]:
+        """Store and cluster one article; waits for the writer thread's next batch."""
+        future: Future[dict[str, Any]] = Future()
+        with self._pending_lock:
+            self._pending.append((article, raw_text, future))
+            if not self._draining:
+                self._draining = True
+                self._writer.submit(self._drain)
+        return await asyncio.wrap_future(future)
+
+    def _drain(self) -> None:
+        """Writer thread: commit whatever articles are waiting as one batch (group commit:
+        one transaction and one batched encoder call for all of them), until none wait."""
+        while True:
+            with self._pending_lock:
+                batch = self._pending[:MAX_WRITE_BATCH]
+                del self._pending[:MAX_WRITE_BATCH]
+                if not batch:
+                    self._draining = False
+                    return
+            try:
+                results = self._add_many([(article, text) for article, text, _ in batch])
+            except Exception as exc:  # the batch rolled back: every waiting request learns why
+                for *_, future in batch:
+                    future.set_exception(exc)
+                continue
+            for (*_, future), result in zip(batch, results, strict=True):
+                future.set_result(result)
+
+    def _add_many(self, items: list[tuple[Article, str]]) -> list[dict[str, Any]]:
+        from newsweave.corpus import IngestSummary
+
+        ingestor = self._ingestor_for_writes()
+        store: Store = ingestor.store
+        hashes = [content_hash(article) for article, _ in items]
+        existed = {h for h in set(hashes) if store.has_content(h)}
+        with self._analysis_lock:
+            ingestor.add_batch(items, IngestSummary())
+        results = []
+        seen: set[str] = set()
+        for (article, _), chash in zip(items, hashes, strict=True):
+            (row,) = store.query(
+                "SELECT id, duplicate_of, similarity FROM articles WHERE content_hash = ?",
+                (chash,),
+            )
+            if chash in existed or chash in seen:
+                status = "already_stored"
+            else:
+                status = "duplicate" if row[1] is not None else "new"
+            seen.add(chash)
+            story = store.story_of(row[0])
+            results.append(
+                {
+                    "article_id": row[0],
+                    "id": article.doc_id,
+                    "status": status,
+                    "duplicate_of": row[1],
+                    "similarity": row[2],
+                    "story": store.resolve_story(story) if story else None,
+                    "title": article.title,
+                    "outlet": article.outlet,
+                    "published": article.published.isoformat() if article.published else None,
+                }
+            )
+        return results
+
+
+# -- request bodies -> articles -----------------------------------------------------------
+
+
+class BadDocument(NewsweaveError):
+    """A posted document cannot be used (the reason is the message)."""
+
+
+def _raw_from_json(record: object, default_id: str) -> RawDocument:
+    """A JSON article (fields as in a JSONL line) to a RawDocument."""
+    from newsweave.ingest.jsonl import read_jsonl_lines
+
+    if not isinstance(record, dict):
+        raise BadDocument("the article must be a JSON object")
+    if not isinstance(record.get("text"), str) and not isinstance(record.get("html"), str):
+        raise BadDocument("the article needs a 'text' or 'html' string field")
+    (item,) = read_jsonl_lines("api", [json.dumps({k: record[k] for k in _FIELDS if k in record})])
+    if isinstance(item, SkippedDocument):
+        raise BadDocument(item.reason)
+    return replace(item, doc_id=_doc_id(item, default_id), origin="api")
+
+
+_FIELDS = ("text", "html", "url", "title", "outlet", "published")
+
+
+def _raw_from_upload(filename: str | None, data: bytes, form: Mapping[str, str]) -> RawDocument:
+    """An uploaded file's bytes to a RawDocument, sniffed like a file given to `ingest`.
+
+    The bytes are read from memory as "standard input": the file name is only a label.
+    """
+    from newsweave.ingest import read_sources
+    from newsweave.ingest.jsonl import parse_date
+
+    items = list(read_sources(["-"], stdin=io.BytesIO(data)))
+    if not items:
+        raise BadDocument("the file holds no document")
+    if len(items) > 1:  # e.g. a JSONL file or a feed
+        raise BadDocument(f"the file holds {len(items)} documents; post one article at a time")
+    (item,) = items
+    if isinstance(item, SkippedDocument):
+        raise BadDocument(item.reason)
+    name = Path(filename or "upload").name[:200] or "upload"
+    published = parse_date(form.get("published"))
+    hints = DocHints(
+        url=form.get("url") or item.hints.url,
+        title=form.get("title") or item.hints.title,
+        outlet=form.get("outlet") or item.hints.outlet,
+        published=published or item.hints.published,
+        published_source="api" if published else item.hints.published_source,
+    )
+    item = replace(item, origin="api", hints=hints)
+    return replace(item, doc_id=_doc_id(item, f"upload:{name}"))
+
+
+def _doc_id(raw: RawDocument, fallback: str) -> str:
+    """A stable id for a posted document: its URL, else the label plus a content hash."""
+    if raw.hints.url:
+        return raw.hints.url
+    digest = hashlib.sha256(raw.text.encode("utf-8", "replace")).hexdigest()[:12]
+    return f"{fallback}#{digest}"
+
+
+def _clean(raw: RawDocument) -> Article:
+    """Extract and check one posted document; DocumentError names it and the reason."""
+    from newsweave.errors import DocumentError
+    from newsweave.pipeline import clean
+
+    cleaned = clean(raw)
+    if isinstance(cleaned, SkippedDocument):
+        label = raw.doc_id.split("#", 1)[0]  # the content hash only disambiguates storage
+        raise DocumentError(label, cleaned.reason)
+    return cleaned
+
+
+Posted = tuple[str, RawDocument | None, str | None]  # (label, document, why it is unusable)
+
+
+async def _posted_documents(request: Request) -> list[Posted]:
+    """Each article of a JSON or multipart body, or the reason it cannot be read."""
+    ctype = request.headers.get("content-type", "")
+    results: list[Posted] = []
+    if ctype.startswith("multipart/form-data"):
+        form = await request.form()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        uploads = [v for _, v in form.multi_items() if not isinstance(v, str)]
+        if not uploads:
+            raise HTTPException(422, "multipart body without a file field")
+        for upload in uploads:
+            label = f"upload:{Path(upload.filename or 'upload').name[:200]}"
+            data = await upload.read()
+            try:
+                results.append((label, _raw_from_upload(upload.filename, data, fields), None))
+            except BadDocument as exc:
+                results.append((label, None, str(exc)))
+        return results
+    if ctype.split(";")[0].strip() not in ("application/json", ""):
+        raise HTTPException(415, "send application/json or multipart/form-data")
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HTTPException(422, f"invalid JSON body: {exc}") from None
+    records = body.get("articles") if isinstance(body, dict) and "articles" in body else [body]
+    if not isinstance(records, list):
+        raise HTTPException(422, "'articles' must be a list of article objects")
+    for n, record in enumerate(records, start=1):
+        label = f"api:{n}"
+        try:
+            results.append((label, _raw_from_json(record, label), None))
+        except BadDocument as exc:
+            results.append((label, None, str(exc)))
+    return results
+
+
+# -- middleware, errors, auth ----------------------------------------------------------------
+
+
+class BodyLimit:
+    """413 for a request body over the limit, whether announced (Content-Length) or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await self._too_large(send)
+            return
+        if length is not None:
+            await self.app(scope, receive, send)
+            return
+        # chunked: buffer up to the limit before the app sees any of it
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._too_large(send)
+                return
+            if not message.get("more_body"):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, send: Send) -> None:
+        body = json.dumps(
+            {"error": {"status": 413, "message": f"request body over {self.limit} bytes"}}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _error(request: Request, status: int, message: str, headers: Mapping | None = None) -> Any:
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        return JSONResponse(
+            {"error": {"status": status, "message": message}}, status, headers=headers
+        )
+    from newsweave.render.html import error_to_html
+
+    return HTMLResponse(error_to_html(status, message), status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        return _error(request, exc.status_code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Any:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()
+        ]
+        return _error(request, 422, "; ".join(problems) or "invalid request")
+
+    @app.exception_handler(UnknownStoryError)
+    async def unknown_story(request: Request, exc: UnknownStoryError) -> Any:
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(DatabaseLockedError)
+    async def locked(request: Request, exc: DatabaseLockedError) -> Any:
+        return _error(request, 503, str(exc), {"Retry-After": "5"})
+
+    @app.exception_handler(NewsweaveError)
+    async def domain(request: Request, exc: NewsweaveError) -> Any:
+        status = 500 if isinstance(exc, StoreError) else 422
+        return _error(request, status, str(exc))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error(request, 500, f"internal error ({type(exc).__name__})")
+
+
+def _token_check(token: str | None) -> Callable[[Request], Awaitable[None]]:
+    async def check(request: Request) -> None:
+        if token is None:
+            return
+        given = request.headers.get("authorization", "")
+        scheme, _, value = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            value.strip().encode(), token.encode()
+        ):
+            raise HTTPException(
+                401,
+                "this server needs a token: Authorization: Bearer <token>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    return check
+
+
+# -- the app ---------------------------------------------------------------------------------
+
+Limit = Annotated[int, Query(ge=1, le=200, description="Stories per page.")]
+Offset = Annotated[int, Query(ge=0, description="Stories to skip.")]
+Search = Annotated[
+    str, Query(max_length=500, description="Words that must all occur in a headline or body.")
+]
+Since = Annotated[date | None, Query(description="Only stories seen on or after this date.")]
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    """The FastAPI app over one corpus database."""
+    corpus = _Corpus(settings.db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        if settings.warm_up:
+            corpus.warm_up()
+        yield
+        corpus.close()
+
+    app = FastAPI(
+        title="newsweave",
+        version=__version__,
+        summary="Stories and cited briefings from a newsweave corpus.",
+        lifespan=lifespan,
+    )
+    app.state.corpus = corpus
+    app.state.settings = settings
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    _install_error_handlers(app)
+    auth = Depends(_token_check(settings.token))
+
+    def story_page(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
+        store = corpus.reader()
+        rows = store.stories(since)
+        if q.strip():
+            hits = store.search_stories(q)
+            rows = [r for r in rows if r.id in hits]
+        return {
+            "total": len(rows),
+            "offset": offset,
+            "limit": limit,
+            "stories": [asdict(r) for r in rows[offset : offset + limit]],
+        }
+
+    @app.get("/api/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        """Liveness and corpus size."""
+        return {"status": "ok", "version": __version__, **corpus.reader().counts()}
+
+    @app.get("/api/stories", tags=["stories"])
+    def list_stories(
+        q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
+    ) -> dict[str, Any]:
+        """Live stories, most recently seen first; `q` searches headlines and bodies (FTS5)."""
+        return story_page(q, since, limit, offset)
+
+    @app.get("/api/stories/{story_id}", tags=["stories"])
+    async def get_story(story_id: str) -> dict[str, Any]:
+        """The story's cited briefing (the JSON `newsweave show --format json` prints)."""
+        return await corpus.story(story_id)
+
+    @app.get("/api/articles/{article_id}", tags=["articles"])
+    def get_article(article_id: int) -> dict[str, Any]:
+        """One stored article: cleaned text and metadata, its story and what it duplicates."""
+        from newsweave.render import article_to_dict
+
+        store = corpus.reader()
+        stored = store.article(article_id)
+        if stored is None:
+            raise HTTPException(404, f"no article {article_id}")
+        story = store.story_of(article_id)
+        return {
+            **article_to_dict(stored.article, with_removed=False),
+            "article_id": stored.id,
+            "duplicate_of": stored.duplicate_of,
+            "similarity": stored.similarity,
+            "story": store.resolve_story(story) if story else None,
+        }
+
+    article_body = {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {k: {"type": "string"} for k in _FIELDS},
+                        "description": "`text` or `html` is required (fields as in a JSONL line)",
+                    }
+                },
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            **{k: {"type": "string"} for k in _FIELDS[2:]},
+                        },
+                        "required": ["file"],
+                    }
+                },
+            },
+        }
+    }
+
+    @app.post("/api/articles", tags=["articles"], dependencies=[auth], openapi_extra=article_body)
+    async def post_article(request: Request) -> JSONResponse:
+        """Clean, store and cluster one article (JSON or an uploaded file); names its story."""
+        documents = await _posted_documents(request)
+        if len(documents) != 1:
+            raise HTTPException(422, f"post one article at a time (got {len(documents)})")
+        ((label, raw, reason),) = documents
+        if raw is None:
+            raise HTTPException(422, f"{label}: {reason}")
+        try:
+            article = await run_in_threadpool(_clean, raw)
+        except DocumentError as exc:
+            raise HTTPException(422, str(exc)) from None
+        result = await corpus.add(article, raw.text)
+        return JSONResponse(result, 200 if result["status"] == "already_stored" else 201)
+
+    @app.post(
+        "/api/brief",
+        tags=["articles"],
+        dependencies=[auth],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "articles": {"type": "array", "items": {"type": "object"}},
+                                "words": {"type": "integer", "default": 120},
+                            },
+                        }
+                    },
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "files": {
+                                    "type": "array",
+                                    "items": {"type": "string", "format": "binary"},
+                                }
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    )
+    async def post_brief(request: Request, words: Annotated[int, Query(ge=10, le=2000)] = 120):
+        """A cited briefing of the posted articles, treated as one story; nothing is stored."""
+        documents = await _posted_documents(request)
+        if len(documents) > MAX_BRIEF_ARTICLES:
+            raise HTTPException(422, f"at most {MAX_BRIEF_ARTICLES} articles a briefing")
+        if request.headers.get("content-type", "").startswith("application/json"):
+            body = json.loads(await request.body())
+            if isinstance(body, dict) and isinstance(body.get("words"), int):
+                words = max(10, min(2000, body["words"]))
+        articles: list[Article] = []
+        skipped: list[SkippedDocument] = []
+        for label, raw, reason in documents:
+            if raw is None:
+                skipped.append(SkippedDocument(label, reason or "unusable"))
+                continue
+            try:
+                articles.append(await run_in_threadpool(_clean, raw))
+            except DocumentError as exc:
+                skipped.append(SkippedDocument(exc.doc_id, exc.reason))
+        if not articles:
+            reasons = "; ".join(s.reason for s in skipped[:3]) or "no article posted"
+            raise HTTPException(422, f"no posted article could be used ({reasons})")
+        return await run_in_threadpool(corpus.brief, articles, skipped, words)
+
+    # -- the reading page -------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page_list(q: Search = "", since: str = "", offset: Offset = 0) -> HTMLResponse:
+        from newsweave.render.html import story_list_to_html
+
+        try:
+            since_date = date.fromisoformat(since) if since else None
+        except ValueError:
+            raise HTTPException(422, f"{since!r} is not a date (YYYY-MM-DD)") from None
+        result = story_page(q, since_date, 50, offset)
+        return HTMLResponse(
+            story_list_to_html(
+                result["stories"],
+                q=q,
+                since=since,
+                total=result["total"],
+                offset=offset,
+                limit=50,
+            )
+        )
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def page_story(story_id: str) -> HTMLResponse:
+        from newsweave.render.html import story_to_html
+
+        record = await corpus.story(story_id)
+        return HTMLResponse(story_to_html(record, standalone=False))
+
+    return app

@@ -1,0 +1,432 @@
+"""The web service (api.py) with FastAPI's TestClient on a real corpus of the example story."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+
+import pytest
+from conftest import EXAMPLES
+from typer.testing import CliRunner
+
+pytest.importorskip("fastapi", reason="the web extra is part of the test extra")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from newsweave.api import ServiceSettings, create_app  # noqa: E402
+from newsweave.cli import app as cli_app  # noqa: E402
+from newsweave.render.html import axis_date, story_to_html  # noqa: E402
+from newsweave.store import MIGRATIONS, SCHEMA_VERSION, Store  # noqa: E402
+
+STORY = EXAMPLES / "kestrelholm-fire"
+
+# Our own fictional follow-up to the example story (a sixth outlet, two days later).
+FOLLOW_UP = {
+    "title": "Kestrelholm terminal stays shut as styrene clean-up of Veldt Quay continues",
+    "outlet": "Osterholm Evening Herald",
+    "url": "https://herald.osterholm.example/2026/04/22/veldt-quay-cleanup",
+    "published": "2026-04-22",
+    "text": (
+        "KESTRELHOLM, Brenmark - The Veldt Quay chemical terminal in Kestrelholm will stay closed "
+        "until at least June while contractors pump styrene residue out of the ruptured tank, "
+        "the port authority said on Wednesday, three days after the explosion that killed two "
+        "workers.\n\n"
+        "Harrow-Lind Terminals, which operates the terminal, said it had removed about 400 cubic "
+        "metres of contaminated foam and water from the quay since the fire was put out on "
+        "Monday.\n\n"
+        "\u201cNobody goes back onto that quay until every tank has been inspected,\u201d said "
+        "Lotta Vireen, a spokeswoman for the Kestrelholm port authority.\n\n"
+        "Prosecutors investigating the deaths of Piet Arnholm and Dario Falkstad said they had "
+        "seized maintenance records from the company's offices on Tuesday."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory):
+    """The example story ingested once (and its briefing cached); tests copy it."""
+    from newsweave.corpus import ingest, story_briefing
+
+    path = tmp_path_factory.mktemp("corpus") / "corpus.db"
+    with Store(path) as store:
+        summary = ingest([STORY], store)
+        assert summary.new == 5
+        (story,) = store.stories()
+        story_briefing(store, story.id)
+    return path
+
+
+@pytest.fixture()
+def db(corpus_db, tmp_path):
+    path = tmp_path / "corpus.db"
+    shutil.copy(corpus_db, path)
+    return path
+
+
+@pytest.fixture()
+def client(db):
+    with TestClient(create_app(ServiceSettings(db=db))) as c:
+        yield c
+
+
+def story_id(client) -> str:
+    (story,) = client.get("/api/stories").json()["stories"]
+    return story["id"]
+
+
+def test_story_list_pages_and_searches_headlines_and_bodies(client):
+    listing = client.get("/api/stories").json()
+    assert listing["total"] == 1 and listing["offset"] == 0 and listing["limit"] == 50
+    (story,) = listing["stories"]
+    assert story["headline"] == "Tank that exploded in Kestrelholm had missed its safety inspection"
+    assert (story["sources"], story["articles"]) == (5, 5)
+    # a body-only word, a headline word, a prefix, two words of one article
+    for q in ("herring", "Tank", "styr", "Saelen herring"):
+        assert client.get("/api/stories", params={"q": q}).json()["total"] == 1, q
+    assert client.get("/api/stories", params={"q": "zeppelin"}).json()["total"] == 0
+    # FTS5 syntax in a search box is plain text, never a 500
+    for q in ('"NEAR(', "tank OR -", "*"):
+        response = client.get("/api/stories", params={"q": q})
+        assert response.status_code == 200, q
+    assert client.get("/api/stories", params={"since": "2026-04-22"}).json()["total"] == 0
+    assert client.get("/api/stories", params={"since": "2026-04-21"}).json()["total"] == 1
+    assert client.get("/api/stories", params={"offset": 1}).json()["stories"] == []
+
+
+def test_bad_query_parameters_are_json_errors(client):
+    response = client.get("/api/stories", params={"limit": 0})
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["status"] == 422 and "limit" in error["message"]
+    response = client.get("/api/stories", params={"since": "last week"})
+    assert response.status_code == 422 and "since" in response.json()["error"]["message"]
+
+
+def test_story_is_the_show_json_briefing(client, db):
+    sid = story_id(client)
+    response = client.get(f"/api/stories/{sid}")
+    assert response.status_code == 200
+    record = response.json()
+    shown = CliRunner().invoke(cli_app, ["show", sid, "--db", str(db), "--format", "json"])
+    assert shown.exit_code == 0
+    assert record == json.loads(shown.stdout)
+    assert record["story"] == sid and record["schema"] == "newsweave.briefing/1"
+    cited = record["summary"][0]["citations"][0]
+    assert cited["source"] == "Brenmark Daily Courier" and cited["sentence"] == 1
+    assert cited["text"].startswith("The storage tank that exploded at the Veldt Quay")
+
+
+def test_unknown_story_and_article_are_404_json(client):
+    response = client.get("/api/stories/s-0000000000")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"status": 404, "message": response.json()["error"]["message"]}
+    }
+    assert "s-0000000000" in response.json()["error"]["message"]
+    response = client.get("/api/articles/999")
+    assert response.status_code == 404 and response.json()["error"]["message"] == "no article 999"
+    assert client.get("/api/articles/first").status_code == 422
+
+
+def test_article_by_id(client):
+    sid = story_id(client)
+    article = client.get("/api/articles/1").json()
+    assert article["article_id"] == 1 and article["story"] == sid
+    assert article["schema"] == "newsweave.article/1" and article["paragraphs"]
+    assert article["duplicate_of"] is None
+
+
+def test_post_article_joins_the_story_then_is_recognised(client):
+    sid = story_id(client)
+    response = client.post("/api/articles", json=FOLLOW_UP)
+    assert response.status_code == 201, response.text
+    posted = response.json()
+    assert posted["status"] == "new" and posted["story"] == sid
+    assert posted["outlet"] == "Osterholm Evening Herald" and posted["published"] == "2026-04-22"
+    assert posted["id"] == FOLLOW_UP["url"]
+    stored = client.get(f"/api/articles/{posted['article_id']}").json()
+    assert stored["title"] == FOLLOW_UP["title"] and stored["story"] == sid
+    assert client.get("/api/stories", params={"q": "Vireen"}).json()["total"] == 1
+    # the very same article again: nothing new
+    again = client.post("/api/articles", json=FOLLOW_UP)
+    assert again.status_code == 200 and again.json()["status"] == "already_stored"
+    assert again.json()["article_id"] == posted["article_id"]
+    # the same text from another outlet: a copy of the first
+    copy = client.post(
+        "/api/articles", json=FOLLOW_UP | {"outlet": "Brenmark Wire", "url": None}
+    ).json()
+    assert copy["status"] == "duplicate" and copy["duplicate_of"] == posted["article_id"]
+    assert copy["story"] == sid
+    story = client.get(f"/api/stories/{sid}").json()
+    assert [c["source"] for c in story["also_published_by"]] == ["Brenmark Wire"]
+    assert any(s["outlet"] == "Osterholm Evening Herald" for s in story["sources"])
+
+
+def test_post_article_as_uploaded_file(client):
+    html = (STORY / "brenmark-courier.html").read_bytes()
+    response = client.post(
+        "/api/articles",
+        files={"file": ("../../etc/courier.html", html, "text/html")},
+        data={"outlet": "Courier reprint desk"},
+    )
+    assert response.status_code == 201, response.text
+    posted = response.json()
+    # the upload's name is a label only; the same text as a stored article is a duplicate
+    assert posted["id"].startswith("upload:courier.html#")
+    assert posted["status"] == "duplicate" and posted["outlet"] == "Courier reprint desk"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [
+        ({"json": {"text": "   "}}, "no article text found"),
+        ({"files": {"file": ("empty.txt", b"  \n")}}, "upload:empty.txt: empty document"),
+        ({"json": {"title": "no body"}}, "needs a 'text' or 'html'"),
+        ({"json": ["not", "an", "object"]}, "JSON object"),
+        (
+            {"content": b"{not json", "headers": {"content-type": "application/json"}},
+            "invalid JSON",
+        ),
+        (
+            {"files": {"file": ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)}},
+            "binary file",
+        ),
+        (
+            {
+                "json": {
+                    "text": "Le conseil municipal de Portvale a voté mardi la fermeture du pont "
+                    "du vieux port pendant six mois, après que des inspecteurs ont trouvé des "
+                    "câbles rouillés. Les ferries circuleront toutes les vingt minutes pendant "
+                    "les travaux, qui coûteront environ quatorze millions d'euros selon la mairie."
+                }
+            },
+            "not English",
+        ),
+    ],
+)
+def test_bad_documents_are_422_with_the_reason(client, kwargs, reason):
+    response = client.post("/api/articles", **kwargs)
+    assert response.status_code == 422, response.text
+    assert reason in response.json()["error"]["message"]
+    assert client.get("/api/health").json()["articles"] == 5
+
+
+def test_token_is_required_for_post_only(db):
+    settings = ServiceSettings(db=db, token="s3cret-token")
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/api/stories").status_code == 200
+        response = c.post("/api/articles", json=FOLLOW_UP)
+        assert response.status_code == 401
+        assert "token" in response.json()["error"]["message"]
+        assert response.headers["www-authenticate"] == "Bearer"
+        wrong = c.post("/api/articles", json=FOLLOW_UP, headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        assert c.post("/api/brief", json={"articles": [FOLLOW_UP]}).status_code == 401
+        ok = c.post(
+            "/api/articles", json=FOLLOW_UP, headers={"Authorization": "Bearer s3cret-token"}
+        )
+        assert ok.status_code == 201
+
+
+def test_request_bodies_over_the_limit_get_413(db):
+    with TestClient(create_app(ServiceSettings(db=db, max_request_bytes=2000))) as c:
+        big = FOLLOW_UP | {"text": FOLLOW_UP["text"] * 3}
+        response = c.post("/api/articles", json=big)
+        assert response.status_code == 413
+        assert response.json()["error"]["message"] == "request body over 2000 bytes"
+
+        def chunks():  # no Content-Length: the limit holds on a streamed body too
+            for _ in range(10):
+                yield b"x" * 500
+
+        streamed = c.post(
+            "/api/articles", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert streamed.status_code == 413
+        assert c.get("/api/health").json()["articles"] == 5
+        assert c.post("/api/articles", json=FOLLOW_UP).status_code == 201  # under the limit
+
+
+def test_adhoc_brief_stores_nothing(client):
+    articles = [
+        json.loads((STORY / "meridian-press.jsonl").read_text().splitlines()[0]),
+        FOLLOW_UP,
+        {"text": ""},
+    ]
+    response = client.post("/api/brief", json={"articles": articles, "words": 60})
+    assert response.status_code == 200, response.text
+    briefing = response.json()
+    assert briefing["schema"] == "newsweave.briefing/1" and briefing["word_budget"] == 60
+    assert [s["outlet"] for s in briefing["sources"]] == [
+        "Meridian Press Agency",
+        "Osterholm Evening Herald",
+    ]
+    assert briefing["summary"] and all(s["citations"] for s in briefing["summary"])
+    assert briefing["skipped"] == [{"id": "api:3", "reason": "no article text found"}]
+    assert client.get("/api/health").json()["articles"] == 5
+    nothing = client.post("/api/brief", json={"articles": [{"text": ""}]})
+    assert nothing.status_code == 422 and "no posted article" in nothing.json()["error"]["message"]
+
+
+def test_pages_render_and_escape_article_text(client, db):
+    page = client.get("/", params={"q": "styrene"})
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "Tank that exploded in Kestrelholm had missed its safety inspection" in page.text
+    assert "1 story matching" in page.text
+    sid = story_id(client)
+    story = client.get(f"/stories/{sid}")
+    assert story.status_code == 200
+    assert 'class="cite"' in story.text and "Brenmark Daily Courier" in story.text
+    missing = client.get("/stories/nope")
+    assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
+    hostile = FOLLOW_UP | {
+        "title": "Kestrelholm <script>alert('x')</script> terminal styrene clean-up",
+        "url": "https://herald.osterholm.example/hostile",
+        "outlet": "Herald <b>bold</b>",
+    }
+    assert client.post("/api/articles", json=hostile).status_code == 201
+    text = client.get(f"/stories/{sid}").text
+    assert "<script>alert" not in text and "&lt;script&gt;alert" in text
+    assert "<b>bold</b>" not in text and "Herald &lt;b&gt;bold&lt;/b&gt;" in text
+
+
+def test_story_page_model_places_dates_and_keeps_unresolved_apart():
+    record = {
+        "story": "s-1",
+        "sources": [
+            {"id": "a", "label": "Portvale Gazette", "outlet": "Portvale Gazette", "title": "T"}
+        ],
+        "summary": [],
+        "timeline": [
+            {
+                "text": "the council voted",
+                "expression": "Tuesday",
+                "value": "2026-03-03",
+                "precision": "day",
+                "anchor": "published 2026-03-04 (jsonl)",
+                "citations": [
+                    {"source_id": "a", "source": "Portvale Gazette", "sentence": 2, "text": "x"}
+                ],
+            },
+            {
+                "text": "the bridge opened",
+                "expression": "1979",
+                "value": "1979",
+                "precision": "year",
+                "anchor": None,
+                "citations": [],
+            },
+            {
+                "text": "repairs end",
+                "expression": "later this year",
+                "value": None,
+                "precision": "unresolved",
+                "anchor": "no publication date",
+                "citations": [],
+            },
+        ],
+    }
+    html = story_to_html(record)
+    axis = html.split('<ol class="axis"', 1)[1].split("</ol>", 1)[0]
+    assert axis.index("1979") < axis.index("2026-03-03")
+    assert "later this year" not in axis
+    unresolved = html.split('<ul class="unresolved">', 1)[1].split("</ul>", 1)[0]
+    assert "“later this year” · unresolved (no publication date)" in unresolved
+    assert axis_date("2026-W17-WE").isoformat() == "2026-04-20"
+    assert axis_date("2025-SU").isoformat() == "2025-06-01"
+    assert axis_date("2026-04-19T04:50").isoformat() == "2026-04-19"
+    assert axis_date("197").isoformat() == "1970-01-01" and axis_date("soon") is None
+
+
+def test_show_html_is_the_story_page(db, tmp_path):
+    with Store(db) as store:
+        (story,) = store.stories()
+    out = tmp_path / "story.html"
+    result = CliRunner().invoke(
+        cli_app, ["show", story.id, "--db", str(db), "-f", "html", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert html.startswith("<!doctype html>") and "<style>" in html
+    assert 'href="/"' not in html  # standalone: no links into a server
+    assert "Tank that exploded in Kestrelholm had missed its safety inspection" in html
+    assert html.count('class="cite"') > 10
+
+
+def test_existing_version_1_database_gains_search(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in MIGRATIONS[0].split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied TEXT)")
+    conn.execute("INSERT INTO schema_migrations VALUES (1, '2026-11-30T00:00:00+00:00')")
+    conn.execute("PRAGMA application_id = 1314346582")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO articles (doc_id, title, paragraphs, content_hash, text_hash, ingested) "
+        "VALUES ('old.txt', 'Harbour bridge to close', '[\"Ferries will run every 20 minutes.\"]', "
+        "'c1', 't1', '2026-11-30')"
+    )
+    conn.execute("INSERT INTO stories VALUES ('s-old', '2026-11-30', '2026-11-30', NULL, NULL)")
+    conn.execute("INSERT INTO story_members VALUES (1, 's-old')")
+    conn.close()
+    with Store(path) as store:
+        assert store.query("SELECT version FROM schema_migrations") == [(1,), (2,)]
+        assert SCHEMA_VERSION == 2
+        assert store.search_stories("ferries") == {"s-old"}
+        assert store.search_stories("bridge") == {"s-old"}
+        assert store.search_stories("tram") == set()
+
+
+def test_serve_without_the_web_extra_names_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the extra were not installed
+    result = CliRunner().invoke(cli_app, ["serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "newsweave: error: serve needs the web extra (uvicorn is missing): "
+        "pip install 'newsweave[web]'"
+    )
+
+
+FLOOD = {
+    "title": "River Halsen floods low streets in Torvale",
+    "outlet": "Torvale Observer",
+    "published": "2026-05-04",
+    "text": (
+        "TORVALE - The river Halsen burst its banks in Torvale on Monday after 120 millimetres "
+        "of rain fell in two days, flooding 30 streets and forcing about 900 residents to leave "
+        "their homes.\n\n"
+        "Firefighters used boats to reach people trapped on upper floors, and the regional "
+        "emergency office said no one had been seriously hurt.\n\n"
+        "\u201cThe water rose faster than anyone expected,\u201d said Greta Holst, the town's "
+        "emergency coordinator."
+    ),
+}
+
+
+def test_concurrent_posts_are_committed_consistently(client, db):
+    import asyncio
+
+    import httpx
+
+    sid = story_id(client)
+    bodies = [FOLLOW_UP, FOLLOW_UP | {"outlet": "Brenmark Wire", "url": None}, FOLLOW_UP, FLOOD]
+
+    async def post_all():
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await asyncio.gather(*(c.post("/api/articles", json=b) for b in bodies))
+
+    responses = asyncio.run(post_all())
+    assert all(r.status_code in (200, 201) for r in responses), [r.text for r in responses]
+    statuses = sorted(r.json()["status"] for r in responses)
+    assert statuses == ["already_stored", "duplicate", "new", "new"]
+    flood = responses[3].json()
+    assert flood["status"] == "new" and flood["story"] != sid
+    assert {r.json()["story"] for r in responses[:3]} == {sid}
+    with Store(db) as store:
+        assert store.check() == []
+        assert store.counts()["articles"] == 8
