@@ -170,13 +170,17 @@ def _slices(path: Path, lines: int) -> Iterator[Partition]:
 
 # (article, raw text, content hash, text hash, MinHash hash values, lead embedding) as bytes:
 # compact to send, and free of datasketch objects (which pickle their permutations too).
-Wire = tuple[Article, str | None, str, str, bytes | None, bytes]
+# The embedding is None when the clusterer does not use embeddings (its default).
+Wire = tuple[Article, str | None, str, str, bytes | None, bytes | None]
 
 
 def prepare_partition(
-    part: Partition, dates: Mapping[str, date] | None, lead_chars: int
+    part: Partition, dates: Mapping[str, date] | None, lead_chars: int | None
 ) -> list[Wire | SkippedDocument]:
-    """Read, clean, hash, sign and embed one partition; results in reading order."""
+    """Read, clean, hash, sign and embed one partition; results in reading order.
+
+    `lead_chars` None: the clusterer uses no embedding, so none is computed.
+    """
     from newsweave import dedup
     from newsweave.cluster import ClusterInput, lead
     from newsweave.corpus import prepare
@@ -196,11 +200,14 @@ def prepare_partition(
         prepared = prepare(cleaned, item.text)
         ready.append(prepared)
         out.append(prepared)
-    leads = [
-        lead(ClusterInput(p.chash, p.article.title, p.article.text, None), lead_chars)
-        for p in ready
-    ]
-    vectors = iter(encode(leads))
+    if lead_chars is None:
+        vectors: Iterator[Any] = iter([None] * len(ready))
+    else:
+        leads = [
+            lead(ClusterInput(p.chash, p.article.title, p.article.text, None), lead_chars)
+            for p in ready
+        ]
+        vectors = iter(encode(leads))
     return [
         item
         if isinstance(item, SkippedDocument)
@@ -210,7 +217,7 @@ def prepare_partition(
             item.chash,
             item.thash,
             dedup.to_bytes(item.minhash) if item.minhash is not None else None,
-            next(vectors).tobytes(),
+            _vector_bytes(next(vectors)),
         )
         for item in out
     ]
@@ -250,8 +257,12 @@ def _from_wire(item: Wire | SkippedDocument) -> Prepared | SkippedDocument:
         chash,
         thash,
         dedup.from_bytes(minhash) if minhash is not None else None,
-        np.frombuffer(vector, dtype=np.float32),
+        np.frombuffer(vector, dtype=np.float32) if vector is not None else None,
     )
+
+
+def _vector_bytes(vector: Any) -> bytes | None:
+    return None if vector is None else vector.tobytes()
 
 
 # --- the writer (client side) -------------------------------------------------------------
@@ -262,7 +273,7 @@ def prepared_stream(
     partitions: Iterable[Partition | SkippedDocument],
     *,
     dates: Mapping[str, date] | None = None,
-    lead_chars: int,
+    lead_chars: int | None,
     window: int | None = None,
 ) -> Iterator[Prepared | SkippedDocument]:
     """Task results in input order, with at most `window` tasks submitted and not yet read.
@@ -353,7 +364,8 @@ def ingest_dask(
     from distributed import Client
 
     ingestor = Ingestor(store, clusterer=clusterer)
-    lead_chars = ingestor.clusterer.settings.lead_chars
+    settings = ingestor.clusterer.settings
+    lead_chars = settings.lead_chars if settings.w_embed > 0 else None
     own_cluster = None
     own_client = None
     if client is None:
