@@ -3,7 +3,8 @@
 The input is cut into partitions (a run of small files, or a line range of a
 large JSON Lines file). Each partition is one task, a pure function of its
 partition: it returns the prepared articles (`corpus.Prepared`: article, raw
-text, hashes, MinHash hash values, the float32 lead embedding) and the skipped
+text, hashes, MinHash hash values, the float32 lead embedding when the clusterer
+uses one) and the skipped
 documents, in reading order. The client is the single writer: it takes task
 results back in input order, at most `window` tasks in flight (back-pressure:
 neither the cluster nor the client ever holds more than that), and feeds them
@@ -50,9 +51,9 @@ if TYPE_CHECKING:
     from newsweave.store import Store
 
 INSTALL = "pip install 'newsweave[dask]'"
-# Articles per task. A task of 200 articles embeds them in about 4-8 s on one CPU
-# core (MiniLM, 600-character leads), long enough to hide the scheduler's
-# per-task overhead (~1 ms) and short enough that a killed worker loses little.
+# Articles per task. A task of 200 articles takes about 1 s to read, clean and sign on
+# one core (4-8 s more with MiniLM lead embeddings on), long enough to hide the
+# scheduler's per-task overhead (~1 ms) and short enough that a killed worker loses little.
 PARTITION_ARTICLES = 200
 # JSON Lines files bigger than this are cut into slices of PARTITION_ARTICLES
 # lines (a 500-article shard is about 750 kB); smaller ones are grouped like
