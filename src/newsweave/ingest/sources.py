@@ -55,14 +55,23 @@ def read_sources(
             yield _with_date(item, dates) if dates and isinstance(item, RawDocument) else item
 
 
-def _read_dir(root: Path) -> Iterator[Item]:
+def walk_dir(root: Path) -> Iterator[Path | SkippedDocument]:
+    """The files a directory contributes, in reading order; unsupported ones as skipped."""
     for path in sorted(root.rglob("*")):
         if path.is_dir() or any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
         if _suffix(path) in SUPPORTED_SUFFIXES:
-            yield from _read_file(path)
+            yield path
         else:
             yield SkippedDocument(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
+
+
+def _read_dir(root: Path) -> Iterator[Item]:
+    for found in walk_dir(root):
+        if isinstance(found, SkippedDocument):
+            yield found
+        else:
+            yield from _read_file(found)
 
 
 def _read_file(path: Path) -> Iterator[Item]:

@@ -106,7 +106,7 @@ def plan(
     Paths that cannot be read (missing, unsupported type inside a directory,
     stdin) come out as SkippedDocument at their place, as a local run gives them.
     """
-    from newsweave.ingest.sources import JSONL_SUFFIXES, SUPPORTED_SUFFIXES, _suffix
+    from newsweave.ingest.sources import JSONL_SUFFIXES, _suffix, walk_dir
 
     group: list[str] = []
 
@@ -136,15 +136,12 @@ def plan(
             yield from flush()
             yield SkippedDocument("-", "standard input cannot be read on Dask workers; save it")
         elif path.is_dir():
-            for found in sorted(path.rglob("*")):
-                if found.is_dir() or any(p.startswith(".") for p in found.relative_to(path).parts):
-                    continue
-                if _suffix(found) in SUPPORTED_SUFFIXES:
-                    yield from add(found)
-                else:
+            for found in walk_dir(path):
+                if isinstance(found, SkippedDocument):
                     yield from flush()
-                    kind = found.suffix or "(none)"
-                    yield SkippedDocument(str(found), f"unsupported file type {kind!r}")
+                    yield found
+                else:
+                    yield from add(found)
         elif path.exists():
             yield from add(path)
         else:
