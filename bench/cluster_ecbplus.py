@@ -1,9 +1,15 @@
 """Story clustering on ECB+: B-cubed P/R/F1 and ARI, online (shuffled) vs offline baselines.
 
-    python bench/cluster_ecbplus.py [--seeds 5] [--no-tune]
+    python bench/cluster_ecbplus.py [--seeds 5] [--no-tune] [--embed]
 
-Gold cluster = (topic, subtopic): 86 clusters over 982 documents. Thresholds and
-weights are tuned on topics 1-20 only; topics 21-45 are held out and scored.
+Gold cluster = (topic, subtopic): 86 clusters over 982 documents. Weights and
+bars are fitted on topics 1-20 only; topics 21-45 are held out and scored.
+Calibration: the tuning documents are fed online in shuffled orders, each placed
+in its gold story (`OnlineClusterer.add_to`), and a logistic regression learns
+from every (article, candidate story) feature row whether the story is the
+article's own; its coefficients are the weights. The join and merge bars are
+then searched online on topics 1-20. --embed repeats the calibration with the
+MiniLM lead embedding as one more feature, to show what it adds and costs.
 ECB+ documents carry no publication date, so every item is undated and the
 clusterer's time window is inactive here. Writes bench/results/cluster_ecbplus.json
 (numbers and ids only).
@@ -13,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import itertools
 import json
 import random
@@ -29,28 +34,33 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 DOCS = SHARED / "evaldata" / "ecbplus" / "docs.jsonl"
 RESULTS = REPO / "bench" / "results"
-CACHE = RESULTS / "cache" / "ecbplus_leads.npy"
 TUNE_TOPICS = range(1, 21)
-MERGE_OFF = 9.0  # a merge bar no score reaches
-# Weight sets tried (the score is their weighted mean, so only ratios matter). The first
-# is the lexical score alone; the others add the story's core names (split check) or the
-# MiniLM lead embedding, so the run shows whether either earns its place.
-WEIGHT_GRID = [
-    {"w_tfidf": 0.45, "w_embed": 0.0, "w_entity": 0.60, "w_core": 0.0},
-    {"w_tfidf": 0.45, "w_embed": 0.0, "w_entity": 0.60, "w_core": 0.30},
-    {"w_tfidf": 0.45, "w_embed": 0.10, "w_entity": 0.60, "w_core": 0.0},
-    {"w_tfidf": 0.30, "w_embed": 0.25, "w_entity": 0.45, "w_core": 0.0},
-]
+MERGE_OFF = 99.0  # a merge bar no score reaches
+CALIBRATION_SEEDS = range(100, 103)
+THRESHOLDS = [4.5, 5.0, 5.5, 6.0, 6.5, 7.0, 7.5]
+MERGE_BARS = [7.0, 7.5, 8.0, 8.5, 9.0, MERGE_OFF]
 HELDOUT_TOPICS = range(21, 46)
 
 sys.path.insert(0, str(REPO / "src"))
 from newsweave.cluster import (  # noqa: E402
     DEFAULT_SETTINGS,
+    FEATURES,
     ClusterInput,
     ClusterSettings,
     OnlineClusterer,
-    lead,
 )
+
+# FEATURES name -> the ClusterSettings weight; the embedding stays off (see docs).
+WEIGHT_OF = {
+    "body": "w_body",
+    "lead": "w_lead",
+    "names": "w_names",
+    "lead_names": "w_lead_names",
+    "numbers": "w_number",
+    "dates": "w_date",
+    "year_agree": "w_year",
+    "year_conflict": "w_year_conflict",
+}
 
 
 def load() -> list[dict]:
@@ -78,11 +88,24 @@ def scores(pred: list, gold: list) -> dict:
     return {"P": p, "R": r, "F1": f, "ARI": ari}
 
 
-def embeddings(docs: list[dict]) -> dict[str, np.ndarray]:
-    """One MiniLM vector per document (headline + lead), cached by content."""
+# doc_id -> MiniLM vector of the lead, filled by --embed only
+EMBEDDINGS: dict[str, np.ndarray] = {}
+
+
+def item(doc: dict, *, embedded: bool = True) -> ClusterInput:
+    vector = EMBEDDINGS.get(doc["doc_id"]) if embedded else None
+    return ClusterInput(doc["doc_id"], None, doc["text"], None, embedding=vector)
+
+
+def load_embeddings(docs: list[dict]) -> None:
+    """Fill EMBEDDINGS, cached under bench/results/cache by a hash of the lead texts."""
+    import hashlib
+
+    from newsweave.cluster import lead
+
     texts = [lead(item(d), DEFAULT_SETTINGS.lead_chars) for d in docs]
     key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
-    path = CACHE.with_name(f"ecbplus_leads_{key}.npy")
+    path = RESULTS / "cache" / f"ecbplus_leads_{key}.npy"
     if path.exists():
         matrix = np.load(path)
     else:
@@ -91,18 +114,14 @@ def embeddings(docs: list[dict]) -> dict[str, np.ndarray]:
         matrix = encode(texts)
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, matrix)
-    return dict(zip(texts, matrix, strict=True))
+    EMBEDDINGS.update(zip([d["doc_id"] for d in docs], matrix, strict=True))
 
 
-def item(doc: dict) -> ClusterInput:
-    return ClusterInput(doc["doc_id"], None, doc["text"], None)
-
-
-def run_online(docs, settings, seed, lookup) -> tuple[list[str], float]:
+def run_online(docs, settings, seed) -> tuple[list[str], float]:
     """Feed `docs` in a seeded shuffled order; return story per doc (input order) and seconds."""
     order = list(range(len(docs)))
     random.Random(seed).shuffle(order)
-    clusterer = OnlineClusterer(settings, encode=lambda texts: np.stack([lookup[t] for t in texts]))
+    clusterer = OnlineClusterer(settings)
     items = [item(docs[i]) for i in order]
     story_of_doc: dict[int, str] = {}
     members: dict[str, list[int]] = {}
@@ -119,11 +138,11 @@ def run_online(docs, settings, seed, lookup) -> tuple[list[str], float]:
     return [story_of_doc[i] for i in range(len(docs))], seconds
 
 
-def online_eval(docs, settings, seeds, lookup) -> dict:
+def online_eval(docs, settings, seeds) -> dict:
     gold = [(d["topic"], d["subtopic"]) for d in docs]
     runs, secs = [], 0.0
     for seed in seeds:
-        pred, s = run_online(docs, settings, seed, lookup)
+        pred, s = run_online(docs, settings, seed)
         runs.append(scores(pred, gold))
         secs += s
     out = {k: statistics.mean(r[k] for r in runs) for k in ("P", "R", "F1", "ARI")}
@@ -147,12 +166,45 @@ def agglomerative(docs, threshold: float) -> list[int]:
     return list(model.fit_predict(matrix.toarray()))
 
 
-def tune_online(docs, base, grid, seeds, lookup) -> tuple[ClusterSettings, list]:
+def calibrate(docs, base: ClusterSettings, weight_of=WEIGHT_OF) -> tuple[dict[str, float], dict]:
+    """Logistic regression weights from oracle runs over `docs` (see the module docstring)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows: list[np.ndarray] = []
+    labels: list[bool] = []
+    for seed in CALIBRATION_SEEDS:
+        order = list(range(len(docs)))
+        random.Random(seed).shuffle(order)
+        clusterer = OnlineClusterer(base)
+        for i in order:
+            gold = f"gold-{docs[i]['topic']}-{docs[i]['subtopic']}"
+
+            def record(story_ids, matrix, gold=gold):
+                rows.extend(matrix)
+                labels.extend(story == gold for story in story_ids)
+
+            clusterer.add_to(item(docs[i]), gold, on_features=record)
+    columns = [FEATURES.index(name) for name in weight_of]
+    x = np.asarray(rows)[:, columns]
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(x, labels)
+    weights = {
+        weight_of[n]: round(float(c), 2) for n, c in zip(weight_of, model.coef_[0], strict=True)
+    }
+    info = {
+        "rows": len(labels),
+        "positives": int(sum(labels)),
+        "intercept": round(float(model.intercept_[0]), 3),
+    }
+    return weights, info
+
+
+def search(docs, base, grid, seeds) -> tuple[ClusterSettings, list]:
+    """Best settings on `docs` over the product of `grid` (B-cubed F1, online)."""
     trials = []
     best = (base, -1.0)
     for values in itertools.product(*grid.values()):
         settings = dataclasses.replace(base, **dict(zip(grid, values, strict=True)))
-        f1 = online_eval(docs, settings, seeds, lookup)["F1"]
+        f1 = online_eval(docs, settings, seeds)["F1"]
         trials.append({**dict(zip(grid, values, strict=True)), "F1": round(f1, 4)})
         if f1 > best[1]:
             best = (settings, f1)
@@ -160,38 +212,63 @@ def tune_online(docs, base, grid, seeds, lookup) -> tuple[ClusterSettings, list]
 
 
 def throughput(docs, settings) -> dict:
-    """add_many over every document (encoding leads only if w_embed > 0): articles/s."""
-    from newsweave.encoder import encode
+    """add_many over every document in batches of 64, as ingest sends them: articles/s.
 
-    encode(["warm up"])  # model load is not part of ingest throughput
-    items = [item(d) for d in docs]
+    With w_embed > 0 the clusterer encodes each lead itself, as ingest would.
+    """
+    items = [item(d, embedded=False) for d in docs]
     random.Random(0).shuffle(items)
-    clusterer = OnlineClusterer(settings, encode=encode)
+    clusterer = OnlineClusterer(settings)
+    # load the word frequencies (and the encoder, if used) before the clock starts
+    clusterer.add(item({"doc_id": "warm-up", "text": "Warm up."}))
     start = time.perf_counter()
-    for i in range(0, len(items), 64):  # batches as ingest would send them
+    for i in range(0, len(items), 64):
         clusterer.add_many(items[i : i + 64])
     seconds = time.perf_counter() - start
-    state = clusterer.to_state()
     return {
         "articles": len(items),
-        "w_embed": settings.w_embed,
         "articles_per_s": len(items) / seconds,
         "stories": len(clusterer.stories),
-        "state_bytes": len(state),
+        "state_bytes": len(clusterer.to_state()),
     }
+
+
+def with_embedding(docs, tune, held, tune_seeds, seeds) -> dict:
+    """The same protocol with the lead embedding as a feature: held-out F1 and throughput."""
+    load_embeddings(docs)
+    weight_of = {**WEIGHT_OF, "embed": "w_embed"}
+    base = dataclasses.replace(DEFAULT_SETTINGS, w_embed=1.0)  # > 0: vectors reach the features
+    weights, info = calibrate(tune, base, weight_of)
+    settings, _ = search(
+        tune,
+        dataclasses.replace(base, **weights),
+        {"threshold": THRESHOLDS, "merge_threshold": MERGE_BARS},
+        tune_seeds,
+    )
+    out = {
+        "calibration": {**info, "weights": weights},
+        "threshold": settings.threshold,
+        "merge_threshold": settings.merge_threshold,
+        "heldout_topics": online_eval(held, settings, seeds),
+        "throughput": throughput(docs, settings),
+    }
+    print("with embedding", out, file=sys.stderr)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--no-tune", action="store_true", help="score DEFAULT_SETTINGS only")
+    parser.add_argument(
+        "--embed", action="store_true", help="also calibrate with the MiniLM lead embedding"
+    )
     args = parser.parse_args()
     docs = load()
     tune = [d for d in docs if d["topic"] in TUNE_TOPICS]
     held = [d for d in docs if d["topic"] in HELDOUT_TOPICS]
     gold_held = [(d["topic"], d["subtopic"]) for d in held]
     gold_tune = [(d["topic"], d["subtopic"]) for d in tune]
-    lookup = embeddings(docs)
     tune_seeds = list(range(100, 100 + args.seeds))
     seeds = list(range(args.seeds))
     result: dict = {"data": "ecbplus", "docs": {"tune": len(tune), "heldout": len(held)}}
@@ -206,76 +283,52 @@ def main() -> None:
     }
     print("agglomerative", result["agglomerative_tfidf"], file=sys.stderr)
 
-    # Single-pass online TF-IDF baseline: our clusterer with every other signal off.
+    # Single-pass online TF-IDF baseline: our clusterer with every other signal off,
+    # idf from the corpus alone.
+    zero = {name: 0.0 for name in WEIGHT_OF.values()}
     tfidf_only = dataclasses.replace(
-        DEFAULT_SETTINGS,
-        w_tfidf=1.0,
-        w_embed=0.0,
-        w_entity=0.0,
-        w_number=0.0,
-        w_date=0.0,
-        merge_threshold=MERGE_OFF,
+        DEFAULT_SETTINGS, **{**zero, "w_body": 1.0}, prior_docs=0, merge_threshold=MERGE_OFF
     )
-    tfidf_only, _ = tune_online(
-        tune, tfidf_only, {"threshold": [0.15, 0.2, 0.25, 0.3, 0.35]}, tune_seeds, lookup
+    tfidf_only, _ = search(
+        tune, tfidf_only, {"threshold": [0.10, 0.15, 0.2, 0.25, 0.3]}, tune_seeds
     )
     result["online_tfidf_only"] = {
         "threshold": tfidf_only.threshold,
-        **online_eval(held, tfidf_only, seeds, lookup),
+        **online_eval(held, tfidf_only, seeds),
     }
     print("online tfidf", result["online_tfidf_only"], file=sys.stderr)
 
     settings = DEFAULT_SETTINGS
     if not args.no_tune:
-        # Stage 1: weights x join threshold, merging off. Stage 2: the merge bar.
-        trials = []
-        best = (settings, -1.0)
-        by_weights = []
-        for weights in WEIGHT_GRID:
-            candidate, stage = tune_online(
-                tune,
-                dataclasses.replace(DEFAULT_SETTINGS, merge_threshold=MERGE_OFF, **weights),
-                {"threshold": [0.17, 0.20, 0.23, 0.26, 0.29, 0.32]},
-                tune_seeds,
-                lookup,
-            )
-            trials += [{**weights, **t} for t in stage]
-            f1 = max(t["F1"] for t in stage)
-            by_weights.append(
-                {
-                    **weights,
-                    "threshold": candidate.threshold,
-                    "tune_F1": f1,
-                    "heldout": online_eval(held, candidate, seeds, lookup),
-                }
-            )
-            print("weights", by_weights[-1], file=sys.stderr)
-            if f1 > best[1]:
-                best = (candidate, f1)
-        settings, stage = tune_online(
+        weights, info = calibrate(tune, DEFAULT_SETTINGS)
+        result["calibration"] = {**info, "weights": weights}
+        print("calibration", result["calibration"], file=sys.stderr)
+        settings, trials = search(
             tune,
-            best[0],
-            {"merge_threshold": [0.30, 0.35, 0.40, 0.45, 0.50, 0.60, MERGE_OFF]},
+            dataclasses.replace(DEFAULT_SETTINGS, **weights),
+            {"threshold": THRESHOLDS, "merge_threshold": MERGE_BARS},
             tune_seeds,
-            lookup,
         )
-        trials += stage
         result["tuning_trials"] = trials
-        # Held-out score of each weight set's best threshold (merging off), for the record
-        # only: the choice above used topics 1-20 alone.
-        result["heldout_by_weight_set"] = by_weights
     result["settings"] = dataclasses.asdict(settings)
     result["online_newsweave"] = {
-        "tune_topics": online_eval(tune, settings, seeds, lookup),
-        "heldout_topics": online_eval(held, settings, seeds, lookup),
+        "tune_topics": online_eval(tune, settings, seeds),
+        "heldout_topics": online_eval(held, settings, seeds),
         "seeds": seeds,
     }
     print("online newsweave", result["online_newsweave"], file=sys.stderr)
+    # Ablations, same weights and bars: the English idf prior off; merging off.
+    result["ablations"] = {
+        "no_prior": online_eval(held, dataclasses.replace(settings, prior_docs=0), seeds),
+        "no_merge": online_eval(
+            held, dataclasses.replace(settings, merge_threshold=MERGE_OFF), seeds
+        ),
+    }
+    print("ablations", result["ablations"], file=sys.stderr)
     result["throughput"] = throughput(docs, settings)
-    result["throughput_with_encoder"] = throughput(
-        docs, dataclasses.replace(settings, w_embed=max(settings.w_embed, 0.10))
-    )
     print("throughput", result["throughput"], file=sys.stderr)
+    if args.embed:
+        result["with_embedding"] = with_embedding(docs, tune, held, tune_seeds, seeds)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "cluster_ecbplus.json").write_text(json.dumps(result, indent=1) + "\n")
 

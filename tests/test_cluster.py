@@ -11,9 +11,11 @@ import pytest
 from conftest import EXAMPLES, need
 
 from newsweave.cluster import (
+    FEATURES,
     Assignment,
     ClusterInput,
     ClusterSettings,
+    OldStateError,
     OnlineClusterer,
 )
 from newsweave.encoder import encode
@@ -242,10 +244,15 @@ def test_precomputed_embedding_is_used_instead_of_the_encoder():
 
     clusterer = OnlineClusterer(ClusterSettings(w_embed=0.1), encode=encode)
     given = ClusterInput(
-        "a" * 40, "Dam fails above Orsk", "The dam above Orsk failed.", None,
+        "a" * 40,
+        "Dam fails above Orsk",
+        "The dam above Orsk failed.",
+        None,
         embedding=np.ones(4, dtype=np.float32),
     )
-    plain = ClusterInput("b" * 40, "Dam fails above Orsk", "The dam above Orsk failed at dawn.", None)
+    plain = ClusterInput(
+        "b" * 40, "Dam fails above Orsk", "The dam above Orsk failed at dawn.", None
+    )
     clusterer.add_many([given, plain])
     assert calls == [1]  # only the article without a vector was encoded
 
@@ -310,19 +317,36 @@ def test_two_earthquakes_in_one_week_stay_apart():
         }
 
 
-def test_version_1_state_is_migrated_and_an_unknown_version_refused():
+def test_earlier_state_versions_ask_for_a_replay_and_an_unknown_one_is_refused():
     import json
     import zlib
 
     clusterer = OnlineClusterer()
     clusterer.add_many(DAM[:1] + TRANSFER)
     data = json.loads(zlib.decompress(clusterer.to_state()))
-    data["version"] = 1
-    data["settings"] = {"w_embed": 0.1, "threshold": 0.23}  # a field set this version lacks
-    old = zlib.compress(json.dumps(data).encode())
-    resumed = OnlineClusterer.from_state(old)
-    assert resumed.settings == ClusterSettings()
-    assert resumed.add(DAM[1]).story_id == "s-dam0000001"
+    for version in (1, 2):  # the scoring before average-link sums: other story fields
+        data["version"] = version
+        with pytest.raises(OldStateError, match=f"version {version} predates"):
+            OnlineClusterer.from_state(zlib.compress(json.dumps(data).encode()))
     data["version"] = 99
-    with pytest.raises(ValueError, match="version 99"):
+    with pytest.raises(ValueError, match="version 99") as caught:
         OnlineClusterer.from_state(zlib.compress(json.dumps(data).encode()))
+    assert not isinstance(caught.value, OldStateError)
+
+
+def test_add_to_places_an_article_and_reports_its_features():
+    clusterer = OnlineClusterer()
+    clusterer.add_many(DAM[:1] + TRANSFER)
+    seen: list[tuple[list[str], np.ndarray]] = []
+    placed = clusterer.add_to(
+        DAM[1], "s-fc00000001", on_features=lambda ids, m: seen.append((ids, m))
+    )
+    assert placed == Assignment("s-fc00000001")  # where it was put, not where it fits best
+    ids, matrix = seen[0]
+    assert matrix.shape == (len(ids), len(FEATURES))
+    by_story = dict(zip(ids, matrix, strict=True))
+    body, names = FEATURES.index("body"), FEATURES.index("names")
+    # the dam report is far closer to the dam story than to the transfer story
+    assert by_story["s-dam0000001"][body] > 2 * by_story.get("s-fc00000001", np.zeros(9))[body]
+    assert by_story["s-dam0000001"][names] > 0.3
+    assert clusterer.stories == {"s-dam0000001": 1, "s-fc00000001": 3}

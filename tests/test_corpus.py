@@ -247,3 +247,50 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path)
     assert len(stored(db)[0]) == summary["corpus"]["articles"]
     with Store(db) as store:
         assert store.check() == []
+
+
+def test_store_from_an_earlier_clusterer_is_replayed_and_keeps_its_stories(corpus, tmp_path):
+    import shutil
+    import zlib
+
+    from newsweave.corpus import Ingestor
+
+    db = tmp_path / "old.db"
+    shutil.copy(corpus[0], db)
+    with Store(db) as store:
+        data = json.loads(zlib.decompress(store.clusterer_state()))
+        data["version"] = 2  # as an earlier newsweave left it: stories scored the old way
+        with store.transaction():
+            store.save_clusterer_state(zlib.compress(json.dumps(data).encode()))
+        stories = {s.id: s.articles for s in store.stories()}
+        replayed = Ingestor(store).clusterer
+        originals = store.query(
+            "SELECT m.story_id, count(*) FROM articles a JOIN story_members m "
+            "ON m.article_id = a.id WHERE a.duplicate_of IS NULL GROUP BY m.story_id"
+        )
+        assert replayed.stories == dict(originals)
+    follow_up = tmp_path / "night-trams.jsonl"
+    follow_up.write_text(
+        json.dumps(
+            {
+                "title": "Night trams: Portvale drivers' union wants more staff",
+                "outlet": "Portvale Courier",
+                "text": "The drivers' union asked Portvale's transport office for forty more "
+                "drivers before the night trams start in June. Councillor Teun Varga said the "
+                "harbour line trial, with its 300,000 late passengers, showed the trams were "
+                "needed, and that the 2 million euros a year from parking charges would pay "
+                "for extra staff.",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run("ingest", str(follow_up), "--db", str(db), "--json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["new"], summary["stories"]["new"]) == (1, 0)
+    with Store(db) as store:
+        after = {s.id: s.articles for s in store.stories()}
+        assert set(after) == set(stories)  # no story lost, the tram report joined its own
+        assert sum(after.values()) == sum(stories.values()) + 1
+        assert json.loads(zlib.decompress(store.clusterer_state()))["version"] == 3

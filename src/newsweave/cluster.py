@@ -1,16 +1,19 @@
 """Online story clustering: each new article joins the best story or opens one.
 
-An article is compared with its candidate stories on cheap signals: incremental
-TF-IDF cosine (vocabulary and document frequencies grow as articles arrive),
-the overlap of capitalised names both ways (the article's names found in the
-story, weighted by their rarity over stories, and the story's core names found
-in the article: a split check that keeps two same-kind events apart), numbers
-and written dates, all found by regular expressions (no spaCy at ingest). A
-MiniLM embedding of headline + lead can be added (`w_embed`, off by default:
-on ECB+ it did not pay for its 8x cost). A time window keeps dated articles away
-from stale stories; undated articles skip the window. When an article scores
-above the merge bar with a second story, that story is folded into the first
-(a bridging article).
+An article is compared with its candidate stories on cheap signals (FEATURES):
+TF-IDF cosine of the full text and of headline + lead, cosine of capitalised
+names (whole text, and lead with mention counts), shared numbers, written dates
+and years, all found by regular expressions (no spaCy at ingest). Each signal is
+averaged over the story's members (average link, kept as sums so a story of any
+size costs the same); the score is their weighted sum, with weights fitted by
+logistic regression on ECB+ (ClusterSettings). idf comes from the corpus so far
+plus a prior of general English word frequencies (wordfreq), so a young corpus
+already knows that "earthquake" is common and "Velmora" is not. A MiniLM
+embedding of headline + lead can be added (`w_embed`, off by default: see
+docs/benchmarks.md for what it adds and costs). A time window keeps dated
+articles away from stale stories; undated articles skip the window. When an
+article scores above the merge bar with a second story, that story is folded
+into the first (a bridging article).
 
 Candidates come from postings of the article's heaviest terms only, with
 over-common terms and stories outside the window skipped, so the cost per
@@ -29,14 +32,15 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -59,45 +63,71 @@ class Assignment:
     merged: tuple[str, ...] = ()  # story ids absorbed into story_id by this article
 
 
+# The similarities an article has with a story, in the order of a feature row. Each is
+# an average over the story's members (average link), kept as sums so scoring a story
+# costs the same whatever its size.
+FEATURES = (
+    "body",  # TF-IDF cosine of the full texts
+    "lead",  # TF-IDF cosine of headline + lead
+    "names",  # cosine of the capitalised names (binary, idf-weighted)
+    "lead_names",  # cosine of the names in headline + lead (counted, idf-weighted)
+    "numbers",  # shared numbers (>= 2 digits, years excluded) over the smaller set
+    "dates",  # shared written dates ("May 3")
+    "year_agree",  # members naming one of the article's years
+    "year_conflict",  # members naming years, none of the article's
+    "embed",  # cosine of the MiniLM headline + lead embeddings (w_embed)
+)
+
+
 @dataclass(frozen=True)
 class ClusterSettings:
     """Weights and bars of the similarity score, one place.
 
-    The score is the weighted mean of six similarities in [0, 1] (only the ratios
-    of the weights matter). Calibrated by bench/cluster_ecbplus.py on ECB+ topics
-    1-20 only (B-cubed F1, shuffled order, seeds 100-104), topics 21-45 scored,
-    never tuned on (docs/benchmarks.md):
-      * weights: 4 sets tried (lexical only; + core names 0.30; + embedding 0.10;
-        + embedding 0.25 with lighter names), each with 6 join thresholds and
-        merging off. Lexical + core names won on topics 1-20 (0.879); the
-        embedding set was a tie there (0.879) at 1/8 of the speed, so it is off.
-      * `threshold` 0.20: best of 0.17-0.32 for that weight set.
-      * `merge_threshold` 0.45: best of 0.30-0.60 or off (+0.001 F1 over 0.40).
-      * w_tfidf 0.45, w_entity 0.60, w_number 0.05, w_date 0.10, name_support 2
-        and core_share 0.5 are the previous hand-set values, not re-tuned (a one-at-
-        a-time check of w_number, w_date, name_support, w_entity and w_tfidf on
-        topics 1-20 moved F1 by -0.02..+0.009, within the seed spread).
-      * `window_days` could not be calibrated (ECB+ has no publication dates): a guess.
-      * probe_terms, max_postings and max_candidates bound the lookup cost
-        (bench/ingest_throughput.py --cluster-scale); ECB+ F1 is the same with the caps
-        off (held-out 0.8666, tuning topics 0.8805 either way).
+    The score of an article with a story is a weighted sum of the FEATURES, each
+    averaged over the story's members; the article joins its best story when the
+    score reaches `threshold`. The weights are a logistic regression fitted by
+    bench/cluster_ecbplus.py on ECB+ topics 1-20 only (article vs story, the
+    article fed online in a shuffled order and placed in its gold story, label =
+    "this is its story"); `threshold` and `merge_threshold` were then searched on
+    topics 1-20 online; topics 21-45 are scored, never tuned on (docs/benchmarks.md).
+    `window_days` could not be calibrated (ECB+ has no publication dates): a guess.
+    probe_terms, max_postings and max_candidates bound the lookup cost
+    (bench/ingest_throughput.py --cluster-scale).
     """
 
-    w_tfidf: float = 0.45  # cosine of the article's TF-IDF with the story's summed term counts
-    w_embed: float = 0.0  # cosine of the headline+lead embedding with the story centroid
-    w_entity: float = 0.60  # idf-weighted share of the article's names the story carries
-    w_core: float = 0.30  # idf-weighted share of the story's core names the article carries
-    w_number: float = 0.05  # share of the article's numbers (>= 2 digits) seen in the story
-    w_date: float = 0.10  # share of the article's written dates ("May 3") seen in the story
-    threshold: float = 0.20  # join the best story at or above this score, else open one
-    merge_threshold: float = 0.45  # fold a second story in when the article scores this with it
+    w_body: float = 5.63
+    w_lead: float = 3.09
+    w_names: float = 10.0
+    w_lead_names: float = 6.01
+    w_number: float = 2.57
+    w_date: float = 2.12
+    w_year: float = 2.74
+    w_year_conflict: float = -1.24
+    w_embed: float = 0.0  # off: the lead embedding did not pay for its cost on ECB+
+    threshold: float = 6.5  # join the best story at or above this score, else open one
+    merge_threshold: float = 9.0  # fold a second story in when the article scores this with it
     window_days: int = 7  # a dated article may join a story last seen up to this many days away
-    lead_chars: int = 600  # headline + this much of the body is embedded (MiniLM reads 256 tokens)
-    name_support: float = 2.0  # a name counts fully once half of the story's members name it
-    core_share: float = 0.5  # a story's core names are named by at least this share of members
+    lead_chars: int = 600  # headline + this much of the body is the lead (MiniLM reads 256 tokens)
+    prior_docs: float = 1000.0  # weight of general English in idf (0: the corpus alone)
     probe_terms: int = 30  # candidate stories come from the article's heaviest terms only
     max_postings: int = 2000  # a term in more stories than this finds no candidates
     max_candidates: int = 100  # stories scored in full per article
+
+    def weights(self) -> np.ndarray:
+        """The weights in FEATURES order."""
+        return np.array(
+            [
+                self.w_body,
+                self.w_lead,
+                self.w_names,
+                self.w_lead_names,
+                self.w_number,
+                self.w_date,
+                self.w_year,
+                self.w_year_conflict,
+                self.w_embed,
+            ]
+        )
 
 
 DEFAULT_SETTINGS = ClusterSettings()
@@ -157,16 +187,16 @@ def _terms(text: str) -> Counter[str]:
     return Counter(w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2)
 
 
-def _names(text: str) -> set[str]:
-    """Capitalised phrases and their words, lower-cased: the cheap stand-in for NER."""
-    found: set[str] = set()
+def _name_counts(text: str) -> Counter[str]:
+    """Capitalised phrases and their words, lower-cased, with mention counts: the cheap NER."""
+    found: Counter[str] = Counter()
     for match in _NAME.finditer(text):
         words = [w for w in match.group(0).lower().split() if w not in _NOT_NAMES]
         if not words:
             continue
         found.update(w for w in words if len(w) > 2)
         if len(words) > 1:
-            found.add(" ".join(words))
+            found[" ".join(words)] += 1
     return found
 
 
@@ -187,59 +217,93 @@ def _dates(text: str) -> set[str]:
     return {d for d in out if 1 <= int(d.split("-")[1]) <= 31}
 
 
+def _years(text: str) -> set[str]:
+    """Years written in the text: two events of one kind years apart differ here."""
+    return set(_YEAR.findall(text))
+
+
 def lead(item: ClusterInput, chars: int) -> str:
-    """Headline + the start of the body: the one text we embed per article."""
+    """Headline + the start of the body: the lead features, and the one text we embed."""
     body = item.text[:chars]
     return f"{item.title}\n{body}" if item.title else body
 
 
 @dataclass
 class _Features:
-    terms: Counter[str]
-    names: set[str]
+    terms: Counter[str]  # full text
+    lead_terms: Counter[str]
+    names: Counter[str]  # full text, mention counts
+    lead_names: Counter[str]
     numbers: set[str]
     dates: set[str]
+    years: set[str]
 
 
-def _features(item: ClusterInput) -> _Features:
+def _features(item: ClusterInput, lead_chars: int) -> _Features:
     full = f"{item.title}\n{item.text}" if item.title else item.text
-    return _Features(_terms(full), _names(full), _numbers(full), _dates(full))
+    head = lead(item, lead_chars)
+    return _Features(
+        _terms(full),
+        _terms(head),
+        _name_counts(full),
+        _name_counts(head),
+        _numbers(full),
+        _dates(full),
+        _years(full),
+    )
+
+
+# The summed quantities a story keeps, one Counter each (see _Story).
+_SUMS = ("body", "lead", "names", "lead_names", "numbers", "dates", "years")
 
 
 @dataclass
 class _Story:
+    """A story as sums over its members, so that averages over members cost O(article).
+
+    body / lead / names / lead_names hold each member's term weights divided by that
+    member's TF-IDF norm at the time it joined (idf is applied when scoring, so the
+    vocabulary statistics stay current); numbers / dates / years count the members
+    naming each value. `totals` holds the members' set sizes and how many name a year.
+    """
+
     story_id: str
     size: int = 0
-    terms: Counter[str] = field(default_factory=Counter)  # summed sublinear tf of members
-    names: Counter[str] = field(default_factory=Counter)  # members naming each name
+    body: Counter[str] = field(default_factory=Counter)
+    lead: Counter[str] = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)
+    lead_names: Counter[str] = field(default_factory=Counter)
     numbers: Counter[str] = field(default_factory=Counter)
     dates: Counter[str] = field(default_factory=Counter)
+    years: Counter[str] = field(default_factory=Counter)
+    totals: Counter[str] = field(default_factory=Counter)  # "numbers", "dates", "with_years"
     first: datetime.date | None = None
     last: datetime.date | None = None
     alive: bool = True
-    norm: float = 0.0  # TF-IDF norm of `terms`, refreshed when the story changes
     json: str | None = None  # cached serialisation for to_state; None when changed
-    core: tuple[str, ...] = ()  # names at least `core_share` of the members carry
+
+
+FeatureCallback = Callable[[list[str], np.ndarray], None]
 
 
 class OnlineClusterer:
-    """Single-pass story clustering on TF-IDF and name/number/date overlap."""
+    """Single-pass story clustering: average-link score on TF-IDF, names, numbers and dates."""
 
     def __init__(
         self, settings: ClusterSettings = DEFAULT_SETTINGS, *, encode: Encode | None = None
     ):
         self.settings = settings
+        self._weights = settings.weights()
         self._encode = encode
         self._n_docs = 0
-        self._df: Counter[str] = Counter()  # document frequency of terms
+        self._df: Counter[str] = Counter()  # document frequency of terms (full texts)
         self._name_df: Counter[str] = Counter()  # document frequency of names
-        self._name_sf: Counter[str] = Counter()  # live stories naming each name
         self._stories: list[_Story] = []
         # term -> rows of the stories that contain it (dead rows are dropped lazily)
         self._postings: dict[str, set[int]] = {}
         self._sums = np.zeros((0, 0), dtype=np.float32)  # summed member embeddings, one row a story
         self._index_of: dict[str, int] = {}  # story id -> row
-        self._dead = 0  # folded stories (rows kept so ids stay resolvable)
+        self._prior: dict[str, float] = {}  # term -> share of prior documents naming it
 
     # --- public API -------------------------------------------------------------------
 
@@ -249,17 +313,21 @@ class OnlineClusterer:
 
     def add_many(self, items: Sequence[ClusterInput]) -> list[Assignment]:
         """Assign the articles one by one, in order (embedding leads in one batch if used)."""
-        if not items:
-            return []
-        if self.settings.w_embed <= 0:  # embeddings off: never load the encoder
-            return [self._assign(item, None) for item in items]
-        missing = [item for item in items if item.embedding is None]
-        computed = iter(self._embed([lead(item, self.settings.lead_chars) for item in missing]))
-        vectors = [
-            next(computed) if item.embedding is None else np.asarray(item.embedding, np.float32)
-            for item in items
-        ]
-        return [self._assign(item, vector) for item, vector in zip(items, vectors, strict=True)]
+        vectors = self._vectors(items)
+        return [self._assign(item, v) for item, v in zip(items, vectors, strict=True)]
+
+    def add_to(
+        self, item: ClusterInput, story_id: str, *, on_features: FeatureCallback | None = None
+    ) -> Assignment:
+        """Put an article into a named story (opened under that id if new), not the best one.
+
+        For placements known in advance: rebuilding a store's stories, and calibration,
+        where `on_features(story_ids, matrix)` receives the article's FEATURES against
+        each candidate story before it is placed (bench/cluster_ecbplus.py fits the
+        weights on these).
+        """
+        (vector,) = self._vectors([item])
+        return self._assign(item, vector, into=story_id, on_features=on_features)
 
     @property
     def stories(self) -> dict[str, int]:
@@ -276,20 +344,12 @@ class OnlineClusterer:
         parts = []
         for s in self._stories:
             if s.json is None:
-                s.json = json.dumps(
-                    {
-                        "id": s.story_id,
-                        "size": s.size,
-                        "terms": s.terms,
-                        "names": s.names,
-                        "numbers": s.numbers,
-                        "dates": s.dates,
-                        "first": s.first.isoformat() if s.first else None,
-                        "last": s.last.isoformat() if s.last else None,
-                        "alive": s.alive,
-                    },
-                    separators=(",", ":"),
-                )
+                record: dict[str, Any] = {"id": s.story_id, "size": s.size}
+                record.update((name, getattr(s, name)) for name in (*_SUMS, "totals"))
+                record["first"] = s.first.isoformat() if s.first else None
+                record["last"] = s.last.isoformat() if s.last else None
+                record["alive"] = s.alive
+                s.json = json.dumps(record, separators=(",", ":"))
             parts.append(s.json)
         sums = np.ascontiguousarray(self._sums[: len(self._stories)], dtype=np.float32)
         state = {
@@ -316,25 +376,23 @@ class OnlineClusterer:
     ) -> OnlineClusterer:
         """Rebuild a clusterer from `to_state`; settings default to the saved ones.
 
-        A version-1 state (scored with an embedding, before the story-level name
-        weights) is migrated: its stories and counts are kept, its settings are
-        replaced by the current defaults, which were calibrated for this scoring.
+        A state of an earlier version (scored differently, with other sums) raises
+        OldStateError: the store replays its articles into their stories instead
+        (corpus.Ingestor), so nothing is lost.
         """
         try:
             data = json.loads(zlib.decompress(state).decode("utf-8"))
         except (zlib.error, UnicodeDecodeError, ValueError) as exc:
             raise ValueError(f"cluster state is not readable ({exc})") from exc
         version = data.get("version")
-        if version == 1:
-            saved = DEFAULT_SETTINGS
-        elif version == STATE_VERSION:
-            saved = ClusterSettings(**data["settings"])
-        else:
+        if isinstance(version, int) and 1 <= version < STATE_VERSION:
+            raise OldStateError(version)
+        if version != STATE_VERSION:
             raise ValueError(
                 f"cluster state version {version} is not one this newsweave reads "
-                f"(1 or {STATE_VERSION}); re-ingest into a new store"
+                f"(up to {STATE_VERSION}); re-ingest into a new store"
             )
-        self = cls(settings or saved, encode=encode)
+        self = cls(settings or ClusterSettings(**data["settings"]), encode=encode)
         self._n_docs = data["n_docs"]
         self._df = Counter(data["df"])
         self._name_df = Counter(data["name_df"])
@@ -342,30 +400,33 @@ class OnlineClusterer:
             story = _Story(
                 story_id=s["id"],
                 size=s["size"],
-                terms=Counter(s["terms"]),
-                names=Counter(s["names"]),
-                numbers=Counter(s["numbers"]),
-                dates=Counter(s["dates"]),
                 first=datetime.date.fromisoformat(s["first"]) if s["first"] else None,
                 last=datetime.date.fromisoformat(s["last"]) if s["last"] else None,
                 alive=s["alive"],
             )
+            for name in (*_SUMS, "totals"):
+                setattr(story, name, Counter(s[name]))
             self._stories.append(story)
             self._index_of[story.story_id] = row
-            self._dead += not story.alive
             if story.alive:
-                self._name_sf.update(story.names.keys())
-                for term in story.terms:
+                for term in story.body:
                     self._postings.setdefault(term, set()).add(row)
-        for story in self._stories:
-            if story.alive:
-                story.norm = self._story_norm(story)
-                self._refresh_core(story)
         raw = base64.b64decode(data["sums"])
         self._sums = np.frombuffer(raw, dtype=np.float32).reshape(data["sums_shape"]).copy()
         return self
 
     # --- internals --------------------------------------------------------------------
+
+    def _vectors(self, items: Sequence[ClusterInput]) -> list[np.ndarray | None]:
+        """The lead embedding of each item when the score uses one (given or computed)."""
+        if self.settings.w_embed <= 0:  # embeddings off: never load the encoder
+            return [None] * len(items)
+        missing = [item for item in items if item.embedding is None]
+        computed = iter(self._embed([lead(item, self.settings.lead_chars) for item in missing]))
+        return [
+            next(computed) if item.embedding is None else np.asarray(item.embedding, np.float32)
+            for item in items
+        ]
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -377,12 +438,26 @@ class OnlineClusterer:
         return np.asarray(self._encode(texts), dtype=np.float32)
 
     def _idf(self, term: str) -> float:
-        return math.log((self._n_docs + 1) / (self._df.get(term, 0) + 1)) + 1.0
+        return self._smoothed_idf(term, self._df.get(term, 0))
 
     def _name_idf(self, name: str) -> float:
-        """Rarity of a name over stories: a name all of one story's articles repeat is rare."""
-        live = len(self._stories) - self._dead
-        return math.log((live + 1) / (self._name_sf.get(name, 0) + 1)) + 1.0
+        return self._smoothed_idf(name, self._name_df.get(name, 0))
+
+    def _smoothed_idf(self, term: str, df: int) -> float:
+        """idf over the corpus plus `prior_docs` imagined English documents.
+
+        A young corpus knows few words: after 50 articles "earthquake" and "Capaldi"
+        look equally rare. The prior documents contain a word as often as general
+        English would have it (wordfreq's frequencies), so idf is sensible from the
+        first article and the corpus takes over as it grows.
+        """
+        n0 = self.settings.prior_docs
+        if n0 <= 0:
+            return math.log((self._n_docs + 1) / (df + 1)) + 1.0
+        p = self._prior.get(term)
+        if p is None:
+            p = self._prior[term] = _document_rate(term)
+        return math.log((self._n_docs + n0 + 1) / (df + n0 * p + 1)) + 1.0
 
     def _candidates(self, a: dict[str, float], date: datetime.date | None) -> list[int]:
         """Live stories sharing one of the article's most distinctive terms, within the window.
@@ -406,109 +481,97 @@ class OnlineClusterer:
             story = self._stories[row]
             if not story.alive:
                 continue
-            if date is not None and story.last is not None and st.window_days >= 0:
+            if date is not None and story.first is not None and story.last is not None:
                 gap = max((story.first - date).days, (date - story.last).days, 0)
-                if gap > st.window_days:
+                if st.window_days >= 0 and gap > st.window_days:
                     continue
             out.append(row)
             if len(out) >= st.max_candidates:
                 break
         return sorted(out)
 
-    def _scores(self, feats: _Features, vector: np.ndarray | None, date: datetime.date | None):
-        """Score of the article against its candidate stories: (rows, scores)."""
-        st = self.settings
-        idf = {t: self._idf(t) for t in feats.terms}
-        a = {t: (1.0 + math.log(c)) * idf[t] for t, c in feats.terms.items()}
-        rows = self._candidates(a, date)
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        rows_arr = np.asarray(rows, dtype=np.int64)
-        embed = np.zeros(len(rows))
-        if vector is not None and st.w_embed > 0 and self._sums.shape[1] == vector.shape[0]:
-            sums = self._sums[rows_arr]
-            norms = np.linalg.norm(sums, axis=1)
-            embed = (sums @ vector) / np.maximum(norms, 1e-9)
+    def _unit(self, counts: Counter[str], idf: Callable[[str], float]) -> dict[str, float]:
+        """Sublinear tf divided by the TF-IDF norm: what a member adds to a story's sums."""
+        tf = {t: 1.0 + math.log(c) for t, c in counts.items()}
+        norm = math.sqrt(sum((v * idf(t)) ** 2 for t, v in tf.items())) or 1.0
+        return {t: v / norm for t, v in tf.items()}
 
-        a_norm = math.sqrt(sum(v * v for v in a.values())) or 1.0
-        name_w = {n: self._name_idf(n) for n in feats.names}
-        name_total = sum(name_w.values())
+    def _query(self, counts: Counter[str], idf: Callable[[str], float]) -> dict[str, float]:
+        """The article's side of an average cosine: unit TF-IDF weights times idf again."""
+        return {t: v * idf(t) ** 2 for t, v in self._unit(counts, idf).items()}
 
-        total = st.w_tfidf + st.w_embed + st.w_entity + st.w_core + st.w_number + st.w_date
-        out = np.zeros(len(rows))
+    def _matrix(self, feats: _Features, vector: np.ndarray | None, rows: list[int]) -> np.ndarray:
+        """FEATURES of the article against each story in `rows`, averaged over members."""
+        queries = (
+            (self._query(feats.terms, self._idf), "body"),
+            (self._query(feats.lead_terms, self._idf), "lead"),
+            (self._query(Counter(dict.fromkeys(feats.names, 1)), self._name_idf), "names"),
+            (self._query(feats.lead_names, self._name_idf), "lead_names"),
+        )
+        out = np.zeros((len(rows), len(FEATURES)))
         for i, row in enumerate(rows):
             story = self._stories[row]
-            dot = 0.0
-            terms = story.terms
-            for t, v in a.items():
-                c = terms.get(t)
-                if c:
-                    dot += v * c * idf[t]
-            tfidf = dot / (a_norm * story.norm) if story.norm else 0.0
-            names = (
-                sum(
-                    w * min(1.0, st.name_support * story.names.get(n, 0) / story.size)
-                    for n, w in name_w.items()
-                )
-                / name_total
-                if name_total
-                else 0.0
+            size = story.size
+            for k, (query, name) in enumerate(queries):
+                sums = getattr(story, name)
+                out[i, k] = sum(w * sums[t] for t, w in query.items() if t in sums) / size
+            out[i, 4] = _shared(feats.numbers, story.numbers, story.totals["numbers"], size)
+            out[i, 5] = _shared(feats.dates, story.dates, story.totals["dates"], size)
+            if feats.years:
+                agree = max(story.years.get(y, 0) for y in feats.years)
+                out[i, 6] = agree / size
+                out[i, 7] = max(story.totals["with_years"] - agree, 0) / size
+        if vector is not None and self._sums.shape[1:] == vector.shape and rows:
+            out[:, 8] = (self._sums[np.asarray(rows)] @ vector) / np.array(
+                [self._stories[r].size for r in rows]
             )
-            core = self._core_share(story, feats.names) if st.w_core else 0.0
-            numbers = _share(feats.numbers, story.numbers)
-            dates = _share(feats.dates, story.dates)
-            out[i] = (
-                st.w_tfidf * tfidf
-                + st.w_embed * float(embed[i])
-                + st.w_entity * names
-                + st.w_core * core
-                + st.w_number * numbers
-                + st.w_date * dates
-            ) / total
-        return rows_arr, out
+        return out
 
-    def _core_share(self, story: _Story, names: set[str]) -> float:
-        """idf-weighted share of the story's core names (named by most members) in the article."""
-        core = [(n, self._name_idf(n)) for n in story.core]
-        total = sum(w for _, w in core)
-        if not total:
-            return 0.0
-        return sum(w for n, w in core if n in names) / total
-
-    def _story_norm(self, story: _Story) -> float:
-        return math.sqrt(sum((c * self._idf(t)) ** 2 for t, c in story.terms.items()))
-
-    def _assign(self, item: ClusterInput, vector: np.ndarray | None) -> Assignment:
+    def _assign(
+        self,
+        item: ClusterInput,
+        vector: np.ndarray | None,
+        *,
+        into: str | None = None,
+        on_features: FeatureCallback | None = None,
+    ) -> Assignment:
         st = self.settings
-        feats = _features(item)
+        feats = _features(item, st.lead_chars)
         # Update document frequencies first, so the article's own terms are known words.
         self._n_docs += 1
         self._df.update(feats.terms.keys())
-        self._name_df.update(feats.names)
-        rows, scores = self._scores(feats, vector, item.published)
-
-        order = np.argsort(-scores, kind="stable") if len(rows) else []
-        if len(rows) and scores[order[0]] >= st.threshold:
-            candidates = [int(rows[i]) for i in order if scores[i] >= st.merge_threshold]
-            best = int(rows[order[0]])
+        self._name_df.update(feats.names.keys())
+        probe = {t: (1.0 + math.log(c)) * self._idf(t) for t, c in feats.terms.items()}
+        rows = self._candidates(probe, item.published)
+        matrix = self._matrix(feats, vector, rows)
+        if on_features is not None:
+            on_features([self._stories[r].story_id for r in rows], matrix)
+        scores = matrix @ self._weights
+        if into is not None:
+            target = self._index_of.get(into)
+            if target is None:
+                target = self._open(into, exact=True)
+            merged: tuple[str, ...] = ()
+        elif rows and scores.max() >= st.threshold:
+            order = np.argsort(-scores, kind="stable")
+            best = rows[int(order[0])]
+            group = [best]
+            if scores[order[0]] >= st.merge_threshold:
+                group = sorted({best, *(rows[i] for i in order if scores[i] >= st.merge_threshold)})
             # The oldest story keeps its id; the others are folded into it.
-            group = (
-                sorted({best, *candidates}) if scores[order[0]] >= st.merge_threshold else [best]
-            )
             target = group[0]
             merged = tuple(self._stories[r].story_id for r in group[1:])
             for r in group[1:]:
                 self._fold(r, target)
         else:
-            target = self._open(item.article_id)
+            target = self._open("s-" + item.article_id[:10])
             merged = ()
         self._join(target, feats, vector, item.published)
         return Assignment(self._stories[target].story_id, merged)
 
-    def _open(self, article_id: str) -> int:
-        base = "s-" + article_id[:10]
+    def _open(self, base: str, *, exact: bool = False) -> int:
         story_id, n = base, 1
-        while story_id in self._index_of:  # ids are prefixes of hashes: keep them unique
+        while not exact and story_id in self._index_of:  # ids are hash prefixes: keep unique
             n += 1
             story_id = f"{base}-{n}"
         row = len(self._stories)
@@ -527,20 +590,23 @@ class OnlineClusterer:
     ):
         story = self._stories[row]
         if vector is not None:
-            if self._sums.shape[1] != vector.shape[0]:
+            if self._sums.shape[1:] != vector.shape:
                 self._sums = np.zeros((max(len(self._stories), 64), vector.shape[0]), np.float32)
             self._sums[row] += vector
         story.size += 1
-        for t, c in feats.terms.items():
-            story.terms[t] += 1.0 + math.log(c)
-            self._postings.setdefault(t, set()).add(row)
-        self._name_sf.update(n for n in feats.names if n not in story.names)
-        story.names.update(feats.names)
+        story.body.update(self._unit(feats.terms, self._idf))
+        story.lead.update(self._unit(feats.lead_terms, self._idf))
+        story.names.update(self._unit(Counter(dict.fromkeys(feats.names, 1)), self._name_idf))
+        story.lead_names.update(self._unit(feats.lead_names, self._name_idf))
+        for term in feats.terms:
+            self._postings.setdefault(term, set()).add(row)
         story.numbers.update(feats.numbers)
         story.dates.update(feats.dates)
-        story.norm = self._story_norm(story)
+        story.years.update(feats.years)
+        story.totals.update(
+            numbers=len(feats.numbers), dates=len(feats.dates), with_years=int(bool(feats.years))
+        )
         story.json = None
-        self._refresh_core(story)
         if date is not None:
             story.first = min(story.first or date, date)
             story.last = max(story.last or date, date)
@@ -548,12 +614,15 @@ class OnlineClusterer:
     def _fold(self, row: int, into: int) -> None:
         """Move story `row` into story `into`; the folded story stays as a dead row."""
         src, dst = self._stories[row], self._stories[into]
+        for term in src.body:
+            postings = self._postings.get(term)
+            if postings is not None:
+                postings.discard(row)
+                postings.add(into)
         dst.size += src.size
-        dst.terms.update(src.terms)
-        self._name_sf.subtract(n for n in src.names if n in dst.names)
-        dst.names.update(src.names)
-        dst.numbers.update(src.numbers)
-        dst.dates.update(src.dates)
+        for name in (*_SUMS, "totals"):
+            getattr(dst, name).update(getattr(src, name))
+            setattr(src, name, Counter())
         for d in (src.first, src.last):
             if d is not None:
                 dst.first = min(dst.first or d, d)
@@ -561,27 +630,37 @@ class OnlineClusterer:
         if self._sums.size:
             self._sums[into] += self._sums[row]
             self._sums[row] = 0.0
-        for t in src.terms:
-            postings = self._postings.get(t)
-            if postings is not None:
-                postings.discard(row)
-                postings.add(into)
         src.alive = False
-        self._dead += 1
-        src.terms, src.names, src.numbers, src.dates = Counter(), Counter(), Counter(), Counter()
         src.size = 0
-        dst.norm = self._story_norm(dst)
         src.json = dst.json = None
-        src.core = ()
-        self._refresh_core(dst)
-
-    def _refresh_core(self, story: _Story) -> None:
-        bar = self.settings.core_share * story.size
-        story.core = tuple(n for n, c in story.names.items() if c >= bar)
 
 
-def _share(items: Iterable[str], story: Counter[str]) -> float:
-    items = list(items)
-    if not items:
+class OldStateError(ValueError):
+    """A clusterer state written by an earlier newsweave: replay the articles instead."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"cluster state version {version} predates this newsweave's scoring "
+            f"(version {STATE_VERSION})"
+        )
+        self.version = version
+
+
+# Words per imagined prior document: turns a word's frequency into the share of
+# documents that contain it (1 - exp(-frequency * length)).
+_PRIOR_DOC_WORDS = 400
+
+
+def _document_rate(term: str) -> float:
+    """Share of English documents of _PRIOR_DOC_WORDS words expected to contain `term`."""
+    from wordfreq import word_frequency  # frequencies from many corpora, shipped as data
+
+    return -math.expm1(-word_frequency(term, "en") * _PRIOR_DOC_WORDS)
+
+
+def _shared(items: set[str], story: Counter[str], story_total: float, size: int) -> float:
+    """Mean over members of |shared values| / the smaller of the two set sizes."""
+    if not items or not size:
         return 0.0
-    return sum(1 for x in items if x in story) / len(items)
+    smaller = max(1.0, min(len(items), story_total / size))
+    return sum(story.get(x, 0) for x in items) / size / smaller

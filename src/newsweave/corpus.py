@@ -101,10 +101,31 @@ class Ingestor:
         self.clusterer = clusterer or self._restore_clusterer()
 
     def _restore_clusterer(self) -> OnlineClusterer:
-        from newsweave.cluster import OnlineClusterer
+        from newsweave.cluster import OldStateError, OnlineClusterer
 
         state = self.store.clusterer_state()
-        return OnlineClusterer.from_state(state) if state else OnlineClusterer()
+        if not state:
+            return OnlineClusterer()
+        try:
+            return OnlineClusterer.from_state(state)
+        except OldStateError:
+            return self._replay()
+
+    def _replay(self) -> OnlineClusterer:
+        """A clusterer for a store written by an earlier newsweave: its articles replayed.
+
+        Each stored original goes back into the story it is in (`add_to`), in ingest
+        order, so the stories stay as they are and later articles are scored the current
+        way. The new state is saved with the next batch.
+        """
+        from newsweave.cluster import ClusterInput, OnlineClusterer
+
+        clusterer = OnlineClusterer()
+        for chash, stored, story_id in self.store.clustered_originals():
+            article = stored.article
+            item = ClusterInput(chash, article.title, article.text, article.published)
+            clusterer.add_to(item, story_id)
+        return clusterer
 
     def add_batch(self, articles: Iterable[Item], summary: IngestSummary) -> None:
         """Store one batch in one transaction; cluster new originals by publication date.

@@ -390,6 +390,23 @@ class Store:
         rows = self.query("SELECT state FROM clusterer_state WHERE id = 1")
         return bytes(rows[0][0]) if rows else None
 
+    def clustered_originals(self) -> Iterator[tuple[str, StoredArticle, str]]:
+        """(content hash, article, story id) of every clustered original, in ingest order."""
+        rows = self.conn.execute(
+            """
+            SELECT a.id, a.doc_id, a.paragraphs, a.title, o.name, a.outlet_source, a.byline,
+                   a.published, a.published_source, a.dateline, a.url, a.duplicate_of,
+                   a.similarity, a.content_hash, m.story_id
+            FROM articles a
+            JOIN story_members m ON m.article_id = a.id
+            LEFT JOIN outlets o ON o.id = a.outlet_id
+            WHERE a.duplicate_of IS NULL
+            ORDER BY a.id
+            """
+        )
+        for r in rows:
+            yield r[13], _stored(r), r[14]
+
     def has_content(self, chash: str) -> bool:
         return bool(self.query("SELECT 1 FROM articles WHERE content_hash = ?", (chash,)))
 
