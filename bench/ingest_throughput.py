@@ -55,8 +55,13 @@ def run_clean_only(paths: list[Path]) -> dict:
         if not isinstance(item, SkippedDocument) and not isinstance(clean(item), SkippedDocument):
             kept += 1
     seconds = time.perf_counter() - start
-    return {"documents": n, "articles": kept, "seconds": seconds, "articles_per_s": n / seconds,
-            "peak_rss_mib": _peak_rss_mib()}
+    return {
+        "documents": n,
+        "articles": kept,
+        "seconds": seconds,
+        "articles_per_s": n / seconds,
+        "peak_rss_mib": _peak_rss_mib(),
+    }
 
 
 class _Timer:

@@ -46,7 +46,9 @@ def test_new_database_is_migrated_and_in_wal_mode(tmp_path):
     with Store(tmp_path / "corpus.db") as store:
         assert store.query("PRAGMA journal_mode") == [("wal",)]
         assert store.query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
-        assert store.query("SELECT version FROM schema_migrations") == [(n,) for n in range(1, SCHEMA_VERSION + 1)]
+        assert store.query("SELECT version FROM schema_migrations") == [
+            (n,) for n in range(1, SCHEMA_VERSION + 1)
+        ]
         tables = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='table'")}
         assert {
             "outlets",
