@@ -350,3 +350,109 @@ def test_add_to_places_an_article_and_reports_its_features():
     assert by_story["s-dam0000001"][body] > 2 * by_story.get("s-fc00000001", np.zeros(9))[body]
     assert by_story["s-dam0000001"][names] > 0.3
     assert clusterer.stories == {"s-dam0000001": 1, "s-fc00000001": 3}
+
+
+def _story_rows(delta) -> dict[int, dict]:
+    import json
+    import zlib
+
+    return {row: json.loads(zlib.decompress(data)) for row, data, _ in delta.stories}
+
+
+def test_state_delta_carries_only_the_stories_that_changed():
+    import json
+    import zlib
+
+    clusterer = OnlineClusterer()
+    clusterer.add_many([DAM[0], TRANSFER[0], ELECTION[0]])
+    first = clusterer.state_delta()
+    assert {row: s["id"] for row, s in _story_rows(first).items()} == {
+        0: "s-dam0000001",
+        1: "s-fc00000001",
+        2: "s-vote000001",
+    }
+    assert clusterer.state_delta().stories == []  # nothing changed since
+    assert clusterer.add(DAM[1]) == Assignment("s-dam0000001")
+    delta = clusterer.state_delta()
+    assert [(row, s["id"], s["size"]) for row, s in _story_rows(delta).items()] == [
+        (0, "s-dam0000001", 2)
+    ]
+    header = json.loads(zlib.decompress(delta.header))
+    assert (header["version"], header["n_docs"], header["story_rows"], delta.rows) == (3, 4, 3, 3)
+    assert "stories" not in header
+    # a story row is the very JSON the whole state embeds for that story
+    whole = json.loads(zlib.decompress(clusterer.to_state()))
+    assert _story_rows(delta)[0] == whole["stories"][0]
+
+
+def _fake_encode(texts):
+    """A deterministic 8-d vector per text, so embedding sums take part without MiniLM."""
+    return np.stack(
+        [np.random.default_rng(sum(map(ord, t))).random(8, dtype=np.float32) for t in texts]
+    )
+
+
+@pytest.mark.parametrize("settings", [ClusterSettings(), ClusterSettings(w_embed=0.5)])
+def test_state_rebuilt_from_parts_equals_state_rebuilt_whole(settings):
+    clusterer = OnlineClusterer(settings, encode=_fake_encode)
+    saved: dict[int, tuple[int, bytes, bytes | None]] = {}  # what a store keeps
+
+    def save():
+        delta = clusterer.state_delta()
+        saved.update((s[0], s) for s in delta.stories)
+        for row in [r for r in saved if r >= delta.rows]:
+            del saved[row]
+        return delta
+
+    clusterer.add_many(BLACKOUT + SUBSTATION)
+    save()
+    bridge = clusterer.add(BRIDGE)
+    assert bridge.merged == ("s-sub0000001",)
+    delta = save()
+    assert sorted(_story_rows(delta)) == [0, 1]  # the fold changed both stories, no other
+    assert _story_rows(delta)[1]["alive"] is False
+    clusterer.add_many(DAM)
+    delta = save()
+    assert sorted(_story_rows(delta)) == [2]
+    if settings.w_embed:
+        assert all(len(emb) == 4 * 8 for _, _, emb in delta.stories)
+    else:
+        assert all(emb is None for _, _, emb in delta.stories)
+
+    from_parts = OnlineClusterer.from_parts(
+        delta.header, [saved[row] for row in sorted(saved)], encode=_fake_encode
+    )
+    whole = OnlineClusterer.from_state(clusterer.to_state(), encode=_fake_encode)
+    assert from_parts.to_state() == whole.to_state() == clusterer.to_state()
+    assert from_parts.state_delta().stories == []  # rebuilt: nothing unsaved
+    # both continue identically
+    later = dataclasses.replace(SUBSTATION[1], article_id="sub0000003")
+    assert from_parts.add(later) == whole.add(later) == Assignment("s-blk0000001")
+    assert from_parts.to_state() == whole.to_state()
+
+
+def test_whole_state_read_as_parts_marks_every_story_unsaved_and_gaps_are_refused():
+    clusterer = OnlineClusterer()
+    clusterer.add_many(DAM + TRANSFER)
+    state = clusterer.to_state()
+    legacy = OnlineClusterer.from_parts(state, [])  # a store written before parts
+    assert legacy.to_state() == state
+    delta = legacy.state_delta()
+    assert sorted(_story_rows(delta)) == [0, 1]
+    with pytest.raises(ValueError, match="use from_parts"):
+        OnlineClusterer.from_state(delta.header)
+    with pytest.raises(ValueError, match="1 story rows, not the 2"):
+        OnlineClusterer.from_parts(delta.header, delta.stories[1:])
+
+
+def test_an_earlier_state_version_in_a_parts_header_asks_for_a_replay():
+    import json
+    import zlib
+
+    clusterer = OnlineClusterer()
+    clusterer.add_many(DAM)
+    delta = clusterer.state_delta()
+    data = json.loads(zlib.decompress(delta.header))
+    data["version"] = 2
+    with pytest.raises(OldStateError, match="version 2 predates"):
+        OnlineClusterer.from_parts(zlib.compress(json.dumps(data).encode()), delta.stories)

@@ -20,7 +20,9 @@ over-common terms and stories outside the window skipped, so the cost per
 article stays flat as stories accumulate (docs/benchmarks.md, 10k and 50k).
 
 Story ids come from the first article of a story, so the same input order
-gives the same ids, and `to_state` / `from_state` continue a run exactly.
+gives the same ids, and `to_state` / `from_state` continue a run exactly. A store
+saves the state in parts instead (`state_delta` / `from_parts`): the global header
+and, per batch, only the stories that changed.
 """
 
 from __future__ import annotations
@@ -53,6 +55,21 @@ class ClusterInput:
     published: datetime.date | None
     # the encoder's vector of lead(item), when computed elsewhere (a Dask worker); else None
     embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class StateDelta:
+    """The clusterer state in parts: the global header and the stories changed since the last.
+
+    `header` is compressed JSON (version, settings, document frequencies, the number of
+    story rows); each story is (row, compressed story JSON as `to_state` writes it, the
+    row of summed embeddings as float32 bytes or None when no embeddings are kept).
+    Rows at or past `rows` are stale: a store keeping the parts drops them.
+    """
+
+    header: bytes
+    rows: int
+    stories: list[tuple[int, bytes, bytes | None]]
 
 
 @dataclass(frozen=True)
@@ -304,6 +321,7 @@ class OnlineClusterer:
         self._sums = np.zeros((0, 0), dtype=np.float32)  # summed member embeddings, one row a story
         self._index_of: dict[str, int] = {}  # story id -> row
         self._prior: dict[str, float] = {}  # term -> share of prior documents naming it
+        self._unsaved: set[int] = set()  # rows changed since the last state_delta
 
     # --- public API -------------------------------------------------------------------
 
@@ -335,22 +353,14 @@ class OnlineClusterer:
         return {s.story_id: s.size for s in self._stories if s.alive}
 
     def to_state(self) -> bytes:
-        """Everything needed to continue after a restart, as compressed JSON.
+        """Everything needed to continue after a restart, as one compressed JSON.
 
-        Called after every ingest batch, so each story's JSON is cached until the story
-        changes and zlib runs at level 1: the snapshot costs about the size of the state
-        instead of re-serialising every story (measured in bench/ingest_throughput.py).
+        Each story's JSON is cached until the story changes and zlib runs at level 1, so
+        a snapshot costs about the size of the state, not a re-serialisation of every
+        story. An ingest saves `state_delta` with each batch instead: the header and only
+        the stories the batch changed (bench/ingest_throughput.py).
         """
-        parts = []
-        for s in self._stories:
-            if s.json is None:
-                record: dict[str, Any] = {"id": s.story_id, "size": s.size}
-                record.update((name, getattr(s, name)) for name in (*_SUMS, "totals"))
-                record["first"] = s.first.isoformat() if s.first else None
-                record["last"] = s.last.isoformat() if s.last else None
-                record["alive"] = s.alive
-                s.json = json.dumps(record, separators=(",", ":"))
-            parts.append(s.json)
+        parts = [_story_json(s) for s in self._stories]
         sums = np.ascontiguousarray(self._sums[: len(self._stories)], dtype=np.float32)
         state = {
             "version": STATE_VERSION,
@@ -380,40 +390,123 @@ class OnlineClusterer:
         OldStateError: the store replays its articles into their stories instead
         (corpus.Ingestor), so nothing is lost.
         """
-        try:
-            data = json.loads(zlib.decompress(state).decode("utf-8"))
-        except (zlib.error, UnicodeDecodeError, ValueError) as exc:
-            raise ValueError(f"cluster state is not readable ({exc})") from exc
-        version = data.get("version")
-        if isinstance(version, int) and 1 <= version < STATE_VERSION:
-            raise OldStateError(version)
-        if version != STATE_VERSION:
-            raise ValueError(
-                f"cluster state version {version} is not one this newsweave reads "
-                f"(up to {STATE_VERSION}); re-ingest into a new store"
+        data = _read_state(state)
+        if not isinstance(data.get("stories"), list):
+            raise ValueError("cluster state is the header of a state in parts: use from_parts")
+        return cls._from_full(data, settings, encode)
+
+    def state_delta(self) -> StateDelta:
+        """The state in parts, with only the stories changed since the previous call.
+
+        What a store saves with each batch instead of `to_state`: the header (under a
+        tenth of the state) and the few stories the batch touched. `from_parts` on the
+        header and every story saved so far rebuilds what `from_state(to_state())` would.
+        A clusterer from `from_state` or `from_parts` starts with nothing changed;
+        `mark_unsaved` puts every story into the next delta.
+        """
+        dim = self._sums.shape[1]
+        header = {
+            "version": STATE_VERSION,
+            "settings": asdict(self.settings),
+            "n_docs": self._n_docs,
+            "df": self._df,
+            "name_df": self._name_df,
+            "story_rows": len(self._stories),
+            "sums_dim": dim,
+        }
+        stories = [
+            (
+                row,
+                zlib.compress(_story_json(self._stories[row]).encode("utf-8"), 1),
+                self._sums[row].tobytes() if dim else None,
             )
+            for row in sorted(self._unsaved)
+        ]
+        self._unsaved.clear()
+        text = json.dumps(header, separators=(",", ":"))
+        return StateDelta(zlib.compress(text.encode("utf-8"), 1), len(self._stories), stories)
+
+    def mark_unsaved(self) -> None:
+        """Put every story into the next `state_delta` (its store may lack any of them)."""
+        self._unsaved.update(range(len(self._stories)))
+
+    @classmethod
+    def from_parts(
+        cls,
+        header: bytes,
+        stories: Sequence[tuple[int, bytes, bytes | None]],
+        settings: ClusterSettings | None = None,
+        *,
+        encode: Encode | None = None,
+    ) -> OnlineClusterer:
+        """Rebuild a clusterer from the parts `state_delta` saved: the header, every story row.
+
+        `stories` are (row, story JSON, embedding sum) in row order, each row as last
+        saved. A full `to_state` given as the header, with no story rows (a store
+        written before states were saved in parts), is read as such, with every story
+        unsaved. Earlier versions raise OldStateError, as in `from_state`.
+        """
+        data = _read_state(header)
+        if isinstance(data.get("stories"), list) and not stories:
+            self = cls._from_full(data, settings, encode)
+            self.mark_unsaved()
+            return self
+        rows = data.get("story_rows")
+        if not isinstance(rows, int) or [row for row, _, _ in stories] != list(range(rows)):
+            raise ValueError(
+                f"cluster state has {len(stories)} story rows, not the {rows} its header "
+                "names; re-ingest into a new store"
+            )
+        self = cls._from_header(data, settings, encode)
+        dim = data["sums_dim"]
+        self._sums = np.zeros((len(stories), dim) if dim else (0, 0), dtype=np.float32)
+        for row, blob, embedding in stories:
+            self._restore_story(row, json.loads(zlib.decompress(blob).decode("utf-8")))
+            if dim:
+                if embedding is None or len(embedding) != 4 * dim:
+                    raise ValueError(f"cluster state story row {row} has no {dim}-d embedding")
+                self._sums[row] = np.frombuffer(embedding, dtype=np.float32)
+        return self
+
+    @classmethod
+    def _from_full(
+        cls, data: dict[str, Any], settings: ClusterSettings | None, encode: Encode | None
+    ) -> OnlineClusterer:
+        """A clusterer from the JSON of a full `to_state`."""
+        self = cls._from_header(data, settings, encode)
+        for row, record in enumerate(data["stories"]):
+            self._restore_story(row, record)
+        raw = base64.b64decode(data["sums"])
+        self._sums = np.frombuffer(raw, dtype=np.float32).reshape(data["sums_shape"]).copy()
+        return self
+
+    @classmethod
+    def _from_header(
+        cls, data: dict[str, Any], settings: ClusterSettings | None, encode: Encode | None
+    ) -> OnlineClusterer:
+        """A clusterer with the global part of a state (settings, document frequencies)."""
         self = cls(settings or ClusterSettings(**data["settings"]), encode=encode)
         self._n_docs = data["n_docs"]
         self._df = Counter(data["df"])
         self._name_df = Counter(data["name_df"])
-        for row, s in enumerate(data["stories"]):
-            story = _Story(
-                story_id=s["id"],
-                size=s["size"],
-                first=datetime.date.fromisoformat(s["first"]) if s["first"] else None,
-                last=datetime.date.fromisoformat(s["last"]) if s["last"] else None,
-                alive=s["alive"],
-            )
-            for name in (*_SUMS, "totals"):
-                setattr(story, name, Counter(s[name]))
-            self._stories.append(story)
-            self._index_of[story.story_id] = row
-            if story.alive:
-                for term in story.body:
-                    self._postings.setdefault(term, set()).add(row)
-        raw = base64.b64decode(data["sums"])
-        self._sums = np.frombuffer(raw, dtype=np.float32).reshape(data["sums_shape"]).copy()
         return self
+
+    def _restore_story(self, row: int, record: dict[str, Any]) -> None:
+        """Append the story `_story_json` wrote as `row`, with its postings."""
+        story = _Story(
+            story_id=record["id"],
+            size=record["size"],
+            first=datetime.date.fromisoformat(record["first"]) if record["first"] else None,
+            last=datetime.date.fromisoformat(record["last"]) if record["last"] else None,
+            alive=record["alive"],
+        )
+        for name in (*_SUMS, "totals"):
+            setattr(story, name, Counter(record[name]))
+        self._stories.append(story)
+        self._index_of[story.story_id] = row
+        if story.alive:
+            for term in story.body:
+                self._postings.setdefault(term, set()).add(row)
 
     # --- internals --------------------------------------------------------------------
 
@@ -577,6 +670,7 @@ class OnlineClusterer:
         row = len(self._stories)
         self._stories.append(_Story(story_id))
         self._index_of[story_id] = row
+        self._unsaved.add(row)
         if self._sums.size:
             dim = self._sums.shape[1]
             if row >= self._sums.shape[0]:  # grow by doubling: amortised O(1) per story
@@ -592,6 +686,7 @@ class OnlineClusterer:
         if vector is not None:
             if self._sums.shape[1:] != vector.shape:
                 self._sums = np.zeros((max(len(self._stories), 64), vector.shape[0]), np.float32)
+                self.mark_unsaved()  # every story's embedding row changed shape
             self._sums[row] += vector
         story.size += 1
         story.body.update(self._unit(feats.terms, self._idf))
@@ -607,6 +702,7 @@ class OnlineClusterer:
             numbers=len(feats.numbers), dates=len(feats.dates), with_years=int(bool(feats.years))
         )
         story.json = None
+        self._unsaved.add(row)
         if date is not None:
             story.first = min(story.first or date, date)
             story.last = max(story.last or date, date)
@@ -633,6 +729,38 @@ class OnlineClusterer:
         src.alive = False
         src.size = 0
         src.json = dst.json = None
+        self._unsaved.update((row, into))
+
+
+def _story_json(story: _Story) -> str:
+    """One story of the state as JSON, cached on the story until it changes."""
+    if story.json is None:
+        record: dict[str, Any] = {"id": story.story_id, "size": story.size}
+        record.update((name, getattr(story, name)) for name in (*_SUMS, "totals"))
+        record["first"] = story.first.isoformat() if story.first else None
+        record["last"] = story.last.isoformat() if story.last else None
+        record["alive"] = story.alive
+        story.json = json.dumps(record, separators=(",", ":"))
+    return story.json
+
+
+def _read_state(state: bytes) -> dict[str, Any]:
+    """The JSON of a state or header, checked to be of this version (OldStateError if older)."""
+    try:
+        data = json.loads(zlib.decompress(state).decode("utf-8"))
+    except (zlib.error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"cluster state is not readable ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ValueError("cluster state is not readable (not a JSON object)")
+    version = data.get("version")
+    if isinstance(version, int) and 1 <= version < STATE_VERSION:
+        raise OldStateError(version)
+    if version != STATE_VERSION:
+        raise ValueError(
+            f"cluster state version {version} is not one this newsweave reads "
+            f"(up to {STATE_VERSION}); re-ingest into a new store"
+        )
+    return data
 
 
 class OldStateError(ValueError):
