@@ -56,6 +56,7 @@ def test_new_database_is_migrated_and_in_wal_mode(tmp_path):
             "stories",
             "story_members",
             "clusterer_state",
+            "clusterer_stories",
             "briefings",
             "annotations",
             "schema_migrations",
@@ -85,6 +86,52 @@ def test_a_failed_batch_leaves_nothing_behind(tmp_path):
             raise RuntimeError("crash mid-batch")
         assert store.counts() == {"articles": 0, "duplicates": 0, "stories": 0}
         assert store.clusterer_state() is None
+
+
+def test_clusterer_parts_replace_changed_rows_and_drop_rows_past_the_count(tmp_path):
+    with Store(tmp_path / "corpus.db") as store:
+        assert store.clusterer_parts() == (None, [])
+        with store.transaction():
+            store.save_clusterer_parts(
+                b"h1", 3, [(0, b"a", None), (1, b"b", None), (2, b"c", b"e")]
+            )
+        with store.transaction():
+            store.save_clusterer_parts(b"h2", 3, [(1, b"B", None)])
+        assert store.clusterer_parts() == (
+            b"h2",
+            [(0, b"a", None), (1, b"B", None), (2, b"c", b"e")],
+        )
+        assert store.check() == []
+        with pytest.raises(RuntimeError), store.transaction():
+            store.save_clusterer_parts(b"h3", 1, [(0, b"A", None)])
+            raise RuntimeError("crash mid-batch")
+        assert store.clusterer_parts()[0] == b"h2"  # rolled back with the batch
+        with store.transaction():
+            store.save_clusterer_parts(b"h3", 1, [(0, b"A", None)])
+        assert store.clusterer_parts() == (b"h3", [(0, b"A", None)])
+        with store.transaction():
+            store.conn.execute("INSERT INTO clusterer_stories VALUES (5, x'00', NULL)")
+        assert store.check() == ["clusterer story rows have gaps (2 rows up to row 5)"]
+
+
+def test_schema_2_database_keeps_its_whole_clusterer_state_when_migrated(tmp_path):
+    from newsweave.store import APPLICATION_ID, MIGRATIONS, _statements
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied TEXT)")
+    for number, script in enumerate(MIGRATIONS[:2], start=1):
+        for statement in _statements(script):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, '2026-01-01')", (number,))
+    conn.execute("INSERT INTO clusterer_state VALUES (1, x'5354415445', '2026-01-01')")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    with Store(path) as store:
+        assert store.query("SELECT max(version) FROM schema_migrations") == [(SCHEMA_VERSION,)]
+        assert store.clusterer_parts() == (b"STATE", [])
+        assert store.check() == []
 
 
 def test_merged_story_redirects_to_the_story_it_joined(tmp_path):

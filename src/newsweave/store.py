@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -124,6 +124,17 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', old.id, old.title, old.paragraphs);
         INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.paragraphs);
     END;
+    """,
+    # 3: the clusterer state in parts, so a batch rewrites only the stories it changed:
+    # clusterer_state keeps the global header (settings, document frequencies), this
+    # table one row per clusterer story. A state saved whole before stays in
+    # clusterer_state until the next batch splits it.
+    """
+    CREATE TABLE clusterer_stories (
+        row INTEGER PRIMARY KEY,             -- the story's row in the clusterer, from 0
+        data BLOB NOT NULL,                  -- zlib-compressed JSON of the story's sums
+        embedding BLOB                       -- float32 sum of member embeddings; NULL when off
+    );
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -379,16 +390,39 @@ class Store:
         return row[0] if row else None
 
     def save_clusterer_state(self, state: bytes) -> None:
+        """Save a clusterer state whole (or the header of one in parts)."""
         self.conn.execute(
             "INSERT OR REPLACE INTO clusterer_state (id, state, updated) VALUES (1, ?, ?)",
             (state, now()),
         )
 
+    def save_clusterer_parts(
+        self, header: bytes, rows: int, stories: Iterable[tuple[int, bytes, bytes | None]]
+    ) -> None:
+        """Save a clusterer state in parts: its header, the changed story rows, `rows` in all.
+
+        `stories` are (row, data, embedding) as `OnlineClusterer.state_delta` gives them;
+        rows at or past `rows` are deleted (left by a clusterer that had more).
+        """
+        self.save_clusterer_state(header)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO clusterer_stories (row, data, embedding) VALUES (?, ?, ?)",
+            stories,
+        )
+        self.conn.execute("DELETE FROM clusterer_stories WHERE row >= ?", (rows,))
+
     # -- reads ---------------------------------------------------------------
 
     def clusterer_state(self) -> bytes | None:
+        """The saved clusterer state: whole, or the header of one saved in parts."""
         rows = self.query("SELECT state FROM clusterer_state WHERE id = 1")
         return bytes(rows[0][0]) if rows else None
+
+    def clusterer_parts(self) -> tuple[bytes | None, list[tuple[int, bytes, bytes | None]]]:
+        """The clusterer state header and every story row, in row order (for `from_parts`)."""
+        rows = self.query("SELECT row, data, embedding FROM clusterer_stories ORDER BY row")
+        stories = [(r[0], bytes(r[1]), None if r[2] is None else bytes(r[2])) for r in rows]
+        return self.clusterer_state(), stories
 
     def clustered_originals(self) -> Iterator[tuple[str, StoredArticle, str]]:
         """(content hash, article, story id) of every clustered original, in ingest order."""
@@ -545,6 +579,11 @@ class Store:
         )[0][0]
         if dead:
             problems.append(f"{dead} members of merged stories")
+        rows, last = self.query("SELECT count(*), max(row) FROM clusterer_stories")[0]
+        if rows and last != rows - 1:
+            problems.append(f"clusterer story rows have gaps ({rows} rows up to row {last})")
+        if rows and not self.query("SELECT count(*) FROM clusterer_state")[0][0]:
+            problems.append("clusterer story rows without a clusterer state header")
         if self.query("PRAGMA integrity_check")[0][0] != "ok":
             problems.append("integrity_check failed")
         return problems
