@@ -234,7 +234,7 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path)
         )
         total = store.counts()["articles"]
         # the clusterer state was committed with the articles it has seen: no half batch
-        clusterer = OnlineClusterer.from_state(store.clusterer_state())
+        clusterer = OnlineClusterer.from_parts(*store.clusterer_parts())
         assert clusterer.stories == dict(originals)
     assert 12 <= total < 100
 
@@ -294,3 +294,100 @@ def test_store_from_an_earlier_clusterer_is_replayed_and_keeps_its_stories(corpu
         assert set(after) == set(stories)  # no story lost, the tram report joined its own
         assert sum(after.values()) == sum(stories.values()) + 1
         assert json.loads(zlib.decompress(store.clusterer_state()))["version"] == 3
+
+
+def test_clusterer_state_is_saved_in_parts_across_runs(corpus, tmp_path):
+    import zlib
+
+    from newsweave.cluster import OnlineClusterer
+
+    db = tmp_path / "parts.db"
+    assert run("ingest", str(STORY), "--db", str(db), "--batch-size", "2").exit_code == 0
+    with Store(db) as store:
+        first = len(store.clusterer_parts()[1])
+    inbox = corpus[0].parent / "inbox"  # the bridge, the trams and a wire copy of the fire
+    assert run("ingest", str(inbox), "--db", str(db)).exit_code == 0
+    with Store(db) as store:
+        header, rows = store.clusterer_parts()
+        clusterer = OnlineClusterer.from_parts(header, rows)
+        originals = store.query(
+            "SELECT m.story_id, count(*) FROM articles a JOIN story_members m "
+            "ON m.article_id = a.id WHERE a.duplicate_of IS NULL GROUP BY m.story_id"
+        )
+        assert store.check() == []
+    # one row per clusterer story, the second run's new stories added to the first's
+    assert (first, len(rows)) == (1, 3)
+    assert json.loads(zlib.decompress(header))["story_rows"] == len(rows)
+    assert clusterer.stories == dict(originals)
+
+
+def _article(name: str, title: str, text: str):
+    from newsweave.model import Article
+
+    return Article(name, tuple(text.split("\n\n")), title=title, outlet=name.split(".")[0])
+
+
+BRIDGE = _article(
+    "gazette.txt",
+    "Harbour bridge to close for repairs",
+    "The Portvale city council voted 7-2 on Tuesday to close the Old Harbour Bridge for six "
+    "months of repairs after inspectors found corroded cables.\n\nFerries would run every 20 "
+    "minutes while the bridge is shut, Mayor Ilse Marten said.",
+)
+TRAMS = _article(
+    "post.txt",
+    "Portvale trams to run all night",
+    "Portvale will run its trams through the night from June, the transport office said, "
+    "after a two-year trial on the harbour line carried more than 300,000 late passengers."
+    "\n\nCouncillor Teun Varga said the service would cost about 2 million euros a year.",
+)
+
+
+@pytest.mark.parametrize("given", [False, True], ids=["restored", "given"])
+def test_after_a_rolled_back_batch_the_next_save_has_every_story_the_store_lacks(
+    tmp_path, monkeypatch, given
+):
+    from newsweave.cluster import OnlineClusterer
+    from newsweave.corpus import Ingestor, IngestSummary
+    from newsweave.pipeline import extract
+
+    fire = extract([STORY]).articles
+    with Store(tmp_path / "corpus.db") as store:
+        ingestor = Ingestor(store, clusterer=OnlineClusterer() if given else None)
+        ingestor.add_batch(fire[:2], IngestSummary())
+        save = store.save_clusterer_parts
+
+        def save_then_fail(*args):
+            save(*args)
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(store, "save_clusterer_parts", save_then_fail)
+        with pytest.raises(RuntimeError, match="disk full"):
+            ingestor.add_batch([BRIDGE, fire[2]], IngestSummary())  # opens the bridge story
+        monkeypatch.undo()
+        ingestor.add_batch([TRAMS, fire[3]], IngestSummary())
+        saved = OnlineClusterer.from_parts(*store.clusterer_parts())
+        assert saved.to_state() == ingestor.clusterer.to_state()
+        assert store.check() == []
+    # a given clusterer is kept as it was, rolled-back bridge included; a restored one is not
+    assert len(saved.stories) == (3 if given else 2)
+
+
+def test_a_whole_clusterer_state_is_split_into_parts_by_the_next_batch(tmp_path):
+    from newsweave.cluster import OnlineClusterer
+    from newsweave.corpus import Ingestor, IngestSummary
+    from newsweave.pipeline import extract
+
+    fire = extract([STORY]).articles
+    with Store(tmp_path / "corpus.db") as store:
+        Ingestor(store).add_batch([*fire[:3], BRIDGE], IngestSummary())
+        whole = Ingestor(store).clusterer.to_state()
+        with store.transaction():  # as a newsweave before states in parts left the store
+            store.save_clusterer_state(whole)
+            store.conn.execute("DELETE FROM clusterer_stories")
+        resumed = Ingestor(store)
+        assert resumed.clusterer.to_state() == whole
+        resumed.add_batch([fire[3], TRAMS], IngestSummary())
+        header, rows = store.clusterer_parts()
+        assert [row for row, _, _ in rows] == [0, 1, 2]  # the stories it kept are saved too
+        assert OnlineClusterer.from_parts(header, rows).to_state() == resumed.clusterer.to_state()

@@ -1,8 +1,9 @@
 """Corpus ingest: read -> clean -> hash -> dedup -> cluster -> store, in batches.
 
 Each batch is one transaction holding its articles, their story membership
-and the clusterer state after them, so a crash loses at most the batch in
-flight and a rerun picks up exactly where the last commit left off.
+and the clusterer state after them (its header and the stories the batch
+changed), so a crash loses at most the batch in flight and a rerun picks up
+exactly where the last commit left off.
 """
 
 from __future__ import annotations
@@ -98,16 +99,19 @@ class Ingestor:
         self.store = store
         self.index = dedup.NearDuplicateIndex.from_signatures(store.signatures())
         self._given_clusterer = clusterer
+        if clusterer is not None:
+            clusterer.mark_unsaved()  # the store may hold none of its stories yet
         self.clusterer = clusterer or self._restore_clusterer()
 
     def _restore_clusterer(self) -> OnlineClusterer:
+        """The clusterer the store saved (header and story rows, or one whole state)."""
         from newsweave.cluster import OldStateError, OnlineClusterer
 
-        state = self.store.clusterer_state()
-        if not state:
+        header, stories = self.store.clusterer_parts()
+        if not header:
             return OnlineClusterer()
         try:
-            return OnlineClusterer.from_state(state)
+            return OnlineClusterer.from_parts(header, stories)
         except OldStateError:
             return self._replay()
 
@@ -194,12 +198,15 @@ class Ingestor:
                     self.store.add_member(article_id, story, None)
                     touched.add(story)
                 if inputs:
-                    self.store.save_clusterer_state(self.clusterer.to_state())
+                    delta = self.clusterer.state_delta()
+                    self.store.save_clusterer_parts(delta.header, delta.rows, delta.stories)
         except BaseException:
             # the transaction rolled back: forget what the in-memory indexes learnt
             self.index = dedup.NearDuplicateIndex.from_signatures(self.store.signatures())
             if self._given_clusterer is None:
                 self.clusterer = self._restore_clusterer()
+            else:  # kept as it is: its next delta must carry every story the store lacks
+                self.clusterer.mark_unsaved()
             raise
         summary.new += counts["new"]
         summary.duplicates += counts["duplicates"]
