@@ -7,8 +7,9 @@ cache, then in a fresh child process per run:
   * baseline: read + clean only (what `newsweave extract` does), no store;
   * ingest: `newsweave.ingest(paths, Store(tmp))` into a new temporary database,
     with stage timers wrapped around clean, dedup signatures + lookups, clustering
-    (`OnlineClusterer.add_many`) and the clusterer state snapshot; "store" is the rest
-    of `add_batch` (SQLite inserts, memberships, commits).
+    (`OnlineClusterer.add_many`), the clusterer state saved with each batch (building
+    it, `OnlineClusterer.state_delta`, and writing it, `Store.save_clusterer_parts`);
+    "store" is the rest of `add_batch` (SQLite inserts, memberships, commits).
 Peak RSS is the child's `ru_maxrss`. Writes bench/results/<out> (numbers only).
 """
 
@@ -92,7 +93,8 @@ def run_ingest(paths: list[Path]) -> dict:
     dedup.signature = timer.wrap("dedup", dedup.signature)
     corpus.Ingestor._find_original = timer.wrap("dedup", corpus.Ingestor._find_original)
     original_add_many = OnlineClusterer.add_many
-    OnlineClusterer.to_state = timer.wrap("cluster state", OnlineClusterer.to_state)
+    OnlineClusterer.state_delta = timer.wrap("cluster state", OnlineClusterer.state_delta)
+    Store.save_clusterer_parts = timer.wrap("cluster state write", Store.save_clusterer_parts)
     per_call: list[tuple[int, float]] = []  # (articles, seconds) of each add_many call
 
     def add_many(self, items):
