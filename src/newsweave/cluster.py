@@ -589,18 +589,34 @@ class OnlineClusterer:
         norm = math.sqrt(sum((v * idf(t)) ** 2 for t, v in tf.items())) or 1.0
         return {t: v / norm for t, v in tf.items()}
 
-    def _query(self, counts: Counter[str], idf: Callable[[str], float]) -> dict[str, float]:
-        """The article's side of an average cosine: unit TF-IDF weights times idf again."""
-        return {t: v * idf(t) ** 2 for t, v in self._unit(counts, idf).items()}
+    def _units(self, feats: _Features) -> dict[str, dict[str, float]]:
+        """The article's unit vectors, by story sum: scored against stories, then joined."""
+        return {
+            "body": self._unit(feats.terms, self._idf),
+            "lead": self._unit(feats.lead_terms, self._idf),
+            "names": self._unit(Counter(dict.fromkeys(feats.names, 1)), self._name_idf),
+            "lead_names": self._unit(feats.lead_names, self._name_idf),
+        }
 
-    def _matrix(self, feats: _Features, vector: np.ndarray | None, rows: list[int]) -> np.ndarray:
+    def _matrix(
+        self,
+        feats: _Features,
+        units: dict[str, dict[str, float]],
+        vector: np.ndarray | None,
+        rows: list[int],
+    ) -> np.ndarray:
         """FEATURES of the article against each story in `rows`, averaged over members."""
-        queries = (
-            (self._query(feats.terms, self._idf), "body"),
-            (self._query(feats.lead_terms, self._idf), "lead"),
-            (self._query(Counter(dict.fromkeys(feats.names, 1)), self._name_idf), "names"),
-            (self._query(feats.lead_names, self._name_idf), "lead_names"),
-        )
+        # The article's side of an average cosine: its unit weights times idf again (the
+        # story sums hold unit weights without idf).
+        queries = [
+            ({t: v * idf(t) ** 2 for t, v in units[name].items()}, name)
+            for name, idf in (
+                ("body", self._idf),
+                ("lead", self._idf),
+                ("names", self._name_idf),
+                ("lead_names", self._name_idf),
+            )
+        ]
         out = np.zeros((len(rows), len(FEATURES)))
         for i, row in enumerate(rows):
             story = self._stories[row]
@@ -636,7 +652,8 @@ class OnlineClusterer:
         self._name_df.update(feats.names.keys())
         probe = {t: (1.0 + math.log(c)) * self._idf(t) for t, c in feats.terms.items()}
         rows = self._candidates(probe, item.published)
-        matrix = self._matrix(feats, vector, rows)
+        units = self._units(feats)
+        matrix = self._matrix(feats, units, vector, rows)
         if on_features is not None:
             on_features([self._stories[r].story_id for r in rows], matrix)
         scores = matrix @ self._weights
@@ -659,7 +676,7 @@ class OnlineClusterer:
         else:
             target = self._open("s-" + item.article_id[:10])
             merged = ()
-        self._join(target, feats, vector, item.published)
+        self._join(target, feats, units, vector, item.published)
         return Assignment(self._stories[target].story_id, merged)
 
     def _open(self, base: str, *, exact: bool = False) -> int:
@@ -680,7 +697,12 @@ class OnlineClusterer:
         return row
 
     def _join(
-        self, row: int, feats: _Features, vector: np.ndarray | None, date: datetime.date | None
+        self,
+        row: int,
+        feats: _Features,
+        units: dict[str, dict[str, float]],
+        vector: np.ndarray | None,
+        date: datetime.date | None,
     ):
         story = self._stories[row]
         if vector is not None:
@@ -689,10 +711,8 @@ class OnlineClusterer:
                 self.mark_unsaved()  # every story's embedding row changed shape
             self._sums[row] += vector
         story.size += 1
-        story.body.update(self._unit(feats.terms, self._idf))
-        story.lead.update(self._unit(feats.lead_terms, self._idf))
-        story.names.update(self._unit(Counter(dict.fromkeys(feats.names, 1)), self._name_idf))
-        story.lead_names.update(self._unit(feats.lead_names, self._name_idf))
+        for name, unit in units.items():
+            getattr(story, name).update(unit)
         for term in feats.terms:
             self._postings.setdefault(term, set()).add(row)
         story.numbers.update(feats.numbers)
