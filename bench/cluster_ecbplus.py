@@ -233,20 +233,26 @@ def throughput(docs, settings) -> dict:
     }
 
 
+def fit(tune, base: ClusterSettings, weight_of, seeds) -> tuple[ClusterSettings, dict, list]:
+    """The whole tuning protocol on `tune`: weights by `calibrate`, then the bars by `search`."""
+    weights, info = calibrate(tune, base, weight_of)
+    settings, trials = search(
+        tune,
+        dataclasses.replace(base, **weights),
+        {"threshold": THRESHOLDS, "merge_threshold": MERGE_BARS},
+        seeds,
+    )
+    return settings, {**info, "weights": weights}, trials
+
+
 def with_embedding(docs, tune, held, tune_seeds, seeds) -> dict:
     """The same protocol with the lead embedding as a feature: held-out F1 and throughput."""
     load_embeddings(docs)
     weight_of = {**WEIGHT_OF, "embed": "w_embed"}
     base = dataclasses.replace(DEFAULT_SETTINGS, w_embed=1.0)  # > 0: vectors reach the features
-    weights, info = calibrate(tune, base, weight_of)
-    settings, _ = search(
-        tune,
-        dataclasses.replace(base, **weights),
-        {"threshold": THRESHOLDS, "merge_threshold": MERGE_BARS},
-        tune_seeds,
-    )
+    settings, calibration, _ = fit(tune, base, weight_of, tune_seeds)
     out = {
-        "calibration": {**info, "weights": weights},
+        "calibration": calibration,
         "threshold": settings.threshold,
         "merge_threshold": settings.merge_threshold,
         "heldout_topics": online_eval(held, settings, seeds),
@@ -300,16 +306,10 @@ def main() -> None:
 
     settings = DEFAULT_SETTINGS
     if not args.no_tune:
-        weights, info = calibrate(tune, DEFAULT_SETTINGS)
-        result["calibration"] = {**info, "weights": weights}
-        print("calibration", result["calibration"], file=sys.stderr)
-        settings, trials = search(
-            tune,
-            dataclasses.replace(DEFAULT_SETTINGS, **weights),
-            {"threshold": THRESHOLDS, "merge_threshold": MERGE_BARS},
-            tune_seeds,
+        settings, result["calibration"], result["tuning_trials"] = fit(
+            tune, DEFAULT_SETTINGS, WEIGHT_OF, tune_seeds
         )
-        result["tuning_trials"] = trials
+        print("calibration", result["calibration"], file=sys.stderr)
     result["settings"] = dataclasses.asdict(settings)
     result["online_newsweave"] = {
         "tune_topics": online_eval(tune, settings, seeds),
