@@ -47,6 +47,16 @@ four lines, and fares will stay the same as during the day, the office said.</p>
 </article></body></html>"""
 
 
+def originals_per_story(store: Store) -> dict[str, int]:
+    """story id -> its original (non-duplicate) articles: what the clusterer counts."""
+    return dict(
+        store.query(
+            "SELECT m.story_id, count(*) FROM articles a JOIN story_members m "
+            "ON m.article_id = a.id WHERE a.duplicate_of IS NULL GROUP BY m.story_id"
+        )
+    )
+
+
 def run(*args: str):
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
@@ -228,14 +238,11 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_rerun_completes(tmp_path)
 
     with Store(db) as store:
         assert store.check() == []
-        originals = store.query(
-            "SELECT m.story_id, count(*) FROM articles a JOIN story_members m "
-            "ON m.article_id = a.id WHERE a.duplicate_of IS NULL GROUP BY m.story_id"
-        )
+        originals = originals_per_story(store)
         total = store.counts()["articles"]
         # the clusterer state was committed with the articles it has seen: no half batch
         clusterer = OnlineClusterer.from_parts(*store.clusterer_parts())
-        assert clusterer.stories == dict(originals)
+        assert clusterer.stories == originals
     assert 12 <= total < 100
 
     rerun = run("ingest", str(docs), "--db", str(db), "--json")
@@ -264,11 +271,8 @@ def test_store_from_an_earlier_clusterer_is_replayed_and_keeps_its_stories(corpu
             store.save_clusterer_state(zlib.compress(json.dumps(data).encode()))
         stories = {s.id: s.articles for s in store.stories()}
         replayed = Ingestor(store).clusterer
-        originals = store.query(
-            "SELECT m.story_id, count(*) FROM articles a JOIN story_members m "
-            "ON m.article_id = a.id WHERE a.duplicate_of IS NULL GROUP BY m.story_id"
-        )
-        assert replayed.stories == dict(originals)
+        originals = originals_per_story(store)
+        assert replayed.stories == originals
     follow_up = tmp_path / "night-trams.jsonl"
     follow_up.write_text(
         json.dumps(
@@ -310,15 +314,12 @@ def test_clusterer_state_is_saved_in_parts_across_runs(corpus, tmp_path):
     with Store(db) as store:
         header, rows = store.clusterer_parts()
         clusterer = OnlineClusterer.from_parts(header, rows)
-        originals = store.query(
-            "SELECT m.story_id, count(*) FROM articles a JOIN story_members m "
-            "ON m.article_id = a.id WHERE a.duplicate_of IS NULL GROUP BY m.story_id"
-        )
+        originals = originals_per_story(store)
         assert store.check() == []
     # one row per clusterer story, the second run's new stories added to the first's
     assert (first, len(rows)) == (1, 3)
     assert json.loads(zlib.decompress(header))["story_rows"] == len(rows)
-    assert clusterer.stories == dict(originals)
+    assert clusterer.stories == originals
 
 
 def _article(name: str, title: str, text: str):
