@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import itertools
 import json
 import random
 import statistics
@@ -37,8 +36,10 @@ RESULTS = REPO / "bench" / "results"
 TUNE_TOPICS = range(1, 21)
 MERGE_OFF = 99.0  # a merge bar no score reaches
 CALIBRATION_SEEDS = range(100, 103)
-THRESHOLDS = [4.5, 5.0, 5.5, 6.0, 6.5, 7.0, 7.5]
-MERGE_BARS = [7.0, 7.5, 8.0, 8.5, 9.0, MERGE_OFF]
+# The join bar is searched around the score where the fitted model says "even odds"
+# (minus its intercept), the merge bar above the join bar.
+THRESHOLD_OFFSETS = [-1.5, -1.0, -0.5, 0.0, 0.5]
+MERGE_OFFSETS = [1.0, 1.5, 2.0, 2.5, 3.0]
 HELDOUT_TOPICS = range(21, 46)
 
 sys.path.insert(0, str(REPO / "src"))
@@ -60,6 +61,7 @@ WEIGHT_OF = {
     "dates": "w_date",
     "year_agree": "w_year",
     "year_conflict": "w_year_conflict",
+    "names_missing": "w_names_missing",
 }
 
 
@@ -123,19 +125,20 @@ def run_online(docs, settings, seed) -> tuple[list[str], float]:
     random.Random(seed).shuffle(order)
     clusterer = OnlineClusterer(settings)
     items = [item(docs[i]) for i in order]
-    story_of_doc: dict[int, str] = {}
-    members: dict[str, list[int]] = {}
+    story_of_doc: dict[str, str] = {}
     start = time.perf_counter()
-    for i, x in zip(order, items, strict=True):
+    for x in items:
         a = clusterer.add(x)
-        for old in a.merged:
-            for j in members.pop(old, []):
-                story_of_doc[j] = a.story_id
-                members.setdefault(a.story_id, []).append(j)
-        story_of_doc[i] = a.story_id
-        members.setdefault(a.story_id, []).append(i)
+        story_of_doc[x.article_id] = a.story_id
+        if a.merged:
+            folded = set(a.merged)
+            for doc_id, story in story_of_doc.items():
+                if story in folded:
+                    story_of_doc[doc_id] = a.story_id
+        for new_id, moved in a.split:
+            story_of_doc.update(dict.fromkeys(moved, new_id))
     seconds = time.perf_counter() - start
-    return [story_of_doc[i] for i in range(len(docs))], seconds
+    return [story_of_doc[d["doc_id"]] for d in docs], seconds
 
 
 def online_eval(docs, settings, seeds) -> dict:
@@ -198,14 +201,14 @@ def calibrate(docs, base: ClusterSettings, weight_of=WEIGHT_OF) -> tuple[dict[st
     return weights, info
 
 
-def search(docs, base, grid, seeds) -> tuple[ClusterSettings, list]:
-    """Best settings on `docs` over the product of `grid` (B-cubed F1, online)."""
+def search(docs, base, trials_of: list[dict], seeds) -> tuple[ClusterSettings, list]:
+    """Best of `base` with each of `trials_of` overrides on `docs` (B-cubed F1, online)."""
     trials = []
     best = (base, -1.0)
-    for values in itertools.product(*grid.values()):
-        settings = dataclasses.replace(base, **dict(zip(grid, values, strict=True)))
+    for overrides in trials_of:
+        settings = dataclasses.replace(base, **overrides)
         f1 = online_eval(docs, settings, seeds)["F1"]
-        trials.append({**dict(zip(grid, values, strict=True)), "F1": round(f1, 4)})
+        trials.append({**overrides, "F1": round(f1, 4)})
         if f1 > best[1]:
             best = (settings, f1)
     return best[0], trials
@@ -236,12 +239,13 @@ def throughput(docs, settings) -> dict:
 def fit(tune, base: ClusterSettings, weight_of, seeds) -> tuple[ClusterSettings, dict, list]:
     """The whole tuning protocol on `tune`: weights by `calibrate`, then the bars by `search`."""
     weights, info = calibrate(tune, base, weight_of)
-    settings, trials = search(
-        tune,
-        dataclasses.replace(base, **weights),
-        {"threshold": THRESHOLDS, "merge_threshold": MERGE_BARS},
-        seeds,
-    )
+    even = -info["intercept"]
+    bars = [
+        {"threshold": round(even + t, 2), "merge_threshold": merge}
+        for t in THRESHOLD_OFFSETS
+        for merge in [round(even + t + m, 2) for m in MERGE_OFFSETS] + [MERGE_OFF]
+    ]
+    settings, trials = search(tune, dataclasses.replace(base, **weights), bars, seeds)
     return settings, {**info, "weights": weights}, trials
 
 
@@ -290,13 +294,17 @@ def main() -> None:
     print("agglomerative", result["agglomerative_tfidf"], file=sys.stderr)
 
     # Single-pass online TF-IDF baseline: our clusterer with every other signal off,
-    # idf from the corpus alone.
+    # idf from the corpus alone, no merging or re-clustering.
     zero = {name: 0.0 for name in WEIGHT_OF.values()}
     tfidf_only = dataclasses.replace(
-        DEFAULT_SETTINGS, **{**zero, "w_body": 1.0}, prior_docs=0, merge_threshold=MERGE_OFF
+        DEFAULT_SETTINGS,
+        **{**zero, "w_body": 1.0},
+        prior_docs=0,
+        merge_threshold=MERGE_OFF,
+        split_every=0,
     )
     tfidf_only, _ = search(
-        tune, tfidf_only, {"threshold": [0.10, 0.15, 0.2, 0.25, 0.3]}, tune_seeds
+        tune, tfidf_only, [{"threshold": t} for t in (0.10, 0.15, 0.2, 0.25, 0.3)], tune_seeds
     )
     result["online_tfidf_only"] = {
         "threshold": tfidf_only.threshold,
@@ -317,11 +325,16 @@ def main() -> None:
         "seeds": seeds,
     }
     print("online newsweave", result["online_newsweave"], file=sys.stderr)
-    # Ablations, same weights and bars: the English idf prior off; merging off.
+    # Ablations, same weights and bars: the English idf prior off; merging off; splitting
+    # off; the names_missing feature off.
     result["ablations"] = {
         "no_prior": online_eval(held, dataclasses.replace(settings, prior_docs=0), seeds),
         "no_merge": online_eval(
             held, dataclasses.replace(settings, merge_threshold=MERGE_OFF), seeds
+        ),
+        "no_split": online_eval(held, dataclasses.replace(settings, split_every=0), seeds),
+        "no_names_missing": online_eval(
+            held, dataclasses.replace(settings, w_names_missing=0.0), seeds
         ),
     }
     print("ablations", result["ablations"], file=sys.stderr)

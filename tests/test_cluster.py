@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES, need
+from conftest import EXAMPLES, GULLS_OKAFOR, GULLS_VELDER, need
 
 from newsweave.cluster import (
     FEATURES,
@@ -86,6 +86,10 @@ ELECTION = [
         date(2026, 4, 14),
     ),
 ]
+
+
+VELDER = [_item(f"gull-v{i:04d}", *report) for i, report in enumerate(GULLS_VELDER)]
+OKAFOR = [_item(f"gull-o{i:04d}", *report) for i, report in enumerate(GULLS_OKAFOR)]
 
 
 @pytest.fixture(scope="module")
@@ -378,7 +382,7 @@ def test_state_delta_carries_only_the_stories_that_changed():
         (0, "s-dam0000001", 2)
     ]
     header = json.loads(zlib.decompress(delta.header))
-    assert (header["version"], header["n_docs"], header["story_rows"], delta.rows) == (3, 4, 3, 3)
+    assert (header["version"], header["n_docs"], header["story_rows"], delta.rows) == (4, 4, 3, 3)
     assert "stories" not in header
     # a story row is the very JSON the whole state embeds for that story
     whole = json.loads(zlib.decompress(clusterer.to_state()))
@@ -456,3 +460,38 @@ def test_an_earlier_state_version_in_a_parts_header_asks_for_a_replay():
     data["version"] = 2
     with pytest.raises(OldStateError, match="version 2 predates"):
         OnlineClusterer.from_parts(zlib.compress(json.dumps(data).encode()), delta.stories)
+
+
+def test_two_arrests_of_one_team_stay_two_stories():
+    clusterer = OnlineClusterer()
+    stream = [VELDER[0], OKAFOR[0], VELDER[1], OKAFOR[1], VELDER[2], OKAFOR[2]]
+    assert [clusterer.add(x).story_id for x in stream] == [
+        "s-gull-v0000",
+        "s-gull-o0000",
+    ] * 3
+
+
+@pytest.mark.parametrize("restored", [False, True])
+def test_a_story_holding_two_events_splits_when_it_is_reclustered(restored):
+    clusterer = OnlineClusterer()
+    # an early wrong join, placed by hand: one Velder report, one Okafor report, one Velder
+    for x in (VELDER[0], OKAFOR[0], VELDER[1]):
+        clusterer.add_to(x, "s-wrong")
+    if restored:  # the members survive a restart, so the story can still split
+        clusterer = OnlineClusterer.from_state(clusterer.to_state())
+    # The second Okafor report is drawn in by the first (the story's average holds it);
+    # with it the story has 4 members, is re-clustered, and the Okafor pair splits off.
+    assert clusterer.add(OKAFOR[1]) == Assignment(
+        "s-gull-o0000", (), (("s-gull-o0000", ("gull-o0000", "gull-o0001")),)
+    )
+    assert clusterer.stories == {"s-wrong": 2, "s-gull-o0000": 2}
+    assert clusterer.add(VELDER[2]).story_id == "s-wrong"
+    assert clusterer.add(OKAFOR[2]).story_id == "s-gull-o0000"
+
+
+def test_without_reclustering_the_wrong_story_keeps_growing():
+    clusterer = OnlineClusterer(ClusterSettings(split_every=0))
+    for x in (VELDER[0], OKAFOR[0], VELDER[1]):
+        clusterer.add_to(x, "s-wrong")
+    assert clusterer.add(OKAFOR[1]) == Assignment("s-wrong")
+    assert clusterer.stories == {"s-wrong": 4}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -12,7 +13,7 @@ import sys
 import time
 
 import pytest
-from conftest import EVALDATA, EXAMPLES, need
+from conftest import EVALDATA, EXAMPLES, GULLS_OKAFOR, GULLS_VELDER, need
 from typer.testing import CliRunner
 
 from newsweave.cli import app
@@ -297,7 +298,7 @@ def test_store_from_an_earlier_clusterer_is_replayed_and_keeps_its_stories(corpu
         after = {s.id: s.articles for s in store.stories()}
         assert set(after) == set(stories)  # no story lost, the tram report joined its own
         assert sum(after.values()) == sum(stories.values()) + 1
-        assert json.loads(zlib.decompress(store.clusterer_state()))["version"] == 3
+        assert json.loads(zlib.decompress(store.clusterer_state()))["version"] == 4
 
 
 def test_clusterer_state_is_saved_in_parts_across_runs(corpus, tmp_path):
@@ -392,3 +393,46 @@ def test_a_whole_clusterer_state_is_split_into_parts_by_the_next_batch(tmp_path)
         header, rows = store.clusterer_parts()
         assert [row for row, _, _ in rows] == [0, 1, 2]  # the stories it kept are saved too
         assert OnlineClusterer.from_parts(header, rows).to_state() == resumed.clusterer.to_state()
+
+
+def test_a_split_story_moves_its_articles_and_their_copies_in_the_store(tmp_path):
+    from newsweave.cluster import ClusterSettings, OnlineClusterer
+    from newsweave.corpus import Ingestor, IngestSummary
+
+    velder = [_article(f"courier-{i}.txt", *r) for i, r in enumerate(GULLS_VELDER)]
+    okafor = [_article(f"herald-{i}.txt", *r) for i, r in enumerate(GULLS_OKAFOR)]
+    copy = dataclasses.replace(okafor[0], doc_id="wire.txt", outlet="wire")
+    with Store(tmp_path / "corpus.db") as store:
+        # a clusterer that joins anything puts one Velder and one Okafor report (and a
+        # wire copy of the Okafor one) into one story ...
+        careless = OnlineClusterer(ClusterSettings(threshold=-1e9, split_every=0))
+        Ingestor(store, clusterer=careless).add_batch(
+            [velder[0], okafor[0], copy, velder[1]], IngestSummary()
+        )
+        (wrong,) = originals_per_story(store)
+        # ... and the default clusterer, continuing from that state, splits it
+        clusterer = OnlineClusterer.from_state(careless.to_state(), ClusterSettings())
+        summary = IngestSummary()
+        Ingestor(store, clusterer=clusterer).add_batch([okafor[1]], summary)
+        assert (summary.new_stories, summary.split_stories) == (1, 1)
+        assert summary.to_dict()["stories"]["split"] == 1
+        members = {
+            story: sorted(
+                doc
+                for (doc,) in store.query(
+                    "SELECT a.doc_id FROM story_members m JOIN articles a "
+                    "ON a.id = m.article_id WHERE m.story_id = ?",
+                    (story,),
+                )
+            )
+            for story in originals_per_story(store)
+        }
+        split_off = next(story for story in members if story != wrong)
+        assert members == {
+            wrong: ["courier-0.txt", "courier-1.txt"],
+            split_off: ["herald-0.txt", "herald-1.txt", "wire.txt"],  # the copy moved too
+        }
+        assert store.query("SELECT headline FROM stories WHERE id = ?", (split_off,)) == [
+            (GULLS_OKAFOR[0][0],)
+        ]
+        assert store.check() == []

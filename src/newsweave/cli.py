@@ -234,8 +234,8 @@ def ingest(
         )
         err.print(
             f"newsweave: stories: {summary.new_stories} new, {summary.updated_stories} updated, "
-            f"{summary.merged_stories} merged; corpus {store.path}: {totals['articles']} articles, "
-            f"{totals['stories']} stories",
+            f"{summary.merged_stories} merged, {summary.split_stories} split; "
+            f"corpus {store.path}: {totals['articles']} articles, {totals['stories']} stories",
             markup=False,
         )
     if summary.documents and summary.documents == len(summary.skipped):

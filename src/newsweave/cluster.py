@@ -3,7 +3,8 @@
 An article is compared with its candidate stories on cheap signals (FEATURES):
 TF-IDF cosine of the full text and of headline + lead, cosine of capitalised
 names (whole text, and lead with mention counts), shared numbers, written dates
-and years, all found by regular expressions (no spaCy at ingest). Each signal is
+and years, and the share of each side's key names the other never mentions, all
+found by regular expressions (no spaCy at ingest). Each signal is
 averaged over the story's members (average link, kept as sums so a story of any
 size costs the same); the score is their weighted sum, with weights fitted by
 logistic regression on ECB+ (ClusterSettings). idf comes from the corpus so far
@@ -13,7 +14,10 @@ embedding of headline + lead can be added (`w_embed`, off by default: see
 docs/benchmarks.md for what it adds and costs). A time window keeps dated
 articles away from stale stories; undated articles skip the window. When an
 article scores above the merge bar with a second story, that story is folded
-into the first (a bridging article).
+into the first (a bridging article). Each time a story's size reaches a multiple
+of `split_every`, its members are re-clustered by average link on their pair
+scores, and a group that does not belong splits off as a story of its own: a
+single pass cannot otherwise undo an early wrong join (`Assignment.split`).
 
 Candidates come from postings of the article's heaviest terms only, with
 over-common terms and stories outside the window skipped, so the cost per
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import json
 import math
 import re
@@ -42,7 +47,7 @@ import numpy as np
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,9 @@ class Assignment:
 
     story_id: str  # "s-" + the first article's id[:10]
     merged: tuple[str, ...] = ()  # story ids absorbed into story_id by this article
+    # stories split off the article's story after it joined: (new story id, the ids of
+    # the articles that moved there, this article's among them if it moved)
+    split: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 # The similarities an article has with a story, in the order of a feature row. Each is
@@ -92,6 +100,7 @@ FEATURES = (
     "dates",  # shared written dates ("May 3")
     "year_agree",  # members naming one of the article's years
     "year_conflict",  # members naming years, none of the article's
+    "names_missing",  # salient names of one side the other never names (both ways, mean)
     "embed",  # cosine of the MiniLM headline + lead embeddings (w_embed)
 )
 
@@ -112,23 +121,26 @@ class ClusterSettings:
     (bench/ingest_throughput.py --cluster-scale).
     """
 
-    w_body: float = 5.63
-    w_lead: float = 3.09
-    w_names: float = 10.0
-    w_lead_names: float = 6.01
-    w_number: float = 2.57
-    w_date: float = 2.12
-    w_year: float = 2.74
-    w_year_conflict: float = -1.24
+    w_body: float = 2.96
+    w_lead: float = 2.41
+    w_names: float = 7.57
+    w_lead_names: float = 3.84
+    w_number: float = 2.66
+    w_date: float = 1.73
+    w_year: float = 3.11
+    w_year_conflict: float = -1.16
+    w_names_missing: float = -4.44
     w_embed: float = 0.0  # off: the lead embedding did not pay for its cost on ECB+
-    threshold: float = 6.5  # join the best story at or above this score, else open one
-    merge_threshold: float = 9.0  # fold a second story in when the article scores this with it
+    threshold: float = 2.65  # join the best story at or above this score, else open one
+    merge_threshold: float = 4.15  # fold a second story in when the article scores this with it
     window_days: int = 7  # a dated article may join a story last seen up to this many days away
     lead_chars: int = 600  # headline + this much of the body is the lead (MiniLM reads 256 tokens)
     prior_docs: float = 1000.0  # weight of general English in idf (0: the corpus alone)
     probe_terms: int = 30  # candidate stories come from the article's heaviest terms only
     max_postings: int = 2000  # a term in more stories than this finds no candidates
     max_candidates: int = 100  # stories scored in full per article
+    split_every: int = 4  # re-cluster a story's members each time its size is a multiple of this
+    split_max: int = 200  # stories larger than this are no longer re-clustered (cost bound)
 
     def weights(self) -> np.ndarray:
         """The weights in FEATURES order."""
@@ -142,6 +154,7 @@ class ClusterSettings:
                 self.w_date,
                 self.w_year,
                 self.w_year_conflict,
+                self.w_names_missing,
                 self.w_embed,
             ]
         )
@@ -254,6 +267,7 @@ class _Features:
     numbers: set[str]
     dates: set[str]
     years: set[str]
+    salient: tuple[str, ...] = ()  # the article's key names (OnlineClusterer._salient)
 
 
 def _features(item: ClusterInput, lead_chars: int) -> _Features:
@@ -270,8 +284,67 @@ def _features(item: ClusterInput, lead_chars: int) -> _Features:
     )
 
 
+SALIENT_NAMES = 3  # key names per article (names_missing)
+
+
+@dataclass
+class _Member:
+    """What one article added to its story's sums: enough to score it against another
+    member and to rebuild a story from its members when it splits."""
+
+    article_id: str
+    published: datetime.date | None
+    units: dict[str, dict[str, float]]  # unit vectors by story sum (body, lead, names, lead_names)
+    numbers: set[str]
+    dates: set[str]
+    years: set[str]
+    salient: tuple[str, ...]
+    vector: np.ndarray | None = None  # the lead embedding, when used
+
+
+def _member_json(m: _Member) -> dict[str, Any]:
+    return {
+        "id": m.article_id,
+        "date": m.published.isoformat() if m.published else None,
+        "units": m.units,
+        "numbers": sorted(m.numbers),
+        "dates": sorted(m.dates),
+        "years": sorted(m.years),
+        "salient": list(m.salient),
+        "vector": (
+            base64.b64encode(np.asarray(m.vector, np.float32).tobytes()).decode("ascii")
+            if m.vector is not None
+            else None
+        ),
+    }
+
+
+def _member_from_json(record: dict[str, Any]) -> _Member:
+    vector = record["vector"]
+    return _Member(
+        record["id"],
+        datetime.date.fromisoformat(record["date"]) if record["date"] else None,
+        record["units"],
+        set(record["numbers"]),
+        set(record["dates"]),
+        set(record["years"]),
+        tuple(record["salient"]),
+        np.frombuffer(base64.b64decode(vector), np.float32) if vector else None,
+    )
+
+
 # The summed quantities a story keeps, one Counter each (see _Story).
-_SUMS = ("body", "lead", "names", "lead_names", "numbers", "dates", "years")
+_SUMS = (
+    "body",
+    "lead",
+    "names",
+    "lead_names",
+    "numbers",
+    "dates",
+    "years",
+    "name_members",
+    "salient",
+)
 
 
 @dataclass
@@ -281,7 +354,9 @@ class _Story:
     body / lead / names / lead_names hold each member's term weights divided by that
     member's TF-IDF norm at the time it joined (idf is applied when scoring, so the
     vocabulary statistics stay current); numbers / dates / years count the members
-    naming each value. `totals` holds the members' set sizes and how many name a year.
+    naming each value, name_members the members naming each name, salient the
+    members' salient names (each member's share 1/|salient|). `totals` holds the
+    members' set sizes and how many name a year or have salient names.
     """
 
     story_id: str
@@ -293,10 +368,15 @@ class _Story:
     numbers: Counter[str] = field(default_factory=Counter)
     dates: Counter[str] = field(default_factory=Counter)
     years: Counter[str] = field(default_factory=Counter)
-    totals: Counter[str] = field(default_factory=Counter)  # "numbers", "dates", "with_years"
+    name_members: Counter[str] = field(default_factory=Counter)  # members naming each name
+    salient: Counter[str] = field(default_factory=Counter)  # sum of 1/|S| over members' salient S
+    # "numbers", "dates" (set sizes), "with_years", "with_salient" (members having any)
+    totals: Counter[str] = field(default_factory=Counter)
     first: datetime.date | None = None
     last: datetime.date | None = None
     alive: bool = True
+    # the members, oldest first, while the story may still split (size <= split_max); else None
+    members: list[_Member] | None = field(default_factory=list)
     json: str | None = None  # cached serialisation for to_state; None when changed
 
 
@@ -499,6 +579,11 @@ class OnlineClusterer:
             first=datetime.date.fromisoformat(record["first"]) if record["first"] else None,
             last=datetime.date.fromisoformat(record["last"]) if record["last"] else None,
             alive=record["alive"],
+            members=(
+                None
+                if record["members"] is None
+                else [_member_from_json(m) for m in record["members"]]
+            ),
         )
         for name in (*_SUMS, "totals"):
             setattr(story, name, Counter(record[name]))
@@ -551,6 +636,22 @@ class OnlineClusterer:
         if p is None:
             p = self._prior[term] = _document_rate(term)
         return math.log((self._n_docs + n0 + 1) / (df + n0 * p + 1)) + 1.0
+
+    def _salient(self, names: Counter[str]) -> tuple[str, ...]:
+        """The article's key names: one-word names mentioned twice or more, rarest first.
+
+        Ranked by mentions x idf, the top SALIENT_NAMES: the people and places the
+        article is about, not the ones it mentions in passing.
+        """
+        ranked = sorted(
+            (
+                (count * self._name_idf(w), w)
+                for w, count in names.items()
+                if count >= 2 and " " not in w
+            ),
+            reverse=True,
+        )
+        return tuple(w for _, w in ranked[:SALIENT_NAMES])
 
     def _candidates(self, a: dict[str, float], date: datetime.date | None) -> list[int]:
         """Live stories sharing one of the article's most distinctive terms, within the window.
@@ -630,8 +731,20 @@ class OnlineClusterer:
                 agree = max(story.years.get(y, 0) for y in feats.years)
                 out[i, 6] = agree / size
                 out[i, 7] = max(story.totals["with_years"] - agree, 0) / size
+            # Key names one side has and the other never mentions: two arrests of two
+            # players of one team, two deaths of two Watergate figures.
+            mine = 0.0
+            if feats.salient:
+                known = sum(story.name_members.get(w, 0) for w in feats.salient)
+                mine = 1.0 - known / (len(feats.salient) * size)
+            if len(story.salient) < len(feats.names):
+                shared = sum(v for w, v in story.salient.items() if w in feats.names)
+            else:
+                shared = sum(story.salient.get(w, 0.0) for w in feats.names)
+            theirs = story.totals["with_salient"] - shared
+            out[i, 8] = (mine + theirs / size) / 2
         if vector is not None and self._sums.shape[1:] == vector.shape and rows:
-            out[:, 8] = (self._sums[np.asarray(rows)] @ vector) / np.array(
+            out[:, 9] = (self._sums[np.asarray(rows)] @ vector) / np.array(
                 [self._stories[r].size for r in rows]
             )
         return out
@@ -650,6 +763,7 @@ class OnlineClusterer:
         self._n_docs += 1
         self._df.update(feats.terms.keys())
         self._name_df.update(feats.names.keys())
+        feats.salient = self._salient(feats.names)
         probe = {t: (1.0 + math.log(c)) * self._idf(t) for t, c in feats.terms.items()}
         rows = self._candidates(probe, item.published)
         units = self._units(feats)
@@ -676,8 +790,25 @@ class OnlineClusterer:
         else:
             target = self._open("s-" + item.article_id[:10])
             merged = ()
-        self._join(target, feats, units, vector, item.published)
-        return Assignment(self._stories[target].story_id, merged)
+        member = _Member(
+            item.article_id,
+            item.published,
+            units,
+            feats.numbers,
+            feats.dates,
+            feats.years,
+            feats.salient,
+            vector,
+        )
+        self._join(target, member)
+        split: tuple[tuple[str, tuple[str, ...]], ...] = ()
+        size = self._stories[target].size
+        if into is None and st.split_every > 0 and size % st.split_every == 0:
+            split = self._split(target)
+            for new_id, moved in split:
+                if item.article_id in moved:
+                    target = self._index_of[new_id]
+        return Assignment(self._stories[target].story_id, merged, split)
 
     def _open(self, base: str, *, exact: bool = False) -> int:
         story_id, n = base, 1
@@ -696,36 +827,141 @@ class OnlineClusterer:
                 self._sums = grown
         return row
 
-    def _join(
-        self,
-        row: int,
-        feats: _Features,
-        units: dict[str, dict[str, float]],
-        vector: np.ndarray | None,
-        date: datetime.date | None,
-    ):
+    def _join(self, row: int, member: _Member) -> None:
+        """Add a member to story `row`'s sums (and to its member list while it may split)."""
         story = self._stories[row]
+        vector, date = member.vector, member.published
         if vector is not None:
             if self._sums.shape[1:] != vector.shape:
                 self._sums = np.zeros((max(len(self._stories), 64), vector.shape[0]), np.float32)
                 self.mark_unsaved()  # every story's embedding row changed shape
             self._sums[row] += vector
         story.size += 1
-        for name, unit in units.items():
+        for name, unit in member.units.items():
             getattr(story, name).update(unit)
-        for term in feats.terms:
+        for term in member.units["body"]:
             self._postings.setdefault(term, set()).add(row)
-        story.numbers.update(feats.numbers)
-        story.dates.update(feats.dates)
-        story.years.update(feats.years)
+        story.numbers.update(member.numbers)
+        story.dates.update(member.dates)
+        story.years.update(member.years)
+        story.name_members.update(member.units["names"].keys())
+        if member.salient:
+            story.salient.update(dict.fromkeys(member.salient, 1.0 / len(member.salient)))
         story.totals.update(
-            numbers=len(feats.numbers), dates=len(feats.dates), with_years=int(bool(feats.years))
+            numbers=len(member.numbers),
+            dates=len(member.dates),
+            with_years=int(bool(member.years)),
+            with_salient=int(bool(member.salient)),
         )
+        if story.members is not None:
+            story.members.append(member)
+            if story.size > self.settings.split_max:
+                story.members = None  # too big to re-cluster: stop keeping its members
         story.json = None
         self._unsaved.add(row)
         if date is not None:
             story.first = min(story.first or date, date)
             story.last = max(story.last or date, date)
+
+    def _split(self, row: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Re-cluster a story's members by average link on their pair scores; split it.
+
+        A single pass cannot take back an early join: when the first articles of two
+        similar events (two arrests of two players of one team) land in one story, the
+        story's averages then attract both. Scoring every pair of members with the same
+        weights and clustering them with average link at the join bar is what the stream
+        would have built in the best order. The group holding the story's first member
+        keeps the story and its id; every other group of two or more members becomes a
+        story named after its first member; a member left alone stays (one article is too
+        little evidence to open a story). Returns (new story id, moved article ids).
+        """
+        story = self._stories[row]
+        members = story.members
+        if not members or len(members) < 4:
+            return ()
+        from scipy.cluster.hierarchy import fcluster, linkage
+
+        scores = self._pair_scores(members)
+        top = float(scores.max()) + 1.0  # distances must be positive: top - score
+        tree = linkage((top - scores)[np.triu_indices(len(members), 1)], "average")
+        labels = fcluster(tree, t=top - self.settings.threshold, criterion="distance")
+        groups: dict[int, list[_Member]] = {}
+        for member, label in zip(members, labels, strict=True):
+            groups.setdefault(int(label), []).append(member)
+        ordered = list(groups.values())  # in the order of their first members
+        big = [g for g in ordered if len(g) >= 2]
+        if len(big) < 2:
+            return ()
+        keep = ordered[0] if len(ordered[0]) >= 2 else big[0]
+        leaving = {id(m) for g in big if g is not keep for m in g}
+        self._reset(row)
+        for member in members:
+            if id(member) not in leaving:
+                self._join(row, member)
+        out = []
+        for group in big:
+            if group is keep:
+                continue
+            new = self._open("s-" + group[0].article_id[:10])
+            for member in group:
+                self._join(new, member)
+            out.append((self._stories[new].story_id, tuple(m.article_id for m in group)))
+        return tuple(out)
+
+    def _reset(self, row: int) -> None:
+        """Empty story `row`, keeping its id, to be rebuilt from members (its postings stay:
+        a stale posting costs one more candidate, never a wrong score)."""
+        self._stories[row] = _Story(self._stories[row].story_id)
+        if self._sums.size:
+            self._sums[row] = 0.0
+        self._unsaved.add(row)
+
+    def _pair_scores(self, members: list[_Member]) -> np.ndarray:
+        """The score of every member with every other: FEATURES as `_matrix` computes them
+        for a story of one, weighted; sparse products so a story of 200 costs milliseconds."""
+        n = len(members)
+        weight = dict(zip(FEATURES, self._weights, strict=True))
+        total = np.zeros((n, n))
+        vocab: dict[str, int] = {}
+        term_idf, name_idf = functools.cache(self._idf), functools.cache(self._name_idf)
+        for name, idf in (
+            ("body", term_idf),
+            ("lead", term_idf),
+            ("names", name_idf),
+            ("lead_names", name_idf),
+        ):
+            if weight[name]:
+                x = _sparse(
+                    [{t: v * idf(t) for t, v in m.units[name].items()} for m in members], vocab
+                )
+                total += weight[name] * (x @ x.T).toarray()
+        for name, values in (
+            ("numbers", [m.numbers for m in members]),
+            ("dates", [m.dates for m in members]),
+        ):
+            x = _sparse([dict.fromkeys(v, 1.0) for v in values], vocab)
+            sizes = np.array([len(v) for v in values], dtype=float)
+            smaller = np.maximum(1.0, np.minimum.outer(sizes, sizes))
+            total += weight[name] * (x @ x.T).toarray() / smaller
+        years = _sparse([dict.fromkeys(m.years, 1.0) for m in members], vocab)
+        agree = ((years @ years.T).toarray() > 0).astype(float)
+        dated = np.array([bool(m.years) for m in members], dtype=float)
+        total += weight["year_agree"] * agree
+        total += weight["year_conflict"] * np.outer(dated, dated) * (1.0 - agree)
+        # names_missing: the share of i's salient names j never names, averaged both ways
+        # names first: every salient name is one of its member's names, so both share columns
+        named = _sparse([dict.fromkeys(m.units["names"], 1.0) for m in members], vocab)
+        salient = _sparse(
+            [dict.fromkeys(m.salient, 1.0 / len(m.salient)) if m.salient else {} for m in members],
+            vocab,
+        )
+        has = np.array([bool(m.salient) for m in members], dtype=float)
+        mine = has[:, None] - (salient @ named.T).toarray()
+        total += weight["names_missing"] * (mine + mine.T) / 2
+        if weight["embed"] and all(m.vector is not None for m in members):
+            vectors = np.stack([m.vector for m in members])
+            total += weight["embed"] * (vectors @ vectors.T)
+        return total
 
     def _fold(self, row: int, into: int) -> None:
         """Move story `row` into story `into`; the folded story stays as a dead row."""
@@ -746,6 +982,11 @@ class OnlineClusterer:
         if self._sums.size:
             self._sums[into] += self._sums[row]
             self._sums[row] = 0.0
+        if dst.members is None or src.members is None or dst.size > self.settings.split_max:
+            dst.members = None
+        else:
+            dst.members.extend(src.members)
+        src.members = []
         src.alive = False
         src.size = 0
         src.json = dst.json = None
@@ -760,6 +1001,9 @@ def _story_json(story: _Story) -> str:
         record["first"] = story.first.isoformat() if story.first else None
         record["last"] = story.last.isoformat() if story.last else None
         record["alive"] = story.alive
+        record["members"] = (
+            None if story.members is None else [_member_json(m) for m in story.members]
+        )
         story.json = json.dumps(record, separators=(",", ":"))
     return story.json
 
@@ -804,6 +1048,19 @@ def _document_rate(term: str) -> float:
     from wordfreq import word_frequency  # frequencies from many corpora, shipped as data
 
     return -math.expm1(-word_frequency(term, "en") * _PRIOR_DOC_WORDS)
+
+
+def _sparse(rows: list[dict[str, float]], vocab: dict[str, int]):
+    """Rows of weights as a CSR matrix, columns from `vocab` (extended as needed)."""
+    from scipy import sparse
+
+    data, cols, starts = [], [], [0]
+    for row in rows:
+        for key, value in row.items():
+            cols.append(vocab.setdefault(key, len(vocab)))
+            data.append(value)
+        starts.append(len(cols))
+    return sparse.csr_matrix((data, cols, starts), shape=(len(rows), max(len(vocab), 1)))
 
 
 def _shared(items: set[str], story: Counter[str], story_total: float, size: int) -> float:

@@ -39,6 +39,7 @@ class IngestSummary:
     new_stories: int = 0
     updated_stories: int = 0
     merged_stories: int = 0
+    split_stories: int = 0  # stories split off another (OnlineClusterer re-clustering)
 
     @property
     def documents(self) -> int:
@@ -55,6 +56,7 @@ class IngestSummary:
                 "new": self.new_stories,
                 "updated": self.updated_stories,
                 "merged": self.merged_stories,
+                "split": self.split_stories,
             },
         }
 
@@ -144,7 +146,7 @@ class Ingestor:
         counts = {"new": 0, "duplicates": 0, "already": 0}
         touched: set[str] = set()
         opened: set[str] = set()
-        merged_count = 0
+        merged_count = split_count = 0
         try:
             with self.store.transaction():
                 originals: list[tuple[int, Prepared]] = []
@@ -181,6 +183,10 @@ class Ingestor:
                     if assignment.merged:
                         self.store.merge_stories(assignment.story_id, assignment.merged)
                         merged_count += len(assignment.merged)
+                    for new_story, moved in assignment.split:
+                        self.store.split_story(new_story, moved)
+                        opened.add(new_story)
+                        split_count += 1
                     self.store.add_member(article_id, assignment.story_id, item.article.title)
                     touched.add(assignment.story_id)
                     if assignment.story_id not in known:
@@ -214,6 +220,7 @@ class Ingestor:
         summary.new_stories += len(opened)
         summary.updated_stories += len(touched - opened)
         summary.merged_stories += merged_count
+        summary.split_stories += split_count
 
     def _find_original(self, item: Prepared) -> tuple[int | None, float | None]:
         exact = self.store.original_with_text(item.thash)

@@ -383,6 +383,37 @@ class Store:
             )
             self.conn.execute("DELETE FROM briefings WHERE story_id = ?", (old,))
 
+    def split_story(self, story_id: str, chashes: Sequence[str]) -> None:
+        """Move the articles with these content hashes, and their duplicates, to a new story.
+
+        `story_id` is the story the clusterer split off (`Assignment.split`); its headline
+        is that of the first article moved. The stories they left are marked updated
+        (their briefings are keyed by members and so regenerate).
+        """
+        marks = ",".join("?" * len(chashes))
+        rows = self.query(
+            f"SELECT a.id, a.content_hash, a.title, m.story_id FROM articles a "
+            f"LEFT JOIN story_members m ON m.article_id = a.id WHERE a.content_hash IN ({marks})",
+            tuple(chashes),
+        )
+        title_of = {r[1]: r[2] for r in rows}
+        first = next((title_of[c] for c in chashes if c in title_of), None)
+        stamp = now()
+        self.conn.execute(
+            "INSERT INTO stories (id, created, updated, headline) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET updated = excluded.updated",
+            (story_id, stamp, stamp, first),
+        )
+        for old in {r[3] for r in rows if r[3] is not None and r[3] != story_id}:
+            self.conn.execute("UPDATE stories SET updated = ? WHERE id = ?", (stamp, old))
+        ids = [r[0] for r in rows]
+        marks = ",".join("?" * len(ids))
+        self.conn.execute(
+            f"UPDATE story_members SET story_id = ? WHERE article_id IN ({marks}) "
+            f"OR article_id IN (SELECT id FROM articles WHERE duplicate_of IN ({marks}))",
+            (story_id, *ids, *ids),
+        )
+
     def story_of(self, article_id: int) -> str | None:
         row = self.conn.execute(
             "SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)
