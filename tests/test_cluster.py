@@ -465,7 +465,7 @@ def test_an_earlier_state_version_in_a_parts_header_asks_for_a_replay():
 def test_two_arrests_of_one_team_stay_two_stories():
     clusterer = OnlineClusterer()
     stream = [VELDER[0], OKAFOR[0], VELDER[1], OKAFOR[1], VELDER[2], OKAFOR[2]]
-    assert [clusterer.add(x).story_id for x in stream] == [
+    assert [clusterer.add(x).final for x in stream] == [
         "s-gull-v0000",
         "s-gull-o0000",
     ] * 3
@@ -481,12 +481,14 @@ def test_a_story_holding_two_events_splits_when_it_is_reclustered(restored):
         clusterer = OnlineClusterer.from_state(clusterer.to_state())
     # The second Okafor report is drawn in by the first (the story's average holds it);
     # with it the story has 4 members, is re-clustered, and the Okafor pair splits off.
-    assert clusterer.add(OKAFOR[1]) == Assignment(
-        "s-gull-o0000", (), (("s-gull-o0000", ("gull-o0000", "gull-o0001")),)
+    assignment = clusterer.add(OKAFOR[1])
+    assert assignment == Assignment(
+        "s-wrong", (), (("s-gull-o0000", ("gull-o0000", "gull-o0001")),)
     )
+    assert assignment.final == "s-gull-o0000"
     assert clusterer.stories == {"s-wrong": 2, "s-gull-o0000": 2}
-    assert clusterer.add(VELDER[2]).story_id == "s-wrong"
-    assert clusterer.add(OKAFOR[2]).story_id == "s-gull-o0000"
+    assert clusterer.add(VELDER[2]).final == "s-wrong"
+    assert clusterer.add(OKAFOR[2]).final == "s-gull-o0000"
 
 
 def test_without_reclustering_the_wrong_story_keeps_growing():

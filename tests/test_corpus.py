@@ -436,3 +436,29 @@ def test_a_split_story_moves_its_articles_and_their_copies_in_the_store(tmp_path
             (GULLS_OKAFOR[0][0],)
         ]
         assert store.check() == []
+
+
+def test_store_follows_the_clusterer_through_merges_and_splits_on_ecbplus(tmp_path):
+    """Six ECB+ topics whose two events are alike, fed in batches: the store's stories
+    stay exactly the clusterer's, whatever merged or split (ECB+ is read, never copied)."""
+    import random
+
+    from newsweave.corpus import Ingestor, IngestSummary
+    from newsweave.model import Article
+
+    path = need(EVALDATA / "ecbplus" / "docs.jsonl")
+    with path.open(encoding="utf-8") as stream:
+        docs = [json.loads(line) for line in stream]
+    docs = [d for d in docs if d["topic"] in (24, 25, 27, 28, 35, 37)]
+    random.Random(3).shuffle(docs)
+    articles = [Article(d["doc_id"], tuple(d["text"].split("\n"))) for d in docs]
+    summary = IngestSummary()
+    with Store(tmp_path / "corpus.db") as store:
+        ingestor = Ingestor(store)
+        for start in range(0, len(articles), 25):
+            ingestor.add_batch(articles[start : start + 25], summary)
+        assert summary.split_stories >= 3 and summary.merged_stories >= 1
+        assert originals_per_story(store) == ingestor.clusterer.stories
+        assert store.check() == []
+        # and a restarted ingestor reads the same stories back from the saved parts
+        assert Ingestor(store).clusterer.stories == ingestor.clusterer.stories

@@ -79,13 +79,26 @@ class StateDelta:
 
 @dataclass(frozen=True)
 class Assignment:
-    """Where an article went, and which stories it folded into that one."""
+    """Where an article went, which stories it folded into that one, and what split off.
 
-    story_id: str  # "s-" + the first article's id[:10]
+    Apply in this order: fold `merged` into `story_id`, add the article to `story_id`,
+    then move each split's articles to its new story. The article ends in `final`.
+    """
+
+    story_id: str  # the story the article joined: "s-" + its first article's id[:10]
     merged: tuple[str, ...] = ()  # story ids absorbed into story_id by this article
-    # stories split off the article's story after it joined: (new story id, the ids of
-    # the articles that moved there, this article's among them if it moved)
+    # stories then split off story_id by re-clustering: (new story id, the ids of the
+    # articles that moved there, this article's among them if it moved)
     split: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    article_id: str = field(default="", compare=False)  # the article assigned
+
+    @property
+    def final(self) -> str:
+        """The story the article is in once the splits are applied."""
+        for new_id, moved in self.split:
+            if self.article_id in moved:
+                return new_id
+        return self.story_id
 
 
 # The similarities an article has with a story, in the order of a feature row. Each is
@@ -300,9 +313,17 @@ class _Member:
     years: set[str]
     salient: tuple[str, ...]
     vector: np.ndarray | None = None  # the lead embedding, when used
+    json: str | None = field(default=None, repr=False, compare=False)  # _member_json's, cached
 
 
-def _member_json(m: _Member) -> dict[str, Any]:
+def _member_json(m: _Member) -> str:
+    """A member as JSON, computed once: a member's record never changes."""
+    if m.json is None:
+        m.json = json.dumps(_member_record(m), separators=(",", ":"))
+    return m.json
+
+
+def _member_record(m: _Member) -> dict[str, Any]:
     return {
         "id": m.article_id,
         "date": m.published.isoformat() if m.published else None,
@@ -801,14 +822,12 @@ class OnlineClusterer:
             vector,
         )
         self._join(target, member)
+        story_id = self._stories[target].story_id
         split: tuple[tuple[str, tuple[str, ...]], ...] = ()
         size = self._stories[target].size
         if into is None and st.split_every > 0 and size % st.split_every == 0:
             split = self._split(target)
-            for new_id, moved in split:
-                if item.article_id in moved:
-                    target = self._index_of[new_id]
-        return Assignment(self._stories[target].story_id, merged, split)
+        return Assignment(story_id, merged, split, item.article_id)
 
     def _open(self, base: str, *, exact: bool = False) -> int:
         story_id, n = base, 1
@@ -1001,10 +1020,12 @@ def _story_json(story: _Story) -> str:
         record["first"] = story.first.isoformat() if story.first else None
         record["last"] = story.last.isoformat() if story.last else None
         record["alive"] = story.alive
-        record["members"] = (
-            None if story.members is None else [_member_json(m) for m in story.members]
-        )
-        story.json = json.dumps(record, separators=(",", ":"))
+        record["members"] = None
+        text = json.dumps(record, separators=(",", ":"))
+        if story.members is not None:  # members never change: each is serialised once
+            members = ",".join(_member_json(m) for m in story.members)
+            text = text[: -len('"members":null}')] + f'"members":[{members}]}}'
+        story.json = text
     return story.json
 
 

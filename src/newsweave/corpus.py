@@ -183,11 +183,11 @@ class Ingestor:
                     if assignment.merged:
                         self.store.merge_stories(assignment.story_id, assignment.merged)
                         merged_count += len(assignment.merged)
+                    self.store.add_member(article_id, assignment.story_id, item.article.title)
                     for new_story, moved in assignment.split:
                         self.store.split_story(new_story, moved)
                         opened.add(new_story)
                         split_count += 1
-                    self.store.add_member(article_id, assignment.story_id, item.article.title)
                     touched.add(assignment.story_id)
                     if assignment.story_id not in known:
                         opened.add(assignment.story_id)
