@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
+import zlib
 from datetime import date
 
 import numpy as np
@@ -322,9 +324,6 @@ def test_two_earthquakes_in_one_week_stay_apart():
 
 
 def test_earlier_state_versions_ask_for_a_replay_and_an_unknown_one_is_refused():
-    import json
-    import zlib
-
     clusterer = OnlineClusterer()
     clusterer.add_many(DAM[:1] + TRANSFER)
     data = json.loads(zlib.decompress(clusterer.to_state()))
@@ -357,16 +356,10 @@ def test_add_to_places_an_article_and_reports_its_features():
 
 
 def _story_rows(delta) -> dict[int, dict]:
-    import json
-    import zlib
-
     return {row: json.loads(zlib.decompress(data)) for row, data, _ in delta.stories}
 
 
 def test_state_delta_carries_only_the_stories_that_changed():
-    import json
-    import zlib
-
     clusterer = OnlineClusterer()
     clusterer.add_many([DAM[0], TRANSFER[0], ELECTION[0]])
     first = clusterer.state_delta()
@@ -450,9 +443,6 @@ def test_whole_state_read_as_parts_marks_every_story_unsaved_and_gaps_are_refuse
 
 
 def test_an_earlier_state_version_in_a_parts_header_asks_for_a_replay():
-    import json
-    import zlib
-
     clusterer = OnlineClusterer()
     clusterer.add_many(DAM)
     delta = clusterer.state_delta()
@@ -497,3 +487,20 @@ def test_without_reclustering_the_wrong_story_keeps_growing():
         clusterer.add_to(x, "s-wrong")
     assert clusterer.add(OKAFOR[1]) == Assignment("s-wrong")
     assert clusterer.stories == {"s-wrong": 4}
+
+
+def test_stories_past_the_window_stop_keeping_their_members():
+    clusterer = OnlineClusterer()
+    clusterer.add(DAM[0])  # 14 April
+    clusterer.add(TRANSFER[0])  # 16 April
+    later = dataclasses.replace(ELECTION[0], published=date(2026, 4, 22))
+    clusterer.add(later)  # 22 April: the dam story (8 days) is past the 7-day window
+    state = json.loads(zlib.decompress(clusterer.to_state()))
+    members = {s["id"]: s["members"] for s in state["stories"]}
+    assert members["s-dam0000001"] is None
+    assert [m["id"] for m in members["s-fc00000001"]] == ["fc00000001"]
+    assert [m["id"] for m in members["s-vote000001"]] == ["vote000001"]
+    assert state["newest"] == "2026-04-22"
+    # a restored clusterer goes on from there
+    restored = OnlineClusterer.from_state(clusterer.to_state())
+    assert restored.to_state() == clusterer.to_state()

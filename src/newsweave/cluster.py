@@ -130,6 +130,9 @@ class ClusterSettings:
     "this is its story"); `threshold` and `merge_threshold` were then searched on
     topics 1-20 online; topics 21-45 are scored, never tuned on (docs/benchmarks.md).
     `window_days` could not be calibrated (ECB+ has no publication dates): a guess.
+    `split_every` was not searched: re-clustering every 2, 4 or 8 articles scored alike
+    on topics 1-20 (0.922-0.927, docs/benchmarks.md); `split_max` bounds its cost (the
+    pairs grow with the square of a story's size).
     probe_terms, max_postings and max_candidates bound the lookup cost
     (bench/ingest_throughput.py --cluster-scale).
     """
@@ -414,6 +417,7 @@ class OnlineClusterer:
         self._weights = settings.weights()
         self._encode = encode
         self._n_docs = 0
+        self._newest: datetime.date | None = None  # the latest publication date seen
         self._df: Counter[str] = Counter()  # document frequency of terms (full texts)
         self._name_df: Counter[str] = Counter()  # document frequency of names
         self._stories: list[_Story] = []
@@ -467,6 +471,7 @@ class OnlineClusterer:
             "version": STATE_VERSION,
             "settings": asdict(self.settings),
             "n_docs": self._n_docs,
+            "newest": self._newest.isoformat() if self._newest else None,
             "df": self._df,
             "name_df": self._name_df,
             "stories": None,
@@ -510,6 +515,7 @@ class OnlineClusterer:
             "version": STATE_VERSION,
             "settings": asdict(self.settings),
             "n_docs": self._n_docs,
+            "newest": self._newest.isoformat() if self._newest else None,
             "df": self._df,
             "name_df": self._name_df,
             "story_rows": len(self._stories),
@@ -588,6 +594,7 @@ class OnlineClusterer:
         """A clusterer with the global part of a state (settings, document frequencies)."""
         self = cls(settings or ClusterSettings(**data["settings"]), encode=encode)
         self._n_docs = data["n_docs"]
+        self._newest = datetime.date.fromisoformat(data["newest"]) if data["newest"] else None
         self._df = Counter(data["df"])
         self._name_df = Counter(data["name_df"])
         return self
@@ -782,6 +789,9 @@ class OnlineClusterer:
         feats = _features(item, st.lead_chars)
         # Update document frequencies first, so the article's own terms are known words.
         self._n_docs += 1
+        if item.published is not None and (self._newest is None or item.published > self._newest):
+            self._newest = item.published
+            self._close_stale()
         self._df.update(feats.terms.keys())
         self._name_df.update(feats.names.keys())
         feats.salient = self._salient(feats.names)
@@ -881,6 +891,25 @@ class OnlineClusterer:
         if date is not None:
             story.first = min(story.first or date, date)
             story.last = max(story.last or date, date)
+
+    def _close_stale(self) -> None:
+        """Stop keeping the members of stories a dated article can no longer join.
+
+        A story last seen more than `window_days` before the newest article is outside
+        every later dated article's window, so it will not be re-clustered again (an
+        undated article may still join it, as ever): its members are dropped from memory
+        and from the saved state. Runs when the newest date moves on, at most once a day
+        of news.
+        """
+        st = self.settings
+        if self._newest is None or st.window_days < 0:
+            return
+        for row, story in enumerate(self._stories):
+            last = story.last
+            if story.members and last is not None and (self._newest - last).days > st.window_days:
+                story.members = None
+                story.json = None
+                self._unsaved.add(row)
 
     def _split(self, row: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Re-cluster a story's members by average link on their pair scores; split it.
