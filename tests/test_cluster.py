@@ -489,18 +489,16 @@ def test_without_reclustering_the_wrong_story_keeps_growing():
     assert clusterer.stories == {"s-wrong": 4}
 
 
-def test_stories_past_the_window_stop_keeping_their_members():
-    clusterer = OnlineClusterer()
-    clusterer.add(DAM[0])  # 14 April
-    clusterer.add(TRANSFER[0])  # 16 April
-    later = dataclasses.replace(ELECTION[0], published=date(2026, 4, 22))
-    clusterer.add(later)  # 22 April: the dam story (8 days) is past the 7-day window
+def test_quiet_stories_stop_keeping_their_members():
+    clusterer = OnlineClusterer(ClusterSettings(split_idle=2))
+    for item in (DAM[0], TRANSFER[0], ELECTION[0], ELECTION[1]):
+        clusterer.add(item)
+    # at the 4th article the dam story has had none for 3 arrivals: more than split_idle
     state = json.loads(zlib.decompress(clusterer.to_state()))
     members = {s["id"]: s["members"] for s in state["stories"]}
     assert members["s-dam0000001"] is None
     assert [m["id"] for m in members["s-fc00000001"]] == ["fc00000001"]
-    assert [m["id"] for m in members["s-vote000001"]] == ["vote000001"]
-    assert state["newest"] == "2026-04-22"
+    assert [m["id"] for m in members["s-vote000001"]] == ["vote000001", "vote000002"]
     # a restored clusterer goes on from there
     restored = OnlineClusterer.from_state(clusterer.to_state())
     assert restored.to_state() == clusterer.to_state()

@@ -20,8 +20,8 @@ scores, and a group that does not belong splits off as a story of its own: a
 single pass cannot otherwise undo an early wrong join (`Assignment.split`).
 
 Candidates come from postings of the article's heaviest terms only, with
-over-common terms and stories outside the window skipped, so the cost per
-article stays flat as stories accumulate (docs/benchmarks.md, 10k and 50k).
+over-common terms and stories outside the window skipped, so the lookup cost per
+article stays bounded as stories accumulate (docs/benchmarks.md, 10k and 50k).
 
 Story ids come from the first article of a story, so the same input order
 gives the same ids, and `to_state` / `from_state` continue a run exactly. A store
@@ -157,6 +157,7 @@ class ClusterSettings:
     max_candidates: int = 100  # stories scored in full per article
     split_every: int = 4  # re-cluster a story's members each time its size is a multiple of this
     split_max: int = 200  # stories larger than this are no longer re-clustered (cost bound)
+    split_idle: int = 5000  # nor are stories that got no article in this many arrivals (memory)
 
     def weights(self) -> np.ndarray:
         """The weights in FEATURES order."""
@@ -301,6 +302,7 @@ def _features(item: ClusterInput, lead_chars: int) -> _Features:
 
 
 SALIENT_NAMES = 3  # key names per article (names_missing)
+_SWEEP_EVERY = 500  # articles between looks for quiet stories (_close_stale)
 
 
 @dataclass
@@ -399,6 +401,7 @@ class _Story:
     first: datetime.date | None = None
     last: datetime.date | None = None
     alive: bool = True
+    active: int = 0  # the clusterer's article count when the story last received one
     # the members, oldest first, while the story may still split (size <= split_max); else None
     members: list[_Member] | None = field(default_factory=list)
     json: str | None = None  # cached serialisation for to_state; None when changed
@@ -417,7 +420,6 @@ class OnlineClusterer:
         self._weights = settings.weights()
         self._encode = encode
         self._n_docs = 0
-        self._newest: datetime.date | None = None  # the latest publication date seen
         self._df: Counter[str] = Counter()  # document frequency of terms (full texts)
         self._name_df: Counter[str] = Counter()  # document frequency of names
         self._stories: list[_Story] = []
@@ -471,7 +473,6 @@ class OnlineClusterer:
             "version": STATE_VERSION,
             "settings": asdict(self.settings),
             "n_docs": self._n_docs,
-            "newest": self._newest.isoformat() if self._newest else None,
             "df": self._df,
             "name_df": self._name_df,
             "stories": None,
@@ -515,7 +516,6 @@ class OnlineClusterer:
             "version": STATE_VERSION,
             "settings": asdict(self.settings),
             "n_docs": self._n_docs,
-            "newest": self._newest.isoformat() if self._newest else None,
             "df": self._df,
             "name_df": self._name_df,
             "story_rows": len(self._stories),
@@ -594,7 +594,6 @@ class OnlineClusterer:
         """A clusterer with the global part of a state (settings, document frequencies)."""
         self = cls(settings or ClusterSettings(**data["settings"]), encode=encode)
         self._n_docs = data["n_docs"]
-        self._newest = datetime.date.fromisoformat(data["newest"]) if data["newest"] else None
         self._df = Counter(data["df"])
         self._name_df = Counter(data["name_df"])
         return self
@@ -607,6 +606,7 @@ class OnlineClusterer:
             first=datetime.date.fromisoformat(record["first"]) if record["first"] else None,
             last=datetime.date.fromisoformat(record["last"]) if record["last"] else None,
             alive=record["alive"],
+            active=record["active"],
             members=(
                 None
                 if record["members"] is None
@@ -789,8 +789,7 @@ class OnlineClusterer:
         feats = _features(item, st.lead_chars)
         # Update document frequencies first, so the article's own terms are known words.
         self._n_docs += 1
-        if item.published is not None and (self._newest is None or item.published > self._newest):
-            self._newest = item.published
+        if self._n_docs % min(_SWEEP_EVERY, max(st.split_idle, 1)) == 0:
             self._close_stale()
         self._df.update(feats.terms.keys())
         self._name_df.update(feats.names.keys())
@@ -886,6 +885,7 @@ class OnlineClusterer:
             story.members.append(member)
             if story.size > self.settings.split_max:
                 story.members = None  # too big to re-cluster: stop keeping its members
+        story.active = self._n_docs
         story.json = None
         self._unsaved.add(row)
         if date is not None:
@@ -893,20 +893,16 @@ class OnlineClusterer:
             story.last = max(story.last or date, date)
 
     def _close_stale(self) -> None:
-        """Stop keeping the members of stories a dated article can no longer join.
+        """Stop keeping the members of stories that have gone quiet.
 
-        A story last seen more than `window_days` before the newest article is outside
-        every later dated article's window, so it will not be re-clustered again (an
-        undated article may still join it, as ever): its members are dropped from memory
-        and from the saved state. Runs when the newest date moves on, at most once a day
-        of news.
+        A story that received no article in the last `split_idle` arrivals drops its
+        members from memory and from the saved state, and so is not re-clustered again
+        (it can still grow). This bounds memory by recent activity, whatever the order of
+        the input (a live feed, or an archive back-filled out of date order).
         """
-        st = self.settings
-        if self._newest is None or st.window_days < 0:
-            return
+        idle = self.settings.split_idle
         for row, story in enumerate(self._stories):
-            last = story.last
-            if story.members and last is not None and (self._newest - last).days > st.window_days:
+            if story.members and self._n_docs - story.active > idle:
                 story.members = None
                 story.json = None
                 self._unsaved.add(row)
@@ -1035,6 +1031,7 @@ class OnlineClusterer:
         else:
             dst.members.extend(src.members)
         src.members = []
+        dst.active = max(dst.active, src.active)
         src.alive = False
         src.size = 0
         src.json = dst.json = None
@@ -1049,6 +1046,7 @@ def _story_json(story: _Story) -> str:
         record["first"] = story.first.isoformat() if story.first else None
         record["last"] = story.last.isoformat() if story.last else None
         record["alive"] = story.alive
+        record["active"] = story.active
         record["members"] = None
         text = json.dumps(record, separators=(",", ":"))
         if story.members is not None:  # members never change: each is serialised once
