@@ -132,7 +132,7 @@ class ClusterSettings:
     `window_days` could not be calibrated (ECB+ has no publication dates): a guess.
     `split_every` was not searched: re-clustering every 2, 4 or 8 articles scored alike
     on topics 1-20 (0.922-0.927, docs/benchmarks.md); `split_max` bounds its cost (the
-    pairs grow with the square of a story's size).
+    pairs grow with the square of a story's size) and `split_idle` the members kept.
     probe_terms, max_postings and max_candidates bound the lookup cost
     (bench/ingest_throughput.py --cluster-scale).
     """
