@@ -759,8 +759,8 @@ class OnlineClusterer:
                 agree = max(story.years.get(y, 0) for y in feats.years)
                 out[i, 6] = agree / size
                 out[i, 7] = max(story.totals["with_years"] - agree, 0) / size
-            # Key names one side has and the other never mentions: two arrests of two
-            # players of one team, two deaths of two Watergate figures.
+            # Key names one side has and the other never mentions (two arrests of two
+            # players of one team).
             mine = 0.0
             if feats.salient:
                 known = sum(story.name_members.get(w, 0) for w in feats.salient)

@@ -354,7 +354,8 @@ class Store:
         )
         return int(cursor.lastrowid or 0)
 
-    def add_member(self, article_id: int, story_id: str, headline: str | None) -> None:
+    def _touch_story(self, story_id: str, headline: str | None) -> None:
+        """Create the story, or mark it updated; a headline is kept once set."""
         stamp = now()
         self.conn.execute(
             "INSERT INTO stories (id, created, updated, headline) VALUES (?, ?, ?, ?) "
@@ -362,6 +363,9 @@ class Store:
             "headline = coalesce(stories.headline, excluded.headline)",
             (story_id, stamp, stamp, headline),
         )
+
+    def add_member(self, article_id: int, story_id: str, headline: str | None) -> None:
+        self._touch_story(story_id, headline)
         self.conn.execute(
             "INSERT OR REPLACE INTO story_members (article_id, story_id) VALUES (?, ?)",
             (article_id, story_id),
@@ -397,15 +401,9 @@ class Store:
             tuple(chashes),
         )
         title_of = {r[1]: r[2] for r in rows}
-        first = next((title_of[c] for c in chashes if c in title_of), None)
-        stamp = now()
-        self.conn.execute(
-            "INSERT INTO stories (id, created, updated, headline) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET updated = excluded.updated",
-            (story_id, stamp, stamp, first),
-        )
+        self._touch_story(story_id, next((title_of[c] for c in chashes if c in title_of), None))
         for old in {r[3] for r in rows if r[3] is not None and r[3] != story_id}:
-            self.conn.execute("UPDATE stories SET updated = ? WHERE id = ?", (stamp, old))
+            self._touch_story(old, None)
         ids = [r[0] for r in rows]
         marks = ",".join("?" * len(ids))
         self.conn.execute(
