@@ -1,4 +1,4 @@
-"""Corpus ingest: read -> clean -> hash -> dedup -> cluster -> store, in batches.
+"""The corpus writer: read -> clean -> hash -> dedup -> cluster -> store, in batches.
 
 Each batch is one transaction holding its articles, their story membership
 and the clusterer state after them (its header and the stories the batch
@@ -8,8 +8,6 @@ exactly where the last commit left off.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsweave import dedup
 from newsweave.model import Article, SkippedDocument
-from newsweave.store import Store, StoredArticle, content_hash, text_hash
+from newsweave.store import Store, content_hash, text_hash
 
 if TYPE_CHECKING:
     from newsweave.cluster import OnlineClusterer
@@ -323,56 +321,3 @@ def ingest_items(
         if batch:
             ingestor.add_batch(batch, summary)
     return summary
-
-
-# --- browsing -----------------------------------------------------------------------------
-
-
-def members_hash(members: Iterable[StoredArticle]) -> str:
-    """Changes whenever an article joins or leaves the story."""
-    ids = sorted(m.id for m in members)
-    return hashlib.sha256(json.dumps(ids).encode()).hexdigest()[:16]
-
-
-def also_published_by(members: list[StoredArticle]) -> list[dict[str, Any]]:
-    """The duplicate copies of a story's articles, each named with its original."""
-    by_id = {m.id: m for m in members}
-    rows = []
-    for m in members:
-        if m.duplicate_of is None:
-            continue
-        original = by_id.get(m.duplicate_of)
-        rows.append(
-            {
-                "id": m.article.doc_id,
-                "source": m.article.label,
-                "url": m.article.url,
-                "published": m.article.published.isoformat() if m.article.published else None,
-                "duplicate_of": original.article.doc_id if original else None,
-                "original_source": original.article.label if original else None,
-                "similarity": m.similarity,
-            }
-        )
-    return rows
-
-
-def story_briefing(store: Store, story_id: str) -> tuple[str, dict[str, Any], str, list]:
-    """(live story id, briefing dict, briefing Markdown, also-published-by rows).
-
-    The briefing is built from the story's original articles and cached under
-    the hash of its member set, so it is rebuilt only when the story changed.
-    """
-    from newsweave.render import briefing_to_json, briefing_to_markdown
-
-    live = store.resolve_story(story_id)
-    members = store.members(live)
-    key = members_hash(members)
-    cached = store.cached_briefing(live, key)
-    if cached is None:
-        from newsweave.pipeline import brief_articles
-
-        originals = [m.article for m in members if m.duplicate_of is None]
-        briefing = brief_articles(originals)
-        cached = (briefing_to_json(briefing), briefing_to_markdown(briefing))
-        store.cache_briefing(live, key, *cached)
-    return live, json.loads(cached[0]), cached[1], also_published_by(members)
