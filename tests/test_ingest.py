@@ -45,7 +45,8 @@ def test_directory_is_read_recursively_in_sorted_order(tmp_path):
         str(tmp_path / "z" / "deep.txt"),
     ]
     assert [(s.doc_id, s.reason) for s in skips(items)] == [
-        (str(tmp_path / "notes.pdf"), "unsupported file type '.pdf'")
+        (str(tmp_path / ".hidden.txt"), "hidden file, not read"),
+        (str(tmp_path / "notes.pdf"), "unsupported file type '.pdf'"),
     ]
 
 

@@ -25,7 +25,9 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Turn raw news articles about one story into a cited briefing.",
 )
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+# No emoji codes, no highlighting: messages quote file names and text from documents
+# (":100:" in "file.jsonl:100:" must not become an emoji).
+err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 
 # Below this many documents a progress bar is only flicker.
 PROGRESS_MIN_DOCUMENTS = 20
@@ -414,7 +416,14 @@ def _emit(text: str, out: Path | None, *, markdown: bool) -> None:
 
 
 def _report_skip(item: SkippedDocument) -> None:
-    err.print(f"newsweave: skipped {item.doc_id}: {item.reason}", markup=False)
+    err.print(f"newsweave: skipped {shown(item.doc_id)}: {shown(item.reason)}", markup=False)
+
+
+def shown(text: str) -> str:
+    """User data made safe for one terminal line: newlines, ANSI escapes and
+    undecodable bytes of a file name are printed escaped, so a name cannot forge
+    or colour a message."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _summary_line(articles: int, skipped: int) -> None:

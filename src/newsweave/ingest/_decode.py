@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
+import webencodings
 from charset_normalizer import from_bytes
 
 from newsweave.errors import DocumentError
@@ -22,11 +24,15 @@ _BOMS = (
 
 # Legacy pages are overwhelmingly Windows-1252 (the WHATWG encoding standard
 # maps even "latin1" labels to it). charset-normalizer cannot tell it from its
-# Latin siblings on short English text and answers e.g. mac_latin2 for
-# "café", so when it guesses one of these and cp1252 decodes cleanly, cp1252 wins.
+# Latin-script siblings on short text and answers e.g. mac_latin2 for "café" or
+# mac_iceland for "Öldmère", so when it guesses one of these, cp1252 is tried
+# too and the reading with more plausible letters wins (ties go to cp1252).
+# Only Latin-script codepages are siblings: Cyrillic, Greek, Hebrew or Arabic
+# bytes decode "cleanly" as cp1252 too, but as nonsense.
 _WESTERN_FALLBACK = "cp1252"
 _LATIN_SIBLINGS = re.compile(
-    r"^(mac_latin2|mac_roman|cp125[02]|cp8[5-6]\d|cp775|latin_1|iso8859_\d+)$"
+    r"^(mac_(roman|latin2|iceland|turkish|croatian|romanian)|cp125[0247]|cp437|cp8(50|52|58)"
+    r"|cp775|latin_1|iso8859_(1|2|3|4|9|10|13|14|15|16))$"
 )
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 
@@ -70,13 +76,21 @@ def decode(doc_id: str, data: bytes) -> tuple[str, str]:
 
 
 def _declared_encoding(data: bytes) -> str | None:
-    """The charset an HTML page declares in a <meta> tag, if Python knows it."""
+    """The charset an HTML page declares in a <meta> tag, read as a web browser would.
+
+    Labels are looked up in the WHATWG label table (the `webencodings` package)
+    rather than Python's codec registry, which also knows non-text codecs such
+    as "hex", "base64" or "zlib" that a hostile page could name.
+    """
     found = _DECLARED.search(data[:4096])
     if not found:
         return None
+    encoding = webencodings.lookup(found.group(1).decode("ascii", errors="replace"))
+    if encoding is None or encoding.name in ("replacement", "x-user-defined"):
+        return None
     try:
-        return codecs.lookup(found.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
+        return codecs.lookup(encoding.codec_info.name).name
+    except LookupError:
         return None
 
 
@@ -84,10 +98,31 @@ def _detected_encoding(doc_id: str, data: bytes) -> str:
     match = from_bytes(data[:200_000]).best()
     if match is None or match.encoding is None:
         raise DocumentError(doc_id, "unknown text encoding (not UTF-8 and no encoding detected)")
-    if _LATIN_SIBLINGS.match(match.encoding):
+    if match.encoding != _WESTERN_FALLBACK and _LATIN_SIBLINGS.match(match.encoding):
         try:
-            data.decode(_WESTERN_FALLBACK)
-            return _WESTERN_FALLBACK
+            western = data.decode(_WESTERN_FALLBACK)
         except UnicodeDecodeError:
-            pass
+            return match.encoding
+        guessed = data.decode(match.encoding, errors="replace")
+        if _letter_score(western) >= _letter_score(guessed):
+            return _WESTERN_FALLBACK
     return match.encoding
+
+
+def _letter_score(text: str) -> int:
+    """How plausible the non-ASCII characters of a decoding are as letters of words.
+
+    A non-ASCII letter counts one; a symbol ("÷", "¹") or an upper-case letter
+    inside a lower-case word ("ÖldmËre") counts against, as a wrong codepage
+    produces them and real text rarely does.
+    """
+    score = 0
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            continue
+        if not ch.isalpha():
+            score -= unicodedata.category(ch)[0] in "SN"
+            continue
+        inside = 0 < i < len(text) - 1 and text[i - 1].islower() and text[i + 1].islower()
+        score += -1 if ch.isupper() and inside else 1
+    return score

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import BinaryIO
 
 from newsweave.errors import DocumentError
-from newsweave.ingest._decode import check_size, decode
+from newsweave.ingest._decode import MAX_DOCUMENT_BYTES, check_size, decode
 from newsweave.ingest.multinews import split_cluster
 from newsweave.model import DocHints, RawDocument, SkippedDocument
 
@@ -33,9 +34,11 @@ def read_jsonl_lines(
     held to the per-document size limit. `start` is the number of the first
     line, for a slice of a file read elsewhere (a Dask partition).
     """
+    seen = False
     for number, line in enumerate(lines, start=start):
         if not line.strip():
             continue
+        seen = True
         doc_id = f"{origin}:{number}"
         try:
             if isinstance(line, bytes):
@@ -49,10 +52,29 @@ def read_jsonl_lines(
         except json.JSONDecodeError as exc:
             yield SkippedDocument(doc_id, f"invalid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            yield SkippedDocument(doc_id, "JSON nested too deeply to read")
+            continue
         if not isinstance(record, dict):
             yield SkippedDocument(doc_id, "JSON line is not an object")
             continue
         yield from _records(origin, doc_id, record)
+    if not seen and start == 1:
+        yield SkippedDocument(origin, "empty JSON Lines file (no records)")
+
+
+def bounded_lines(stream: BinaryIO, limit: int = MAX_DOCUMENT_BYTES) -> Iterator[bytes]:
+    """The lines of a binary stream, never holding more than `limit` + 1 bytes of one line.
+
+    A line longer than the limit comes back as its first `limit` + 1 bytes (so the
+    size check rejects it) and the rest of it is read and dropped in chunks: a
+    1 GB one-line file costs 10 MB of memory, not 1 GB.
+    """
+    while line := stream.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def _records(origin: str, doc_id: str, record: dict) -> Iterator[RawDocument | SkippedDocument]:
@@ -60,7 +82,7 @@ def _records(origin: str, doc_id: str, record: dict) -> Iterator[RawDocument | S
     if field is None:
         yield SkippedDocument(doc_id, f"no text field (expected one of {', '.join(_TEXT_FIELDS)})")
         return
-    body = record[field]
+    body = _clean_str(record[field])
     if field in ("context", "document"):
         # Multi-News: a whole cluster in one record; each document keeps the line number.
         docs = split_cluster(body)
@@ -82,4 +104,16 @@ def _records(origin: str, doc_id: str, record: dict) -> Iterator[RawDocument | S
 
 
 def _str(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+    return _clean_str(value).strip() or None if isinstance(value, str) else None
+
+
+def _clean_str(value: str) -> str:
+    """A JSON string with lone surrogate escapes ("\\ud800") replaced by U+FFFD.
+
+    JSON allows them, but they are not text: UTF-8 output and SQLite both refuse them.
+    """
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -12,7 +14,7 @@ from typing import BinaryIO
 from newsweave.errors import DocumentError
 from newsweave.ingest._decode import MAX_DOCUMENT_BYTES, check_size, decode
 from newsweave.ingest.feeds import is_feed, read_feed
-from newsweave.ingest.jsonl import read_jsonl_lines
+from newsweave.ingest.jsonl import bounded_lines, read_jsonl_lines
 from newsweave.ingest.multinews import is_multinews, split_cluster
 from newsweave.ingest.warc import read_warc
 from newsweave.model import DocHints, RawDocument, SkippedDocument
@@ -56,11 +58,39 @@ def read_sources(
 
 
 def walk_dir(root: Path) -> Iterator[Path | SkippedDocument]:
-    """The files a directory contributes, in reading order; unsupported ones as skipped."""
-    for path in sorted(root.rglob("*")):
-        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(root).parts):
-            continue
-        if _suffix(path) in SUPPORTED_SUFFIXES:
+    """The files a directory contributes, in reading order; everything else as skipped.
+
+    Every entry is accounted for: hidden files and folders, unsupported types,
+    folders that cannot be listed and symlinks that loop back are each named
+    with the reason they are not read. Symlinked folders are followed once.
+    """
+    seen: set[tuple[int, int]] = set()
+    yield from _walk(root, seen)
+
+
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | SkippedDocument]:
+    try:
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            yield SkippedDocument(str(folder), "folder already read (a symlink loops back to it)")
+            return
+        seen.add((info.st_dev, info.st_ino))
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as exc:
+        yield SkippedDocument(str(folder), f"cannot list folder ({exc.strerror or exc})")
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if entry.name.startswith("."):
+            kind = "folder" if is_dir else "file"
+            yield SkippedDocument(str(path), f"hidden {kind}, not read")
+        elif is_dir:
+            yield from _walk(path, seen)
+        elif _suffix(path) in SUPPORTED_SUFFIXES:
             yield path
         else:
             yield SkippedDocument(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
@@ -77,10 +107,26 @@ def _read_dir(root: Path) -> Iterator[Item]:
 def _read_file(path: Path) -> Iterator[Item]:
     doc_id = str(path)
     try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            # Checked before opening: a FIFO or a device (/dev/zero) would block or never end.
+            yield SkippedDocument(doc_id, f"not a regular file ({_file_kind(mode)}), not read")
+            return
         with path.open("rb") as stream:
             yield from _read_stream(doc_id, stream, suffix=_suffix(path))
     except OSError as exc:
         yield SkippedDocument(doc_id, f"cannot read ({exc.strerror or exc})")
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _suffix(path: Path) -> str:
@@ -91,7 +137,7 @@ def _suffix(path: Path) -> str:
 
 def _read_stream(doc_id: str, stream: BinaryIO, suffix: str) -> Iterator[Item]:
     if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl_lines(doc_id, stream)
+        yield from read_jsonl_lines(doc_id, bounded_lines(stream))
         return
     if suffix in WARC_SUFFIXES:
         yield from read_warc(doc_id, stream)
