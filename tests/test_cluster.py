@@ -17,6 +17,7 @@ from newsweave.cluster import (
     Assignment,
     ClusterInput,
     ClusterSettings,
+    ClusterStateError,
     OldStateError,
     OnlineClusterer,
 )
@@ -332,7 +333,7 @@ def test_earlier_state_versions_ask_for_a_replay_and_an_unknown_one_is_refused()
         with pytest.raises(OldStateError, match=f"version {version} predates"):
             OnlineClusterer.from_state(zlib.compress(json.dumps(data).encode()))
     data["version"] = 99
-    with pytest.raises(ValueError, match="version 99") as caught:
+    with pytest.raises(ClusterStateError, match="version 99") as caught:
         OnlineClusterer.from_state(zlib.compress(json.dumps(data).encode()))
     assert not isinstance(caught.value, OldStateError)
 
@@ -436,9 +437,9 @@ def test_whole_state_read_as_parts_marks_every_story_unsaved_and_gaps_are_refuse
     assert legacy.to_state() == state
     delta = legacy.state_delta()
     assert sorted(_story_rows(delta)) == [0, 1]
-    with pytest.raises(ValueError, match="use from_parts"):
+    with pytest.raises(ClusterStateError, match="use from_parts"):
         OnlineClusterer.from_state(delta.header)
-    with pytest.raises(ValueError, match="1 story rows, not the 2"):
+    with pytest.raises(ClusterStateError, match="1 story rows, not the 2"):
         OnlineClusterer.from_parts(delta.header, delta.stories[1:])
 
 

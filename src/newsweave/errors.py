@@ -22,3 +22,7 @@ class ModelMissingError(NewsweaveError):
 
 class NothingReadError(NewsweaveError):
     """No input document could be read at all."""
+
+
+class ClusterStateError(NewsweaveError):
+    """A saved clusterer state cannot be read: corrupt, cut short, or of another version."""

@@ -1,33 +1,4 @@
-"""Online story clustering: each new article joins the best story or opens one.
-
-An article is compared with its candidate stories on cheap signals (FEATURES):
-TF-IDF cosine of the full text and of headline + lead, cosine of capitalised
-names (whole text, and lead with mention counts), shared numbers, written dates
-and years, and the share of each side's key names the other never mentions, all
-found by regular expressions (no spaCy at ingest). Each signal is
-averaged over the story's members (average link, kept as sums so a story of any
-size costs the same); the score is their weighted sum, with weights fitted by
-logistic regression on ECB+ (ClusterSettings). idf comes from the corpus so far
-plus a prior of general English word frequencies (wordfreq), so a young corpus
-already knows that "earthquake" is common and "Velmora" is not. A MiniLM
-embedding of headline + lead can be added (`w_embed`, off by default: see
-docs/benchmarks.md for what it adds and costs). A time window keeps dated
-articles away from stale stories; undated articles skip the window. When an
-article scores above the merge bar with a second story, that story is folded
-into the first (a bridging article). Each time a story's size reaches a multiple
-of `split_every`, its members are re-clustered by average link on their pair
-scores, and a group that does not belong splits off as a story of its own: a
-single pass cannot otherwise undo an early wrong join (`Assignment.split`).
-
-Candidates come from postings of the article's heaviest terms only, with
-over-common terms and stories outside the window skipped, so the lookup cost per
-article stays bounded as stories accumulate (docs/benchmarks.md, 10k and 50k).
-
-Story ids come from the first article of a story, so the same input order
-gives the same ids, and `to_state` / `from_state` continue a run exactly. A store
-saves the state in parts instead (`state_delta` / `from_parts`): the global header
-and, per batch, only the stories that changed.
-"""
+"""OnlineClusterer: assignment to the best story, candidate lookup, folding and re-clustering."""
 
 from __future__ import annotations
 
@@ -36,375 +7,42 @@ import datetime
 import functools
 import json
 import math
-import re
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
+from newsweave.cluster.records import (
+    SUMS,
+    ArticleProfile,
+    Assignment,
+    ClusterInput,
+    Member,
+    StateDelta,
+    Story,
+    lead,
+    profile,
+)
+from newsweave.cluster.settings import (
+    DEFAULT_SETTINGS,
+    FEATURES,
+    PRIOR_DOC_WORDS,
+    SALIENT_NAMES,
+    SWEEP_EVERY,
+    ClusterSettings,
+)
+from newsweave.cluster.state import (
+    STATE_VERSION,
+    member_from_json,
+    read_state,
+    story_json,
+)
+from newsweave.errors import ClusterStateError
+
 Encode = Callable[[Sequence[str]], np.ndarray]
-
-STATE_VERSION = 4
-
-
-@dataclass(frozen=True)
-class ClusterInput:
-    """What the clusterer needs of one article."""
-
-    article_id: str  # stable id (the store's content hash)
-    title: str | None
-    text: str  # cleaned body, paragraphs joined by blank lines
-    published: datetime.date | None
-    # the encoder's vector of lead(item), when computed elsewhere (a Dask worker); else None
-    embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class StateDelta:
-    """The clusterer state in parts: the global header and the stories changed since the last.
-
-    `header` is compressed JSON (version, settings, document frequencies, the number of
-    story rows); each story is (row, compressed story JSON as `to_state` writes it, the
-    row of summed embeddings as float32 bytes or None when no embeddings are kept).
-    Rows at or past `rows` are stale: a store keeping the parts drops them.
-    """
-
-    header: bytes
-    rows: int
-    stories: list[tuple[int, bytes, bytes | None]]
-
-
-@dataclass(frozen=True)
-class Assignment:
-    """Where an article went, which stories it folded into that one, and what split off.
-
-    Apply in this order: fold `merged` into `story_id`, add the article to `story_id`,
-    then move each split's articles to its new story. The article ends in `final`.
-    """
-
-    story_id: str  # the story the article joined: "s-" + its first article's id[:10]
-    merged: tuple[str, ...] = ()  # story ids absorbed into story_id by this article
-    # stories then split off story_id by re-clustering: (new story id, the ids of the
-    # articles that moved there, this article's among them if it moved)
-    split: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    article_id: str = field(default="", compare=False)  # the article assigned
-
-    @property
-    def final(self) -> str:
-        """The story the article is in once the splits are applied."""
-        for new_id, moved in self.split:
-            if self.article_id in moved:
-                return new_id
-        return self.story_id
-
-
-# The similarities an article has with a story, in the order of a feature row. Each is
-# an average over the story's members (average link), kept as sums so scoring a story
-# costs the same whatever its size.
-FEATURES = (
-    "body",  # TF-IDF cosine of the full texts
-    "lead",  # TF-IDF cosine of headline + lead
-    "names",  # cosine of the capitalised names (binary, idf-weighted)
-    "lead_names",  # cosine of the names in headline + lead (counted, idf-weighted)
-    "numbers",  # shared numbers (>= 2 digits, years excluded) over the smaller set
-    "dates",  # shared written dates ("May 3")
-    "year_agree",  # members naming one of the article's years
-    "year_conflict",  # members naming years, none of the article's
-    "names_missing",  # salient names of one side the other never names (both ways, mean)
-    "embed",  # cosine of the MiniLM headline + lead embeddings (w_embed)
-)
-
-
-@dataclass(frozen=True)
-class ClusterSettings:
-    """Weights and bars of the similarity score, one place.
-
-    The score of an article with a story is a weighted sum of the FEATURES, each
-    averaged over the story's members; the article joins its best story when the
-    score reaches `threshold`. The weights are a logistic regression fitted by
-    bench/cluster_ecbplus.py on ECB+ topics 1-20 only (article vs story, the
-    article fed online in a shuffled order and placed in its gold story, label =
-    "this is its story"); `threshold` and `merge_threshold` were then searched on
-    topics 1-20 online; topics 21-45 are scored, never tuned on (docs/benchmarks.md).
-    `window_days` could not be calibrated (ECB+ has no publication dates): a guess.
-    `split_every` was not searched: re-clustering every 2, 4 or 8 articles scored alike
-    on topics 1-20 (0.922-0.927, docs/benchmarks.md); `split_max` bounds its cost (the
-    pairs grow with the square of a story's size) and `split_idle` the members kept.
-    probe_terms, max_postings and max_candidates bound the lookup cost
-    (bench/ingest_throughput.py --cluster-scale).
-    """
-
-    w_body: float = 2.96
-    w_lead: float = 2.41
-    w_names: float = 7.57
-    w_lead_names: float = 3.84
-    w_number: float = 2.66
-    w_date: float = 1.73
-    w_year: float = 3.11
-    w_year_conflict: float = -1.16
-    w_names_missing: float = -4.44
-    w_embed: float = 0.0  # off: the lead embedding did not pay for its cost on ECB+
-    threshold: float = 2.65  # join the best story at or above this score, else open one
-    merge_threshold: float = 4.15  # fold a second story in when the article scores this with it
-    window_days: int = 7  # a dated article may join a story last seen up to this many days away
-    lead_chars: int = 600  # headline + this much of the body is the lead (MiniLM reads 256 tokens)
-    prior_docs: float = 1000.0  # weight of general English in idf (0: the corpus alone)
-    probe_terms: int = 30  # candidate stories come from the article's heaviest terms only
-    max_postings: int = 2000  # a term in more stories than this finds no candidates
-    max_candidates: int = 100  # stories scored in full per article
-    split_every: int = 4  # re-cluster a story's members each time its size is a multiple of this
-    split_max: int = 200  # stories larger than this are no longer re-clustered (cost bound)
-    split_idle: int = 5000  # nor are stories that got no article in this many arrivals (memory)
-
-    def weights(self) -> np.ndarray:
-        """The weights in FEATURES order."""
-        return np.array(
-            [
-                self.w_body,
-                self.w_lead,
-                self.w_names,
-                self.w_lead_names,
-                self.w_number,
-                self.w_date,
-                self.w_year,
-                self.w_year_conflict,
-                self.w_names_missing,
-                self.w_embed,
-            ]
-        )
-
-
-DEFAULT_SETTINGS = ClusterSettings()
-
-# --- cheap text features (heuristics as data) ---------------------------------------------
-
-# sklearn's English stop words plus news function words ("said", "told").
-_STOP_WORDS = """a about above across after afterwards again against all almost alone along
-    already also although always am among amongst an and another any anyhow anyone anything
-    anyway anywhere are around as at back be became because become becomes becoming been
-    before beforehand behind being below beside besides between beyond both but by can
-    cannot could did do does doing done down due during each eg either else elsewhere enough
-    etc even ever every everyone everything everywhere except few first for former formerly
-    from further get give go had has have he hence her here hereafter hereby herein hereupon
-    hers herself him himself his how however i ie if in indeed into is it its itself just
-    last latter latterly least less ltd made many may me meanwhile might mine more moreover
-    most mostly much must my myself namely neither never nevertheless next no nobody none
-    noone nor not nothing now nowhere of off often on once one only onto or other others
-    otherwise our ours ourselves out over own per perhaps please put rather re same see seem
-    seemed seeming seems several she should since so some somehow someone something sometime
-    sometimes somewhere still such than that the their them themselves then thence there
-    thereafter thereby therefore therein thereupon these they this those though through
-    throughout thru thus to together too toward towards under until up upon us very via was
-    we well were what whatever when whence whenever where whereafter whereas whereby wherein
-    whereupon wherever whether which while whither who whoever whole whom whose why will
-    with within without would yet you your yours yourself yourselves said says say told
-    according new news reported report reports year years time http www com html monday
-    tuesday wednesday thursday friday saturday sunday"""
-_STOP = frozenset(_STOP_WORDS.split())
-_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-)
-_MONTHS = _MONTH_NAMES.split()
-_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)}
-_WORD = re.compile(r"[a-z][a-z0-9']+")
-# Runs of capitalised words ("Betty Ford Center", "Kestrelholm"); joiners allowed inside.
-_NAME = re.compile(
-    r"\b[A-Z][\w'\-]*[a-z][\w'\-]*(?:\s+(?:(?:of|de|del|la|van|von|al|bin)\s+)?[A-Z][\w'\-]+)*"
-)
-_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d+(?:\.\d+)?(?![\d])")
-_MONTH_DAY = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})\b"
-    r"(?:,?\s+(\d{4}))?",
-    re.IGNORECASE,
-)
-_DAY_MONTH = re.compile(
-    r"\b(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
-)
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-# Capitalised words that are not names: sentence openers, titles, calendar words.
-_TITLE_WORDS = """mr mrs ms dr the a an in on at it he she they we but and or if as for this
-    that there when after before his her their its president minister police officials"""
-_NOT_NAMES = _STOP | frozenset(_MONTHS) | frozenset(_TITLE_WORDS.split())
-
-
-def _terms(text: str) -> Counter[str]:
-    return Counter(w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2)
-
-
-def _name_counts(text: str) -> Counter[str]:
-    """Capitalised phrases and their words, lower-cased, with mention counts: the cheap NER."""
-    found: Counter[str] = Counter()
-    for match in _NAME.finditer(text):
-        words = [w for w in match.group(0).lower().split() if w not in _NOT_NAMES]
-        if not words:
-            continue
-        found.update(w for w in words if len(w) > 2)
-        if len(words) > 1:
-            found[" ".join(words)] += 1
-    return found
-
-
-def _numbers(text: str) -> set[str]:
-    """Numbers with at least two digits, thousands separators removed; years excluded."""
-    out = set()
-    for raw in _NUMBER.findall(text):
-        value = raw.replace(",", "")
-        if sum(c.isdigit() for c in value) >= 2 and not _YEAR.fullmatch(value):
-            out.add(value)
-    return out
-
-
-def _dates(text: str) -> set[str]:
-    """Written calendar dates as "month-day" (year dropped: often omitted in news)."""
-    out = {f"{_MONTH_ABBR[m[:3].lower()]}-{int(d)}" for m, d, _ in _MONTH_DAY.findall(text)}
-    out |= {f"{_MONTH_ABBR[m[:3].lower()]}-{int(d)}" for d, m in _DAY_MONTH.findall(text)}
-    return {d for d in out if 1 <= int(d.split("-")[1]) <= 31}
-
-
-def _years(text: str) -> set[str]:
-    """Years written in the text: two events of one kind years apart differ here."""
-    return set(_YEAR.findall(text))
-
-
-def lead(item: ClusterInput, chars: int) -> str:
-    """Headline + the start of the body: the lead features, and the one text we embed."""
-    body = item.text[:chars]
-    return f"{item.title}\n{body}" if item.title else body
-
-
-@dataclass
-class _Features:
-    terms: Counter[str]  # full text
-    lead_terms: Counter[str]
-    names: Counter[str]  # full text, mention counts
-    lead_names: Counter[str]
-    numbers: set[str]
-    dates: set[str]
-    years: set[str]
-    salient: tuple[str, ...] = ()  # the article's key names (OnlineClusterer._salient)
-
-
-def _features(item: ClusterInput, lead_chars: int) -> _Features:
-    full = f"{item.title}\n{item.text}" if item.title else item.text
-    head = lead(item, lead_chars)
-    return _Features(
-        _terms(full),
-        _terms(head),
-        _name_counts(full),
-        _name_counts(head),
-        _numbers(full),
-        _dates(full),
-        _years(full),
-    )
-
-
-SALIENT_NAMES = 3  # key names per article (names_missing)
-_SWEEP_EVERY = 500  # articles between looks for quiet stories (_close_stale)
-
-
-@dataclass
-class _Member:
-    """What one article added to its story's sums: enough to score it against another
-    member and to rebuild a story from its members when it splits."""
-
-    article_id: str
-    published: datetime.date | None
-    units: dict[str, dict[str, float]]  # unit vectors by story sum (body, lead, names, lead_names)
-    numbers: set[str]
-    dates: set[str]
-    years: set[str]
-    salient: tuple[str, ...]
-    vector: np.ndarray | None = None  # the lead embedding, when used
-    json: str | None = field(default=None, repr=False, compare=False)  # _member_json's, cached
-
-
-def _member_json(m: _Member) -> str:
-    """A member as JSON, computed once: a member's record never changes."""
-    if m.json is None:
-        m.json = json.dumps(_member_record(m), separators=(",", ":"))
-    return m.json
-
-
-def _member_record(m: _Member) -> dict[str, Any]:
-    return {
-        "id": m.article_id,
-        "date": m.published.isoformat() if m.published else None,
-        "units": m.units,
-        "numbers": sorted(m.numbers),
-        "dates": sorted(m.dates),
-        "years": sorted(m.years),
-        "salient": list(m.salient),
-        "vector": (
-            base64.b64encode(np.asarray(m.vector, np.float32).tobytes()).decode("ascii")
-            if m.vector is not None
-            else None
-        ),
-    }
-
-
-def _member_from_json(record: dict[str, Any]) -> _Member:
-    vector = record["vector"]
-    return _Member(
-        record["id"],
-        datetime.date.fromisoformat(record["date"]) if record["date"] else None,
-        record["units"],
-        set(record["numbers"]),
-        set(record["dates"]),
-        set(record["years"]),
-        tuple(record["salient"]),
-        np.frombuffer(base64.b64decode(vector), np.float32) if vector else None,
-    )
-
-
-# The summed quantities a story keeps, one Counter each (see _Story).
-_SUMS = (
-    "body",
-    "lead",
-    "names",
-    "lead_names",
-    "numbers",
-    "dates",
-    "years",
-    "name_members",
-    "salient",
-)
-
-
-@dataclass
-class _Story:
-    """A story as sums over its members, so that averages over members cost O(article).
-
-    body / lead / names / lead_names hold each member's term weights divided by that
-    member's TF-IDF norm at the time it joined (idf is applied when scoring, so the
-    vocabulary statistics stay current); numbers / dates / years count the members
-    naming each value, name_members the members naming each name, salient the
-    members' salient names (each member's share 1/|salient|). `totals` holds the
-    members' set sizes and how many name a year or have salient names.
-    """
-
-    story_id: str
-    size: int = 0
-    body: Counter[str] = field(default_factory=Counter)
-    lead: Counter[str] = field(default_factory=Counter)
-    names: Counter[str] = field(default_factory=Counter)
-    lead_names: Counter[str] = field(default_factory=Counter)
-    numbers: Counter[str] = field(default_factory=Counter)
-    dates: Counter[str] = field(default_factory=Counter)
-    years: Counter[str] = field(default_factory=Counter)
-    name_members: Counter[str] = field(default_factory=Counter)  # members naming each name
-    salient: Counter[str] = field(default_factory=Counter)  # sum of 1/|S| over members' salient S
-    # "numbers", "dates" (set sizes), "with_years", "with_salient" (members having any)
-    totals: Counter[str] = field(default_factory=Counter)
-    first: datetime.date | None = None
-    last: datetime.date | None = None
-    alive: bool = True
-    active: int = 0  # the clusterer's article count when the story last received one
-    # the members, oldest first, while the story may still split (size <= split_max); else None
-    members: list[_Member] | None = field(default_factory=list)
-    json: str | None = None  # cached serialisation for to_state; None when changed
 
 
 FeatureCallback = Callable[[list[str], np.ndarray], None]
@@ -422,7 +60,7 @@ class OnlineClusterer:
         self._n_docs = 0
         self._df: Counter[str] = Counter()  # document frequency of terms (full texts)
         self._name_df: Counter[str] = Counter()  # document frequency of names
-        self._stories: list[_Story] = []
+        self._stories: list[Story] = []
         # term -> rows of the stories that contain it (dead rows are dropped lazily)
         self._postings: dict[str, set[int]] = {}
         self._sums = np.zeros((0, 0), dtype=np.float32)  # summed member embeddings, one row a story
@@ -467,7 +105,7 @@ class OnlineClusterer:
         story. An ingest saves `state_delta` with each batch instead: the header and only
         the stories the batch changed (bench/ingest_throughput.py).
         """
-        parts = [_story_json(s) for s in self._stories]
+        parts = [story_json(s) for s in self._stories]
         sums = np.ascontiguousarray(self._sums[: len(self._stories)], dtype=np.float32)
         state = {
             "version": STATE_VERSION,
@@ -497,9 +135,11 @@ class OnlineClusterer:
         OldStateError: the store replays its articles into their stories instead
         (corpus.Ingestor), so nothing is lost.
         """
-        data = _read_state(state)
+        data = read_state(state)
         if not isinstance(data.get("stories"), list):
-            raise ValueError("cluster state is the header of a state in parts: use from_parts")
+            raise ClusterStateError(
+                "cluster state is the header of a state in parts: use from_parts"
+            )
         return cls._from_full(data, settings, encode)
 
     def state_delta(self) -> StateDelta:
@@ -524,7 +164,7 @@ class OnlineClusterer:
         stories = [
             (
                 row,
-                zlib.compress(_story_json(self._stories[row]).encode("utf-8"), 1),
+                zlib.compress(story_json(self._stories[row]).encode("utf-8"), 1),
                 self._sums[row].tobytes() if dim else None,
             )
             for row in sorted(self._unsaved)
@@ -553,14 +193,14 @@ class OnlineClusterer:
         written before states were saved in parts), is read as such, with every story
         unsaved. Earlier versions raise OldStateError, as in `from_state`.
         """
-        data = _read_state(header)
+        data = read_state(header)
         if isinstance(data.get("stories"), list) and not stories:
             self = cls._from_full(data, settings, encode)
             self.mark_unsaved()
             return self
         rows = data.get("story_rows")
         if not isinstance(rows, int) or [row for row, _, _ in stories] != list(range(rows)):
-            raise ValueError(
+            raise ClusterStateError(
                 f"cluster state has {len(stories)} story rows, not the {rows} its header "
                 "names; re-ingest into a new store"
             )
@@ -568,10 +208,18 @@ class OnlineClusterer:
         dim = data["sums_dim"]
         self._sums = np.zeros((len(stories), dim) if dim else (0, 0), dtype=np.float32)
         for row, blob, embedding in stories:
-            self._restore_story(row, json.loads(zlib.decompress(blob).decode("utf-8")))
+            try:
+                record = json.loads(zlib.decompress(blob).decode("utf-8"))
+            except (zlib.error, UnicodeDecodeError, ValueError) as exc:
+                raise ClusterStateError(
+                    f"cluster state story row {row} is not readable ({exc})"
+                ) from None
+            self._restore_story(row, record)
             if dim:
                 if embedding is None or len(embedding) != 4 * dim:
-                    raise ValueError(f"cluster state story row {row} has no {dim}-d embedding")
+                    raise ClusterStateError(
+                        f"cluster state story row {row} has no {dim}-d embedding"
+                    )
                 self._sums[row] = np.frombuffer(embedding, dtype=np.float32)
         return self
 
@@ -600,7 +248,7 @@ class OnlineClusterer:
 
     def _restore_story(self, row: int, record: dict[str, Any]) -> None:
         """Append the story `_story_json` wrote as `row`, with its postings."""
-        story = _Story(
+        story = Story(
             story_id=record["id"],
             size=record["size"],
             first=datetime.date.fromisoformat(record["first"]) if record["first"] else None,
@@ -610,10 +258,10 @@ class OnlineClusterer:
             members=(
                 None
                 if record["members"] is None
-                else [_member_from_json(m) for m in record["members"]]
+                else [member_from_json(m) for m in record["members"]]
             ),
         )
-        for name in (*_SUMS, "totals"):
+        for name in (*SUMS, "totals"):
             setattr(story, name, Counter(record[name]))
         self._stories.append(story)
         self._index_of[story.story_id] = row
@@ -718,7 +366,7 @@ class OnlineClusterer:
         norm = math.sqrt(sum((v * idf(t)) ** 2 for t, v in tf.items())) or 1.0
         return {t: v / norm for t, v in tf.items()}
 
-    def _units(self, feats: _Features) -> dict[str, dict[str, float]]:
+    def _units(self, feats: ArticleProfile) -> dict[str, dict[str, float]]:
         """The article's unit vectors, by story sum: scored against stories, then joined."""
         return {
             "body": self._unit(feats.terms, self._idf),
@@ -729,7 +377,7 @@ class OnlineClusterer:
 
     def _matrix(
         self,
-        feats: _Features,
+        feats: ArticleProfile,
         units: dict[str, dict[str, float]],
         vector: np.ndarray | None,
         rows: list[int],
@@ -786,10 +434,10 @@ class OnlineClusterer:
         on_features: FeatureCallback | None = None,
     ) -> Assignment:
         st = self.settings
-        feats = _features(item, st.lead_chars)
+        feats = profile(item, st.lead_chars)
         # Update document frequencies first, so the article's own terms are known words.
         self._n_docs += 1
-        if self._n_docs % min(_SWEEP_EVERY, max(st.split_idle, 1)) == 0:
+        if self._n_docs % min(SWEEP_EVERY, max(st.split_idle, 1)) == 0:
             self._close_stale()
         self._df.update(feats.terms.keys())
         self._name_df.update(feats.names.keys())
@@ -820,7 +468,7 @@ class OnlineClusterer:
         else:
             target = self._open("s-" + item.article_id[:10])
             merged = ()
-        member = _Member(
+        member = Member(
             item.article_id,
             item.published,
             units,
@@ -844,7 +492,7 @@ class OnlineClusterer:
             n += 1
             story_id = f"{base}-{n}"
         row = len(self._stories)
-        self._stories.append(_Story(story_id))
+        self._stories.append(Story(story_id))
         self._index_of[story_id] = row
         self._unsaved.add(row)
         if self._sums.size:
@@ -855,7 +503,7 @@ class OnlineClusterer:
                 self._sums = grown
         return row
 
-    def _join(self, row: int, member: _Member) -> None:
+    def _join(self, row: int, member: Member) -> None:
         """Add a member to story `row`'s sums (and to its member list while it may split)."""
         story = self._stories[row]
         vector, date = member.vector, member.published
@@ -929,7 +577,7 @@ class OnlineClusterer:
         top = float(scores.max()) + 1.0  # distances must be positive: top - score
         tree = linkage((top - scores)[np.triu_indices(len(members), 1)], "average")
         labels = fcluster(tree, t=top - self.settings.threshold, criterion="distance")
-        groups: dict[int, list[_Member]] = {}
+        groups: dict[int, list[Member]] = {}
         for member, label in zip(members, labels, strict=True):
             groups.setdefault(int(label), []).append(member)
         ordered = list(groups.values())  # in the order of their first members
@@ -955,12 +603,12 @@ class OnlineClusterer:
     def _reset(self, row: int) -> None:
         """Empty story `row`, keeping its id, to be rebuilt from members (its postings stay:
         a stale posting costs one more candidate, never a wrong score)."""
-        self._stories[row] = _Story(self._stories[row].story_id)
+        self._stories[row] = Story(self._stories[row].story_id)
         if self._sums.size:
             self._sums[row] = 0.0
         self._unsaved.add(row)
 
-    def _pair_scores(self, members: list[_Member]) -> np.ndarray:
+    def _pair_scores(self, members: list[Member]) -> np.ndarray:
         """The score of every member with every other: FEATURES as `_matrix` computes them
         for a story of one, weighted; sparse products so a story of 200 costs milliseconds."""
         n = len(members)
@@ -1016,7 +664,7 @@ class OnlineClusterer:
                 postings.discard(row)
                 postings.add(into)
         dst.size += src.size
-        for name in (*_SUMS, "totals"):
+        for name in (*SUMS, "totals"):
             getattr(dst, name).update(getattr(src, name))
             setattr(src, name, Counter())
         for d in (src.first, src.last):
@@ -1038,64 +686,11 @@ class OnlineClusterer:
         self._unsaved.update((row, into))
 
 
-def _story_json(story: _Story) -> str:
-    """One story of the state as JSON, cached on the story until it changes."""
-    if story.json is None:
-        record: dict[str, Any] = {"id": story.story_id, "size": story.size}
-        record.update((name, getattr(story, name)) for name in (*_SUMS, "totals"))
-        record["first"] = story.first.isoformat() if story.first else None
-        record["last"] = story.last.isoformat() if story.last else None
-        record["alive"] = story.alive
-        record["active"] = story.active
-        record["members"] = None
-        text = json.dumps(record, separators=(",", ":"))
-        if story.members is not None:  # members never change: each is serialised once
-            members = ",".join(_member_json(m) for m in story.members)
-            text = text[: -len('"members":null}')] + f'"members":[{members}]}}'
-        story.json = text
-    return story.json
-
-
-def _read_state(state: bytes) -> dict[str, Any]:
-    """The JSON of a state or header, checked to be of this version (OldStateError if older)."""
-    try:
-        data = json.loads(zlib.decompress(state).decode("utf-8"))
-    except (zlib.error, UnicodeDecodeError, ValueError) as exc:
-        raise ValueError(f"cluster state is not readable ({exc})") from exc
-    if not isinstance(data, dict):
-        raise ValueError("cluster state is not readable (not a JSON object)")
-    version = data.get("version")
-    if isinstance(version, int) and 1 <= version < STATE_VERSION:
-        raise OldStateError(version)
-    if version != STATE_VERSION:
-        raise ValueError(
-            f"cluster state version {version} is not one this newsweave reads "
-            f"(up to {STATE_VERSION}); re-ingest into a new store"
-        )
-    return data
-
-
-class OldStateError(ValueError):
-    """A clusterer state written by an earlier newsweave: replay the articles instead."""
-
-    def __init__(self, version: int) -> None:
-        super().__init__(
-            f"cluster state version {version} predates this newsweave's scoring "
-            f"(version {STATE_VERSION})"
-        )
-        self.version = version
-
-
-# Words per imagined prior document: turns a word's frequency into the share of
-# documents that contain it (1 - exp(-frequency * length)).
-_PRIOR_DOC_WORDS = 400
-
-
 def _document_rate(term: str) -> float:
-    """Share of English documents of _PRIOR_DOC_WORDS words expected to contain `term`."""
+    """Share of English documents of PRIOR_DOC_WORDS words expected to contain `term`."""
     from wordfreq import word_frequency  # frequencies from many corpora, shipped as data
 
-    return -math.expm1(-word_frequency(term, "en") * _PRIOR_DOC_WORDS)
+    return -math.expm1(-word_frequency(term, "en") * PRIOR_DOC_WORDS)
 
 
 def _sparse(rows: list[dict[str, float]], vocab: dict[str, int]):

@@ -1,0 +1,73 @@
+"""Document frequencies and idf with a prior of general English: how rare a term or name is.
+
+Shared by every feature that weighs terms or names, and by anything else that compares
+texts of the same corpus (a second, story level can keep its own Vocabulary).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+
+# Words per imagined prior document: turns a word's frequency into the share of documents
+# that contain it (1 - exp(-frequency * length)); about a news article's length, not searched.
+PRIOR_DOC_WORDS = 400
+
+
+def document_rate(term: str) -> float:
+    """Share of English documents of PRIOR_DOC_WORDS words expected to contain `term`."""
+    from wordfreq import word_frequency  # frequencies from many corpora, shipped as data
+
+    return -math.expm1(-word_frequency(term, "en") * PRIOR_DOC_WORDS)
+
+
+class Vocabulary:
+    """Document frequencies of terms and of names over the texts counted so far.
+
+    `prior_docs` imagined English documents are added to the corpus (ClusterSettings):
+    after 50 articles "earthquake" and "Capaldi" would otherwise look equally rare.
+    """
+
+    def __init__(self, prior_docs: float) -> None:
+        self.prior_docs = prior_docs
+        self.n_docs = 0
+        self.df: Counter[str] = Counter()  # document frequency of terms (full texts)
+        self.name_df: Counter[str] = Counter()  # document frequency of names
+        self._prior: dict[str, float] = {}  # term -> share of prior documents naming it
+
+    def count(self, terms: Iterable[str], names: Iterable[str]) -> None:
+        """Count one more document with these (distinct) terms and names."""
+        self.n_docs += 1
+        self.df.update(terms)
+        self.name_df.update(names)
+
+    def idf(self, term: str) -> float:
+        """idf of a term (a lower-cased word of cluster.text.terms)."""
+        return self._smoothed(term, self.df.get(term, 0))
+
+    def name_idf(self, name: str) -> float:
+        """idf of a name (of cluster.text.name_counts)."""
+        return self._smoothed(name, self.name_df.get(name, 0))
+
+    def _smoothed(self, term: str, df: int) -> float:
+        """idf over the corpus plus `prior_docs` imagined English documents.
+
+        The prior documents contain a word as often as general English would have it
+        (wordfreq's frequencies), so idf is sensible from the first article and the
+        corpus takes over as it grows.
+        """
+        n0 = self.prior_docs
+        if n0 <= 0:
+            return math.log((self.n_docs + 1) / (df + 1)) + 1.0
+        p = self._prior.get(term)
+        if p is None:
+            p = self._prior[term] = document_rate(term)
+        return math.log((self.n_docs + n0 + 1) / (df + n0 * p + 1)) + 1.0
+
+
+def unit(counts: Counter[str], idf) -> dict[str, float]:
+    """Sublinear tf divided by the TF-IDF norm: a text's share of a story's sums."""
+    tf = {t: 1.0 + math.log(c) for t, c in counts.items()}
+    norm = math.sqrt(sum((v * idf(t)) ** 2 for t, v in tf.items())) or 1.0
+    return {t: v / norm for t, v in tf.items()}

@@ -1,0 +1,102 @@
+"""The clusterer's state as bytes and back: what a restart or a store needs to continue."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import zlib
+from typing import Any
+
+import numpy as np
+
+from newsweave.cluster.records import SUMS, Member, Story
+from newsweave.errors import ClusterStateError
+
+STATE_VERSION = 4
+
+
+def member_json(m: Member) -> str:
+    """A member as JSON, computed once: a member's record never changes."""
+    if m.json is None:
+        m.json = json.dumps(member_record(m), separators=(",", ":"))
+    return m.json
+
+
+def member_record(m: Member) -> dict[str, Any]:
+    return {
+        "id": m.article_id,
+        "date": m.published.isoformat() if m.published else None,
+        "units": m.units,
+        "numbers": sorted(m.numbers),
+        "dates": sorted(m.dates),
+        "years": sorted(m.years),
+        "salient": list(m.salient),
+        "vector": (
+            base64.b64encode(np.asarray(m.vector, np.float32).tobytes()).decode("ascii")
+            if m.vector is not None
+            else None
+        ),
+    }
+
+
+def member_from_json(record: dict[str, Any]) -> Member:
+    vector = record["vector"]
+    return Member(
+        record["id"],
+        datetime.date.fromisoformat(record["date"]) if record["date"] else None,
+        record["units"],
+        set(record["numbers"]),
+        set(record["dates"]),
+        set(record["years"]),
+        tuple(record["salient"]),
+        np.frombuffer(base64.b64decode(vector), np.float32) if vector else None,
+    )
+
+
+def story_json(story: Story) -> str:
+    """One story of the state as JSON, cached on the story until it changes."""
+    if story.json is None:
+        record: dict[str, Any] = {"id": story.story_id, "size": story.size}
+        record.update((name, getattr(story, name)) for name in (*SUMS, "totals"))
+        record["first"] = story.first.isoformat() if story.first else None
+        record["last"] = story.last.isoformat() if story.last else None
+        record["alive"] = story.alive
+        record["active"] = story.active
+        record["members"] = None
+        text = json.dumps(record, separators=(",", ":"))
+        if story.members is not None:  # members never change: each is serialised once
+            members = ",".join(member_json(m) for m in story.members)
+            text = text[: -len('"members":null}')] + f'"members":[{members}]}}'
+        story.json = text
+    return story.json
+
+
+def read_state(state: bytes) -> dict[str, Any]:
+    """The JSON of a state or header, checked to be of this version (OldStateError if older)."""
+    try:
+        data = json.loads(zlib.decompress(state).decode("utf-8"))
+    except (zlib.error, UnicodeDecodeError, ValueError) as exc:
+        raise ClusterStateError(f"cluster state is not readable ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ClusterStateError("cluster state is not readable (not a JSON object)")
+    version = data.get("version")
+    if isinstance(version, int) and 1 <= version < STATE_VERSION:
+        raise OldStateError(version)
+    if version != STATE_VERSION:
+        raise ClusterStateError(
+            f"cluster state version {version} is not one this newsweave reads "
+            f"(up to {STATE_VERSION}); re-ingest into a new store"
+        )
+    return data
+
+
+class OldStateError(ClusterStateError):
+    """A clusterer state written by an earlier newsweave: replay the articles instead."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"cluster state version {version} predates this newsweave's scoring "
+            f"(version {STATE_VERSION})"
+        )
+        self.version = version
