@@ -19,7 +19,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsweave.analyze.names import HONORIFICS, TITLE_WORDS, NameResolver, name_key, split_role
+from newsweave.analyze.names import NameResolver, name_key, split_role
+from newsweave.lexicon import HONORIFICS, MONTH_NAMES, TITLE_WORDS, WEEKDAY_NAMES
 from newsweave.model import Actor, AnnotatedArticle, Citation, Mention, Sentence, Token
 
 # --- Heuristics (data) -------------------------------------------------------
@@ -81,29 +82,7 @@ _CLAUSE_STARTS = frozenset(["who", "whom", "whose", "which", "that", "where", "w
 _NAMING_CUES = ("known as", "called", "named", "dubbed")  # "an exercise known as Vigilant Ace"
 _MAX_ROLES = 4
 _DROP_LEADING = frozenset(["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"])
-_MONTHS_DAYS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-)
+_MONTHS_DAYS = frozenset(MONTH_NAMES + WEEKDAY_NAMES)
 
 
 @dataclass

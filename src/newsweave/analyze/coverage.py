@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsweave.lexicon import CARDINAL_WORDS, WEEKDAYS
 from newsweave.model import (
     AlignedPair,
     AnnotatedArticle,
@@ -66,7 +67,6 @@ _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT
 # Entity labels whose numbers are not counts: ages ("Arnholm, 51," is DATE to spaCy),
 # years, clock times, durations, ordinals.
 _NOT_COUNTS = frozenset({"DATE", "TIME", "ORDINAL"})
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Context words that say nothing about *what* was counted.
 _STOP_LEMMAS = frozenset(
     [
@@ -94,13 +94,7 @@ _STOP_LEMMAS = frozenset(
         "people",
     ]
 )
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
+_UNITS = {"zero": 0, **CARDINAL_WORDS}
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _QUOTED = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
 _CONTEXT_WINDOW = 7  # tokens either side of a number that describe what it counts
@@ -215,7 +209,7 @@ def _entity_keys(sentence: Sentence) -> frozenset[str]:
 
 def _weekdays(sentence: Sentence) -> frozenset[str]:
     return frozenset(
-        t.text.lower() for t in sentence.tokens if t.ent == "DATE" and t.text.lower() in _WEEKDAYS
+        t.text.lower() for t in sentence.tokens if t.ent == "DATE" and t.text.lower() in WEEKDAYS
     )
 
 

@@ -22,15 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from newsweave.analyze.names import (
-    HONORIFIC_GENDER,
     ORGANISATION_SPEAKER_WORDS,
-    TITLE_WORDS,
     NameResolver,
-    _words,
     clean_name,
     name_key,
     split_role,
 )
+from newsweave.lexicon import HONORIFIC_GENDER, TITLE_WORDS, word_list
 from newsweave.model import AnnotatedArticle, Citation, Quote, Sentence, Token
 
 # --- Heuristics (data) -------------------------------------------------------
@@ -39,7 +37,7 @@ from newsweave.model import AnnotatedArticle, Citation, Quote, Sentence, Token
 # (bench/quotes_polnear.py); verbs of belief ("think", "believe") are left out
 # because the quoted words then belong to someone else.
 CUE_LEMMAS: frozenset[str] = frozenset(
-    _words("""
+    word_list("""
     say add tell call warn threaten accuse insist describe write ask explain note state
     continue argue claim declare announce reply respond answer tweet post recall urge
     demand promise pledge vow suggest admit acknowledge concede complain predict report
@@ -54,19 +52,19 @@ CUE_LEMMAS: frozenset[str] = frozenset(
 )
 # "said in a statement" / "the statement said": these subjects are organisations' voices.
 # "X, who said ...": the subject is the relative pronoun; the speaker is X.
-RELATIVE_PRONOUNS: frozenset[str] = frozenset(_words("who which that"))
+RELATIVE_PRONOUNS: frozenset[str] = frozenset(word_list("who which that"))
 # A common-noun subject ("the ad's narrator said") is kept as written, without
 # these parts of its phrase; prepositions other than DESCRIPTION_PREPS too.
 DESCRIPTION_SKIP_DEPS = ("relcl", "acl", "advcl", "conj", "cc", "appos", "punct", "parataxis")
-DESCRIPTION_PREPS: frozenset[str] = frozenset(_words("of for"))
+DESCRIPTION_PREPS: frozenset[str] = frozenset(word_list("of for"))
 # Noun subjects too vague to stand as a speaker (PolNeAR dev had none worth keeping).
-VAGUE_SUBJECTS: frozenset[str] = frozenset(_words("thing something anything one"))
+VAGUE_SUBJECTS: frozenset[str] = frozenset(word_list("thing something anything one"))
 STATEMENT_WORDS: frozenset[str] = frozenset(
-    _words("statement release communique communiqué letter report message post tweet email")
+    word_list("statement release communique communiqué letter report message post tweet email")
 )
 # A person who speaks for an organisation: "he" after "a ministry spokesman said" is the ministry.
 SPOKESPERSON_WORDS: frozenset[str] = frozenset(
-    _words("spokesman spokeswoman spokesperson representative official")
+    word_list("spokesman spokeswoman spokesperson representative official")
 )
 # Subject dependency labels, and the relations through which a verb shares its
 # head's subject ("said ... and threatened", "said, saying ...").
@@ -514,7 +512,7 @@ def _disambiguate(mention: str, name: str, index: int, story: _Story, recent: _R
     """
     found = story.people.candidates(name)
     role = split_role(mention)[0] or ""
-    genders = {HONORIFIC_GENDER[w] for w in _role_words(role) if w in HONORIFIC_GENDER}
+    genders = {HONORIFIC_GENDER[w] for w in _roleword_list(role) if w in HONORIFIC_GENDER}
     if len(genders) == 1:
         (g,) = genders
         fits = [f for f in found if story.gender.get(name_key(f), g) == g]
@@ -534,7 +532,7 @@ def _disambiguate(mention: str, name: str, index: int, story: _Story, recent: _R
     return clean_name(name)
 
 
-def _role_words(role: str) -> list[str]:
+def _roleword_list(role: str) -> list[str]:
     return [w.strip(".").lower() for w in role.split()]
 
 
@@ -1081,12 +1079,12 @@ def _only_quote(text: str, spans: list[tuple[int, int]], start: int, end: int) -
 # --- merging across outlets ------------------------------------------------------
 
 
-def _norm_words(text: str) -> list[str]:
+def _normword_list(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower().replace("’", "'"))
 
 
-def _same_words(a: str, b: str) -> bool:
-    wa, wb = _norm_words(a), _norm_words(b)
+def _sameword_list(a: str, b: str) -> bool:
+    wa, wb = _normword_list(a), _normword_list(b)
     if not wa or not wb:
         return False
     if wa == wb:
@@ -1129,7 +1127,7 @@ def find_quotes(articles: Sequence[AnnotatedArticle]) -> tuple[Quote, ...]:
     for m in _join_direct(find_quote_mentions(articles)):
         cite = _citation(articles, m)
         for k, (first, cites, speaker, _via, _cue) in enumerate(merged):
-            if not _same_words(first.text, m.text):
+            if not _sameword_list(first.text, m.text):
                 continue
             if speaker and m.speaker and speaker != m.speaker:
                 continue

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from newsweave.analyze.temporal import (
-    WEEKDAYS,
     TemporalExpression,
     Timex,
     detect,
@@ -25,6 +24,7 @@ from newsweave.analyze.temporal import (
     resolve,
     value_start,
 )
+from newsweave.lexicon import WEEKDAYS
 from newsweave.model import AnnotatedArticle, Article, Citation, Sentence, TimelineEvent
 
 # Values that place nothing on a calendar: how long, how often, "now".
