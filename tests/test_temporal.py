@@ -96,6 +96,9 @@ def test_value_start_orders_every_precision():
     assert value_start("2026-W17") == date(2026, 4, 20)
     assert value_start("2026-W17-WE") == date(2026, 4, 25)
     assert value_start("2025-SU") == date(2025, 6, 1)
+    assert value_start("2026-AU") == value_start("2026-FA") == date(2026, 9, 1)
+    assert value_start("2025-W53") is None  # 2025 has 52 ISO weeks
+    assert value_start("197") == date(1970, 1, 1) and value_start("soon") is None
     assert value_start("2026-04-19T04:50") == date(2026, 4, 19)
     assert value_start(None) is None
 

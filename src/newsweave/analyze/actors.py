@@ -19,7 +19,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsweave.analyze.names import HONORIFICS, TITLE_WORDS, NameResolver, name_key, split_role
+from newsweave.analyze.dependencies import DependencyTree
+from newsweave.analyze.names import NameResolver, name_key, split_role
+from newsweave.lexicon import HONORIFICS, MONTH_NAMES, TITLE_WORDS, WEEKDAY_NAMES
 from newsweave.model import Actor, AnnotatedArticle, Citation, Mention, Sentence, Token
 
 # --- Heuristics (data) -------------------------------------------------------
@@ -81,29 +83,7 @@ _CLAUSE_STARTS = frozenset(["who", "whom", "whose", "which", "that", "where", "w
 _NAMING_CUES = ("known as", "called", "named", "dubbed")  # "an exercise known as Vigilant Ace"
 _MAX_ROLES = 4
 _DROP_LEADING = frozenset(["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"])
-_MONTHS_DAYS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-)
+_MONTHS_DAYS = frozenset(MONTH_NAMES + WEEKDAY_NAMES)
 
 
 @dataclass
@@ -431,21 +411,18 @@ def _roles(m: _Mention) -> list[str]:
         roles.append(" ".join(t.text for t in tokens[start : m.start]))
     elif m.role:
         roles.append(m.role)
-    children = defaultdict(list)
-    for i, t in enumerate(tokens):
-        if t.head != i:
-            children[t.head].append(i)
+    tree = DependencyTree(tokens)
     # An apposition after the name: "Kim Kye Gwan, a Foreign Ministry official".
     for i in name_span:
-        for c in children[i]:
+        for c in tree.children[i]:
             if tokens[c].dep == "appos" and c >= m.end and tokens[c].pos in ("NOUN", "PROPN"):
-                roles.append(_phrase(tokens, _subtree(children, c)))
+                roles.append(_phrase(tokens, tree.subtree(c)))
     # The name is the apposition: "his South Korean counterpart, Jeong Kyeong-doo".
     head_index = next((i for i in name_span if tokens[i].head not in name_span), None)
     if head_index is not None and tokens[head_index].dep == "appos":
         head = tokens[head_index].head
         if tokens[head].pos == "NOUN":
-            before = [i for i in _subtree(children, head) if i < m.start and i not in name_span]
+            before = [i for i in tree.subtree(head) if i < m.start and i not in name_span]
             roles.append(_phrase(tokens, before))
     out = []
     for role in roles:
@@ -464,15 +441,6 @@ def _roles(m: _Mention) -> list[str]:
 
 def _only_honorific(role: str) -> bool:
     return all(re.sub(r"\W", "", w).lower() in HONORIFICS for w in role.split())
-
-
-def _subtree(children: dict[int, list[int]], root: int) -> list[int]:
-    out, stack = [], [root]
-    while stack:
-        i = stack.pop()
-        out.append(i)
-        stack.extend(children[i])
-    return sorted(out)
 
 
 def _phrase(tokens: tuple[Token, ...], indexes: list[int]) -> str:

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsweave.analyze.names import split_role
+from newsweave.analyze.quotes import quote_spans
+from newsweave.lexicon import CARDINAL_WORDS, WEEKDAYS
 from newsweave.model import (
     AlignedPair,
     AnnotatedArticle,
@@ -66,7 +69,6 @@ _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT
 # Entity labels whose numbers are not counts: ages ("Arnholm, 51," is DATE to spaCy),
 # years, clock times, durations, ordinals.
 _NOT_COUNTS = frozenset({"DATE", "TIME", "ORDINAL"})
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Context words that say nothing about *what* was counted.
 _STOP_LEMMAS = frozenset(
     [
@@ -94,15 +96,10 @@ _STOP_LEMMAS = frozenset(
         "people",
     ]
 )
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
+_UNITS = {"zero": 0, **CARDINAL_WORDS}
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_QUOTED = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
+# Quoted passages shorter than this are titles or scare quotes, not speech.
+_MIN_QUOTED_CHARS = 12
 _CONTEXT_WINDOW = 7  # tokens either side of a number that describe what it counts
 _AGE = re.compile(r"^,\s*(\d{1,3})\s*,")  # "Piet Arnholm, 51, ..."
 
@@ -215,7 +212,7 @@ def _entity_keys(sentence: Sentence) -> frozenset[str]:
 
 def _weekdays(sentence: Sentence) -> frozenset[str]:
     return frozenset(
-        t.text.lower() for t in sentence.tokens if t.ent == "DATE" and t.text.lower() in _WEEKDAYS
+        t.text.lower() for t in sentence.tokens if t.ent == "DATE" and t.text.lower() in WEEKDAYS
     )
 
 
@@ -379,8 +376,13 @@ def _exclusive(
 
 def _is_colour_quote(text: str) -> bool:
     """A sentence that is mostly quoted words: colour, not a fact the outlet established."""
-    quoted = sum(len(m.group(1)) for m in _QUOTED.finditer(text))
+    quoted = sum(end - start for start, end in _quoted_spans(text))
     return quoted > 0.5 * len(text)
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted speech in a sentence, found as `quotes.quote_spans` finds them."""
+    return [(s, e) for s, e in quote_spans(text)[0] if e - s >= _MIN_QUOTED_CHARS]
 
 
 # --- conflicts ---------------------------------------------------------------
@@ -526,11 +528,14 @@ def _name_conflicts(
 
 
 def _people(sentence: Sentence) -> dict[str, str]:
-    """Surname -> first name ("" when only the surname is given) of people outside quotes."""
-    outside = _QUOTED.sub(" ", sentence.text)
+    """Surname -> first name ("" when only the surname is given) of people outside quotes;
+    the role a tagger kept in the entity is split off as `names.split_role` does."""
+    outside = sentence.text
+    for start, end in reversed(_quoted_spans(outside)):
+        outside = f"{outside[:start]} {outside[end:]}"
     people: dict[str, str] = {}
     for e in sentence.entities:
-        words = re.sub(r"['’]s$", "", e.text).split()
+        words = split_role(e.text)[1].split()
         if e.label == "PERSON" and words and e.text in outside:
             first = words[0].lower() if len(words) > 1 else ""
             people[words[-1].lower()] = people.get(words[-1].lower()) or first
@@ -540,5 +545,5 @@ def _people(sentence: Sentence) -> dict[str, str]:
 def _quotes(text: str) -> frozenset[str]:
     """Quoted passages, normalised, for comparing who said what."""
     return frozenset(
-        " ".join(re.findall(r"\w+", m.group(1).lower())) for m in _QUOTED.finditer(text)
+        " ".join(re.findall(r"\w+", text[start:end].lower())) for start, end in _quoted_spans(text)
     )

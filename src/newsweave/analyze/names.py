@@ -11,91 +11,19 @@ from __future__ import annotations
 
 import re
 
-
-def _words(text: str) -> list[str]:
-    """A whitespace-separated word list (keeps the data tables below readable)."""
-    return text.split()
-
+from newsweave.lexicon import (
+    HONORIFICS,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    TITLE_WORDS,
+    word_list,
+)
 
 # --- Heuristics (data) -------------------------------------------------------
-# Capitalised words that are part of a role, never of a name. A role is every
-# token up to the last role word or lowercase word in a mention
-# ("Former North Korean nuclear negotiator Kim Yong Chol"). Collected from the
-# shared samples, our example story and the PolNeAR dev split.
-TITLE_WORDS: frozenset[str] = frozenset(
-    w.lower()
-    for w in _words("""
-    Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Rev Reverend Father Sister
-    Brother Rabbi Imam Sheikh Saint St Hon Honorable
-    President Vice Prime Minister Premier Chancellor Secretary Undersecretary Deputy
-    Assistant Acting Chief Head Director Manager Commissioner Superintendent Inspector
-    Chairman Chairwoman Chairperson Chair Speaker Leader Majority Minority Whip
-    Sen Senator Rep Representative Congressman Congresswoman Councilman Councilwoman
-    Councillor Councilor Alderman Assemblyman Assemblywoman Delegate Governor Gov Lt
-    Lieutenant Mayor Judge Justice Attorney General Gen Adm Admiral Col Colonel Maj
-    Major Capt Captain Cmdr Commander Sgt Sergeant Cpl Corporal Pvt Private Officer
-    Officers Detective Det Marshal Sheriff Constable Trooper Ambassador Envoy Consul
-    Spokesman Spokeswoman Spokesperson Press Chairwoman Founder CEO CFO COO CTO
-    King Queen Prince Princess Emperor Pope Cardinal Bishop Archbishop Pastor
-    Coach Dean Provost Chancellor Warden Ranger Engineer Nurse Doctor Physician Harbourmaster
-    Harbormaster Pilot Skipper Foreman Supervisor Inspector Auditor Regulator
-    Fire Police Defense Defence Foreign State Interior Health Treasury Justice
-    Army Navy Air Force Marine Marines Coast Guard Gen. Former Then Incoming Outgoing
-    Senior Junior Special Supreme Top Executive Secretary-General Minister-President
-    Analyst Researcher Economist Expert Reporter Editor Correspondent Commentator
-    Official Officials Negotiator Adviser Advisor Aide Counsel Lawyer Prosecutor
-    Resident Witness Owner Volunteer Student Teacher Farmer Worker Member
-    U.S. US UN U.N. EU U.K. UK
-    """)
-)
-
-# Honorifics that also tell the gender of the person they precede.
-HONORIFIC_GENDER: dict[str, str] = {
-    "mr": "m",
-    "mister": "m",
-    "sir": "m",
-    "lord": "m",
-    "king": "m",
-    "prince": "m",
-    "father": "m",
-    "brother": "m",
-    "congressman": "m",
-    "councilman": "m",
-    "chairman": "m",
-    "spokesman": "m",
-    "assemblyman": "m",
-    "mrs": "f",
-    "ms": "f",
-    "miss": "f",
-    "dame": "f",
-    "lady": "f",
-    "queen": "f",
-    "princess": "f",
-    "sister": "f",
-    "congresswoman": "f",
-    "councilwoman": "f",
-    "chairwoman": "f",
-    "spokeswoman": "f",
-    "assemblywoman": "f",
-}
-
-# Lowercase words that may sit inside a name ("Osama bin Laden", "Ursula von der Leyen").
-NAME_PARTICLES: frozenset[str] = frozenset(
-    _words("al bin ibn da de del della der di du la le van von den ter y")
-)
-
-# Honorifics dropped from the comparison key ("Dr. Amara Lindqvist-Hale" = "Amara Lindqvist-Hale").
-HONORIFICS: frozenset[str] = frozenset(HONORIFIC_GENDER) | frozenset(
-    _words("dr prof professor rev reverend hon sen rep gov gen adm col capt sgt lt")
-)
-
-# Name suffixes dropped from the comparison key.
-NAME_SUFFIXES: frozenset[str] = frozenset(_words("jr sr ii iii iv"))
-
 # Words that make a speaker (or a mention) an organisation rather than a person:
 # "the Foreign Ministry", "a ministry spokesman", "the statement".
 ORGANISATION_SPEAKER_WORDS: frozenset[str] = frozenset(
-    _words("""
+    word_list("""
     ministry department agency office government administration council committee
     commission authority authorities service services police military army navy
     command headquarters embassy court board bureau company corporation firm group

@@ -12,25 +12,27 @@ speaker named earlier in the sentence or just before, gender permitting
 quote that has no cue at all ("nearby"; a "he"/"she" sentence or a sentence
 ending in a colon in between keeps that speaker). Nothing is guessed beyond
 that: an unresolved quote has speaker None and speaker_via "unattributed".
+The rules are tried in the order of `SPEAKER_RESOLVERS` (one function per
+rule, each saying which `speaker_via` it records); a new rule is one function
+added to that list.
 `find_quotes` merges mentions of the same words across outlets into `Quote`s.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from newsweave.analyze.dependencies import DependencyTree
 from newsweave.analyze.names import (
-    HONORIFIC_GENDER,
     ORGANISATION_SPEAKER_WORDS,
-    TITLE_WORDS,
     NameResolver,
-    _words,
     clean_name,
     name_key,
     split_role,
 )
+from newsweave.lexicon import HONORIFIC_GENDER, TITLE_WORDS, word_list
 from newsweave.model import AnnotatedArticle, Citation, Quote, Sentence, Token
 
 # --- Heuristics (data) -------------------------------------------------------
@@ -39,7 +41,7 @@ from newsweave.model import AnnotatedArticle, Citation, Quote, Sentence, Token
 # (bench/quotes_polnear.py); verbs of belief ("think", "believe") are left out
 # because the quoted words then belong to someone else.
 CUE_LEMMAS: frozenset[str] = frozenset(
-    _words("""
+    word_list("""
     say add tell call warn threaten accuse insist describe write ask explain note state
     continue argue claim declare announce reply respond answer tweet post recall urge
     demand promise pledge vow suggest admit acknowledge concede complain predict report
@@ -54,19 +56,19 @@ CUE_LEMMAS: frozenset[str] = frozenset(
 )
 # "said in a statement" / "the statement said": these subjects are organisations' voices.
 # "X, who said ...": the subject is the relative pronoun; the speaker is X.
-RELATIVE_PRONOUNS: frozenset[str] = frozenset(_words("who which that"))
+RELATIVE_PRONOUNS: frozenset[str] = frozenset(word_list("who which that"))
 # A common-noun subject ("the ad's narrator said") is kept as written, without
 # these parts of its phrase; prepositions other than DESCRIPTION_PREPS too.
 DESCRIPTION_SKIP_DEPS = ("relcl", "acl", "advcl", "conj", "cc", "appos", "punct", "parataxis")
-DESCRIPTION_PREPS: frozenset[str] = frozenset(_words("of for"))
+DESCRIPTION_PREPS: frozenset[str] = frozenset(word_list("of for"))
 # Noun subjects too vague to stand as a speaker (PolNeAR dev had none worth keeping).
-VAGUE_SUBJECTS: frozenset[str] = frozenset(_words("thing something anything one"))
+VAGUE_SUBJECTS: frozenset[str] = frozenset(word_list("thing something anything one"))
 STATEMENT_WORDS: frozenset[str] = frozenset(
-    _words("statement release communique communiqué letter report message post tweet email")
+    word_list("statement release communique communiqué letter report message post tweet email")
 )
 # A person who speaks for an organisation: "he" after "a ministry spokesman said" is the ministry.
 SPOKESPERSON_WORDS: frozenset[str] = frozenset(
-    _words("spokesman spokeswoman spokesperson representative official")
+    word_list("spokesman spokeswoman spokesperson representative official")
 )
 # Subject dependency labels, and the relations through which a verb shares its
 # head's subject ("said ... and threatened", "said, saying ...").
@@ -176,16 +178,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # --- dependency helpers --------------------------------------------------------
 
 
-class _Parse:
-    """A sentence's tokens with children lists and quote membership."""
+class _Parse(DependencyTree):
+    """A sentence's dependency tree with quote membership of its tokens."""
 
     def __init__(self, sentence: Sentence, spans: list[tuple[int, int]]) -> None:
+        super().__init__(sentence.tokens)
         self.s = sentence
         self.toks: tuple[Token, ...] = sentence.tokens
-        self.children: list[list[int]] = [[] for _ in self.toks]
-        for i, t in enumerate(self.toks):
-            if t.head != i and 0 <= t.head < len(self.toks):
-                self.children[t.head].append(i)
         self.inside = [any(s <= t.start < e for s, e in spans) for t in self.toks]
 
     def valid(self, i: int) -> bool:
@@ -194,14 +193,6 @@ class _Parse:
     def end(self, i: int) -> int:
         t = self.toks[i]
         return t.start + len(t.text)
-
-    def subtree(self, i: int, skip: tuple[str, ...] = ()) -> list[int]:
-        out, stack = [], [i]
-        while stack:
-            j = stack.pop()
-            out.append(j)
-            stack.extend(c for c in self.children[j] if self.toks[c].dep not in skip)
-        return sorted(out)
 
     def is_cue(self, i: int) -> bool:
         t = self.toks[i]
@@ -514,7 +505,7 @@ def _disambiguate(mention: str, name: str, index: int, story: _Story, recent: _R
     """
     found = story.people.candidates(name)
     role = split_role(mention)[0] or ""
-    genders = {HONORIFIC_GENDER[w] for w in _role_words(role) if w in HONORIFIC_GENDER}
+    genders = {HONORIFIC_GENDER[w] for w in _roleword_list(role) if w in HONORIFIC_GENDER}
     if len(genders) == 1:
         (g,) = genders
         fits = [f for f in found if story.gender.get(name_key(f), g) == g]
@@ -534,7 +525,7 @@ def _disambiguate(mention: str, name: str, index: int, story: _Story, recent: _R
     return clean_name(name)
 
 
-def _role_words(role: str) -> list[str]:
+def _roleword_list(role: str) -> list[str]:
     return [w.strip(".").lower() for w in role.split()]
 
 
@@ -841,14 +832,9 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
             continued = open_quote
             spans, open_quote = quote_spans(s.text, open_quote)
             p = _Parse(s, spans)
-            found = _sentence_mentions(a_i, p, spans, story, recent)
+            found = _sentence_mentions(a_i, p, spans, story, recent, turn)
             if not continued:
                 run_start = len(out)
-            if turn.name:  # words quoted inside a transcript turn are the labelled speaker's
-                found = [
-                    _with_speaker(m, turn) if m.speaker_via in ("unattributed", "nearby") else m
-                    for m in found
-                ]
             out.extend(found)
             following = art.sentences[k + 1] if k + 1 < len(art.sentences) else None
             signed = _dash_signature(out, run_start, found, following, story)
@@ -887,17 +873,6 @@ def _transcript_turn(s: Sentence, story: _Story) -> _Speaker:
         return _NONE
     name = found[0] if len(found) == 1 else clean_name(label)  # shared surname: as written
     return _Speaker(name, "person", "explicit", (s.index, m.start(1), m.end(1)))
-
-
-def _with_speaker(m: QuoteMention, sp: _Speaker) -> QuoteMention:
-    return replace(
-        m,
-        speaker=sp.name,
-        speaker_via=sp.via,
-        speaker_kind=sp.kind,
-        speaker_span=sp.span,
-        voice=sp.voice,
-    )
 
 
 def _dash_signature(
@@ -993,8 +968,130 @@ def _continues_speaker(p: _Parse, story: _Story, recent: _Recent) -> bool:
     return False
 
 
+# --- who said it: the ordered speaker resolvers ----------------------------------
+
+
+@dataclass(frozen=True)
+class _QuoteAt:
+    """One quoted span being attributed, with what the resolvers may read about it."""
+
+    p: _Parse
+    story: _Story
+    recent: _Recent
+    spans: list[tuple[int, int]]  # every quoted span of the sentence
+    raw_start: int  # this span, quote marks excluded, before trimming spaces
+    raw_end: int
+    start: int  # after trimming
+    kind: str
+    cue: int | None  # the cue verb governing the quote, else the nearest one
+    cues: list[int]
+    turn: _Speaker  # the transcript label of the paragraph (_NONE outside transcripts)
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """A resolver's answer: the speaker (name None = it decided on nobody) and its cue."""
+
+    speaker: _Speaker
+    cue: int | None
+
+
+def _by_cue_subject(q: _QuoteAt) -> _Resolved | None:
+    """Records "explicit" or "pronoun": the subject of the quote's cue verb, read by
+    `_speaker_from_subject` (a name, an organisation, a description, he/she/it)."""
+    subj = _subject(q.p, q.cue) if q.cue is not None else None
+    if subj is None:
+        return None
+    return _Resolved(_speaker_from_subject(q.p, subj, q.story, q.recent, q.start), q.cue)
+
+
+def _by_name_beside_quote(q: _QuoteAt) -> _Resolved | None:
+    """Records "explicit": the parse lost the cue's subject, so the name written right
+    after the closing mark speaks ('…,” Flynn, an adviser, said')."""
+    if q.cue is None or _subject(q.p, q.cue) is not None:
+        return None
+    subj = _beside_quote(q.p, q.raw_end)
+    if subj is None:
+        return None
+    return _Resolved(_speaker_from_subject(q.p, subj, q.story, q.recent, q.start), q.cue)
+
+
+def _by_other_cue_subject(q: _QuoteAt) -> _Resolved | None:
+    """Records "explicit" or "pronoun": the subject of the nearest other cue, for a quote
+    the parse hung under a non-cue verb ("... and called on X to 'quote'")."""
+    cue = q.cue
+    if cue is None or _subject(q.p, cue) is not None or _beside_quote(q.p, q.raw_end) is not None:
+        return None
+    for other in sorted(q.cues, key=lambda i: abs(i - cue)):
+        subj = _subject(q.p, other)
+        if subj is not None:
+            return _Resolved(_speaker_from_subject(q.p, subj, q.story, q.recent, q.start), other)
+    return None
+
+
+def _by_transcript_turn(q: _QuoteAt) -> _Resolved | None:
+    """Records "explicit": words quoted inside a transcript turn ("WALLACE: …") are the
+    labelled speaker's."""
+    return _Resolved(q.turn, q.cue) if q.turn.name else None
+
+
+def _by_speaker_before(q: _QuoteAt) -> _Resolved | None:
+    """Records "nearby": a direct quote alone in its sentence, with no cue at all, is the
+    speaker's of the sentence before."""
+    s = q.p.s
+    if q.cue is not None or q.kind != "direct":
+        return None
+    if not _only_quote(s.text, q.spans, q.raw_start, q.raw_end):
+        return None
+    prev = q.recent.last_speaker
+    if prev and prev[0] == s.index - 1 and prev[1].name:
+        sp = prev[1]
+        return _Resolved(_Speaker(sp.name, sp.kind, "nearby", sp.span, sp.voice), q.cue)
+    return None
+
+
+SpeakerResolver = Callable[[_QuoteAt], "_Resolved | None"]
+
+# Tried in order; the first that names a speaker wins. A resolver that finds a speaker
+# it cannot name (a bare "it" with no organisation before it) keeps the place for its
+# kind and span, and later ones may still name someone. A dash signature ("― Name") is
+# read after the list, by `_dash_signature`, because it signs a whole run of sentences.
+# A new rule is one function `(quote) -> _Resolved | None` that says in its docstring
+# which `speaker_via` it records, put into this list where it should rank, e.g.
+#     def _by_byline(q): ...   # Records "explicit": ...
+#     SPEAKER_RESOLVERS = (_by_cue_subject, _by_byline, ...)
+SPEAKER_RESOLVERS: tuple[SpeakerResolver, ...] = (
+    _by_cue_subject,
+    _by_name_beside_quote,
+    _by_other_cue_subject,
+    _by_transcript_turn,
+    _by_speaker_before,
+)
+
+
+def resolve_speaker(q: _QuoteAt) -> tuple[_Speaker, int | None]:
+    """The speaker of one quote and the cue it was read from, by SPEAKER_RESOLVERS in order."""
+    undecided: _Resolved | None = None
+    for resolver in SPEAKER_RESOLVERS:
+        found = resolver(q)
+        if found is None:
+            continue
+        if found.speaker.name:
+            return found.speaker, found.cue
+        undecided = undecided or found
+    if undecided is None:
+        return _NONE, q.cue
+    sp = undecided.speaker
+    return _Speaker(None, sp.kind, "unattributed", sp.span, sp.voice), undecided.cue
+
+
 def _sentence_mentions(
-    a_i: int, p: _Parse, spans: list[tuple[int, int]], story: _Story, recent: _Recent
+    a_i: int,
+    p: _Parse,
+    spans: list[tuple[int, int]],
+    story: _Story,
+    recent: _Recent,
+    turn: _Speaker = _NONE,
 ) -> list[QuoteMention]:
     if not spans:
         return []
@@ -1015,27 +1112,8 @@ def _sentence_mentions(
             continue
         if kind == "direct" and cue is None and len(words) < MIN_DIRECT_WORDS_WITHOUT_CUE:
             continue
-        speaker = _NONE
-        if cue is not None:
-            subj = _subject(p, cue)
-            if subj is None:  # the parse lost the subject: '…,” Flynn, an adviser, said'
-                subj = _beside_quote(p, raw_end)
-            if subj is None:  # "... and called on X to 'quote'" parsed under a non-cue verb
-                for other in sorted(cues, key=lambda i: abs(i - cue)):
-                    subj = _subject(p, other)
-                    if subj is not None:
-                        cue = other
-                        break
-            if subj is not None:
-                speaker = _speaker_from_subject(p, subj, story, recent, start)
-        elif kind == "direct" and _only_quote(s.text, spans, raw_start, raw_end):
-            prev = recent.last_speaker
-            if prev and prev[0] == s.index - 1 and prev[1].name:
-                speaker = _Speaker(
-                    prev[1].name, prev[1].kind, "nearby", prev[1].span, prev[1].voice
-                )
-        if speaker.name is None:
-            speaker = _Speaker(None, speaker.kind, "unattributed", speaker.span, speaker.voice)
+        quote = _QuoteAt(p, story, recent, spans, raw_start, raw_end, start, kind, cue, cues, turn)
+        speaker, cue = resolve_speaker(quote)
         cue_lemma = None
         if cue is not None:
             tok = p.toks[cue]
@@ -1081,12 +1159,12 @@ def _only_quote(text: str, spans: list[tuple[int, int]], start: int, end: int) -
 # --- merging across outlets ------------------------------------------------------
 
 
-def _norm_words(text: str) -> list[str]:
+def _normword_list(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower().replace("’", "'"))
 
 
-def _same_words(a: str, b: str) -> bool:
-    wa, wb = _norm_words(a), _norm_words(b)
+def _sameword_list(a: str, b: str) -> bool:
+    wa, wb = _normword_list(a), _normword_list(b)
     if not wa or not wb:
         return False
     if wa == wb:
@@ -1129,7 +1207,7 @@ def find_quotes(articles: Sequence[AnnotatedArticle]) -> tuple[Quote, ...]:
     for m in _join_direct(find_quote_mentions(articles)):
         cite = _citation(articles, m)
         for k, (first, cites, speaker, _via, _cue) in enumerate(merged):
-            if not _same_words(first.text, m.text):
+            if not _sameword_list(first.text, m.text):
                 continue
             if speaker and m.speaker and speaker != m.speaker:
                 continue

@@ -22,40 +22,32 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from newsweave.lexicon import (
+    CARDINAL_WORDS,
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    MONTHS,
+    PARTS_OF_DAY,
+    SEASON_CODE_ALIASES,
+    SEASON_MONTHS,
+    SEASONS,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+)
 from newsweave.model import Sentence, Token
 
 Tense = Literal["past", "present", "future", "none"]
 
 # --------------------------------------------------------------------------- rules as data
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6,
-}  # fmt: skip
-# TIMEX3 season codes; winter is named by the year its December falls in.
-SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
-SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}  # 14 = Feb next year
-PARTS_OF_DAY = {
-    "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI",
-}  # fmt: skip
 # Relative words and modifiers shared by the detector and the normaliser.
 RELATIVE_WORDS = ("last", "next", "this", "past", "coming", "previous", "following", "upcoming")
 MODIFIERS = (
     "early", "late", "mid", "the end of", "the beginning of", "the start of", "the middle of",
 )  # fmt: skip
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "a couple of": 2, "a dozen": 12, "dozen": 12,
+    "a": 1, "an": 1, **CARDINAL_WORDS, "hundred": 100, "a couple of": 2, "a dozen": 12,
+    "dozen": 12,
 }  # fmt: skip
 VAGUE_NUMBERS = ("several", "a few", "few", "many", "some", "recent", "the past several")
 # unit -> (TIMEX3 duration letter, is it a clock unit (PT...), multiplier)
@@ -97,10 +89,13 @@ TRIM_TRAILING = frozenset({"earlier", "later", "before", "after"})
 
 # ---- patterns. Month and weekday names are case-sensitive (lower-case "may", "march").
 _MONTH = (
-    r"(?-i:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+    "(?-i:"
+    + "|".join(m.title() for m in MONTH_NAMES)
+    + "|"
+    + "|".join(rf"{a.title()}\." for a in MONTH_ABBREVIATIONS if a not in MONTH_NAMES)
+    + ")"
 )
-_WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY = "(?-i:" + "|".join(w.title() for w in WEEKDAY_NAMES) + ")"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _MOD = r"(?:(?:" + "|".join(m.replace(" ", r"\s+") for m in MODIFIERS) + r")[\s-]+)"
@@ -399,16 +394,26 @@ def _month_number(word: str) -> int:
 
 
 def value_start(value: str | None) -> date | None:
-    """First day a TIMEX3-like value covers ("2026-W17" -> Monday 2026-04-20); None if none."""
+    """First day a TIMEX3-like value covers; None if it covers none or is not a value.
+
+    This is where a value sits on a date axis (the timeline's order, the story page's
+    axis): "2026-W17" -> Monday 2026-04-20, its weekend "2026-W17-WE" -> Saturday
+    2026-04-25, "2025-SU" -> 2025-06-01 ("AU", TimeML's other autumn code, as "FA"),
+    "2026-Q2" -> 2026-04-01, "2026-04-19TNI" -> that day, decade "197" -> 1970-01-01.
+    """
     if not value:
         return None
     m = re.match(r"(\d{4})-W(\d\d)", value)
     if m:
-        start = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        try:
+            start = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        except ValueError:
+            return None
         return start + timedelta(days=5) if value.endswith("-WE") else start
-    m = re.match(r"(\d{4})-(SP|SU|FA|WI)$", value)
+    m = re.match(r"(\d{4})-(SP|SU|FA|AU|WI)$", value)
     if m:
-        return date(int(m[1]), SEASON_MONTHS[m[2]][0], 1)
+        code = SEASON_CODE_ALIASES.get(m[2], m[2])
+        return date(int(m[1]), SEASON_MONTHS[code][0], 1)
     m = re.match(r"(\d{4})-Q([1-4])$", value)
     if m:
         return date(int(m[1]), 3 * int(m[2]) - 2, 1)
@@ -703,10 +708,14 @@ def _clock_only(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | 
     return unresolved("a clock time without a day", "TIME")
 
 
-_M = r"(?P<month>january|february|march|april|may|june|july|august|september|october|"
-_M += r"november|december|jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|"
-_M += r"nov\.?|dec\.?)"
-_W = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_M = (
+    "(?P<month>"
+    + "|".join(MONTH_NAMES)
+    + "|"
+    + "|".join(rf"{a}\.?" for a in MONTH_ABBREVIATIONS if a not in MONTH_NAMES)
+    + ")"
+)
+_W = "(?P<weekday>" + "|".join(WEEKDAY_NAMES) + ")"
 _D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _Y = r"(?P<year>\d{4})"
 _R = r"(?:(?P<rel>" + "|".join(RELATIVE_WORDS) + ") )"

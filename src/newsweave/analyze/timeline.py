@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from newsweave.analyze.dependencies import DependencyTree
 from newsweave.analyze.temporal import (
-    WEEKDAYS,
     TemporalExpression,
     Timex,
     detect,
@@ -25,7 +25,8 @@ from newsweave.analyze.temporal import (
     resolve,
     value_start,
 )
-from newsweave.model import AnnotatedArticle, Article, Citation, Sentence, TimelineEvent
+from newsweave.lexicon import WEEKDAYS
+from newsweave.model import AnnotatedArticle, Article, Citation, Sentence, TimelineEvent, Token
 
 # Values that place nothing on a calendar: how long, how often, "now".
 NO_EVENT_PRECISIONS = frozenset({"duration", "set", "reference"})
@@ -154,7 +155,7 @@ def _clause(sentence: Sentence, expr: TemporalExpression) -> tuple[str, frozense
         if has_subject or tokens[verb].dep not in ("xcomp", "conj") or tokens[verb].head == verb:
             break
         verb = tokens[verb].head
-    keep = _subtree(tokens, verb, set(inside))
+    keep = _clause_tokens(tokens, verb, set(inside))
     while keep and tokens[keep[0]].pos in ("PUNCT", "CCONJ"):
         keep = keep[1:]
     while keep and tokens[keep[-1]].pos in ("PUNCT", "CCONJ"):
@@ -166,22 +167,12 @@ def _clause(sentence: Sentence, expr: TemporalExpression) -> tuple[str, frozense
     return text, _content_lemmas(sentence, keep)
 
 
-def _subtree(tokens: Sequence, root: int, protect: set[int]) -> list[int]:
+def _clause_tokens(tokens: Sequence[Token], root: int, protect: set[int]) -> list[int]:
     """Indices under `root`, without trimmed children whose subtree holds no expression token."""
-    children: dict[int, list[int]] = {}
-    for i, t in enumerate(tokens):
-        if t.head != i:
-            children.setdefault(t.head, []).append(i)
-
-    def collect(i: int) -> list[int]:
-        out = [i]
-        for c in children.get(i, []):
-            out += collect(c)
-        return out
-
+    tree = DependencyTree(tokens)
     kept = [root]
-    for c in children.get(root, []):
-        sub = collect(c)
+    for c in tree.children[root]:
+        sub = tree.subtree(c)
         if tokens[c].dep in TRIMMED_DEPS and not protect & set(sub):
             continue
         kept += sub

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from newsweave.lexicon import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_ABBREVIATIONS, WEEKDAY_NAMES
 from newsweave.model import RemovedLine
 
 __all__ = ["PlainTextResult", "clean_plain_text"]
@@ -101,15 +102,18 @@ BYLINE_ROLE_WORDS = _wordset(
     """
 )
 # Capitalised words that start a sentence after "By" but are not names.
-_NOT_NAMES = (
-    "The|A|An|This|That|These|Those|Then|Now|Early|Late|Last|Next|Monday|Tuesday|Wednesday|"
-    "Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
-    "September|October|November|December|Midnight|Noon|Mid|Contrast|Comparison|Law|Far"
+_NOT_NAMES = "|".join(
+    [
+        "The|A|An|This|That|These|Those|Then|Now|Early|Late|Last|Next",
+        *(w.title() for w in WEEKDAY_NAMES),
+        *(m.title() for m in MONTH_NAMES),
+        "Midnight|Noon|Mid|Contrast|Comparison|Law|Far",
+    ]
 )
 # Transcript stage directions that sit in parentheses like a credit but are text.
 _STAGE_DIRECTIONS = "laughter|applause|crosstalk|inaudible|sic|cheering|cheers|booing|music|sighs"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
+_MONTH = "(?:" + "|".join(MONTH_ABBREVIATIONS) + r")[a-z]*\.?"
+_WEEKDAY = "(?:" + "|".join(WEEKDAY_ABBREVIATIONS) + r")[a-z]*\.?"
 _AGENCIES = (
     r"AP|AFP|Reuters|Getty Images|Getty|Associated Press|EPA|KCNA|Xinhua|Yonhap|"
     r"Shutterstock|iStock|iStockphoto|AAP|PA|Press Association|Pool|Handout"

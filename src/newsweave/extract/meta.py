@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from tld import get_fld  # public-suffix aware; already installed with trafilatura (courlan)
 
+from newsweave.lexicon import MONTH_ABBREVIATIONS
+
 __all__ = ["outlet_from_url", "split_dateline"]
 
 # ---------------------------------------------------------------------------
@@ -37,11 +39,8 @@ NOT_PLACES = _wordset(
 _PLACE_CAPS = r"[A-Z][A-Z.'’-]*[A-Z.](?:\s+[A-Z][A-Z.'’-]*[A-Z.]?){0,3}"  # SEOUL, ST. LOUIS
 _PLACE_TITLE = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"  # Seoul, Rio de Janeiro-less forms
 _REGION = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"  # "South Korea", "Calif.", "N.Y."
-_DATE = (
-    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
-    r"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)"
-    r"(?:,\s*\d{4})?"
-)
+_MONTH = "(?:" + "|".join(a.title() for a in MONTH_ABBREVIATIONS) + r")[a-z]*\.?"
+_DATE = rf"(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,\s*\d{{4}})?"
 _AGENCY = r"\((?P<agency>[A-Z][A-Za-z .&]{0,30})\)"
 # Long dashes may touch the text ("WASHINGTON —The"); a hyphen needs a space after it.
 _DASH = r"(?:(?:—|–|―|--)\s*|-\s+)"

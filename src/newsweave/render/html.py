@@ -12,12 +12,14 @@ Jinja2 autoescapes everything: article text is never markup.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
+
+from newsweave.analyze.temporal import value_start
+from newsweave.lexicon import PART_OF_DAY_NAMES
 
 # Timeline axis spacing (rem) between consecutive dated events: grows with the log of
 # the gap in days so a same-day sequence stays compact and decades still read as far
@@ -25,8 +27,6 @@ from typing import Any
 AXIS_MIN_GAP_REM = 0.5
 AXIS_REM_PER_LOG10_DAY = 1.4
 AXIS_MAX_GAP_REM = 6.0
-
-_SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "AU": 9, "WI": 12}
 
 
 @cache
@@ -48,32 +48,6 @@ def _environment() -> Any:
 def asset(name: str) -> str:
     """A static file of the page (CSS, JS), inlined so every page is one self-contained file."""
     return (files("newsweave") / "web" / "static" / name).read_text(encoding="utf-8")
-
-
-def axis_date(value: str | None) -> date | None:
-    """The first day a TIMEX3-style value covers (`2026-04-19T04:50`, `2026-W17-WE`,
-    `2026-03`, `2025-SU`, `2026-Q2`, `2025`, `197` decade, `19` century); None if unknown."""
-    if not value:
-        return None
-    if m := re.match(r"^(\d{4})-W(\d{2})", value):
-        try:
-            return date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        except ValueError:
-            return None
-    if m := re.match(r"^(\d{4})-(SP|SU|FA|AU|WI)", value):
-        return date(int(m[1]), _SEASON_MONTH[m[2]], 1)
-    if m := re.match(r"^(\d{4})-Q([1-4])", value):
-        return date(int(m[1]), 3 * int(m[2]) - 2, 1)
-    if m := re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value):
-        try:
-            return date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
-        except ValueError:
-            return None
-    if m := re.match(r"^(\d{3})$", value):
-        return date(int(m[1]) * 10, 1, 1)
-    if m := re.match(r"^(\d{2})$", value):
-        return date(int(m[1]) * 100, 1, 1)
-    return None
 
 
 def _axis_gap(days: int) -> float:
@@ -119,7 +93,7 @@ def story_page_model(record: Mapping[str, Any]) -> dict[str, Any]:
     placed: list[dict[str, Any]] = []
     unplaced: list[dict[str, Any]] = []
     for e in record.get("timeline", []):
-        day = axis_date(e.get("value")) if e.get("precision") != "unresolved" else None
+        day = value_start(e.get("value")) if e.get("precision") != "unresolved" else None
         item = {**e, "cites": cites(e["citations"]), "day": day}
         (placed if day else unplaced).append(item)
     placed.sort(key=lambda e: e["day"])
@@ -202,9 +176,6 @@ def error_to_html(status: int, message: str) -> str:
     )
 
 
-_PART_OF_DAY = {"MO": "morning", "MI": "midday", "AF": "afternoon", "EV": "evening", "NI": "night"}
-
-
 def format_when(value: str, day: date, precision: str) -> str:
     """A date label at the precision the text supports (a year is not shown as 1 January)."""
     if precision in ("year", "decade", "century"):
@@ -215,5 +186,5 @@ def format_when(value: str, day: date, precision: str) -> str:
         return ("weekend" if precision == "weekend" else "week") + " of " + day.isoformat()
     if precision == "time" and "T" in value:
         clock = value.split("T", 1)[1]
-        return f"{day.isoformat()} {_PART_OF_DAY.get(clock, clock)}"
+        return f"{day.isoformat()} {PART_OF_DAY_NAMES.get(clock, clock)}"
     return day.isoformat()
