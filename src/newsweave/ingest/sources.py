@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -52,7 +53,7 @@ def read_sources(
             else:
                 items = iter([SkippedDocument(given, "no such file or directory")])
         for item in items:
-            yield _with_date(item, dates) if dates and isinstance(item, RawDocument) else item
+            yield with_dates(item, dates) if dates and isinstance(item, RawDocument) else item
 
 
 def walk_dir(root: Path) -> Iterator[Path | SkippedDocument]:
@@ -60,7 +61,7 @@ def walk_dir(root: Path) -> Iterator[Path | SkippedDocument]:
     for path in sorted(root.rglob("*")):
         if path.is_dir() or any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
-        if _suffix(path) in SUPPORTED_SUFFIXES:
+        if file_suffix(path) in SUPPORTED_SUFFIXES:
             yield path
         else:
             yield SkippedDocument(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
@@ -78,12 +79,12 @@ def _read_file(path: Path) -> Iterator[Item]:
     doc_id = str(path)
     try:
         with path.open("rb") as stream:
-            yield from _read_stream(doc_id, stream, suffix=_suffix(path))
+            yield from _read_stream(doc_id, stream, suffix=file_suffix(path))
     except OSError as exc:
         yield SkippedDocument(doc_id, f"cannot read ({exc.strerror or exc})")
 
 
-def _suffix(path: Path) -> str:
+def file_suffix(path: Path) -> str:
     """The lower-case suffix, with `.warc.gz` kept whole."""
     name = path.name.lower()
     return ".warc.gz" if name.endswith(".warc.gz") else path.suffix.lower()
@@ -141,7 +142,29 @@ def looks_like_html(text: str) -> bool:
     return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in head)
 
 
-def _with_date(doc: RawDocument, dates: Mapping[str, date]) -> RawDocument:
+def read_jsonl_slice(
+    path: str,
+    *,
+    offset: int,
+    lines: int,
+    start_line: int,
+    dates: Mapping[str, date] | None = None,
+) -> Iterator[Item]:
+    """`lines` lines of a JSON Lines file from byte `offset` (line number `start_line`):
+    one slice of a big file, read as `read_sources` reads the whole (a Dask partition)."""
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(offset)
+            for item in read_jsonl_lines(path, islice(stream, lines), start=start_line):
+                yield with_dates(item, dates) if dates and isinstance(item, RawDocument) else item
+    except OSError as exc:
+        label = f"{path}:{start_line}-{start_line + lines - 1}"
+        yield SkippedDocument(label, f"cannot read ({exc.strerror or exc})")
+
+
+def with_dates(doc: RawDocument, dates: Mapping[str, date]) -> RawDocument:
+    """The document with the publication date `dates` gives its path (as given, resolved,
+    or by file name), if any; a `--date` overrides what the document says."""
     origin = Path(doc.origin)
     for key in (doc.origin, str(origin.resolve()) if doc.origin != "-" else "-", origin.name):
         if key in dates:
