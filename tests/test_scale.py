@@ -117,7 +117,7 @@ def test_plan_keeps_input_order_and_slices_big_jsonl(tmp_path, monkeypatch):
         ((str(big),), 7, 1),
     ]
     assert parts[4].doc_id == "nowhere.txt"
-    items = list(scale._read_partition(parts[2], None))
+    items = list(scale.read_partition(parts[2], None))
     assert [(d.doc_id, d.text) for d in items] == [
         (f"{big}:4", "line 4"),
         (f"{big}:5", "line 5"),

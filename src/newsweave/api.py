@@ -46,14 +46,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsweave import __version__
 from newsweave.errors import DocumentError, NewsweaveError
-from newsweave.model import Article, DocHints, RawDocument, SkippedDocument
+from newsweave.model import Article, DocHints, PreparedArticle, RawDocument, SkippedDocument
 from newsweave.render.html import story_record
 from newsweave.store import (
     DatabaseLockedError,
     Store,
     StoreError,
     UnknownStoryError,
-    content_hash,
 )
 
 log = logging.getLogger("newsweave.api")
@@ -96,7 +95,7 @@ class _Corpus:
         # briefings are built here, one at a time; requests await them on the event loop
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
         self._building: dict[tuple[str, str], asyncio.Future] = {}
-        self._pending: list[tuple[Article, str, Future[dict[str, Any]]]] = []
+        self._pending: list[tuple[PreparedArticle, Future[dict[str, Any]]]] = []
         self._pending_lock = threading.Lock()
         self._draining = False
         Store(db, timeout=BUSY_TIMEOUT).close()  # create / migrate before serving
@@ -174,11 +173,11 @@ class _Corpus:
 
     # -- writes ----------------------------------------------------------------------------
 
-    async def add(self, article: Article, raw_text: str) -> dict[str, Any]:
-        """Store and cluster one article; waits for the writer thread's next batch."""
+    async def add(self, prepared: PreparedArticle) -> dict[str, Any]:
+        """Store and cluster one prepared article; waits for the writer thread's next batch."""
         future: Future[dict[str, Any]] = Future()
         with self._pending_lock:
-            self._pending.append((article, raw_text, future))
+            self._pending.append((prepared, future))
             if not self._draining:
                 self._draining = True
                 self._writer.submit(self._drain)
@@ -195,26 +194,26 @@ class _Corpus:
                     self._draining = False
                     return
             try:
-                results = self._add_many([(article, text) for article, text, _ in batch])
+                results = self._add_many([prepared for prepared, _ in batch])
             except Exception as exc:  # the batch rolled back: every waiting request learns why
                 for *_, future in batch:
                     future.set_exception(exc)
                 continue
-            for (*_, future), result in zip(batch, results, strict=True):
+            for (_, future), result in zip(batch, results, strict=True):
                 future.set_result(result)
 
-    def _add_many(self, items: list[tuple[Article, str]]) -> list[dict[str, Any]]:
+    def _add_many(self, items: list[PreparedArticle]) -> list[dict[str, Any]]:
         from newsweave.corpus import IngestSummary
 
         ingestor = self._ingestor_for_writes()
         store: Store = ingestor.store
-        hashes = [content_hash(article) for article, _ in items]
+        hashes = [item.chash for item in items]
         existed = {h for h in set(hashes) if store.has_content(h)}
         with self._analysis_lock:
             ingestor.add_batch(items, IngestSummary())
         results = []
         seen: set[str] = set()
-        for (article, _), chash in zip(items, hashes, strict=True):
+        for article, chash in zip([item.article for item in items], hashes, strict=True):
             (row,) = store.query(
                 "SELECT id, duplicate_of, similarity FROM articles WHERE content_hash = ?",
                 (chash,),
@@ -302,16 +301,17 @@ def _doc_id(raw: RawDocument, fallback: str) -> str:
     return f"{fallback}#{digest}"
 
 
-def _clean(raw: RawDocument) -> Article:
-    """Extract and check one posted document; DocumentError names it and the reason."""
+def _clean(raw: RawDocument, *, fingerprint: bool = True) -> PreparedArticle:
+    """Prepare one posted document (`pipeline.prepare`, as ingest does); DocumentError
+    names it and the reason."""
     from newsweave.errors import DocumentError
-    from newsweave.pipeline import clean
+    from newsweave.pipeline import prepare
 
-    cleaned = clean(raw)
-    if isinstance(cleaned, SkippedDocument):
+    prepared = prepare(raw, fingerprint=fingerprint)
+    if isinstance(prepared, SkippedDocument):
         label = raw.doc_id.split("#", 1)[0]  # the content hash only disambiguates storage
-        raise DocumentError(label, cleaned.reason)
-    return cleaned
+        raise DocumentError(label, prepared.reason)
+    return prepared
 
 
 Posted = tuple[str, RawDocument | None, str | None]  # (label, document, why it is unusable)
@@ -590,10 +590,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         if raw is None:
             raise HTTPException(422, f"{label}: {reason}")
         try:
-            article = await run_in_threadpool(_clean, raw)
+            prepared = await run_in_threadpool(_clean, raw)
         except DocumentError as exc:
             raise HTTPException(422, str(exc)) from None
-        result = await corpus.add(article, raw.text)
+        result = await corpus.add(prepared)
         return JSONResponse(result, 200 if result["status"] == "already_stored" else 201)
 
     @app.post(
@@ -644,7 +644,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 skipped.append(SkippedDocument(label, reason or "unusable"))
                 continue
             try:
-                articles.append(await run_in_threadpool(_clean, raw))
+                prepared = await run_in_threadpool(_clean, raw, fingerprint=False)
+                articles.append(prepared.article)
             except DocumentError as exc:
                 skipped.append(SkippedDocument(exc.doc_id, exc.reason))
         if not articles:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 ContentKind = Literal["text", "html"]
 
@@ -224,3 +224,26 @@ class Briefing:
     @property
     def summary_words(self) -> int:
         return sum(len(s.text.split()) for s in self.summary)
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """One document ready for the corpus: cleaned, hashed and MinHash-signed.
+
+    What `pipeline.prepare` makes of a RawDocument, wherever it runs (a local read,
+    a Dask worker, a posted article). `fingerprinted` is False on the paths that
+    need only the article (`brief`, `extract`), which skip the hashes and signature.
+    A Dask worker also fills `embedding`, so the writer never loads the encoder.
+    """
+
+    article: Article
+    raw_text: str | None = None  # the text as read, kept in the store
+    chash: str | None = None  # store.content_hash: outlet + url + body
+    thash: str | None = None  # store.text_hash: body only (exact copies)
+    minhash: Any = None  # datasketch.MinHash, or None when the text is too short to sign
+    # the encoder's vector of cluster.lead(article), float32; None: the clusterer embeds it
+    embedding: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def fingerprinted(self) -> bool:
+        return self.chash is not None

@@ -1,4 +1,9 @@
-"""The one place that knows the order of the stages."""
+"""The one place that knows the order of the stages.
+
+Every article takes one path, `prepare`: read -> decode (`ingest`) -> clean
+(`extract`) -> hash -> MinHash sign (`dedup`), whether it is briefed, extracted,
+ingested, prepared on a Dask worker or posted to the web service.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from newsweave import dedup
 from newsweave.errors import DocumentError, NothingReadError
 from newsweave.extract import extract_article
 from newsweave.ingest import read_sources
-from newsweave.model import Article, Briefing, RawDocument, SkippedDocument
+from newsweave.model import Article, Briefing, PreparedArticle, RawDocument, SkippedDocument
+from newsweave.store import content_hash, text_hash
 
 if TYPE_CHECKING:
     from newsweave.summarize import SummarySettings
@@ -33,8 +40,38 @@ def iter_articles(
     stdin: BinaryIO | None = None,
 ) -> Iterator[Article | SkippedDocument]:
     """Read and clean documents one at a time (no NLP): the fast, streaming path."""
-    for item in read_sources(paths, dates=dates, stdin=stdin):
-        yield clean(item) if isinstance(item, RawDocument) else item
+    for item in prepare_sources(paths, dates=dates, stdin=stdin, fingerprint=False):
+        yield item.article if isinstance(item, PreparedArticle) else item
+
+
+def prepare_sources(
+    paths: Iterable[str | Path],
+    *,
+    dates: Mapping[str, date] | None = None,
+    stdin: BinaryIO | None = None,
+    fingerprint: bool = True,
+) -> Iterator[PreparedArticle | SkippedDocument]:
+    """Every document under `paths`, read, decoded and `prepare`d, in reading order."""
+    return prepare_documents(read_sources(paths, dates=dates, stdin=stdin), fingerprint=fingerprint)
+
+
+def prepare_documents(
+    items: Iterable[RawDocument | SkippedDocument], *, fingerprint: bool = True
+) -> Iterator[PreparedArticle | SkippedDocument]:
+    """`prepare` each document a reader yields; what the reader skipped passes through."""
+    for item in items:
+        yield prepare(item, fingerprint=fingerprint) if isinstance(item, RawDocument) else item
+
+
+def prepare(raw: RawDocument, *, fingerprint: bool = True) -> PreparedArticle | SkippedDocument:
+    """The one path of an article: clean -> hash -> MinHash sign (reading and decoding
+    made the RawDocument). Without `fingerprint`, only cleaned (`brief`, `extract`)."""
+    cleaned = clean(raw)
+    if isinstance(cleaned, SkippedDocument):
+        return cleaned
+    if not fingerprint:
+        return PreparedArticle(cleaned, raw.text)
+    return fingerprint_article(cleaned, raw.text)
 
 
 def clean(raw: RawDocument) -> Article | SkippedDocument:
@@ -45,6 +82,21 @@ def clean(raw: RawDocument) -> Article | SkippedDocument:
         return SkippedDocument(exc.doc_id, exc.reason)
     except RecursionError:  # pathologically nested HTML
         return SkippedDocument(raw.doc_id, "HTML nested too deeply to parse")
+
+
+def fingerprint_article(
+    article: Article, raw_text: str | None = None, embedding: Any = None
+) -> PreparedArticle:
+    """Hashes and MinHash signature of a cleaned article: what ingest needs to find its
+    copies. Also used for articles handed to the corpus writer already cleaned."""
+    return PreparedArticle(
+        article,
+        raw_text,
+        content_hash(article),
+        text_hash(article),
+        dedup.signature(article.text),
+        embedding,
+    )
 
 
 def extract(

@@ -8,11 +8,9 @@ from newsweave.corpus.writer import (
     Ingestor,
     IngestSummary,
     Item,
-    Prepared,
     Progress,
     ingest,
     ingest_items,
-    prepare,
 )
 
 __all__ = [
@@ -20,12 +18,10 @@ __all__ = [
     "IngestSummary",
     "Ingestor",
     "Item",
-    "Prepared",
     "Progress",
     "also_published_by",
     "ingest",
     "ingest_items",
     "members_hash",
-    "prepare",
     "story_briefing",
 ]

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsweave import dedup
-from newsweave.model import Article, SkippedDocument
-from newsweave.store import Store, content_hash, text_hash
+from newsweave.model import Article, PreparedArticle, SkippedDocument
+from newsweave.pipeline import fingerprint_article, prepare_sources
+from newsweave.store import Store
 
 if TYPE_CHECKING:
     from newsweave.cluster import OnlineClusterer
@@ -59,37 +60,8 @@ class IngestSummary:
         }
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """One article ready for the writer: what ingest computes per article before storing.
-
-    Built by `prepare` here, or on a Dask worker (`newsweave.scale`), which also
-    fills `embedding` so the writer never loads the encoder.
-    """
-
-    article: Article
-    raw_text: str | None
-    chash: str
-    thash: str
-    minhash: Any  # datasketch.MinHash | None
-    # the encoder's vector of cluster.lead(article), float32; None: the clusterer embeds it
-    embedding: Any = field(default=None, compare=False, repr=False)
-
-
-def prepare(article: Article, raw_text: str | None = None, embedding: Any = None) -> Prepared:
-    """Hashes and MinHash signature of one article (the per-article work of ingest)."""
-    return Prepared(
-        article,
-        raw_text,
-        content_hash(article),
-        text_hash(article),
-        dedup.signature(article.text),
-        embedding,
-    )
-
-
 # what the writer accepts: an article, (article, raw text), or an article prepared elsewhere
-Item = Article | tuple[Article, str | None] | Prepared
+Item = Article | tuple[Article, str | None] | PreparedArticle
 
 
 class Ingestor:
@@ -135,7 +107,7 @@ class Ingestor:
         """Store one batch in one transaction; cluster new originals by publication date.
 
         Items are articles, (article, raw text) pairs to keep the text as read,
-        or articles already `prepare`d (on a Dask worker).
+        or articles already prepared (`pipeline.prepare`, e.g. on a Dask worker).
         """
         prepared = [_prepared(item) for item in articles]
         # publication-date order, undated last, ties in input order (sort is stable)
@@ -147,7 +119,7 @@ class Ingestor:
         merged_count = split_count = 0
         try:
             with self.store.transaction():
-                originals: list[tuple[int, Prepared]] = []
+                originals: list[tuple[int, PreparedArticle]] = []
                 duplicates: list[tuple[int, int]] = []  # (article id, original id)
                 for item in prepared:
                     if item.chash in seen or self.store.has_content(item.chash):
@@ -220,7 +192,7 @@ class Ingestor:
         summary.merged_stories += merged_count
         summary.split_stories += split_count
 
-    def _find_original(self, item: Prepared) -> tuple[int | None, float | None]:
+    def _find_original(self, item: PreparedArticle) -> tuple[int | None, float | None]:
         exact = self.store.original_with_text(item.thash)
         if exact is not None:
             return exact, 1.0
@@ -230,13 +202,15 @@ class Ingestor:
         return (match.original, round(match.similarity, 3)) if match else (None, None)
 
 
-def _prepared(item: Item) -> Prepared:
-    if isinstance(item, Prepared):
+def _prepared(item: Item) -> PreparedArticle:
+    if isinstance(item, PreparedArticle) and item.fingerprinted:
         return item
-    return prepare(*item) if isinstance(item, tuple) else prepare(item)
+    if isinstance(item, PreparedArticle):
+        return fingerprint_article(item.article, item.raw_text, item.embedding)
+    return fingerprint_article(*item) if isinstance(item, tuple) else fingerprint_article(item)
 
 
-def _cluster_input(item: Prepared) -> Any:
+def _cluster_input(item: PreparedArticle) -> Any:
     from newsweave.cluster import ClusterInput
 
     return ClusterInput(
@@ -246,21 +220,6 @@ def _cluster_input(item: Prepared) -> Any:
         item.article.published,
         embedding=item.embedding,
     )
-
-
-def _read(
-    paths: Iterable[str | Path], dates: Mapping[str, date] | None
-) -> Iterator[tuple[Article, str] | SkippedDocument]:
-    """Like pipeline.iter_articles, but keeps each article's text as read."""
-    from newsweave.ingest import read_sources
-    from newsweave.pipeline import clean
-
-    for item in read_sources(paths, dates=dates):
-        if isinstance(item, SkippedDocument):
-            yield item
-            continue
-        cleaned = clean(item)
-        yield cleaned if isinstance(cleaned, SkippedDocument) else (cleaned, item.text)
 
 
 def _batches(
@@ -297,7 +256,11 @@ def ingest(
     """Add every document under `paths` to `store`; returns what was new, duplicate, skipped."""
     ingestor = Ingestor(store, clusterer=clusterer)
     return ingest_items(
-        _read(paths, dates), ingestor, batch_size=batch_size, progress=progress, on_skip=on_skip
+        prepare_sources(paths, dates=dates),
+        ingestor,
+        batch_size=batch_size,
+        progress=progress,
+        on_skip=on_skip,
     )
 
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -54,7 +55,7 @@ def read_sources(
             else:
                 items = iter([SkippedDocument(given, "no such file or directory")])
         for item in items:
-            yield _with_date(item, dates) if dates and isinstance(item, RawDocument) else item
+            yield with_dates(item, dates) if dates and isinstance(item, RawDocument) else item
 
 
 def walk_dir(root: Path) -> Iterator[Path | SkippedDocument]:
@@ -90,7 +91,7 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | SkippedDo
             yield SkippedDocument(str(path), f"hidden {kind}, not read")
         elif is_dir:
             yield from _walk(path, seen)
-        elif _suffix(path) in SUPPORTED_SUFFIXES:
+        elif file_suffix(path) in SUPPORTED_SUFFIXES:
             yield path
         else:
             yield SkippedDocument(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
@@ -113,7 +114,7 @@ def _read_file(path: Path) -> Iterator[Item]:
             yield SkippedDocument(doc_id, f"not a regular file ({_file_kind(mode)}), not read")
             return
         with path.open("rb") as stream:
-            yield from _read_stream(doc_id, stream, suffix=_suffix(path))
+            yield from _read_stream(doc_id, stream, suffix=file_suffix(path))
     except OSError as exc:
         yield SkippedDocument(doc_id, f"cannot read ({exc.strerror or exc})")
 
@@ -129,7 +130,7 @@ def _file_kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "a special file")
 
 
-def _suffix(path: Path) -> str:
+def file_suffix(path: Path) -> str:
     """The lower-case suffix, with `.warc.gz` kept whole."""
     name = path.name.lower()
     return ".warc.gz" if name.endswith(".warc.gz") else path.suffix.lower()
@@ -187,7 +188,29 @@ def looks_like_html(text: str) -> bool:
     return "<html" in head or "<!doctype html" in head or ("<body" in head and "</" in head)
 
 
-def _with_date(doc: RawDocument, dates: Mapping[str, date]) -> RawDocument:
+def read_jsonl_slice(
+    path: str,
+    *,
+    offset: int,
+    lines: int,
+    start_line: int,
+    dates: Mapping[str, date] | None = None,
+) -> Iterator[Item]:
+    """`lines` lines of a JSON Lines file from byte `offset` (line number `start_line`):
+    one slice of a big file, read as `read_sources` reads the whole (a Dask partition)."""
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(offset)
+            for item in read_jsonl_lines(path, islice(stream, lines), start=start_line):
+                yield with_dates(item, dates) if dates and isinstance(item, RawDocument) else item
+    except OSError as exc:
+        label = f"{path}:{start_line}-{start_line + lines - 1}"
+        yield SkippedDocument(label, f"cannot read ({exc.strerror or exc})")
+
+
+def with_dates(doc: RawDocument, dates: Mapping[str, date]) -> RawDocument:
+    """The document with the publication date `dates` gives its path (as given, resolved,
+    or by file name), if any; a `--date` overrides what the document says."""
     origin = Path(doc.origin)
     for key in (doc.origin, str(origin.resolve()) if doc.origin != "-" else "-", origin.name):
         if key in dates:

@@ -2,10 +2,10 @@
 
 The input is cut into partitions (a run of small files, or a line range of a
 large JSON Lines file). Each partition is one task, a pure function of its
-partition: it returns the prepared articles (`corpus.Prepared`: article, raw
-text, hashes, MinHash hash values, the float32 lead embedding when the clusterer
-uses one) and the skipped
-documents, in reading order. The client is the single writer: it takes task
+partition: it returns the prepared articles (`model.PreparedArticle`, made by
+`pipeline.prepare` as in a local run: article, raw text, hashes, MinHash hash values,
+the float32 lead embedding when the clusterer uses one) and the skipped documents, in
+reading order. The client is the single writer: it takes task
 results back in input order, at most `window` tasks in flight (back-pressure:
 neither the cluster nor the client ever holds more than that), and feeds them
 to the same `corpus.ingest_items` batches as a local run, so the articles,
@@ -29,20 +29,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsweave.corpus import (
-    BATCH_SIZE,
-    Ingestor,
-    IngestSummary,
-    Prepared,
-    Progress,
-    ingest_items,
-)
+from newsweave.corpus import BATCH_SIZE, Ingestor, IngestSummary, Progress, ingest_items
 from newsweave.errors import NewsweaveError
-from newsweave.model import Article, SkippedDocument
+from newsweave.model import Article, PreparedArticle, RawDocument, SkippedDocument
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -106,7 +98,7 @@ def plan(
     Paths that cannot be read (missing, unsupported type inside a directory,
     stdin) come out as SkippedDocument at their place, as a local run gives them.
     """
-    from newsweave.ingest.sources import JSONL_SUFFIXES, _suffix, walk_dir
+    from newsweave.ingest.sources import JSONL_SUFFIXES, file_suffix, walk_dir
 
     group: list[str] = []
 
@@ -117,7 +109,7 @@ def plan(
 
     def add(path: Path) -> Iterator[Partition]:
         size = path.stat().st_size if path.exists() else 0
-        if _suffix(path) in JSONL_SUFFIXES and size > _SPLIT_BYTES:
+        if file_suffix(path) in JSONL_SUFFIXES and size > _SPLIT_BYTES:
             yield from flush()
             yield from _slices(path, articles)
             return
@@ -181,23 +173,11 @@ def prepare_partition(
     """
     from newsweave import dedup
     from newsweave.cluster import ClusterInput, lead
-    from newsweave.corpus import prepare
     from newsweave.encoder import encode
-    from newsweave.pipeline import clean
+    from newsweave.pipeline import prepare_documents
 
-    out: list[Any] = []
-    ready: list[Prepared] = []
-    for item in _read_partition(part, dates):
-        if isinstance(item, SkippedDocument):
-            out.append(item)
-            continue
-        cleaned = clean(item)
-        if isinstance(cleaned, SkippedDocument):
-            out.append(cleaned)
-            continue
-        prepared = prepare(cleaned, item.text)
-        ready.append(prepared)
-        out.append(prepared)
+    out = list(prepare_documents(read_partition(part, dates)))
+    ready = [p for p in out if isinstance(p, PreparedArticle)]
     if lead_chars is None:
         vectors: Iterator[Any] = iter([None] * len(ready))
     else:
@@ -221,27 +201,20 @@ def prepare_partition(
     ]
 
 
-def _read_partition(part: Partition, dates: Mapping[str, date] | None) -> Iterator[Any]:
-    from newsweave.ingest.jsonl import read_jsonl_lines
-    from newsweave.ingest.sources import _with_date, read_sources
-    from newsweave.model import RawDocument
+def read_partition(
+    part: Partition, dates: Mapping[str, date] | None
+) -> Iterator[RawDocument | SkippedDocument]:
+    """The documents of one partition, read as `read_sources` reads the whole input."""
+    from newsweave.ingest import read_jsonl_slice, read_sources
 
     if part.lines is None:
-        yield from read_sources(part.files, dates=dates)
-        return
-    path = part.files[0]
-    try:
-        with open(path, "rb") as stream:
-            stream.seek(part.offset)
-            for item in read_jsonl_lines(path, islice(stream, part.lines), start=part.start_line):
-                if dates and isinstance(item, RawDocument):
-                    item = _with_date(item, dates)
-                yield item
-    except OSError as exc:
-        yield SkippedDocument(part.label, f"cannot read ({exc.strerror or exc})")
+        return read_sources(part.files, dates=dates)
+    return read_jsonl_slice(
+        part.files[0], offset=part.offset, lines=part.lines, start_line=part.start_line, dates=dates
+    )
 
 
-def _from_wire(item: Wire | SkippedDocument) -> Prepared | SkippedDocument:
+def _from_wire(item: Wire | SkippedDocument) -> PreparedArticle | SkippedDocument:
     import numpy as np
 
     from newsweave import dedup
@@ -249,7 +222,7 @@ def _from_wire(item: Wire | SkippedDocument) -> Prepared | SkippedDocument:
     if isinstance(item, SkippedDocument):
         return item
     article, raw, chash, thash, minhash, vector = item
-    return Prepared(
+    return PreparedArticle(
         article,
         raw,
         chash,
@@ -273,7 +246,7 @@ def prepared_stream(
     dates: Mapping[str, date] | None = None,
     lead_chars: int | None,
     window: int | None = None,
-) -> Iterator[Prepared | SkippedDocument]:
+) -> Iterator[PreparedArticle | SkippedDocument]:
     """Task results in input order, with at most `window` tasks submitted and not yet read.
 
     Results are consumed strictly in submission order: a finished task behind a
