@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 
 import pytest
@@ -40,27 +39,6 @@ FOLLOW_UP = {
         "seized maintenance records from the company's offices on Tuesday."
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory):
-    """The example story ingested once (and its briefing cached); tests copy it."""
-    from newsweave.corpus import ingest, story_briefing
-
-    path = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    with Store(path) as store:
-        summary = ingest([STORY], store)
-        assert summary.new == 5
-        (story,) = store.stories()
-        story_briefing(store, story.id)
-    return path
-
-
-@pytest.fixture()
-def db(corpus_db, tmp_path):
-    path = tmp_path / "corpus.db"
-    shutil.copy(corpus_db, path)
-    return path
 
 
 @pytest.fixture()

@@ -41,7 +41,7 @@ from newsweave.corpus import (
     Progress,
     ingest_items,
 )
-from newsweave.errors import NewsweaveError
+from newsweave.errors import DaskMissingError, ScaleError
 from newsweave.model import Article, SkippedDocument
 
 if TYPE_CHECKING:
@@ -61,14 +61,6 @@ PARTITION_ARTICLES = 200
 _SPLIT_BYTES = 64 << 10
 # Other files bigger than this (a WARC archive) are a partition of their own.
 _OWN_BYTES = 1 << 20
-
-
-class DaskMissingError(NewsweaveError):
-    """`--dask` was asked for but dask.distributed is not installed."""
-
-
-class ScaleError(NewsweaveError):
-    """A Dask task failed for good (e.g. its workers kept dying)."""
 
 
 @dataclass(frozen=True)
