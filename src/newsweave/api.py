@@ -258,7 +258,13 @@ def _raw_from_json(record: object, default_id: str) -> RawDocument:
     (item,) = read_jsonl_lines("api", [json.dumps({k: record[k] for k in _FIELDS if k in record})])
     if isinstance(item, SkippedDocument):
         raise DocumentError(default_id, item.reason)
-    return replace(item, doc_id=_doc_id(item, default_id), origin="api")
+    hints = item.hints  # read as a JSONL record, but the request is where they came from
+    hints = replace(
+        hints,
+        outlet_source="api" if hints.outlet else None,
+        published_source="api" if hints.published else None,
+    )
+    return replace(item, doc_id=_doc_id(item, default_id), origin="api", hints=hints)
 
 
 _FIELDS = ("text", "html", "url", "title", "outlet", "published")
@@ -285,10 +291,12 @@ def _raw_from_upload(filename: str | None, data: bytes, form: Mapping[str, str])
     if isinstance(item, SkippedDocument):
         raise DocumentError(label, item.reason)
     published = parse_date(form.get("published"))
+    outlet = form.get("outlet")
     hints = DocHints(
         url=form.get("url") or item.hints.url,
         title=form.get("title") or item.hints.title,
-        outlet=form.get("outlet") or item.hints.outlet,
+        outlet=outlet or item.hints.outlet,
+        outlet_source="api" if outlet else item.hints.outlet_source,
         published=published or item.hints.published,
         published_source="api" if published else item.hints.published_source,
     )
