@@ -81,3 +81,28 @@ GULLS_OKAFOR = [
         "treatment programme. Harbour City police said a court date was set for June.",
     ),
 ]
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> Path:
+    """The example story ingested once (and its briefing cached); tests take copies (`db`)."""
+    from newsweave.corpus import ingest, story_briefing
+    from newsweave.store import Store
+
+    path = tmp_path_factory.mktemp("corpus") / "corpus.db"
+    with Store(path) as store:
+        summary = ingest([EXAMPLES / "kestrelholm-fire"], store)
+        assert summary.new == 5
+        (story,) = store.stories()
+        story_briefing(store, story.id)
+    return path
+
+
+@pytest.fixture()
+def db(corpus_db: Path, tmp_path: Path) -> Path:
+    """A copy of the example corpus this test may change."""
+    import shutil
+
+    path = tmp_path / "corpus.db"
+    shutil.copy(corpus_db, path)
+    return path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 
 import pytest
@@ -40,27 +39,6 @@ FOLLOW_UP = {
         "seized maintenance records from the company's offices on Tuesday."
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory):
-    """The example story ingested once (and its briefing cached); tests copy it."""
-    from newsweave.corpus import ingest, story_briefing
-
-    path = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    with Store(path) as store:
-        summary = ingest([STORY], store)
-        assert summary.new == 5
-        (story,) = store.stories()
-        story_briefing(store, story.id)
-    return path
-
-
-@pytest.fixture()
-def db(corpus_db, tmp_path):
-    path = tmp_path / "corpus.db"
-    shutil.copy(corpus_db, path)
-    return path
 
 
 @pytest.fixture()
@@ -146,6 +124,8 @@ def test_post_article_joins_the_story_then_is_recognised(client):
     assert posted["id"] == FOLLOW_UP["url"]
     stored = client.get(f"/api/articles/{posted['article_id']}").json()
     assert stored["title"] == FOLLOW_UP["title"] and stored["story"] == sid
+    # outlet and date were given by the request, and are labelled so (not "jsonl")
+    assert (stored["outlet_source"], stored["published_source"]) == ("api", "api")
     assert client.get("/api/stories", params={"q": "Vireen"}).json()["total"] == 1
     # the very same article again: nothing new
     again = client.post("/api/articles", json=FOLLOW_UP)
@@ -174,6 +154,9 @@ def test_post_article_as_uploaded_file(client):
     # the upload's name is a label only; the same text as a stored article is a duplicate
     assert posted["id"].startswith("upload:courier.html#")
     assert posted["status"] == "duplicate" and posted["outlet"] == "Courier reprint desk"
+    stored = client.get(f"/api/articles/{posted['article_id']}").json()
+    assert stored["outlet_source"] == "api"  # the form's outlet, not the page's
+    assert stored["published_source"] == "html-meta"  # the date is still the page's own
 
 
 @pytest.mark.parametrize(

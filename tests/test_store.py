@@ -7,16 +7,9 @@ from datetime import date
 
 import pytest
 
+from newsweave.errors import CorruptDatabaseError, DatabaseLockedError, UnknownStoryError
 from newsweave.model import Article
-from newsweave.store import (
-    SCHEMA_VERSION,
-    CorruptDatabaseError,
-    DatabaseLockedError,
-    Store,
-    UnknownStoryError,
-    content_hash,
-    text_hash,
-)
+from newsweave.store import SCHEMA_VERSION, Store, content_hash, text_hash
 
 BRIDGE = Article(
     doc_id="portvale-gazette.txt",

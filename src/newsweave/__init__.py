@@ -2,7 +2,20 @@
 
 # ruff: noqa: I001  (import order matters here: see the last import)
 
-from newsweave.errors import DocumentError, ModelMissingError, NewsweaveError, NothingReadError
+from newsweave.errors import (
+    ClusterStateError,
+    CorruptDatabaseError,
+    DaskMissingError,
+    DatabaseLockedError,
+    DocumentError,
+    MissingDependencyError,
+    ModelMissingError,
+    NewsweaveError,
+    NothingReadError,
+    ScaleError,
+    StoreError,
+    UnknownStoryError,
+)
 from newsweave.model import (
     AnnotatedArticle,
     Article,
@@ -28,18 +41,26 @@ __all__ = [
     "Article",
     "Briefing",
     "Citation",
+    "ClusterStateError",
+    "CorruptDatabaseError",
+    "DaskMissingError",
+    "DatabaseLockedError",
     "DocHints",
     "DocumentError",
     "ExtractResult",
     "IngestSummary",
+    "MissingDependencyError",
     "ModelMissingError",
     "NewsweaveError",
     "NothingReadError",
     "RawDocument",
+    "ScaleError",
     "Sentence",
     "SkippedDocument",
     "Store",
+    "StoreError",
     "SummarySentence",
+    "UnknownStoryError",
     "brief",
     "brief_articles",
     "extract",

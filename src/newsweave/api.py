@@ -45,15 +45,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsweave import __version__
-from newsweave.errors import DocumentError, NewsweaveError
-from newsweave.model import Article, DocHints, PreparedArticle, RawDocument, SkippedDocument
-from newsweave.render.html import story_record
-from newsweave.store import (
+from newsweave.errors import (
+    ClusterStateError,
     DatabaseLockedError,
-    Store,
+    DocumentError,
+    MissingDependencyError,
+    NewsweaveError,
+    ScaleError,
     StoreError,
     UnknownStoryError,
 )
+from newsweave.model import Article, DocHints, PreparedArticle, RawDocument, SkippedDocument
+from newsweave.render.html import story_record
+from newsweave.store import Store, content_hash
 
 log = logging.getLogger("newsweave.api")
 
@@ -243,22 +247,24 @@ class _Corpus:
 # -- request bodies -> articles -----------------------------------------------------------
 
 
-class BadDocument(NewsweaveError):
-    """A posted document cannot be used (the reason is the message)."""
-
-
 def _raw_from_json(record: object, default_id: str) -> RawDocument:
     """A JSON article (fields as in a JSONL line) to a RawDocument."""
     from newsweave.ingest.jsonl import read_jsonl_lines
 
     if not isinstance(record, dict):
-        raise BadDocument("the article must be a JSON object")
+        raise DocumentError(default_id, "the article must be a JSON object")
     if not isinstance(record.get("text"), str) and not isinstance(record.get("html"), str):
-        raise BadDocument("the article needs a 'text' or 'html' string field")
+        raise DocumentError(default_id, "the article needs a 'text' or 'html' string field")
     (item,) = read_jsonl_lines("api", [json.dumps({k: record[k] for k in _FIELDS if k in record})])
     if isinstance(item, SkippedDocument):
-        raise BadDocument(item.reason)
-    return replace(item, doc_id=_doc_id(item, default_id), origin="api")
+        raise DocumentError(default_id, item.reason)
+    hints = item.hints  # read as a JSONL record, but the request is where they came from
+    hints = replace(
+        hints,
+        outlet_source="api" if hints.outlet else None,
+        published_source="api" if hints.published else None,
+    )
+    return replace(item, doc_id=_doc_id(item, default_id), origin="api", hints=hints)
 
 
 _FIELDS = ("text", "html", "url", "title", "outlet", "published")
@@ -272,25 +278,30 @@ def _raw_from_upload(filename: str | None, data: bytes, form: Mapping[str, str])
     from newsweave.ingest import read_sources
     from newsweave.ingest.jsonl import parse_date
 
+    name = Path(filename or "upload").name[:200] or "upload"
+    label = f"upload:{name}"
     items = list(read_sources(["-"], stdin=io.BytesIO(data)))
     if not items:
-        raise BadDocument("the file holds no document")
+        raise DocumentError(label, "the file holds no document")
     if len(items) > 1:  # e.g. a JSONL file or a feed
-        raise BadDocument(f"the file holds {len(items)} documents; post one article at a time")
+        raise DocumentError(
+            label, f"the file holds {len(items)} documents; post one article at a time"
+        )
     (item,) = items
     if isinstance(item, SkippedDocument):
-        raise BadDocument(item.reason)
-    name = Path(filename or "upload").name[:200] or "upload"
+        raise DocumentError(label, item.reason)
     published = parse_date(form.get("published"))
+    outlet = form.get("outlet")
     hints = DocHints(
         url=form.get("url") or item.hints.url,
         title=form.get("title") or item.hints.title,
-        outlet=form.get("outlet") or item.hints.outlet,
+        outlet=outlet or item.hints.outlet,
+        outlet_source="api" if outlet else item.hints.outlet_source,
         published=published or item.hints.published,
         published_source="api" if published else item.hints.published_source,
     )
     item = replace(item, origin="api", hints=hints)
-    return replace(item, doc_id=_doc_id(item, f"upload:{name}"))
+    return replace(item, doc_id=_doc_id(item, label))
 
 
 def _doc_id(raw: RawDocument, fallback: str) -> str:
@@ -304,7 +315,6 @@ def _doc_id(raw: RawDocument, fallback: str) -> str:
 def _clean(raw: RawDocument, *, fingerprint: bool = True) -> PreparedArticle:
     """Prepare one posted document (`pipeline.prepare`, as ingest does); DocumentError
     names it and the reason."""
-    from newsweave.errors import DocumentError
     from newsweave.pipeline import prepare
 
     prepared = prepare(raw, fingerprint=fingerprint)
@@ -332,8 +342,8 @@ async def _posted_documents(request: Request) -> list[Posted]:
             data = await upload.read()
             try:
                 results.append((label, _raw_from_upload(upload.filename, data, fields), None))
-            except BadDocument as exc:
-                results.append((label, None, str(exc)))
+            except DocumentError as exc:
+                results.append((label, None, exc.reason))
         return results
     if ctype.split(";")[0].strip() not in ("application/json", ""):
         raise HTTPException(415, "send application/json or multipart/form-data")
@@ -348,8 +358,8 @@ async def _posted_documents(request: Request) -> list[Posted]:
         label = f"api:{n}"
         try:
             results.append((label, _raw_from_json(record, label), None))
-        except BadDocument as exc:
-            results.append((label, None, str(exc)))
+        except DocumentError as exc:
+            results.append((label, None, exc.reason))
     return results
 
 
@@ -414,6 +424,23 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+# The HTTP status of each kind of NewsweaveError, first match wins; any other (a bad
+# document, nothing readable) is the client's to fix: 422. A store, state or missing
+# part the service cannot use is 503, not 500: the request was fine, the service is not.
+ERROR_STATUS: tuple[tuple[type[NewsweaveError], int], ...] = (
+    (UnknownStoryError, 404),
+    (StoreError, 503),
+    (ClusterStateError, 503),
+    (MissingDependencyError, 503),
+    (ScaleError, 503),
+)
+
+
+def error_status(exc: NewsweaveError) -> int:
+    """The HTTP status a NewsweaveError is answered with (see ERROR_STATUS)."""
+    return next((status for kind, status in ERROR_STATUS if isinstance(exc, kind)), 422)
+
+
 def _error(request: Request, status: int, message: str, headers: Mapping | None = None) -> Any:
     if request.url.path.startswith("/api/") or request.url.path == "/api":
         return JSONResponse(
@@ -437,18 +464,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         ]
         return _error(request, 422, "; ".join(problems) or "invalid request")
 
-    @app.exception_handler(UnknownStoryError)
-    async def unknown_story(request: Request, exc: UnknownStoryError) -> Any:
-        return _error(request, 404, str(exc))
-
-    @app.exception_handler(DatabaseLockedError)
-    async def locked(request: Request, exc: DatabaseLockedError) -> Any:
-        return _error(request, 503, str(exc), {"Retry-After": "5"})
-
     @app.exception_handler(NewsweaveError)
     async def domain(request: Request, exc: NewsweaveError) -> Any:
-        status = 500 if isinstance(exc, StoreError) else 422
-        return _error(request, status, str(exc))
+        headers = {"Retry-After": "5"} if isinstance(exc, DatabaseLockedError) else None
+        return _error(request, error_status(exc), str(exc), headers)
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Any:
@@ -589,10 +608,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         ((label, raw, reason),) = documents
         if raw is None:
             raise HTTPException(422, f"{label}: {reason}")
-        try:
-            prepared = await run_in_threadpool(_clean, raw)
-        except DocumentError as exc:
-            raise HTTPException(422, str(exc)) from None
+        prepared = await run_in_threadpool(_clean, raw)
         result = await corpus.add(prepared)
         return JSONResponse(result, 200 if result["status"] == "already_stored" else 201)
 

@@ -12,15 +12,40 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsweave import __version__
-from newsweave.errors import NewsweaveError
+from newsweave.errors import DatabaseLockedError, MissingDependencyError, NewsweaveError
 from newsweave.model import Article, SkippedDocument
 
+# Exit codes: 0 done; 1 failed (a one-line "newsweave: error: ..." says why; also when
+# no input document could be used); 2 usage error (from click); EXIT_TEMPFAIL when the
+# database is locked by another process, so a script can retry (sysexits' EX_TEMPFAIL).
+EXIT_FAILED = 1
+EXIT_TEMPFAIL = 75
+
+
+def exit_code(exc: NewsweaveError) -> int:
+    """The exit code a NewsweaveError ends the command with."""
+    return EXIT_TEMPFAIL if isinstance(exc, DatabaseLockedError) else EXIT_FAILED
+
+
+class _Commands(typer.core.TyperGroup):
+    """The command group; the one place a NewsweaveError becomes a message and exit code."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except NewsweaveError as exc:
+            err.print(f"newsweave: error: {exc}", markup=False)
+            raise typer.Exit(exit_code(exc)) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
     help="Turn raw news articles about one story into a cited briefing.",
@@ -91,12 +116,8 @@ def brief(
     from newsweave.render import briefing_to_json, briefing_to_markdown
 
     articles, skipped = _read(paths, parse_dates(date_))
-    try:
-        with err.status(f"annotating {len(articles)} articles", spinner="dots"):
-            briefing = brief_articles(articles, words=words, skipped=skipped)
-    except NewsweaveError as exc:
-        err.print(f"newsweave: error: {exc}")
-        raise typer.Exit(1) from None
+    with err.status(f"annotating {len(articles)} articles", spinner="dots"):
+        briefing = brief_articles(articles, words=words, skipped=skipped)
     text = briefing_to_json(briefing) if fmt is BriefFormat.json else briefing_to_markdown(briefing)
     _emit(text, out, markdown=fmt is BriefFormat.md)
 
@@ -158,16 +179,9 @@ class ShowFormat(StrEnum):
 def _store(db: Path | None) -> Iterator:
     from newsweave.store import Store
 
-    try:
-        store = Store(db)
-    except NewsweaveError as exc:
-        err.print(f"newsweave: error: {exc}", markup=False)
-        raise typer.Exit(1) from None
+    store = Store(db)
     try:
         yield store
-    except NewsweaveError as exc:
-        err.print(f"newsweave: error: {exc}", markup=False)
-        raise typer.Exit(1) from None
     finally:
         store.close()
 
@@ -345,12 +359,9 @@ def serve(
         import python_multipart  # noqa: F401
         import uvicorn
     except ImportError as exc:
-        err.print(
-            f"newsweave: error: serve needs the web extra ({exc.name} is missing): "
-            "pip install 'newsweave[web]'",
-            markup=False,
-        )
-        raise typer.Exit(1) from None
+        raise MissingDependencyError(
+            f"serve needs the web extra ({exc.name} is missing): pip install 'newsweave[web]'"
+        ) from None
     from newsweave.api import ServiceSettings, create_app
     from newsweave.store import default_db_path
 
@@ -360,11 +371,7 @@ def serve(
         max_request_bytes=int(max_request_mb * 1024 * 1024),
         warm_up=True,
     )
-    try:
-        application = create_app(settings)
-    except NewsweaveError as exc:
-        err.print(f"newsweave: error: {exc}", markup=False)
-        raise typer.Exit(1) from None
+    application = create_app(settings)
     err.print(
         f"newsweave: serving {settings.db} at http://{host}:{port}/ (API docs at /docs)"
         + ("; POST needs the token" if settings.token else ""),

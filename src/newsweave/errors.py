@@ -1,4 +1,22 @@
-"""Exception hierarchy: everything newsweave raises derives from NewsweaveError."""
+"""Every error newsweave raises on purpose, in one tree under NewsweaveError.
+
+    NewsweaveError
+    ├── DocumentError ............ one document cannot be used; the run goes on without it
+    ├── NothingReadError ......... no input document could be read at all
+    ├── MissingDependencyError ... an optional part is not installed (the message names it)
+    │   ├── ModelMissingError .... an NLP model package (spaCy, sentence encoder)
+    │   └── DaskMissingError ..... `--dask` without dask.distributed
+    ├── StoreError ............... the corpus database cannot be used
+    │   ├── DatabaseLockedError .. another process holds the write lock (try again)
+    │   ├── CorruptDatabaseError . not a newsweave database, or damaged
+    │   └── UnknownStoryError .... no story with that id
+    ├── ClusterStateError ........ the stored clusterer state cannot be read
+    └── ScaleError ............... a Dask task failed for good
+
+Each message is one line that names the document, file or id and, where there is
+one, the fix. The CLI (`cli.py`) and the web service (`api.py`) each map this tree
+to exit codes or HTTP statuses in one place, so no user meets a traceback.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +34,41 @@ class DocumentError(NewsweaveError):
         self.reason = reason
 
 
-class ModelMissingError(NewsweaveError):
-    """A required NLP model package is not installed."""
-
-
 class NothingReadError(NewsweaveError):
     """No input document could be read at all."""
 
 
+class MissingDependencyError(NewsweaveError):
+    """An optional package or model is not installed; the message says what to install."""
+
+
+class ModelMissingError(MissingDependencyError):
+    """A required NLP model package is not installed."""
+
+
+class DaskMissingError(MissingDependencyError):
+    """`--dask` was asked for but dask.distributed is not installed."""
+
+
+class StoreError(NewsweaveError):
+    """The corpus database cannot be used."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another process holds the write lock; trying again later can succeed."""
+
+
+class CorruptDatabaseError(StoreError):
+    """The file is not a newsweave database, or is damaged."""
+
+
+class UnknownStoryError(StoreError):
+    """No story with that id."""
+
+
 class ClusterStateError(NewsweaveError):
     """A saved clusterer state cannot be read: corrupt, cut short, or of another version."""
+
+
+class ScaleError(NewsweaveError):
+    """A Dask task failed for good (e.g. its workers kept dying)."""

@@ -10,7 +10,42 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+# -- closed sets: the one place each set of provenance values is written down ----------
+# (`typing.get_args(SpeakerVia)` lists a set at run time; docs/json-schema.md explains each.)
+
 ContentKind = Literal["text", "html"]
+# Where an article's outlet name came from: the page's site-name metadata, the scrape's own
+# text (masthead, sign-up prompt, copyright), the URL's domain, or the metadata the reader
+# was handed with the document: a JSON Lines record, a feed's title, a request to the API.
+OutletSource = Literal["html-meta", "text", "url", "jsonl", "feed", "api"]
+# Where a publication date came from: structured page metadata, the URL, the page text,
+# a JSON Lines record, a feed entry, the CLI's --date, a request to the API.
+PublishedSource = Literal["html-meta", "url", "html-text", "jsonl", "feed", "cli", "api"]
+# How a quote's speaker was found (analyze/quotes.py): named as the cue's subject, a pronoun
+# resolved to a named speaker, the speaker of a neighbouring sentence, or not at all.
+SpeakerVia = Literal["explicit", "pronoun", "nearby", "unattributed"]
+# A whole quoted sentence, or quoted words inside reported speech.
+QuoteKind = Literal["direct", "partial"]
+# The precision of a resolved temporal expression (analyze/temporal.py). A timeline event is
+# never a duration, a set or a bare reference (timeline.NO_EVENT_PRECISIONS).
+Precision = Literal[
+    "time",
+    "day",
+    "weekend",
+    "week",
+    "month",
+    "season",
+    "quarter",
+    "year",
+    "decade",
+    "century",
+    "duration",
+    "set",
+    "reference",
+    "unresolved",
+]
+ActorKind = Literal["person", "organisation", "place", "group"]
+ConflictKind = Literal["number", "date", "name", "attribution"]
 
 
 @dataclass(frozen=True)
@@ -21,7 +56,8 @@ class DocHints:
     title: str | None = None
     outlet: str | None = None
     published: date | None = None
-    published_source: str | None = None  # "jsonl", "cli", ...
+    outlet_source: OutletSource | None = None  # set with `outlet` by whoever supplies it
+    published_source: PublishedSource | None = None
 
 
 @dataclass(frozen=True)
@@ -63,10 +99,10 @@ class Article:
     paragraphs: tuple[str, ...]
     title: str | None = None
     outlet: str | None = None
-    outlet_source: str | None = None  # "html-meta", "url", "jsonl", "masthead", ...
+    outlet_source: OutletSource | None = None
     byline: str | None = None
     published: date | None = None
-    published_source: str | None = None  # "html-meta", "jsonl", "cli"; None = unknown
+    published_source: PublishedSource | None = None  # None = unknown
     dateline: str | None = None  # place from "SEOUL, South Korea —"
     url: str | None = None
     removed: tuple[RemovedLine, ...] = ()
@@ -139,9 +175,9 @@ class Quote:
 
     text: str  # the quoted words, without the quote marks
     speaker: str | None  # canonical name ("Mark Esper"); None = unattributed
-    speaker_via: str  # "explicit" | "pronoun" | "nearby" | "unattributed"
+    speaker_via: SpeakerVia
     cue: str | None  # lemma of the speech verb ("say", "add", "threaten"), if any
-    kind: str  # "direct" (a whole quoted sentence) | "partial" (quoted words in reported speech)
+    kind: QuoteKind
     citations: tuple[Citation, ...]  # every source that reports this quote
 
 
@@ -154,8 +190,7 @@ class TimelineEvent:
     value: (
         str | None
     )  # ISO 8601 at its precision: "2026-04-19", "2026-03", "2025"; None = unresolved
-    precision: str  # "time" | "day" | "weekend" | "week" | "month" | "season" | "year" |
-    # "decade" | ... | "unresolved" (see analyze/temporal.py)
+    precision: Precision
     anchor: str | None  # what it was resolved against: "published 2026-04-20 (html-meta)"
     citations: tuple[Citation, ...]
 
@@ -171,7 +206,7 @@ class Actor:
     """A person, organisation or place the story is about, names merged."""
 
     name: str  # canonical name: "Mark Esper", "North Korea"
-    kind: str  # "person" | "organisation" | "place" | "group"
+    kind: ActorKind
     roles: tuple[str, ...]  # role lines from the text: "Defense Secretary"
     aliases: tuple[str, ...]  # other names seen: "Esper", "Mark T. Esper", "DPRK"
     mentions: tuple[Mention, ...]  # per source
@@ -188,7 +223,7 @@ class CoverageFact:
 class Conflict:
     """Sources that report the same fact differently."""
 
-    kind: str  # "number" | "date" | "name" | "attribution"
+    kind: ConflictKind
     detail: str  # "27 vs 41"
     citations: tuple[Citation, ...]
 

@@ -18,27 +18,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from newsweave.errors import NewsweaveError
+from newsweave.errors import (
+    CorruptDatabaseError,
+    DatabaseLockedError,
+    StoreError,
+    UnknownStoryError,
+)
 from newsweave.model import Article
 
 APPLICATION_ID = 0x4E575656  # "NWVV": marks the file as a newsweave database
 DEFAULT_TIMEOUT = 5.0  # seconds to wait for another writer before giving up
-
-
-class StoreError(NewsweaveError):
-    """The database cannot be used."""
-
-
-class DatabaseLockedError(StoreError):
-    """Another process holds the write lock."""
-
-
-class CorruptDatabaseError(StoreError):
-    """The file is not a newsweave database, or is damaged."""
-
-
-class UnknownStoryError(StoreError):
-    """No story with that id."""
 
 
 MIGRATIONS: tuple[str, ...] = (

@@ -33,7 +33,15 @@ from newsweave.analyze.names import (
     split_role,
 )
 from newsweave.lexicon import HONORIFIC_GENDER, TITLE_WORDS, word_list
-from newsweave.model import AnnotatedArticle, Citation, Quote, Sentence, Token
+from newsweave.model import (
+    AnnotatedArticle,
+    Citation,
+    Quote,
+    QuoteKind,
+    Sentence,
+    SpeakerVia,
+    Token,
+)
 
 # --- Heuristics (data) -------------------------------------------------------
 # Lemmas of verbs that introduce speech. Started from the samples and the
@@ -112,10 +120,10 @@ class QuoteMention:
     start: int  # character span of the quoted words in sentence.text (marks excluded)
     end: int
     text: str
-    kind: str  # "direct" | "partial"
+    kind: QuoteKind
     cue: str | None
     speaker: str | None
-    speaker_via: str  # "explicit" | "pronoun" | "nearby" | "unattributed"
+    speaker_via: SpeakerVia
     speaker_kind: str | None  # "person" | "organisation" | "other"
     # where the speaker was read: (sentence index, char start, char end) in that sentence
     speaker_span: tuple[int, int, int] | None
@@ -126,7 +134,7 @@ class QuoteMention:
 class _Speaker:
     name: str | None
     kind: str | None
-    via: str
+    via: SpeakerVia
     span: tuple[int, int, int] | None
     voice: bool = False  # an organisation speaking through a person ("a ministry spokesman")
 
@@ -789,7 +797,7 @@ def _gender_from_possessive(p: _Parse, after: int, name: str, story: _Story) -> 
 # --- mentions -------------------------------------------------------------------
 
 
-def _kind(text: str, start: int, end: int) -> str:
+def _kind(text: str, start: int, end: int) -> QuoteKind:
     """ "direct" when the quote stands as its own clause, "partial" when it sits in the syntax."""
     before = text[: max(0, start - 1)].split("\n")[-1].rstrip()  # a quote opening a line
     if not before or before[-1] in _BEFORE_DIRECT or before[-1] in '”"':
@@ -1203,7 +1211,7 @@ def _join_direct(mentions: list[QuoteMention]) -> list[QuoteMention]:
 
 def find_quotes(articles: Sequence[AnnotatedArticle]) -> tuple[Quote, ...]:
     """Quotes in story order; the same words reported by several outlets become one Quote."""
-    merged: list[tuple[QuoteMention, list[Citation], str | None, str, str | None]] = []
+    merged: list[tuple[QuoteMention, list[Citation], str | None, SpeakerVia, str | None]] = []
     for m in _join_direct(find_quote_mentions(articles)):
         cite = _citation(articles, m)
         for k, (first, cites, speaker, _via, _cue) in enumerate(merged):

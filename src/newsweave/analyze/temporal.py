@@ -34,7 +34,7 @@ from newsweave.lexicon import (
     WEEKDAY_NAMES,
     WEEKDAYS,
 )
-from newsweave.model import Sentence, Token
+from newsweave.model import Precision, Sentence, Token
 
 Tense = Literal["past", "present", "future", "none"]
 
@@ -178,8 +178,7 @@ class Timex:
     """A normalised expression: a TIMEX3-like value at a precision, and how it was reached."""
 
     value: str | None  # "2026-04-19", "2026-W17", "P3Y", "PRESENT_REF"; None = unresolved
-    precision: str  # day|time|week|weekend|month|season|quarter|year|decade|century|
-    #                 duration|set|reference|unresolved
+    precision: Precision
     type: str  # TIMEX3 type: DATE | TIME | DURATION | SET
     why: str  # the rule that fired, or why it stays unresolved
 

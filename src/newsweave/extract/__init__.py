@@ -15,7 +15,7 @@ from newsweave.errors import DocumentError
 from newsweave.extract.boilerplate import clean_plain_text
 from newsweave.extract.html import extract_html
 from newsweave.extract.meta import outlet_from_url, split_dateline
-from newsweave.model import Article, RawDocument, RemovedLine
+from newsweave.model import Article, OutletSource, PublishedSource, RawDocument, RemovedLine
 
 # Language identification is unreliable on a handful of words; below this
 # many words we do not judge the language at all.
@@ -28,10 +28,10 @@ class _Parts:
     paragraphs: tuple[str, ...]
     title: str | None
     outlet: str | None
-    outlet_source: str | None
+    outlet_source: OutletSource | None
     byline: str | None
     published: date | None
-    published_source: str | None
+    published_source: PublishedSource | None
     url: str | None
     removed: tuple[RemovedLine, ...]
 
@@ -51,8 +51,8 @@ def extract_article(raw: RawDocument) -> Article:
 
     hints = raw.hints
     outlet, outlet_source = parts.outlet, parts.outlet_source
-    if hints.outlet:
-        outlet, outlet_source = hints.outlet, "jsonl"
+    if hints.outlet:  # named by whoever handed the document over: their label says who
+        outlet, outlet_source = hints.outlet, hints.outlet_source
     url = hints.url or parts.url
     if outlet is None and (domain := outlet_from_url(url)):
         outlet, outlet_source = domain, "url"

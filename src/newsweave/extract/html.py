@@ -23,6 +23,8 @@ from readability.readability import Unparseable
 from trafilatura import bare_extraction, extract_metadata, load_html
 from trafilatura.settings import Document as TrafilaturaDocument
 
+from newsweave.model import PublishedSource
+
 LOGGER = logging.getLogger(__name__)
 
 # --- Second-opinion thresholds -------------------------------------------------
@@ -62,7 +64,7 @@ class HtmlResult:
     outlet: str | None  # site name from metadata (og:site_name etc.), None if absent
     author: str | None
     published: datetime.date | None
-    published_source: str | None  # "html-meta", "url", "html-text"; None when unknown
+    published_source: PublishedSource | None  # None when unknown
     url: str | None  # canonical/og url from the page, else the url passed in
 
 
@@ -226,7 +228,7 @@ def _outlet(sitename: str | None, tree: lxml.html.HtmlElement) -> str | None:
 
 def _published(
     found: str | None, tree: lxml.html.HtmlElement, page_url: str | None, max_date: datetime.date
-) -> tuple[datetime.date | None, str | None]:
+) -> tuple[datetime.date | None, PublishedSource | None]:
     """The date htmldate chose and where on the page it came from; (None, None) if unsupported."""
     try:
         day = datetime.date.fromisoformat(found) if found else None
@@ -263,7 +265,7 @@ def _cut_from_later_date(
 
 def _date_source(
     found: str, tree: lxml.html.HtmlElement, page_url: str | None, max_date: datetime.date
-) -> str | None:
+) -> PublishedSource | None:
     """Re-run htmldate's cheap first stages to tell which one produced `found`.
 
     With `deferred_url_extractor` htmldate tries <meta> and JSON-LD, then the
@@ -276,7 +278,7 @@ def _date_source(
         from htmldate.utils import Extractor
         from htmldate.validators import get_max_date, get_min_date
     except ImportError:  # pragma: no cover - depends on the installed htmldate
-        return "html"
+        return "html-text"  # the page said so; which part of it is unknown
     options = Extractor(
         False, get_max_date(max_date.isoformat()), get_min_date(None), True, "%Y-%m-%d"
     )

@@ -48,6 +48,7 @@ def read_feed(doc_id: str, text: str) -> Iterator[RawDocument | SkippedDocument]
             url=entry.get("link") or None,
             title=entry.get("title") or None,
             outlet=outlet,
+            outlet_source="feed" if outlet else None,
             published=published,
             published_source="feed" if published else None,
         )

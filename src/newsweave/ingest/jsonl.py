@@ -93,10 +93,12 @@ def _records(origin: str, doc_id: str, record: dict) -> Iterator[RawDocument | S
         return
     raw_date = record.get("published") or record.get("date")
     published = parse_date(raw_date)
+    outlet = _str(record.get("outlet") or record.get("source"))
     hints = DocHints(
         url=_str(record.get("url")),
         title=_str(record.get("title")),
-        outlet=_str(record.get("outlet") or record.get("source")),
+        outlet=outlet,
+        outlet_source="jsonl" if outlet else None,
         published=published,
         published_source="jsonl" if published else None,
     )

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsweave.corpus import BATCH_SIZE, Ingestor, IngestSummary, Progress, ingest_items
-from newsweave.errors import NewsweaveError
+from newsweave.errors import DaskMissingError, NewsweaveError, ScaleError
 from newsweave.model import Article, PreparedArticle, RawDocument, SkippedDocument
 
 if TYPE_CHECKING:
@@ -53,14 +53,6 @@ PARTITION_ARTICLES = 200
 _SPLIT_BYTES = 64 << 10
 # Other files bigger than this (a WARC archive) are a partition of their own.
 _OWN_BYTES = 1 << 20
-
-
-class DaskMissingError(NewsweaveError):
-    """`--dask` was asked for but dask.distributed is not installed."""
-
-
-class ScaleError(NewsweaveError):
-    """A Dask task failed for good (e.g. its workers kept dying)."""
 
 
 @dataclass(frozen=True)
