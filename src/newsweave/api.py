@@ -236,6 +236,8 @@ class _Corpus:
                     "title": article.title,
                     "outlet": article.outlet,
                     "published": article.published.isoformat() if article.published else None,
+                    "language": article.language,
+                    "language_confidence": article.language_confidence,
                 }
             )
         return results

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from newsweave.language import count_words
+
 ContentKind = Literal["text", "html"]
 
 
@@ -70,6 +72,8 @@ class Article:
     dateline: str | None = None  # place from "SEOUL, South Korea —"
     url: str | None = None
     removed: tuple[RemovedLine, ...] = ()
+    language: str = "und"  # ISO 639-1 code of the body; "und" = too short to tell (or not known)
+    language_confidence: float | None = None  # the detector's probability; None with "und"
 
     @property
     def text(self) -> str:
@@ -211,6 +215,14 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class SectionNote:
+    """Why a briefing section is missing or partial, e.g. English-only analysis."""
+
+    section: str  # "quotes" | "timeline" | "actors" | "coverage"
+    note: str  # shown to the reader: "English only: not computed for 1 article (de)"
+
+
+@dataclass(frozen=True)
 class Briefing:
     sources: tuple[Article, ...]
     summary: tuple[SummarySentence, ...]
@@ -220,7 +232,8 @@ class Briefing:
     timeline: tuple[TimelineEvent, ...] = ()
     actors: tuple[Actor, ...] = ()
     coverage: Coverage = field(default_factory=Coverage)
+    notes: tuple[SectionNote, ...] = ()  # sections not computed for every source, and why
 
     @property
     def summary_words(self) -> int:
-        return sum(len(s.text.split()) for s in self.summary)
+        return sum(count_words(s.text) for s in self.summary)
