@@ -48,7 +48,6 @@ EXPECTED = {
     "binary.txt": "binary file, not text",
     "garbled.txt": "unknown text encoding (not UTF-8 and no encoding detected)",
     "head-only.html": "no article text found (truncated or empty HTML?)",
-    "german.txt": "not English (detected language: de)",
     "huge.txt": "too large (52.4 MB; the limit is 10 MB a document)",
     "missing.txt": "no such file or directory",
 }
@@ -62,23 +61,30 @@ def test_each_bad_document_gets_one_line_and_the_run_goes_on(bad_dir):
     result = run("extract", str(bad_dir), str(bad_dir / "missing.txt"), "--format", "jsonl")
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["id"] for r in records] == [str(bad_dir / "good.txt")]
+    assert [(r["id"], r["language"]) for r in records] == [
+        (str(bad_dir / "german.txt"), "de"),  # no language is refused
+        (str(bad_dir / "good.txt"), "en"),
+    ]
     lines = result.stderr.strip().splitlines()
     skipped = dict(line.removeprefix("newsweave: skipped ").split(": ", 1) for line in lines[:-1])
     assert skipped == {str(bad_dir / name): reason for name, reason in EXPECTED.items()}
-    assert lines[-1] == "newsweave: 9 documents read: 1 article, 8 skipped"
+    assert lines[-1] == "newsweave: 9 documents read: 2 articles, 7 skipped"
 
 
 def test_brief_goes_on_past_bad_documents(bad_dir):
     result = run("brief", str(bad_dir), "--format", "json")
     assert result.exit_code == 0
     briefing = json.loads(result.stdout)
-    assert [s["id"] for s in briefing["sources"]] == [str(bad_dir / "good.txt")]
-    assert len(briefing["skipped"]) == 7
-    assert briefing["summary"], "the good document is still summarized"
+    assert [s["id"] for s in briefing["sources"]] == [
+        str(bad_dir / "german.txt"),
+        str(bad_dir / "good.txt"),
+    ]
+    assert len(briefing["skipped"]) == 6
+    assert briefing["summary"], "the good documents are still summarized"
+    assert {n["section"] for n in briefing["notes"]} == {"quotes", "timeline", "actors", "coverage"}
     assert (
         result.stderr.strip().splitlines()[-1]
-        == "newsweave: 8 documents read: 1 article, 7 skipped"
+        == "newsweave: 8 documents read: 2 articles, 6 skipped"
     )
 
 

@@ -57,7 +57,7 @@ from newsweave.errors import (
 )
 from newsweave.model import Article, DocHints, PreparedArticle, RawDocument, SkippedDocument
 from newsweave.render.html import story_record
-from newsweave.store import Store, content_hash
+from newsweave.store import Store
 
 log = logging.getLogger("newsweave.api")
 
@@ -239,6 +239,8 @@ class _Corpus:
                     "title": article.title,
                     "outlet": article.outlet,
                     "published": article.published.isoformat() if article.published else None,
+                    "language": article.language,
+                    "language_confidence": article.language_confidence,
                 }
             )
         return results

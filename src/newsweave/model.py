@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 # -- closed sets: the one place each set of provenance values is written down ----------
 # (`typing.get_args(SpeakerVia)` lists a set at run time; docs/json-schema.md explains each.)
+from newsweave.language import count_words
 
 ContentKind = Literal["text", "html"]
 # Where an article's outlet name came from: the page's site-name metadata, the scrape's own
@@ -106,6 +107,8 @@ class Article:
     dateline: str | None = None  # place from "SEOUL, South Korea —"
     url: str | None = None
     removed: tuple[RemovedLine, ...] = ()
+    language: str = "und"  # ISO 639-1 code of the body; "und" = too short to tell (or not known)
+    language_confidence: float | None = None  # the detector's probability; None with "und"
 
     @property
     def text(self) -> str:
@@ -246,6 +249,14 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class SectionNote:
+    """Why a briefing section is missing or partial, e.g. English-only analysis."""
+
+    section: str  # "quotes" | "timeline" | "actors" | "coverage"
+    note: str  # shown to the reader: "English only: not computed for 1 article (de)"
+
+
+@dataclass(frozen=True)
 class Briefing:
     sources: tuple[Article, ...]
     summary: tuple[SummarySentence, ...]
@@ -255,10 +266,11 @@ class Briefing:
     timeline: tuple[TimelineEvent, ...] = ()
     actors: tuple[Actor, ...] = ()
     coverage: Coverage = field(default_factory=Coverage)
+    notes: tuple[SectionNote, ...] = ()  # sections not computed for every source, and why
 
     @property
     def summary_words(self) -> int:
-        return sum(len(s.text.split()) for s in self.summary)
+        return sum(count_words(s.text) for s in self.summary)
 
 
 @dataclass(frozen=True)

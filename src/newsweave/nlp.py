@@ -40,22 +40,53 @@ def load_nlp():  # -> spacy.language.Language (spaCy import kept lazy for fast p
         ) from exc
 
 
+@lru_cache(maxsize=16)
+def load_sentencizer(language: str):  # -> spacy.language.Language
+    """A rule-based pipeline for a language without a model here: spaCy's tokenizer for
+    `language` (the multi-language one if spaCy has none) and its punctuation sentencizer.
+    The English parser would cut such text at the wrong places ("6,2 Millionen")."""
+    import spacy
+
+    try:
+        nlp = spacy.blank(language)
+    except (ImportError, KeyError, ValueError):  # spaCy has no such language
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
 def annotate(
     articles: Sequence[Article], *, batch_size: int = BATCH_SIZE
 ) -> list[AnnotatedArticle]:
-    """Split every article into sentences with entities and tokens, batching all paragraphs."""
-    nlp = load_nlp()
-    units = [
-        (p, (a_i, p_i)) for a_i, a in enumerate(articles) for p_i, p in enumerate(a.paragraphs)
-    ]
-    per_article: list[list[Sentence]] = [[] for _ in articles]
-    for doc, (a_i, p_i) in nlp.pipe(units, as_tuples=True, batch_size=batch_size):
-        doc_id = articles[a_i].doc_id
-        sentences = per_article[a_i]
-        for group in _join_quote_fragments(doc.sents):
-            span = doc[group[0].start : group[-1].end]
-            sentences.append(_sentence(doc_id, len(sentences) + 1, p_i, span))
-    return [AnnotatedArticle(a, tuple(s)) for a, s in zip(articles, per_article, strict=True)]
+    """Split every article into sentences with entities and tokens, batching all paragraphs.
+
+    English articles (and those too short to tell) go through the English model; others
+    get sentences from a rule-based sentencizer, with tokens but no tags or entities.
+    """
+    by_pipeline: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+    for a_i, a in enumerate(articles):
+        key = "en" if a.language in ("en", "und") else a.language
+        by_pipeline.setdefault(key, []).extend(
+            (p, (a_i, p_i)) for p_i, p in enumerate(a.paragraphs)
+        )
+    per_article: list[list[tuple[int, int, object]]] = [[] for _ in articles]
+    for key, units in by_pipeline.items():
+        nlp = load_nlp() if key == "en" else load_sentencizer(key)
+        for doc, (a_i, p_i) in nlp.pipe(units, as_tuples=True, batch_size=batch_size):
+            # the joining repairs the English parser's cuts inside “…”; other languages
+            # quote differently („…“, «…») and the sentencizer does not cut inside quotes
+            groups = _join_quote_fragments(doc.sents) if key == "en" else ([s] for s in doc.sents)
+            for group in groups:
+                span = doc[group[0].start : group[-1].end]
+                per_article[a_i].append((p_i, len(per_article[a_i]), span))
+    out = []
+    for article, spans in zip(articles, per_article, strict=True):
+        spans.sort(key=lambda item: (item[0], item[1]))  # reading order
+        sentences = tuple(
+            _sentence(article.doc_id, n, p_i, span) for n, (p_i, _, span) in enumerate(spans, 1)
+        )
+        out.append(AnnotatedArticle(article, sentences))
+    return out
 
 
 def _sentence(doc_id: str, index: int, paragraph: int, span) -> Sentence:

@@ -7,6 +7,7 @@ ingested, prepared on a Dask worker or posted to the web service.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,15 @@ from newsweave import dedup
 from newsweave.errors import DocumentError, NothingReadError
 from newsweave.extract import extract_article
 from newsweave.ingest import read_sources
-from newsweave.model import Article, Briefing, PreparedArticle, RawDocument, SkippedDocument
+from newsweave.language import ENGLISH, UNDETERMINED
+from newsweave.model import (
+    Article,
+    Briefing,
+    PreparedArticle,
+    RawDocument,
+    SectionNote,
+    SkippedDocument,
+)
 from newsweave.store import content_hash, text_hash
 
 if TYPE_CHECKING:
@@ -136,16 +145,42 @@ def brief_articles(
 
     articles = tuple(articles)
     annotated = annotate(articles)
+    # The summary is extractive (verbatim, cited sentences) and works in any language; the
+    # analyses read English syntax and entities, so they see English articles only.
+    english = [a for a in annotated if is_english_enough(a.article)]
     return Briefing(
         sources=articles,
         summary=summarize(annotated, words=words, settings=settings or DEFAULT_SETTINGS),
         skipped=tuple(skipped),
         word_budget=words,
-        quotes=find_quotes(annotated),
-        timeline=build_timeline(annotated),
-        actors=find_actors(annotated),
-        coverage=compare_coverage(annotated),
+        quotes=find_quotes(english),
+        timeline=build_timeline(english),
+        actors=find_actors(english),
+        coverage=compare_coverage(english),
+        notes=english_only_notes(articles),
     )
+
+
+# Briefing sections computed from English articles only (SectionNote.section values).
+ENGLISH_ONLY_SECTIONS = ("quotes", "timeline", "actors", "coverage")
+
+
+def is_english_enough(article: Article) -> bool:
+    """English, or too short to tell (such text is analysed as before languages were known)."""
+    return article.language in (ENGLISH, UNDETERMINED)
+
+
+def english_only_notes(articles: Iterable[Article]) -> tuple[SectionNote, ...]:
+    """One note per English-only section when some articles are in another language."""
+    others = Counter(a.language for a in articles if not is_english_enough(a))
+    if not others:
+        return ()
+    total = sum(others.values())
+    languages = ", ".join(f"{code} {n}" if len(others) > 1 else code for code, n in others.items())
+    note = (
+        f"English only: not computed for {total} article{'s' if total != 1 else ''} ({languages})"
+    )
+    return tuple(SectionNote(section, note) for section in ENGLISH_ONLY_SECTIONS)
 
 
 def brief(

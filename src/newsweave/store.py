@@ -125,6 +125,12 @@ MIGRATIONS: tuple[str, ...] = (
         embedding BLOB                       -- float32 sum of member embeddings; NULL when off
     );
     """,
+    # 4: each article's language (ISO 639-1, "und" when too short to tell) and the
+    # detector's confidence. Rows stored before have NULL: read back as "und".
+    """
+    ALTER TABLE articles ADD COLUMN language TEXT;
+    ALTER TABLE articles ADD COLUMN language_confidence REAL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -319,8 +325,8 @@ class Store:
         cursor = self.conn.execute(
             "INSERT INTO articles (doc_id, url, outlet_id, outlet_source, title, published, "
             "published_source, dateline, byline, paragraphs, raw_text, content_hash, text_hash, "
-            "minhash, duplicate_of, similarity, ingested) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "minhash, duplicate_of, similarity, ingested, language, language_confidence) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.doc_id,
                 article.url,
@@ -339,6 +345,8 @@ class Store:
                 duplicate_of,
                 similarity,
                 now(),
+                article.language,
+                article.language_confidence,
             ),
         )
         return int(cursor.lastrowid or 0)
@@ -448,7 +456,7 @@ class Store:
             """
             SELECT a.id, a.doc_id, a.paragraphs, a.title, o.name, a.outlet_source, a.byline,
                    a.published, a.published_source, a.dateline, a.url, a.duplicate_of,
-                   a.similarity, a.content_hash, m.story_id
+                   a.similarity, a.language, a.language_confidence, a.content_hash, m.story_id
             FROM articles a
             JOIN story_members m ON m.article_id = a.id
             LEFT JOIN outlets o ON o.id = a.outlet_id
@@ -457,7 +465,7 @@ class Store:
             """
         )
         for r in rows:
-            yield r[13], _stored(r), r[14]
+            yield r[15], _stored(r), r[16]
 
     def has_content(self, chash: str) -> bool:
         return bool(self.query("SELECT 1 FROM articles WHERE content_hash = ?", (chash,)))
@@ -542,7 +550,7 @@ class Store:
             """
             SELECT a.id, a.doc_id, a.paragraphs, a.title, o.name, a.outlet_source, a.byline,
                    a.published, a.published_source, a.dateline, a.url, a.duplicate_of,
-                   a.similarity
+                   a.similarity, a.language, a.language_confidence
             FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id
             WHERE a.id = ?
             """,
@@ -556,7 +564,7 @@ class Store:
             """
             SELECT a.id, a.doc_id, a.paragraphs, a.title, o.name, a.outlet_source, a.byline,
                    a.published, a.published_source, a.dateline, a.url, a.duplicate_of,
-                   a.similarity
+                   a.similarity, a.language, a.language_confidence
             FROM story_members m
             JOIN articles a ON a.id = m.article_id
             LEFT JOIN outlets o ON o.id = a.outlet_id
@@ -621,6 +629,8 @@ def _stored(r: tuple) -> StoredArticle:
             published_source=r[8],
             dateline=r[9],
             url=r[10],
+            language=r[13] or "und",
+            language_confidence=r[14],
         ),
         duplicate_of=r[11],
         similarity=r[12],

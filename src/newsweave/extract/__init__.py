@@ -9,18 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import py3langid
-
 from newsweave.errors import DocumentError
 from newsweave.extract.boilerplate import clean_plain_text
 from newsweave.extract.html import extract_html
 from newsweave.extract.meta import outlet_from_url, split_dateline
+from newsweave.language import detect_language
 from newsweave.model import Article, OutletSource, PublishedSource, RawDocument, RemovedLine
-
-# Language identification is unreliable on a handful of words; below this
-# many words we do not judge the language at all.
-MIN_WORDS_FOR_LANGUAGE = 25
-LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -47,7 +41,7 @@ def extract_article(raw: RawDocument) -> Article:
         paragraphs[0] = first
     else:
         paragraphs.pop(0)
-    _check_language(raw.doc_id, "\n\n".join(paragraphs))
+    language = detect_language("\n\n".join(paragraphs))
 
     hints = raw.hints
     outlet, outlet_source = parts.outlet, parts.outlet_source
@@ -71,6 +65,8 @@ def extract_article(raw: RawDocument) -> Article:
         dateline=dateline,
         url=url,
         removed=parts.removed,
+        language=language.code,
+        language_confidence=language.confidence,
     )
 
 
@@ -111,11 +107,3 @@ def _nothing_left(raw: RawDocument, removed: tuple[RemovedLine, ...]) -> str:
         return "no article text found"
     rules = sorted({r.reason for r in removed})
     return f"only site chrome, no article text ({', '.join(rules)})"
-
-
-def _check_language(doc_id: str, body: str) -> None:
-    if len(body.split()) < MIN_WORDS_FOR_LANGUAGE:
-        return
-    language, _ = py3langid.classify(body[:20_000])
-    if language != LANGUAGE:
-        raise DocumentError(doc_id, f"not English (detected language: {language})")

@@ -20,6 +20,7 @@ from typing import Any
 
 from newsweave.analyze.temporal import value_start
 from newsweave.lexicon import PART_OF_DAY_NAMES
+from newsweave.render.json import SECTION_TITLES
 
 # Timeline axis spacing (rem) between consecutive dated events: grows with the log of
 # the gap in days so a same-day sequence stays compact and decades still read as far
@@ -133,6 +134,10 @@ def story_page_model(record: Mapping[str, Any]) -> dict[str, Any]:
         "actors": record.get("actors", []),
         "also_published_by": record.get("also_published_by", []),
         "skipped": record.get("skipped", []),
+        "notes": [
+            {**n, "title": SECTION_TITLES.get(n["section"], n["section"])}
+            for n in record.get("notes", [])
+        ],
     }
 
 

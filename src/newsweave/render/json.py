@@ -10,6 +10,15 @@ from newsweave.model import Article, Briefing, Citation, SkippedDocument
 BRIEFING_SCHEMA = "newsweave.briefing/1"
 ARTICLE_SCHEMA = "newsweave.article/1"
 
+# Reader-facing name of each briefing section a SectionNote can name.
+SECTION_TITLES = {
+    "summary": "Summary",
+    "quotes": "Who said what",
+    "timeline": "Timeline",
+    "actors": "Actors",
+    "coverage": "Coverage",
+}
+
 
 def article_to_dict(article: Article, *, with_removed: bool = True) -> dict[str, Any]:
     record: dict[str, Any] = {
@@ -23,6 +32,8 @@ def article_to_dict(article: Article, *, with_removed: bool = True) -> dict[str,
         "published_source": article.published_source,
         "dateline": article.dateline,
         "url": article.url,
+        "language": article.language,
+        "language_confidence": article.language_confidence,
         "paragraphs": list(article.paragraphs),
     }
     if with_removed:
@@ -105,6 +116,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
                 for p in coverage.alignment
             ],
         },
+        "notes": [{"section": n.section, "note": n.note} for n in briefing.notes],
         "skipped": [skipped_to_dict(s) for s in briefing.skipped],
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from newsweave.model import Briefing, Citation, Quote
-from newsweave.render.json import source_labels
+from newsweave.render.json import SECTION_TITLES, source_labels
 
 # Long lists are cut in the Markdown view (the JSON has everything).
 MAX_ACTORS = 12
@@ -23,6 +23,9 @@ def briefing_to_markdown(briefing: Briefing) -> str:
     lines = [f"# {title}" if title else "# Briefing", ""]
     n = len(briefing.sources)
     lines.append(f"*{n} source{'s' if n != 1 else ''} · summary of {briefing.summary_words} words*")
+    if briefing.notes:
+        lines.append("")
+        lines += [f"> **{SECTION_TITLES[n.section]}**: {n.note}." for n in briefing.notes]
 
     lines += ["", "## Summary", ""]
     if not briefing.summary:
@@ -88,6 +91,7 @@ def briefing_to_markdown(briefing: Briefing) -> str:
         if article.title:
             parts.append(f"“{article.title}”")
         parts.append(published)
+        parts.append(f"language {_language(article.language, article.language_confidence)}")
         if article.dateline:
             parts.append(f"dateline {article.dateline}")
         parts.append(f"`{article.url or article.doc_id}`")
@@ -96,6 +100,10 @@ def briefing_to_markdown(briefing: Briefing) -> str:
         lines += ["", "## Skipped", ""]
         lines += [f"- `{s.doc_id}`: {s.reason}" for s in briefing.skipped]
     return "\n".join(lines) + "\n"
+
+
+def _language(code: str, confidence: float | None) -> str:
+    return f"{code} ({confidence:.2f})" if confidence is not None else code
 
 
 def _quotes(quotes: tuple[Quote, ...], cite) -> list[str]:

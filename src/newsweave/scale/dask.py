@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsweave.corpus import BATCH_SIZE, Ingestor, IngestSummary, Progress, ingest_items
-from newsweave.errors import DaskMissingError, NewsweaveError, ScaleError
+from newsweave.errors import DaskMissingError, ScaleError
 from newsweave.model import Article, PreparedArticle, RawDocument, SkippedDocument
 
 if TYPE_CHECKING:

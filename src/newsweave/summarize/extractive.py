@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from newsweave.language import count_words
 from newsweave.model import AnnotatedArticle, Citation, Sentence, SummarySentence
 
 
@@ -89,7 +90,7 @@ def _candidates(
     for a_i, annotated in enumerate(articles):
         count = len(annotated.sentences)
         for sentence in annotated.sentences:
-            n = len(sentence.text.split())
+            n = count_words(sentence.text)
             if settings.min_words <= n <= settings.max_words:
                 position = (sentence.index - 1) / max(count - 1, 1)
                 out.append(_Candidate(sentence, annotated.article.label, a_i, n, position))
