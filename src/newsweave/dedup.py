@@ -16,9 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+# datasketch is imported where it is used: it pulls in scipy.integrate (~0.3 s), which
+# `newsweave brief` (it imports this module through the package) never needs.
 
 SHINGLE_WORDS = 2
 NUM_PERM = 128
@@ -46,6 +52,8 @@ def signature(text: str) -> MinHash | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     minhash.update_batch([g.encode() for g in grams])
     return minhash
@@ -56,6 +64,8 @@ def to_bytes(minhash: MinHash) -> bytes:
 
 
 def from_bytes(blob: bytes) -> MinHash:
+    from datasketch import MinHash
+
     values = np.frombuffer(blob, dtype=np.uint64)
     return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME)
 
@@ -64,6 +74,8 @@ class NearDuplicateIndex:
     """An LSH index over the originals' signatures; rebuilt from the store on start."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._signatures: dict[int, MinHash] = {}

@@ -11,7 +11,6 @@ from datetime import date
 
 from newsweave.errors import DocumentError
 from newsweave.extract.boilerplate import clean_plain_text
-from newsweave.extract.html import extract_html
 from newsweave.extract.meta import outlet_from_url, split_dateline
 from newsweave.language import detect_language
 from newsweave.model import Article, OutletSource, PublishedSource, RawDocument, RemovedLine
@@ -71,6 +70,10 @@ def extract_article(raw: RawDocument) -> Article:
 
 
 def _from_html(raw: RawDocument) -> _Parts:
+    # Imported here: trafilatura, htmldate and readability cost ~0.4 s to import, which a
+    # plain-text brief never needs.
+    from newsweave.extract.html import extract_html
+
     result = extract_html(raw.text, raw.hints.url)
     return _Parts(
         paragraphs=result.paragraphs,
