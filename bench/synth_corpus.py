@@ -34,10 +34,27 @@ from _common import MULTINEWS, RESULTS, SHARED  # noqa: E402
 
 ECBPLUS = SHARED / "evaldata" / "ecbplus" / "docs.jsonl"
 POLNEAR = SHARED / "evaldata" / "polnear" / "data"
-OUTLETS = [f"{place} {kind}" for place in (
-    "Ardmoor", "Belcastle", "Corrin", "Dunmere", "Eskvale", "Farrow", "Glenholt", "Harwick",
-    "Islay Bay", "Jorvale", "Kestrelholm", "Lowmarsh", "Mirefield", "Northsand", "Oxley",
-) for kind in ("Herald", "Gazette", "Courier", "Post", "Wire", "Ledger")]
+OUTLETS = [
+    f"{place} {kind}"
+    for place in (
+        "Ardmoor",
+        "Belcastle",
+        "Corrin",
+        "Dunmere",
+        "Eskvale",
+        "Farrow",
+        "Glenholt",
+        "Harwick",
+        "Islay Bay",
+        "Jorvale",
+        "Kestrelholm",
+        "Lowmarsh",
+        "Mirefield",
+        "Northsand",
+        "Oxley",
+    )
+    for kind in ("Herald", "Gazette", "Courier", "Post", "Wire", "Ledger")
+]
 START = date(2025, 1, 1)
 
 

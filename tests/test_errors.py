@@ -81,11 +81,6 @@ def _break_cluster_state(db) -> None:
     conn.close()
 
 
-@pytest.mark.xfail(
-    reason="cluster.py raises a bare ValueError until the cluster helper's ClusterStateError "
-    "lands (issue 13 item 5); remove this marker then",
-    raises=ValueError,
-)
 def test_cli_corrupt_cluster_state_is_one_line(db, tmp_path):
     _break_cluster_state(db)
     (tmp_path / "new.txt").write_text(ONE_ARTICLE.read_text().replace("Saltgate", "Pellham"))
@@ -148,11 +143,6 @@ def test_api_unknown_story_and_bad_body_are_4xx_json(db):
         )
 
 
-@pytest.mark.xfail(
-    reason="cluster.py raises a bare ValueError until the cluster helper's ClusterStateError "
-    "lands (issue 13 item 5); remove this marker then",
-    strict=False,
-)
 def test_api_corrupt_cluster_state_is_503(db):
     _break_cluster_state(db)
     article = {"text": ONE_ARTICLE.read_text().replace("Saltgate", "Pellham")}
