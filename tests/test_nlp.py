@@ -72,3 +72,23 @@ def test_tokens_carry_the_parse_with_sentence_relative_offsets():
 
 def said_index(sentence):
     return next(i for i, t in enumerate(sentence.tokens) if t.text == "said")
+
+
+def test_a_paragraph_longer_than_spacy_takes_is_cut_at_sentence_ends(monkeypatch):
+    import newsweave.nlp
+
+    monkeypatch.setattr(newsweave.nlp, "MAX_PIECE_CHARS", 200)
+    sentence = "Ferry number {n} left the harbour at dawn with forty passengers on board."
+    long_paragraph = " ".join(sentence.format(n=n) for n in range(1, 13))  # ~900 characters
+    (annotated,) = annotate([Article("t", (long_paragraph, "Repairs take six months."))])
+    texts = [s.text for s in annotated.sentences]
+    assert texts == [sentence.format(n=n) for n in range(1, 13)] + ["Repairs take six months."]
+    assert [s.paragraph for s in annotated.sentences] == [0] * 12 + [1]
+
+
+def test_pieces_cut_a_paragraph_without_sentence_ends_at_a_space():
+    from newsweave.nlp import _pieces
+
+    pieces = list(_pieces("word " * 100, limit=42))
+    assert all(len(p) <= 42 for p in pieces)
+    assert " ".join(p.strip() for p in pieces).split() == ["word"] * 100

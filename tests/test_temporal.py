@@ -157,3 +157,17 @@ def test_no_anchor_in_context_keeps_relative_unresolved_and_absolute_resolved():
         ("Sunday", None),
         ("2018", "2018"),
     ]
+
+
+def test_dates_a_calendar_cannot_hold_stay_unresolved():
+    from newsweave.analyze.temporal import normalise
+
+    for text, anchor in [
+        ("1000000 days ago", date(2020, 1, 1)),
+        ("next week", date(9999, 12, 31)),
+        ("next year", date(9999, 5, 5)),
+        ("last weekend", date(1, 1, 2)),
+    ]:
+        timex = normalise(text, anchor)
+        assert (timex.value, timex.precision) == (None, "unresolved"), text
+        assert "outside the dates a calendar can hold" in timex.why

