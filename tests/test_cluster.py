@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import random
 import zlib
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -249,7 +251,7 @@ def test_precomputed_embedding_is_used_instead_of_the_encoder():
         calls.append(len(texts))
         return np.ones((len(texts), 4), dtype=np.float32)
 
-    clusterer = OnlineClusterer(ClusterSettings(w_embed=0.1), encode=encode)
+    clusterer = OnlineClusterer(ClusterSettings().with_weights(embed=0.1), encode=encode)
     given = ClusterInput(
         "a" * 40,
         "Dam fails above Orsk",
@@ -376,7 +378,7 @@ def test_state_delta_carries_only_the_stories_that_changed():
         (0, "s-dam0000001", 2)
     ]
     header = json.loads(zlib.decompress(delta.header))
-    assert (header["version"], header["n_docs"], header["story_rows"], delta.rows) == (4, 4, 3, 3)
+    assert (header["version"], header["n_docs"], header["story_rows"], delta.rows) == (5, 4, 3, 3)
     assert "stories" not in header
     # a story row is the very JSON the whole state embeds for that story
     whole = json.loads(zlib.decompress(clusterer.to_state()))
@@ -390,7 +392,7 @@ def _fake_encode(texts):
     )
 
 
-@pytest.mark.parametrize("settings", [ClusterSettings(), ClusterSettings(w_embed=0.5)])
+@pytest.mark.parametrize("settings", [ClusterSettings(), ClusterSettings().with_weights(embed=0.5)])
 def test_state_rebuilt_from_parts_equals_state_rebuilt_whole(settings):
     clusterer = OnlineClusterer(settings, encode=_fake_encode)
     saved: dict[int, tuple[int, bytes, bytes | None]] = {}  # what a store keeps
@@ -412,7 +414,7 @@ def test_state_rebuilt_from_parts_equals_state_rebuilt_whole(settings):
     clusterer.add_many(DAM)
     delta = save()
     assert sorted(_story_rows(delta)) == [2]
-    if settings.w_embed:
+    if settings.embeds:
         assert all(len(emb) == 4 * 8 for _, _, emb in delta.stories)
     else:
         assert all(emb is None for _, _, emb in delta.stories)
@@ -503,3 +505,19 @@ def test_quiet_stories_stop_keeping_their_members():
     # a restored clusterer goes on from there
     restored = OnlineClusterer.from_state(clusterer.to_state())
     assert restored.to_state() == clusterer.to_state()
+
+
+def test_a_state_written_by_version_4_still_loads_and_scores_as_it_did():
+    # tests/data/cluster_state_v4.json: DAM[:1] + TRANSFER as newsweave 63a4f21 saved
+    # them (weights as w_* settings), whole and in parts, and what it then computed
+    saved = json.loads((Path(__file__).parent / "data" / "cluster_state_v4.json").read_text())
+    whole = OnlineClusterer.from_state(base64.b64decode(saved["whole"]))
+    rows = [(r, base64.b64decode(b), None) for r, b, _ in saved["rows"]]
+    parts = OnlineClusterer.from_parts(base64.b64decode(saved["header"]), rows)
+    assert whole.settings == parts.settings == ClusterSettings()
+    assert whole.stories == parts.stories == saved["stories"]
+    seen = []
+    whole.add_to(DAM[1], "s-dam0000001", on_features=lambda ids, m: seen.append((ids, m)))
+    assert seen[0][0] == saved["then_features"]["story_ids"]
+    assert seen[0][1].tolist() == saved["then_features"]["rows"]  # to the last bit
+    assert parts.add(DAM[1]) == Assignment(saved["then"]["story_id"])

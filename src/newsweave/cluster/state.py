@@ -6,14 +6,31 @@ import base64
 import datetime
 import json
 import zlib
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
 from newsweave.cluster.records import SUMS, Member, Story
+from newsweave.cluster.settings import ClusterSettings
 from newsweave.errors import ClusterStateError
 
-STATE_VERSION = 4
+# 5: weights keyed by feature name; 4: the same state with weights as w_* settings fields
+STATE_VERSION = 5
+READABLE = (4, 5)
+# The settings fields of a version 4 state that held a weight, by feature name.
+_V4_WEIGHT_FIELDS = {
+    "w_body": "body",
+    "w_lead": "lead",
+    "w_names": "names",
+    "w_lead_names": "lead_names",
+    "w_number": "numbers",
+    "w_date": "dates",
+    "w_year": "year_agree",
+    "w_year_conflict": "year_conflict",
+    "w_names_missing": "names_missing",
+    "w_embed": "embed",
+}
 
 
 def member_json(m: Member) -> str:
@@ -81,9 +98,9 @@ def read_state(state: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ClusterStateError("cluster state is not readable (not a JSON object)")
     version = data.get("version")
-    if isinstance(version, int) and 1 <= version < STATE_VERSION:
+    if isinstance(version, int) and 1 <= version < READABLE[0]:
         raise OldStateError(version)
-    if version != STATE_VERSION:
+    if version not in READABLE:
         raise ClusterStateError(
             f"cluster state version {version} is not one this newsweave reads "
             f"(up to {STATE_VERSION}); re-ingest into a new store"
@@ -100,3 +117,22 @@ class OldStateError(ClusterStateError):
             f"(version {STATE_VERSION})"
         )
         self.version = version
+
+
+def settings_record(settings: ClusterSettings) -> dict[str, Any]:
+    """ClusterSettings as a JSON object."""
+    return asdict(settings)
+
+
+def settings_from_record(record: dict[str, Any], version: int) -> ClusterSettings:
+    """The ClusterSettings a state saved (version 4 kept each weight as a field)."""
+    fields = dict(record)
+    if version == 4:
+        weights = {
+            _V4_WEIGHT_FIELDS[k]: fields.pop(k) for k in list(fields) if k in _V4_WEIGHT_FIELDS
+        }
+        fields["weights"] = weights
+    try:
+        return ClusterSettings(**fields)
+    except (TypeError, ValueError) as exc:
+        raise ClusterStateError(f"cluster state settings are not readable ({exc})") from None
