@@ -22,6 +22,7 @@ from newsweave.cluster import (
     ClusterStateError,
     OldStateError,
     OnlineClusterer,
+    state,
 )
 from newsweave.encoder import encode
 from newsweave.pipeline import extract
@@ -326,18 +327,43 @@ def test_two_earthquakes_in_one_week_stay_apart():
         }
 
 
+def _lines(blob: bytes) -> list[dict]:
+    """A state or a part of one as the JSON objects it holds, one a line (cluster.state)."""
+    return [json.loads(line) for line in zlib.decompress(blob).split(b"\n")]
+
+
+def _pack(lines: list[dict]) -> bytes:
+    return zlib.compress(b"\n".join(json.dumps(line).encode() for line in lines))
+
+
 def test_earlier_state_versions_ask_for_a_replay_and_an_unknown_one_is_refused():
     clusterer = OnlineClusterer()
     clusterer.add_many(DAM[:1] + TRANSFER)
-    data = json.loads(zlib.decompress(clusterer.to_state()))
+    lines = _lines(clusterer.to_state())
     for version in (1, 2):  # the scoring before average-link sums: other story fields
-        data["version"] = version
+        lines[0]["version"] = version
         with pytest.raises(OldStateError, match=f"version {version} predates"):
-            OnlineClusterer.from_state(zlib.compress(json.dumps(data).encode()))
-    data["version"] = 99
+            OnlineClusterer.from_state(_pack(lines))
+    lines[0]["version"] = 99
     with pytest.raises(ClusterStateError, match="version 99") as caught:
-        OnlineClusterer.from_state(zlib.compress(json.dumps(data).encode()))
+        OnlineClusterer.from_state(_pack(lines))
     assert not isinstance(caught.value, OldStateError)
+
+
+def test_a_damaged_state_raises_a_cluster_state_error_naming_the_part():
+    clusterer = OnlineClusterer()
+    clusterer.add_many(DAM)
+    lines = _lines(clusterer.to_state())
+    assert lines[1]["members"] == 2  # the story's line, then one line per member
+    with pytest.raises(ClusterStateError, match="not readable .*fewer members than counted"):
+        OnlineClusterer.from_state(_pack(lines[:-1]))
+    lines[0]["settings"]["w_body"] = 1.0  # a version 4 field in a version 5 state
+    with pytest.raises(ClusterStateError, match="w_body"):
+        OnlineClusterer.from_state(_pack(lines))
+    delta = clusterer.state_delta()
+    ((row, blob, _),) = delta.stories
+    with pytest.raises(ClusterStateError, match="story row 0 is not readable"):
+        OnlineClusterer.from_parts(delta.header, [(row, blob[:-9], None)])
 
 
 def test_add_to_places_an_article_and_reports_its_features():
@@ -359,7 +385,7 @@ def test_add_to_places_an_article_and_reports_its_features():
 
 
 def _story_rows(delta) -> dict[int, dict]:
-    return {row: json.loads(zlib.decompress(data)) for row, data, _ in delta.stories}
+    return {row: _lines(data)[0] for row, data, _ in delta.stories}
 
 
 def test_state_delta_carries_only_the_stories_that_changed():
@@ -377,12 +403,11 @@ def test_state_delta_carries_only_the_stories_that_changed():
     assert [(row, s["id"], s["size"]) for row, s in _story_rows(delta).items()] == [
         (0, "s-dam0000001", 2)
     ]
-    header = json.loads(zlib.decompress(delta.header))
+    (header,) = _lines(delta.header)
     assert (header["version"], header["n_docs"], header["story_rows"], delta.rows) == (5, 4, 3, 3)
-    assert "stories" not in header
-    # a story row is the very JSON the whole state embeds for that story
-    whole = json.loads(zlib.decompress(clusterer.to_state()))
-    assert _story_rows(delta)[0] == whole["stories"][0]
+    assert header["part"] == "header"
+    # a story row is the very lines the whole state holds for that story
+    assert zlib.decompress(delta.stories[0][1]) in zlib.decompress(clusterer.to_state())
 
 
 def _fake_encode(texts):
@@ -449,10 +474,10 @@ def test_an_earlier_state_version_in_a_parts_header_asks_for_a_replay():
     clusterer = OnlineClusterer()
     clusterer.add_many(DAM)
     delta = clusterer.state_delta()
-    data = json.loads(zlib.decompress(delta.header))
+    (data,) = _lines(delta.header)
     data["version"] = 2
     with pytest.raises(OldStateError, match="version 2 predates"):
-        OnlineClusterer.from_parts(zlib.compress(json.dumps(data).encode()), delta.stories)
+        OnlineClusterer.from_parts(_pack([data]), delta.stories)
 
 
 def test_two_arrests_of_one_team_stay_two_stories():
@@ -497,11 +522,11 @@ def test_quiet_stories_stop_keeping_their_members():
     for item in (DAM[0], TRANSFER[0], ELECTION[0], ELECTION[1]):
         clusterer.add(item)
     # at the 4th article the dam story has had none for 3 arrivals: more than split_idle
-    state = json.loads(zlib.decompress(clusterer.to_state()))
-    members = {s["id"]: s["members"] for s in state["stories"]}
+    whole = state.decode(clusterer.to_state())
+    members = {s.story_id: s.members for s in whole.stories}
     assert members["s-dam0000001"] is None
-    assert [m["id"] for m in members["s-fc00000001"]] == ["fc00000001"]
-    assert [m["id"] for m in members["s-vote000001"]] == ["vote000001", "vote000002"]
+    assert [m.article_id for m in members["s-fc00000001"]] == ["fc00000001"]
+    assert [m.article_id for m in members["s-vote000001"]] == ["vote000001", "vote000002"]
     # a restored clusterer goes on from there
     restored = OnlineClusterer.from_state(clusterer.to_state())
     assert restored.to_state() == clusterer.to_state()

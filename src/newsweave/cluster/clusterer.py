@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
-import json
 import math
-import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import numpy as np
 
+from newsweave.cluster import state
 from newsweave.cluster.features import REGISTRY, MemberPairs, Probe, salient_names
 from newsweave.cluster.idf import Vocabulary
 from newsweave.cluster.records import (
@@ -27,14 +24,6 @@ from newsweave.cluster.records import (
     profile,
 )
 from newsweave.cluster.settings import DEFAULT_SETTINGS, SWEEP_EVERY, ClusterSettings
-from newsweave.cluster.state import (
-    STATE_VERSION,
-    member_from_json,
-    read_state,
-    settings_from_record,
-    settings_record,
-    story_json,
-)
 from newsweave.errors import ClusterStateError
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -90,33 +79,20 @@ class OnlineClusterer:
         return {s.story_id: s.size for s in self._stories if s.alive}
 
     def to_state(self) -> bytes:
-        """Everything needed to continue after a restart, as one compressed JSON.
+        """Everything needed to continue after a restart, as one compressed state.
 
-        Each story's JSON is cached until the story changes and zlib runs at level 1, so
+        Each story's lines are cached until the story changes and zlib runs at level 1, so
         a snapshot costs about the size of the state, not a re-serialisation of every
         story. An ingest saves `state_delta` with each batch instead: the header and only
         the stories the batch changed (bench/ingest_throughput.py).
         """
-        parts = [story_json(s) for s in self._stories]
-        sums = np.ascontiguousarray(self._sums[: len(self._stories)], dtype=np.float32)
-        state = {
-            "version": STATE_VERSION,
-            "settings": settings_record(self.settings),
-            "n_docs": self._vocabulary.n_docs,
-            "df": self._vocabulary.df,
-            "name_df": self._vocabulary.name_df,
-            "stories": None,
-            "sums_shape": list(sums.shape),
-            "sums": base64.b64encode(sums.tobytes()).decode("ascii"),
-        }
-        text = json.dumps(state, separators=(",", ":"))
-        text = text.replace('"stories":null', '"stories":[' + ",".join(parts) + "]", 1)
-        return zlib.compress(text.encode("utf-8"), 1)
+        sums = self._sums[: len(self._stories)]
+        return state.encode_whole(self._header(), self._stories, sums)
 
     @classmethod
     def from_state(
         cls,
-        state: bytes,
+        saved: bytes,
         settings: ClusterSettings | None = None,
         *,
         encode: Encode | None = None,
@@ -125,14 +101,15 @@ class OnlineClusterer:
 
         A state of an earlier version (scored differently, with other sums) raises
         OldStateError: the store replays its articles into their stories instead
-        (corpus.Ingestor), so nothing is lost.
+        (corpus.Ingestor), so nothing is lost. Any other unreadable state raises
+        ClusterStateError.
         """
-        data = read_state(state)
-        if not isinstance(data.get("stories"), list):
+        decoded = state.decode(saved)
+        if not isinstance(decoded, state.Whole):
             raise ClusterStateError(
                 "cluster state is the header of a state in parts: use from_parts"
             )
-        return cls._from_full(data, settings, encode)
+        return cls._from_whole(decoded, settings, encode)
 
     def state_delta(self) -> StateDelta:
         """The state in parts, with only the stories changed since the previous call.
@@ -144,26 +121,16 @@ class OnlineClusterer:
         `mark_unsaved` puts every story into the next delta.
         """
         dim = self._sums.shape[1]
-        header = {
-            "version": STATE_VERSION,
-            "settings": settings_record(self.settings),
-            "n_docs": self._vocabulary.n_docs,
-            "df": self._vocabulary.df,
-            "name_df": self._vocabulary.name_df,
-            "story_rows": len(self._stories),
-            "sums_dim": dim,
-        }
         stories = [
             (
                 row,
-                zlib.compress(story_json(self._stories[row]).encode("utf-8"), 1),
+                state.encode_story(self._stories[row]),
                 self._sums[row].tobytes() if dim else None,
             )
             for row in sorted(self._unsaved)
         ]
         self._unsaved.clear()
-        text = json.dumps(header, separators=(",", ":"))
-        return StateDelta(zlib.compress(text.encode("utf-8"), 1), len(self._stories), stories)
+        return StateDelta(state.encode_header(self._header()), len(self._stories), stories)
 
     def mark_unsaved(self) -> None:
         """Put every story into the next `state_delta` (its store may lack any of them)."""
@@ -180,33 +147,27 @@ class OnlineClusterer:
     ) -> OnlineClusterer:
         """Rebuild a clusterer from the parts `state_delta` saved: the header, every story row.
 
-        `stories` are (row, story JSON, embedding sum) in row order, each row as last
-        saved. A full `to_state` given as the header, with no story rows (a store
-        written before states were saved in parts), is read as such, with every story
-        unsaved. Earlier versions raise OldStateError, as in `from_state`.
+        `stories` are (row, story, embedding sum) in row order, each row as last saved.
+        A full `to_state` given as the header, with no story rows (a store written
+        before states were saved in parts), is read as such, with every story unsaved.
+        Earlier versions raise OldStateError, as in `from_state`.
         """
-        data = read_state(header)
-        if isinstance(data.get("stories"), list) and not stories:
-            self = cls._from_full(data, settings, encode)
+        decoded = state.decode(header)
+        if isinstance(decoded, state.Whole) and not stories:
+            self = cls._from_whole(decoded, settings, encode)
             self.mark_unsaved()
             return self
-        rows = data.get("story_rows")
-        if not isinstance(rows, int) or [row for row, _, _ in stories] != list(range(rows)):
+        rows = decoded.header.story_rows if isinstance(decoded, state.Whole) else decoded.story_rows
+        if isinstance(decoded, state.Whole) or [row for row, _, _ in stories] != list(range(rows)):
             raise ClusterStateError(
                 f"cluster state has {len(stories)} story rows, not the {rows} its header "
                 "names; re-ingest into a new store"
             )
-        self = cls._from_header(data, settings, encode)
-        dim = data["sums_dim"]
+        self = cls._from_header(decoded, settings, encode)
+        dim = decoded.sums_dim
         self._sums = np.zeros((len(stories), dim) if dim else (0, 0), dtype=np.float32)
         for row, blob, embedding in stories:
-            try:
-                record = json.loads(zlib.decompress(blob).decode("utf-8"))
-            except (zlib.error, UnicodeDecodeError, ValueError) as exc:
-                raise ClusterStateError(
-                    f"cluster state story row {row} is not readable ({exc})"
-                ) from None
-            self._restore_story(row, record)
+            self._restore_story(row, state.decode_story(row, blob))
             if dim:
                 if embedding is None or len(embedding) != 4 * dim:
                     raise ClusterStateError(
@@ -215,48 +176,41 @@ class OnlineClusterer:
                 self._sums[row] = np.frombuffer(embedding, dtype=np.float32)
         return self
 
+    def _header(self) -> state.Header:
+        vocabulary = self._vocabulary
+        return state.Header(
+            self.settings,
+            vocabulary.n_docs,
+            vocabulary.df,
+            vocabulary.name_df,
+            len(self._stories),
+            self._sums.shape[1],
+        )
+
     @classmethod
-    def _from_full(
-        cls, data: dict[str, Any], settings: ClusterSettings | None, encode: Encode | None
+    def _from_whole(
+        cls, whole: state.Whole, settings: ClusterSettings | None, encode: Encode | None
     ) -> OnlineClusterer:
-        """A clusterer from the JSON of a full `to_state`."""
-        self = cls._from_header(data, settings, encode)
-        for row, record in enumerate(data["stories"]):
-            self._restore_story(row, record)
-        raw = base64.b64decode(data["sums"])
-        self._sums = np.frombuffer(raw, dtype=np.float32).reshape(data["sums_shape"]).copy()
+        """A clusterer from a decoded `to_state`."""
+        self = cls._from_header(whole.header, settings, encode)
+        for row, story in enumerate(whole.stories):
+            self._restore_story(row, story)
+        self._sums = whole.sums
         return self
 
     @classmethod
     def _from_header(
-        cls, data: dict[str, Any], settings: ClusterSettings | None, encode: Encode | None
+        cls, header: state.Header, settings: ClusterSettings | None, encode: Encode | None
     ) -> OnlineClusterer:
         """A clusterer with the global part of a state (settings, document frequencies)."""
-        self = cls(
-            settings or settings_from_record(data["settings"], data["version"]), encode=encode
-        )
-        self._vocabulary.n_docs = data["n_docs"]
-        self._vocabulary.df = Counter(data["df"])
-        self._vocabulary.name_df = Counter(data["name_df"])
+        self = cls(settings or header.settings, encode=encode)
+        self._vocabulary.n_docs = header.n_docs
+        self._vocabulary.df = header.df
+        self._vocabulary.name_df = header.name_df
         return self
 
-    def _restore_story(self, row: int, record: dict[str, Any]) -> None:
-        """Append the story `_story_json` wrote as `row`, with its postings."""
-        story = Story(
-            story_id=record["id"],
-            size=record["size"],
-            first=datetime.date.fromisoformat(record["first"]) if record["first"] else None,
-            last=datetime.date.fromisoformat(record["last"]) if record["last"] else None,
-            alive=record["alive"],
-            active=record["active"],
-            members=(
-                None
-                if record["members"] is None
-                else [member_from_json(m) for m in record["members"]]
-            ),
-        )
-        for name in (*SUMS, "totals"):
-            setattr(story, name, Counter(record[name]))
+    def _restore_story(self, row: int, story: Story) -> None:
+        """Append a decoded story as `row`, with its postings."""
         self._stories.append(story)
         self._index_of[story.story_id] = row
         if story.alive:
@@ -452,7 +406,7 @@ class OnlineClusterer:
             if story.size > self.settings.split_max:
                 story.members = None  # too big to re-cluster: stop keeping its members
         story.active = self._vocabulary.n_docs
-        story.json = None
+        story.encoded = None
         self._unsaved.add(row)
         if date is not None:
             story.first = min(story.first or date, date)
@@ -470,7 +424,7 @@ class OnlineClusterer:
         for row, story in enumerate(self._stories):
             if story.members and self._vocabulary.n_docs - story.active > idle:
                 story.members = None
-                story.json = None
+                story.encoded = None
                 self._unsaved.add(row)
 
     def _split(self, row: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -564,5 +518,5 @@ class OnlineClusterer:
         dst.active = max(dst.active, src.active)
         src.alive = False
         src.size = 0
-        src.json = dst.json = None
+        src.encoded = dst.encoded = None
         self._unsaved.update((row, into))
