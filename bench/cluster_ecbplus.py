@@ -55,18 +55,8 @@ from newsweave.cluster import (  # noqa: E402
     OnlineClusterer,
 )
 
-# FEATURES name -> the ClusterSettings weight; the embedding stays off (see docs).
-WEIGHT_OF = {
-    "body": "w_body",
-    "lead": "w_lead",
-    "names": "w_names",
-    "lead_names": "w_lead_names",
-    "numbers": "w_number",
-    "dates": "w_date",
-    "year_agree": "w_year",
-    "year_conflict": "w_year_conflict",
-    "names_missing": "w_names_missing",
-}
+# The features whose weights are fitted: all but the embedding, which stays off (see docs).
+FITTED = [name for name in FEATURES if name != "embed"]
 
 
 def load() -> list[dict]:
@@ -173,7 +163,7 @@ def agglomerative(docs, threshold: float) -> list[int]:
     return list(model.fit_predict(matrix.toarray()))
 
 
-def calibrate(docs, base: ClusterSettings, weight_of=WEIGHT_OF) -> tuple[dict[str, float], dict]:
+def calibrate(docs, base: ClusterSettings, names=FITTED) -> tuple[dict[str, float], dict]:
     """Logistic regression weights from oracle runs over `docs` (see the module docstring)."""
     from sklearn.linear_model import LogisticRegression
 
@@ -191,12 +181,10 @@ def calibrate(docs, base: ClusterSettings, weight_of=WEIGHT_OF) -> tuple[dict[st
                 labels.extend(story == gold for story in story_ids)
 
             clusterer.add_to(item(docs[i]), gold, on_features=record)
-    columns = [FEATURES.index(name) for name in weight_of]
+    columns = [FEATURES.index(name) for name in names]
     x = np.asarray(rows)[:, columns]
     model = LogisticRegression(C=1.0, max_iter=5000).fit(x, labels)
-    weights = {
-        weight_of[n]: round(float(c), 2) for n, c in zip(weight_of, model.coef_[0], strict=True)
-    }
+    weights = {n: round(float(c), 2) for n, c in zip(names, model.coef_[0], strict=True)}
     info = {
         "rows": len(labels),
         "positives": int(sum(labels)),
@@ -221,7 +209,7 @@ def search(docs, base, trials_of: list[dict], seeds) -> tuple[ClusterSettings, l
 def throughput(docs, settings) -> dict:
     """add_many over every document in batches of 64, as ingest sends them: articles/s.
 
-    With w_embed > 0 the clusterer encodes each lead itself, as ingest would.
+    With an embedding weight > 0 the clusterer encodes each lead itself, as ingest would.
     """
     items = [item(d, embedded=False) for d in docs]
     random.Random(0).shuffle(items)
@@ -240,25 +228,24 @@ def throughput(docs, settings) -> dict:
     }
 
 
-def fit(tune, base: ClusterSettings, weight_of, seeds) -> tuple[ClusterSettings, dict, list]:
+def fit(tune, base: ClusterSettings, names, seeds) -> tuple[ClusterSettings, dict, list]:
     """The whole tuning protocol on `tune`: weights by `calibrate`, then the bars by `search`."""
-    weights, info = calibrate(tune, base, weight_of)
+    weights, info = calibrate(tune, base, names)
     even = -info["intercept"]
     bars = [
         {"threshold": round(even + t, 2), "merge_threshold": merge}
         for t in THRESHOLD_OFFSETS
         for merge in [round(even + t + m, 2) for m in MERGE_OFFSETS] + [MERGE_OFF]
     ]
-    settings, trials = search(tune, dataclasses.replace(base, **weights), bars, seeds)
+    settings, trials = search(tune, base.with_weights(**weights), bars, seeds)
     return settings, {**info, "weights": weights}, trials
 
 
 def with_embedding(docs, tune, held, tune_seeds, seeds) -> dict:
     """The same protocol with the lead embedding as a feature: held-out F1 and throughput."""
     load_embeddings(docs)
-    weight_of = {**WEIGHT_OF, "embed": "w_embed"}
-    base = dataclasses.replace(DEFAULT_SETTINGS, w_embed=1.0)  # > 0: vectors reach the features
-    settings, calibration, _ = fit(tune, base, weight_of, tune_seeds)
+    base = DEFAULT_SETTINGS.with_weights(embed=1.0)  # > 0: vectors reach the features
+    settings, calibration, _ = fit(tune, base, [*FITTED, "embed"], tune_seeds)
     out = {
         "calibration": calibration,
         "threshold": settings.threshold,
@@ -299,10 +286,9 @@ def main() -> None:
 
     # Single-pass online TF-IDF baseline: our clusterer with every other signal off,
     # idf from the corpus alone, no merging or re-clustering.
-    zero = {name: 0.0 for name in WEIGHT_OF.values()}
+    zero = {name: 0.0 for name in FITTED}
     tfidf_only = dataclasses.replace(
-        DEFAULT_SETTINGS,
-        **{**zero, "w_body": 1.0},
+        DEFAULT_SETTINGS.with_weights(**{**zero, "body": 1.0}),
         prior_docs=0,
         merge_threshold=MERGE_OFF,
         split_every=0,
@@ -319,7 +305,7 @@ def main() -> None:
     settings = DEFAULT_SETTINGS
     if not args.no_tune:
         settings, result["calibration"], result["tuning_trials"] = fit(
-            tune, DEFAULT_SETTINGS, WEIGHT_OF, tune_seeds
+            tune, DEFAULT_SETTINGS, FITTED, tune_seeds
         )
         print("calibration", result["calibration"], file=sys.stderr)
     result["settings"] = dataclasses.asdict(settings)
@@ -339,9 +325,9 @@ def main() -> None:
     }
     # The key-names feature is not a bar to switch off (the other weights were fitted with
     # it): the protocol is re-run without it, re-clustering still on.
-    without = {k: v for k, v in WEIGHT_OF.items() if k != "names_missing"}
+    without = [name for name in FITTED if name != "names_missing"]
     refit, calibration, _ = fit(
-        tune, dataclasses.replace(DEFAULT_SETTINGS, w_names_missing=0.0), without, tune_seeds
+        tune, DEFAULT_SETTINGS.with_weights(names_missing=0.0), without, tune_seeds
     )
     result["ablations"]["no_names_missing_refit"] = {
         "weights": calibration["weights"],

@@ -418,3 +418,14 @@ def test_concurrent_posts_are_committed_consistently(client, db):
     with Store(db) as store:
         assert store.check() == []
         assert store.counts()["articles"] == 8
+
+
+def test_a_corrupt_clusterer_state_answers_a_json_error_not_a_crash(db):
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE clusterer_state SET state = x'00112233'")
+    with TestClient(create_app(ServiceSettings(db=db))) as client:
+        response = client.post("/api/articles", json=FOLLOW_UP)
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == (
+        "cluster state is not readable (Error -3 while decompressing data: incorrect header check)"
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import random
 import zlib
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +22,7 @@ from newsweave.cluster import (
     ClusterStateError,
     OldStateError,
     OnlineClusterer,
+    state,
 )
 from newsweave.encoder import encode
 from newsweave.pipeline import extract
@@ -249,7 +252,7 @@ def test_precomputed_embedding_is_used_instead_of_the_encoder():
         calls.append(len(texts))
         return np.ones((len(texts), 4), dtype=np.float32)
 
-    clusterer = OnlineClusterer(ClusterSettings(w_embed=0.1), encode=encode)
+    clusterer = OnlineClusterer(ClusterSettings().with_weights(embed=0.1), encode=encode)
     given = ClusterInput(
         "a" * 40,
         "Dam fails above Orsk",
@@ -324,18 +327,43 @@ def test_two_earthquakes_in_one_week_stay_apart():
         }
 
 
+def _lines(blob: bytes) -> list[dict]:
+    """A state or a part of one as the JSON objects it holds, one a line (cluster.state)."""
+    return [json.loads(line) for line in zlib.decompress(blob).split(b"\n")]
+
+
+def _pack(lines: list[dict]) -> bytes:
+    return zlib.compress(b"\n".join(json.dumps(line).encode() for line in lines))
+
+
 def test_earlier_state_versions_ask_for_a_replay_and_an_unknown_one_is_refused():
     clusterer = OnlineClusterer()
     clusterer.add_many(DAM[:1] + TRANSFER)
-    data = json.loads(zlib.decompress(clusterer.to_state()))
+    lines = _lines(clusterer.to_state())
     for version in (1, 2):  # the scoring before average-link sums: other story fields
-        data["version"] = version
+        lines[0]["version"] = version
         with pytest.raises(OldStateError, match=f"version {version} predates"):
-            OnlineClusterer.from_state(zlib.compress(json.dumps(data).encode()))
-    data["version"] = 99
+            OnlineClusterer.from_state(_pack(lines))
+    lines[0]["version"] = 99
     with pytest.raises(ClusterStateError, match="version 99") as caught:
-        OnlineClusterer.from_state(zlib.compress(json.dumps(data).encode()))
+        OnlineClusterer.from_state(_pack(lines))
     assert not isinstance(caught.value, OldStateError)
+
+
+def test_a_damaged_state_raises_a_cluster_state_error_naming_the_part():
+    clusterer = OnlineClusterer()
+    clusterer.add_many(DAM)
+    lines = _lines(clusterer.to_state())
+    assert lines[1]["members"] == 2  # the story's line, then one line per member
+    with pytest.raises(ClusterStateError, match="not readable .*fewer members than counted"):
+        OnlineClusterer.from_state(_pack(lines[:-1]))
+    lines[0]["settings"]["w_body"] = 1.0  # a version 4 field in a version 5 state
+    with pytest.raises(ClusterStateError, match="w_body"):
+        OnlineClusterer.from_state(_pack(lines))
+    delta = clusterer.state_delta()
+    ((row, blob, _),) = delta.stories
+    with pytest.raises(ClusterStateError, match="story row 0 is not readable"):
+        OnlineClusterer.from_parts(delta.header, [(row, blob[:-9], None)])
 
 
 def test_add_to_places_an_article_and_reports_its_features():
@@ -357,7 +385,7 @@ def test_add_to_places_an_article_and_reports_its_features():
 
 
 def _story_rows(delta) -> dict[int, dict]:
-    return {row: json.loads(zlib.decompress(data)) for row, data, _ in delta.stories}
+    return {row: _lines(data)[0] for row, data, _ in delta.stories}
 
 
 def test_state_delta_carries_only_the_stories_that_changed():
@@ -375,12 +403,11 @@ def test_state_delta_carries_only_the_stories_that_changed():
     assert [(row, s["id"], s["size"]) for row, s in _story_rows(delta).items()] == [
         (0, "s-dam0000001", 2)
     ]
-    header = json.loads(zlib.decompress(delta.header))
-    assert (header["version"], header["n_docs"], header["story_rows"], delta.rows) == (4, 4, 3, 3)
-    assert "stories" not in header
-    # a story row is the very JSON the whole state embeds for that story
-    whole = json.loads(zlib.decompress(clusterer.to_state()))
-    assert _story_rows(delta)[0] == whole["stories"][0]
+    (header,) = _lines(delta.header)
+    assert (header["version"], header["n_docs"], header["story_rows"], delta.rows) == (5, 4, 3, 3)
+    assert header["part"] == "header"
+    # a story row is the very lines the whole state holds for that story
+    assert zlib.decompress(delta.stories[0][1]) in zlib.decompress(clusterer.to_state())
 
 
 def _fake_encode(texts):
@@ -390,7 +417,7 @@ def _fake_encode(texts):
     )
 
 
-@pytest.mark.parametrize("settings", [ClusterSettings(), ClusterSettings(w_embed=0.5)])
+@pytest.mark.parametrize("settings", [ClusterSettings(), ClusterSettings().with_weights(embed=0.5)])
 def test_state_rebuilt_from_parts_equals_state_rebuilt_whole(settings):
     clusterer = OnlineClusterer(settings, encode=_fake_encode)
     saved: dict[int, tuple[int, bytes, bytes | None]] = {}  # what a store keeps
@@ -412,7 +439,7 @@ def test_state_rebuilt_from_parts_equals_state_rebuilt_whole(settings):
     clusterer.add_many(DAM)
     delta = save()
     assert sorted(_story_rows(delta)) == [2]
-    if settings.w_embed:
+    if settings.embeds:
         assert all(len(emb) == 4 * 8 for _, _, emb in delta.stories)
     else:
         assert all(emb is None for _, _, emb in delta.stories)
@@ -447,10 +474,10 @@ def test_an_earlier_state_version_in_a_parts_header_asks_for_a_replay():
     clusterer = OnlineClusterer()
     clusterer.add_many(DAM)
     delta = clusterer.state_delta()
-    data = json.loads(zlib.decompress(delta.header))
+    (data,) = _lines(delta.header)
     data["version"] = 2
     with pytest.raises(OldStateError, match="version 2 predates"):
-        OnlineClusterer.from_parts(zlib.compress(json.dumps(data).encode()), delta.stories)
+        OnlineClusterer.from_parts(_pack([data]), delta.stories)
 
 
 def test_two_arrests_of_one_team_stay_two_stories():
@@ -495,11 +522,27 @@ def test_quiet_stories_stop_keeping_their_members():
     for item in (DAM[0], TRANSFER[0], ELECTION[0], ELECTION[1]):
         clusterer.add(item)
     # at the 4th article the dam story has had none for 3 arrivals: more than split_idle
-    state = json.loads(zlib.decompress(clusterer.to_state()))
-    members = {s["id"]: s["members"] for s in state["stories"]}
+    whole = state.decode(clusterer.to_state())
+    members = {s.story_id: s.members for s in whole.stories}
     assert members["s-dam0000001"] is None
-    assert [m["id"] for m in members["s-fc00000001"]] == ["fc00000001"]
-    assert [m["id"] for m in members["s-vote000001"]] == ["vote000001", "vote000002"]
+    assert [m.article_id for m in members["s-fc00000001"]] == ["fc00000001"]
+    assert [m.article_id for m in members["s-vote000001"]] == ["vote000001", "vote000002"]
     # a restored clusterer goes on from there
     restored = OnlineClusterer.from_state(clusterer.to_state())
     assert restored.to_state() == clusterer.to_state()
+
+
+def test_a_state_written_by_version_4_still_loads_and_scores_as_it_did():
+    # tests/data/cluster_state_v4.json: DAM[:1] + TRANSFER as newsweave 63a4f21 saved
+    # them (weights as w_* settings), whole and in parts, and what it then computed
+    saved = json.loads((Path(__file__).parent / "data" / "cluster_state_v4.json").read_text())
+    whole = OnlineClusterer.from_state(base64.b64decode(saved["whole"]))
+    rows = [(r, base64.b64decode(b), None) for r, b, _ in saved["rows"]]
+    parts = OnlineClusterer.from_parts(base64.b64decode(saved["header"]), rows)
+    assert whole.settings == parts.settings == ClusterSettings()
+    assert whole.stories == parts.stories == saved["stories"]
+    seen = []
+    whole.add_to(DAM[1], "s-dam0000001", on_features=lambda ids, m: seen.append((ids, m)))
+    assert seen[0][0] == saved["then_features"]["story_ids"]
+    assert seen[0][1].tolist() == saved["then_features"]["rows"]  # to the last bit
+    assert parts.add(DAM[1]) == Assignment(saved["then"]["story_id"])

@@ -261,6 +261,7 @@ def test_store_from_an_earlier_clusterer_is_replayed_and_keeps_its_stories(corpu
     import shutil
     import zlib
 
+    from newsweave.cluster import STATE_VERSION
     from newsweave.corpus import Ingestor
 
     db = tmp_path / "old.db"
@@ -298,7 +299,7 @@ def test_store_from_an_earlier_clusterer_is_replayed_and_keeps_its_stories(corpu
         after = {s.id: s.articles for s in store.stories()}
         assert set(after) == set(stories)  # no story lost, the tram report joined its own
         assert sum(after.values()) == sum(stories.values()) + 1
-        assert json.loads(zlib.decompress(store.clusterer_state()))["version"] == 4
+        assert json.loads(zlib.decompress(store.clusterer_state()))["version"] == STATE_VERSION
 
 
 def test_clusterer_state_is_saved_in_parts_across_runs(corpus, tmp_path):
@@ -462,3 +463,16 @@ def test_store_follows_the_clusterer_through_merges_and_splits_on_ecbplus(tmp_pa
         assert store.check() == []
         # and a restarted ingestor reads the same stories back from the saved parts
         assert Ingestor(store).clusterer.stories == ingestor.clusterer.stories
+
+
+def test_a_corrupt_clusterer_state_is_one_line_and_exit_code_1(tmp_path):
+    db = tmp_path / "corpus.db"
+    assert run("ingest", str(STORY), "--db", str(db)).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE clusterer_stories SET data = x'00112233' WHERE row = 0")
+    result = run("ingest", str(STORY), "--db", str(db))
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "newsweave: error: cluster state story row 0 is not readable "
+        "(Error -3 while decompressing data: incorrect header check)"
+    ]

@@ -10,7 +10,7 @@ size costs the same); the score is their weighted sum, with weights fitted by
 logistic regression on ECB+ (ClusterSettings). idf comes from the corpus so far
 plus a prior of general English word frequencies (wordfreq), so a young corpus
 already knows that "earthquake" is common and "Velmora" is not. A MiniLM
-embedding of headline + lead can be added (`w_embed`, off by default: see
+embedding of headline + lead can be added (weight "embed", off by default: see
 docs/benchmarks.md for what it adds and costs). A time window keeps dated
 articles away from stale stories; undated articles skip the window. When an
 article scores above the merge bar with a second story, that story is folded
@@ -29,8 +29,12 @@ saves the state in parts instead (`state_delta` / `from_parts`): the global head
 and, per batch, only the stories that changed.
 
 Where things are:
-- settings: ClusterSettings, the weights and bars and how each was calibrated.
+- settings: ClusterSettings, the weights (by feature name) and bars, and how each
+  was calibrated.
+- features: the feature registry, each similarity defined once (a new feature is one
+  entry there).
 - text: what is read in a text (terms, names, numbers, dates, years; stop words).
+- idf: document frequencies and idf with the English prior (Vocabulary).
 - records: the values in and out (ClusterInput, Assignment, StateDelta) and the
   records kept (ArticleProfile, Member, Story).
 - state: the state codec (to bytes and back; version check, ClusterStateError).
@@ -40,8 +44,9 @@ Where things are:
 from __future__ import annotations
 
 from newsweave.cluster.clusterer import Encode, FeatureCallback, OnlineClusterer
+from newsweave.cluster.features import FEATURES
 from newsweave.cluster.records import Assignment, ClusterInput, StateDelta, lead
-from newsweave.cluster.settings import DEFAULT_SETTINGS, FEATURES, ClusterSettings
+from newsweave.cluster.settings import DEFAULT_SETTINGS, ClusterSettings
 from newsweave.cluster.state import STATE_VERSION, OldStateError
 from newsweave.errors import ClusterStateError
 

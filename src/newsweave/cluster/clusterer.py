@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
-import functools
-import json
 import math
-import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
-from typing import Any
 
 import numpy as np
 
+from newsweave.cluster import state
+from newsweave.cluster.features import REGISTRY, MemberPairs, Probe, salient_names
+from newsweave.cluster.idf import Vocabulary
 from newsweave.cluster.records import (
     SUMS,
     ArticleProfile,
@@ -26,20 +23,7 @@ from newsweave.cluster.records import (
     lead,
     profile,
 )
-from newsweave.cluster.settings import (
-    DEFAULT_SETTINGS,
-    FEATURES,
-    PRIOR_DOC_WORDS,
-    SALIENT_NAMES,
-    SWEEP_EVERY,
-    ClusterSettings,
-)
-from newsweave.cluster.state import (
-    STATE_VERSION,
-    member_from_json,
-    read_state,
-    story_json,
-)
+from newsweave.cluster.settings import DEFAULT_SETTINGS, SWEEP_EVERY, ClusterSettings
 from newsweave.errors import ClusterStateError
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -55,17 +39,14 @@ class OnlineClusterer:
         self, settings: ClusterSettings = DEFAULT_SETTINGS, *, encode: Encode | None = None
     ):
         self.settings = settings
-        self._weights = settings.weights()
+        self._weights = settings.weight_row()
         self._encode = encode
-        self._n_docs = 0
-        self._df: Counter[str] = Counter()  # document frequency of terms (full texts)
-        self._name_df: Counter[str] = Counter()  # document frequency of names
+        self._vocabulary = Vocabulary(settings.prior_docs)
         self._stories: list[Story] = []
         # term -> rows of the stories that contain it (dead rows are dropped lazily)
         self._postings: dict[str, set[int]] = {}
         self._sums = np.zeros((0, 0), dtype=np.float32)  # summed member embeddings, one row a story
         self._index_of: dict[str, int] = {}  # story id -> row
-        self._prior: dict[str, float] = {}  # term -> share of prior documents naming it
         self._unsaved: set[int] = set()  # rows changed since the last state_delta
 
     # --- public API -------------------------------------------------------------------
@@ -98,33 +79,20 @@ class OnlineClusterer:
         return {s.story_id: s.size for s in self._stories if s.alive}
 
     def to_state(self) -> bytes:
-        """Everything needed to continue after a restart, as one compressed JSON.
+        """Everything needed to continue after a restart, as one compressed state.
 
-        Each story's JSON is cached until the story changes and zlib runs at level 1, so
+        Each story's lines are cached until the story changes and zlib runs at level 1, so
         a snapshot costs about the size of the state, not a re-serialisation of every
         story. An ingest saves `state_delta` with each batch instead: the header and only
         the stories the batch changed (bench/ingest_throughput.py).
         """
-        parts = [story_json(s) for s in self._stories]
-        sums = np.ascontiguousarray(self._sums[: len(self._stories)], dtype=np.float32)
-        state = {
-            "version": STATE_VERSION,
-            "settings": asdict(self.settings),
-            "n_docs": self._n_docs,
-            "df": self._df,
-            "name_df": self._name_df,
-            "stories": None,
-            "sums_shape": list(sums.shape),
-            "sums": base64.b64encode(sums.tobytes()).decode("ascii"),
-        }
-        text = json.dumps(state, separators=(",", ":"))
-        text = text.replace('"stories":null', '"stories":[' + ",".join(parts) + "]", 1)
-        return zlib.compress(text.encode("utf-8"), 1)
+        sums = self._sums[: len(self._stories)]
+        return state.encode_whole(self._header(), self._stories, sums)
 
     @classmethod
     def from_state(
         cls,
-        state: bytes,
+        saved: bytes,
         settings: ClusterSettings | None = None,
         *,
         encode: Encode | None = None,
@@ -133,14 +101,15 @@ class OnlineClusterer:
 
         A state of an earlier version (scored differently, with other sums) raises
         OldStateError: the store replays its articles into their stories instead
-        (corpus.Ingestor), so nothing is lost.
+        (corpus.Ingestor), so nothing is lost. Any other unreadable state raises
+        ClusterStateError.
         """
-        data = read_state(state)
-        if not isinstance(data.get("stories"), list):
+        decoded = state.decode(saved)
+        if not isinstance(decoded, state.Whole):
             raise ClusterStateError(
                 "cluster state is the header of a state in parts: use from_parts"
             )
-        return cls._from_full(data, settings, encode)
+        return cls._from_whole(decoded, settings, encode)
 
     def state_delta(self) -> StateDelta:
         """The state in parts, with only the stories changed since the previous call.
@@ -152,26 +121,16 @@ class OnlineClusterer:
         `mark_unsaved` puts every story into the next delta.
         """
         dim = self._sums.shape[1]
-        header = {
-            "version": STATE_VERSION,
-            "settings": asdict(self.settings),
-            "n_docs": self._n_docs,
-            "df": self._df,
-            "name_df": self._name_df,
-            "story_rows": len(self._stories),
-            "sums_dim": dim,
-        }
         stories = [
             (
                 row,
-                zlib.compress(story_json(self._stories[row]).encode("utf-8"), 1),
+                state.encode_story(self._stories[row]),
                 self._sums[row].tobytes() if dim else None,
             )
             for row in sorted(self._unsaved)
         ]
         self._unsaved.clear()
-        text = json.dumps(header, separators=(",", ":"))
-        return StateDelta(zlib.compress(text.encode("utf-8"), 1), len(self._stories), stories)
+        return StateDelta(state.encode_header(self._header()), len(self._stories), stories)
 
     def mark_unsaved(self) -> None:
         """Put every story into the next `state_delta` (its store may lack any of them)."""
@@ -188,33 +147,27 @@ class OnlineClusterer:
     ) -> OnlineClusterer:
         """Rebuild a clusterer from the parts `state_delta` saved: the header, every story row.
 
-        `stories` are (row, story JSON, embedding sum) in row order, each row as last
-        saved. A full `to_state` given as the header, with no story rows (a store
-        written before states were saved in parts), is read as such, with every story
-        unsaved. Earlier versions raise OldStateError, as in `from_state`.
+        `stories` are (row, story, embedding sum) in row order, each row as last saved.
+        A full `to_state` given as the header, with no story rows (a store written
+        before states were saved in parts), is read as such, with every story unsaved.
+        Earlier versions raise OldStateError, as in `from_state`.
         """
-        data = read_state(header)
-        if isinstance(data.get("stories"), list) and not stories:
-            self = cls._from_full(data, settings, encode)
+        decoded = state.decode(header)
+        if isinstance(decoded, state.Whole) and not stories:
+            self = cls._from_whole(decoded, settings, encode)
             self.mark_unsaved()
             return self
-        rows = data.get("story_rows")
-        if not isinstance(rows, int) or [row for row, _, _ in stories] != list(range(rows)):
+        rows = decoded.header.story_rows if isinstance(decoded, state.Whole) else decoded.story_rows
+        if isinstance(decoded, state.Whole) or [row for row, _, _ in stories] != list(range(rows)):
             raise ClusterStateError(
                 f"cluster state has {len(stories)} story rows, not the {rows} its header "
                 "names; re-ingest into a new store"
             )
-        self = cls._from_header(data, settings, encode)
-        dim = data["sums_dim"]
+        self = cls._from_header(decoded, settings, encode)
+        dim = decoded.sums_dim
         self._sums = np.zeros((len(stories), dim) if dim else (0, 0), dtype=np.float32)
         for row, blob, embedding in stories:
-            try:
-                record = json.loads(zlib.decompress(blob).decode("utf-8"))
-            except (zlib.error, UnicodeDecodeError, ValueError) as exc:
-                raise ClusterStateError(
-                    f"cluster state story row {row} is not readable ({exc})"
-                ) from None
-            self._restore_story(row, record)
+            self._restore_story(row, state.decode_story(row, blob))
             if dim:
                 if embedding is None or len(embedding) != 4 * dim:
                     raise ClusterStateError(
@@ -223,46 +176,41 @@ class OnlineClusterer:
                 self._sums[row] = np.frombuffer(embedding, dtype=np.float32)
         return self
 
+    def _header(self) -> state.Header:
+        vocabulary = self._vocabulary
+        return state.Header(
+            self.settings,
+            vocabulary.n_docs,
+            vocabulary.df,
+            vocabulary.name_df,
+            len(self._stories),
+            self._sums.shape[1],
+        )
+
     @classmethod
-    def _from_full(
-        cls, data: dict[str, Any], settings: ClusterSettings | None, encode: Encode | None
+    def _from_whole(
+        cls, whole: state.Whole, settings: ClusterSettings | None, encode: Encode | None
     ) -> OnlineClusterer:
-        """A clusterer from the JSON of a full `to_state`."""
-        self = cls._from_header(data, settings, encode)
-        for row, record in enumerate(data["stories"]):
-            self._restore_story(row, record)
-        raw = base64.b64decode(data["sums"])
-        self._sums = np.frombuffer(raw, dtype=np.float32).reshape(data["sums_shape"]).copy()
+        """A clusterer from a decoded `to_state`."""
+        self = cls._from_header(whole.header, settings, encode)
+        for row, story in enumerate(whole.stories):
+            self._restore_story(row, story)
+        self._sums = whole.sums
         return self
 
     @classmethod
     def _from_header(
-        cls, data: dict[str, Any], settings: ClusterSettings | None, encode: Encode | None
+        cls, header: state.Header, settings: ClusterSettings | None, encode: Encode | None
     ) -> OnlineClusterer:
         """A clusterer with the global part of a state (settings, document frequencies)."""
-        self = cls(settings or ClusterSettings(**data["settings"]), encode=encode)
-        self._n_docs = data["n_docs"]
-        self._df = Counter(data["df"])
-        self._name_df = Counter(data["name_df"])
+        self = cls(settings or header.settings, encode=encode)
+        self._vocabulary.n_docs = header.n_docs
+        self._vocabulary.df = header.df
+        self._vocabulary.name_df = header.name_df
         return self
 
-    def _restore_story(self, row: int, record: dict[str, Any]) -> None:
-        """Append the story `_story_json` wrote as `row`, with its postings."""
-        story = Story(
-            story_id=record["id"],
-            size=record["size"],
-            first=datetime.date.fromisoformat(record["first"]) if record["first"] else None,
-            last=datetime.date.fromisoformat(record["last"]) if record["last"] else None,
-            alive=record["alive"],
-            active=record["active"],
-            members=(
-                None
-                if record["members"] is None
-                else [member_from_json(m) for m in record["members"]]
-            ),
-        )
-        for name in (*SUMS, "totals"):
-            setattr(story, name, Counter(record[name]))
+    def _restore_story(self, row: int, story: Story) -> None:
+        """Append a decoded story as `row`, with its postings."""
         self._stories.append(story)
         self._index_of[story.story_id] = row
         if story.alive:
@@ -273,7 +221,7 @@ class OnlineClusterer:
 
     def _vectors(self, items: Sequence[ClusterInput]) -> list[np.ndarray | None]:
         """The lead embedding of each item when the score uses one (given or computed)."""
-        if self.settings.w_embed <= 0:  # embeddings off: never load the encoder
+        if not self.settings.embeds:  # embeddings off: never load the encoder
             return [None] * len(items)
         missing = [item for item in items if item.embedding is None]
         computed = iter(self._embed([lead(item, self.settings.lead_chars) for item in missing]))
@@ -290,44 +238,6 @@ class OnlineClusterer:
 
             self._encode = encode
         return np.asarray(self._encode(texts), dtype=np.float32)
-
-    def _idf(self, term: str) -> float:
-        return self._smoothed_idf(term, self._df.get(term, 0))
-
-    def _name_idf(self, name: str) -> float:
-        return self._smoothed_idf(name, self._name_df.get(name, 0))
-
-    def _smoothed_idf(self, term: str, df: int) -> float:
-        """idf over the corpus plus `prior_docs` imagined English documents.
-
-        A young corpus knows few words: after 50 articles "earthquake" and "Capaldi"
-        look equally rare. The prior documents contain a word as often as general
-        English would have it (wordfreq's frequencies), so idf is sensible from the
-        first article and the corpus takes over as it grows.
-        """
-        n0 = self.settings.prior_docs
-        if n0 <= 0:
-            return math.log((self._n_docs + 1) / (df + 1)) + 1.0
-        p = self._prior.get(term)
-        if p is None:
-            p = self._prior[term] = _document_rate(term)
-        return math.log((self._n_docs + n0 + 1) / (df + n0 * p + 1)) + 1.0
-
-    def _salient(self, names: Counter[str]) -> tuple[str, ...]:
-        """The article's key names: one-word names mentioned twice or more, rarest first.
-
-        Ranked by mentions x idf, the top SALIENT_NAMES: the people and places the
-        article is about, not the ones it mentions in passing.
-        """
-        ranked = sorted(
-            (
-                (count * self._name_idf(w), w)
-                for w, count in names.items()
-                if count >= 2 and " " not in w
-            ),
-            reverse=True,
-        )
-        return tuple(w for _, w in ranked[:SALIENT_NAMES])
 
     def _candidates(self, a: dict[str, float], date: datetime.date | None) -> list[int]:
         """Live stories sharing one of the article's most distinctive terms, within the window.
@@ -360,20 +270,10 @@ class OnlineClusterer:
                 break
         return sorted(out)
 
-    def _unit(self, counts: Counter[str], idf: Callable[[str], float]) -> dict[str, float]:
-        """Sublinear tf divided by the TF-IDF norm: what a member adds to a story's sums."""
-        tf = {t: 1.0 + math.log(c) for t, c in counts.items()}
-        norm = math.sqrt(sum((v * idf(t)) ** 2 for t, v in tf.items())) or 1.0
-        return {t: v / norm for t, v in tf.items()}
-
     def _units(self, feats: ArticleProfile) -> dict[str, dict[str, float]]:
         """The article's unit vectors, by story sum: scored against stories, then joined."""
-        return {
-            "body": self._unit(feats.terms, self._idf),
-            "lead": self._unit(feats.lead_terms, self._idf),
-            "names": self._unit(Counter(dict.fromkeys(feats.names, 1)), self._name_idf),
-            "lead_names": self._unit(feats.lead_names, self._name_idf),
-        }
+        vocabulary = self._vocabulary
+        return {f.name: f.unit_of(feats, vocabulary) for f in REGISTRY if f.unit_of is not None}
 
     def _matrix(
         self,
@@ -382,47 +282,20 @@ class OnlineClusterer:
         vector: np.ndarray | None,
         rows: list[int],
     ) -> np.ndarray:
-        """FEATURES of the article against each story in `rows`, averaged over members."""
-        # The article's side of an average cosine: its unit weights times idf again (the
-        # story sums hold unit weights without idf).
-        queries = [
-            ({t: v * idf(t) ** 2 for t, v in units[name].items()}, name)
-            for name, idf in (
-                ("body", self._idf),
-                ("lead", self._idf),
-                ("names", self._name_idf),
-                ("lead_names", self._name_idf),
-            )
-        ]
-        out = np.zeros((len(rows), len(FEATURES)))
-        for i, row in enumerate(rows):
-            story = self._stories[row]
-            size = story.size
-            for k, (query, name) in enumerate(queries):
-                sums = getattr(story, name)
-                out[i, k] = sum(w * sums[t] for t, w in query.items() if t in sums) / size
-            out[i, 4] = _shared(feats.numbers, story.numbers, story.totals["numbers"], size)
-            out[i, 5] = _shared(feats.dates, story.dates, story.totals["dates"], size)
-            if feats.years:
-                agree = max(story.years.get(y, 0) for y in feats.years)
-                out[i, 6] = agree / size
-                out[i, 7] = max(story.totals["with_years"] - agree, 0) / size
-            # Key names one side has and the other never mentions (two arrests of two
-            # players of one team).
-            mine = 0.0
-            if feats.salient:
-                known = sum(story.name_members.get(w, 0) for w in feats.salient)
-                mine = 1.0 - known / (len(feats.salient) * size)
-            if len(story.salient) < len(feats.names):
-                shared = sum(v for w, v in story.salient.items() if w in feats.names)
-            else:
-                shared = sum(story.salient.get(w, 0.0) for w in feats.names)
-            theirs = story.totals["with_salient"] - shared
-            out[i, 8] = (mine + theirs / size) / 2
-        if vector is not None and self._sums.shape[1:] == vector.shape and rows:
-            out[:, 9] = (self._sums[np.asarray(rows)] @ vector) / np.array(
-                [self._stories[r].size for r in rows]
-            )
+        """FEATURES of the article against each story in `rows`, a column per feature."""
+        comparable = vector is not None and self._sums.shape[1:] == vector.shape and rows
+        probe = Probe(
+            feats,
+            units,
+            self._vocabulary,
+            [self._stories[r] for r in rows],
+            vector,
+            self._sums[np.asarray(rows)] if comparable else None,
+        )
+        out = np.zeros((len(rows), len(REGISTRY)))
+        if rows:
+            for k, feature in enumerate(REGISTRY):
+                out[:, k] = feature.against(probe)
         return out
 
     def _assign(
@@ -436,13 +309,12 @@ class OnlineClusterer:
         st = self.settings
         feats = profile(item, st.lead_chars)
         # Update document frequencies first, so the article's own terms are known words.
-        self._n_docs += 1
-        if self._n_docs % min(SWEEP_EVERY, max(st.split_idle, 1)) == 0:
+        self._vocabulary.count(feats.terms.keys(), feats.names.keys())
+        if self._vocabulary.n_docs % min(SWEEP_EVERY, max(st.split_idle, 1)) == 0:
             self._close_stale()
-        self._df.update(feats.terms.keys())
-        self._name_df.update(feats.names.keys())
-        feats.salient = self._salient(feats.names)
-        probe = {t: (1.0 + math.log(c)) * self._idf(t) for t, c in feats.terms.items()}
+        feats.salient = salient_names(feats.names, self._vocabulary)
+        idf = self._vocabulary.idf
+        probe = {t: (1.0 + math.log(c)) * idf(t) for t, c in feats.terms.items()}
         rows = self._candidates(probe, item.published)
         units = self._units(feats)
         matrix = self._matrix(feats, units, vector, rows)
@@ -533,8 +405,8 @@ class OnlineClusterer:
             story.members.append(member)
             if story.size > self.settings.split_max:
                 story.members = None  # too big to re-cluster: stop keeping its members
-        story.active = self._n_docs
-        story.json = None
+        story.active = self._vocabulary.n_docs
+        story.encoded = None
         self._unsaved.add(row)
         if date is not None:
             story.first = min(story.first or date, date)
@@ -550,9 +422,9 @@ class OnlineClusterer:
         """
         idle = self.settings.split_idle
         for row, story in enumerate(self._stories):
-            if story.members and self._n_docs - story.active > idle:
+            if story.members and self._vocabulary.n_docs - story.active > idle:
                 story.members = None
-                story.json = None
+                story.encoded = None
                 self._unsaved.add(row)
 
     def _split(self, row: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -609,50 +481,14 @@ class OnlineClusterer:
         self._unsaved.add(row)
 
     def _pair_scores(self, members: list[Member]) -> np.ndarray:
-        """The score of every member with every other: FEATURES as `_matrix` computes them
-        for a story of one, weighted; sparse products so a story of 200 costs milliseconds."""
+        """The score of every member with every other: each feature's `pairs`, weighted;
+        sparse products so a story of 200 costs milliseconds."""
         n = len(members)
-        weight = dict(zip(FEATURES, self._weights, strict=True))
         total = np.zeros((n, n))
-        vocab: dict[str, int] = {}
-        term_idf, name_idf = functools.cache(self._idf), functools.cache(self._name_idf)
-        for name, idf in (
-            ("body", term_idf),
-            ("lead", term_idf),
-            ("names", name_idf),
-            ("lead_names", name_idf),
-        ):
-            if weight[name]:
-                x = _sparse(
-                    [{t: v * idf(t) for t, v in m.units[name].items()} for m in members], vocab
-                )
-                total += weight[name] * (x @ x.T).toarray()
-        for name, values in (
-            ("numbers", [m.numbers for m in members]),
-            ("dates", [m.dates for m in members]),
-        ):
-            x = _sparse([dict.fromkeys(v, 1.0) for v in values], vocab)
-            sizes = np.array([len(v) for v in values], dtype=float)
-            smaller = np.maximum(1.0, np.minimum.outer(sizes, sizes))
-            total += weight[name] * (x @ x.T).toarray() / smaller
-        years = _sparse([dict.fromkeys(m.years, 1.0) for m in members], vocab)
-        agree = ((years @ years.T).toarray() > 0).astype(float)
-        dated = np.array([bool(m.years) for m in members], dtype=float)
-        total += weight["year_agree"] * agree
-        total += weight["year_conflict"] * np.outer(dated, dated) * (1.0 - agree)
-        # names_missing: the share of i's salient names j never names, averaged both ways
-        # names first: every salient name is one of its member's names, so both share columns
-        named = _sparse([dict.fromkeys(m.units["names"], 1.0) for m in members], vocab)
-        salient = _sparse(
-            [dict.fromkeys(m.salient, 1.0 / len(m.salient)) if m.salient else {} for m in members],
-            vocab,
-        )
-        has = np.array([bool(m.salient) for m in members], dtype=float)
-        mine = has[:, None] - (salient @ named.T).toarray()
-        total += weight["names_missing"] * (mine + mine.T) / 2
-        if weight["embed"] and all(m.vector is not None for m in members):
-            vectors = np.stack([m.vector for m in members])
-            total += weight["embed"] * (vectors @ vectors.T)
+        pairs = MemberPairs(members, self._vocabulary)
+        for feature, weight in zip(REGISTRY, self._weights, strict=True):
+            if weight:
+                total += weight * feature.pairs(pairs)
         return total
 
     def _fold(self, row: int, into: int) -> None:
@@ -682,33 +518,5 @@ class OnlineClusterer:
         dst.active = max(dst.active, src.active)
         src.alive = False
         src.size = 0
-        src.json = dst.json = None
+        src.encoded = dst.encoded = None
         self._unsaved.update((row, into))
-
-
-def _document_rate(term: str) -> float:
-    """Share of English documents of PRIOR_DOC_WORDS words expected to contain `term`."""
-    from wordfreq import word_frequency  # frequencies from many corpora, shipped as data
-
-    return -math.expm1(-word_frequency(term, "en") * PRIOR_DOC_WORDS)
-
-
-def _sparse(rows: list[dict[str, float]], vocab: dict[str, int]):
-    """Rows of weights as a CSR matrix, columns from `vocab` (extended as needed)."""
-    from scipy import sparse
-
-    data, cols, starts = [], [], [0]
-    for row in rows:
-        for key, value in row.items():
-            cols.append(vocab.setdefault(key, len(vocab)))
-            data.append(value)
-        starts.append(len(cols))
-    return sparse.csr_matrix((data, cols, starts), shape=(len(rows), max(len(vocab), 1)))
-
-
-def _shared(items: set[str], story: Counter[str], story_total: float, size: int) -> float:
-    """Mean over members of |shared values| / the smaller of the two set sizes."""
-    if not items or not size:
-        return 0.0
-    smaller = max(1.0, min(len(items), story_total / size))
-    return sum(story.get(x, 0) for x in items) / size / smaller

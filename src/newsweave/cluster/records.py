@@ -85,7 +85,7 @@ class ArticleProfile:
     numbers: set[str]
     dates: set[str]
     years: set[str]
-    salient: tuple[str, ...] = ()  # the article's key names (OnlineClusterer._salient)
+    salient: tuple[str, ...] = ()  # the article's key names (features.salient_names)
 
 
 def profile(item: ClusterInput, lead_chars: int) -> ArticleProfile:
@@ -116,7 +116,7 @@ class Member:
     years: set[str]
     salient: tuple[str, ...]
     vector: np.ndarray | None = None  # the lead embedding, when used
-    json: str | None = field(default=None, repr=False, compare=False)  # _member_json's, cached
+    encoded: bytes | None = field(default=None, repr=False, compare=False)  # its state line
 
 
 # The summed quantities a story keeps, one Counter each (see Story).
@@ -164,4 +164,4 @@ class Story:
     active: int = 0  # the clusterer's article count when the story last received one
     # the members, oldest first, while the story may still split (size <= split_max); else None
     members: list[Member] | None = field(default_factory=list)
-    json: str | None = None  # cached serialisation for to_state; None when changed
+    encoded: bytes | None = None  # its state lines (cluster.state); None when changed

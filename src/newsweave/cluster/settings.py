@@ -1,30 +1,33 @@
-"""The clusterer's tuned numbers, one place: weights, bars, window and lookup bounds.
+"""The clusterer's tuned numbers, one place: weights by feature name, bars, window, bounds.
 
-Each number says how it was calibrated. What the weights weigh is defined in
-cluster.features.
+Each number says how it was calibrated. What each weight weighs is defined once, in
+cluster.features (REGISTRY).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-# The similarities an article has with a story, in the order of a feature row. Each is
-# an average over the story's members (average link), kept as sums so scoring a story
-# costs the same whatever its size.
-FEATURES = (
-    "body",  # TF-IDF cosine of the full texts
-    "lead",  # TF-IDF cosine of headline + lead
-    "names",  # cosine of the capitalised names (binary, idf-weighted)
-    "lead_names",  # cosine of the names in headline + lead (counted, idf-weighted)
-    "numbers",  # shared numbers (>= 2 digits, years excluded) over the smaller set
-    "dates",  # shared written dates ("May 3")
-    "year_agree",  # members naming one of the article's years
-    "year_conflict",  # members naming years, none of the article's
-    "names_missing",  # salient names of one side the other never names (both ways, mean)
-    "embed",  # cosine of the MiniLM headline + lead embeddings (w_embed)
-)
+from newsweave.cluster.features import FEATURES
+
+# A logistic regression fitted by bench/cluster_ecbplus.py on ECB+ topics 1-20 only
+# (article vs story, the article fed online in a shuffled order and placed in its gold
+# story, label = "this is its story"); docs/benchmarks.md.
+FITTED_WEIGHTS: Mapping[str, float] = {
+    "body": 2.96,
+    "lead": 2.41,
+    "names": 7.57,
+    "lead_names": 3.84,
+    "numbers": 2.66,
+    "dates": 1.73,
+    "year_agree": 3.11,
+    "year_conflict": -1.16,
+    "names_missing": -4.44,
+    "embed": 0.0,  # off: the lead embedding did not pay for its cost on ECB+
+}
 
 
 @dataclass(frozen=True)
@@ -32,12 +35,11 @@ class ClusterSettings:
     """Weights and bars of the similarity score, one place.
 
     The score of an article with a story is a weighted sum of the FEATURES, each
-    averaged over the story's members; the article joins its best story when the
-    score reaches `threshold`. The weights are a logistic regression fitted by
-    bench/cluster_ecbplus.py on ECB+ topics 1-20 only (article vs story, the
-    article fed online in a shuffled order and placed in its gold story, label =
-    "this is its story"); `threshold` and `merge_threshold` were then searched on
-    topics 1-20 online; topics 21-45 are scored, never tuned on (docs/benchmarks.md).
+    averaged over the story's members; `weights` maps a feature's name to its weight
+    (FITTED_WEIGHTS; a feature left out weighs 0, as a new one does until it is
+    calibrated). The article joins its best story when the score reaches `threshold`.
+    `threshold` and `merge_threshold` were searched on ECB+ topics 1-20 online, after
+    the weights were fitted; topics 21-45 are scored, never tuned on (docs/benchmarks.md).
     `window_days` could not be calibrated (ECB+ has no publication dates): a guess.
     `split_every` was not searched: re-clustering every 2, 4 or 8 articles scored alike
     on topics 1-20 (0.922-0.927, docs/benchmarks.md); `split_max` bounds its cost (the
@@ -46,16 +48,7 @@ class ClusterSettings:
     (bench/ingest_throughput.py --cluster-scale).
     """
 
-    w_body: float = 2.96
-    w_lead: float = 2.41
-    w_names: float = 7.57
-    w_lead_names: float = 3.84
-    w_number: float = 2.66
-    w_date: float = 1.73
-    w_year: float = 3.11
-    w_year_conflict: float = -1.16
-    w_names_missing: float = -4.44
-    w_embed: float = 0.0  # off: the lead embedding did not pay for its cost on ECB+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(FITTED_WEIGHTS))
     threshold: float = 2.65  # join the best story at or above this score, else open one
     merge_threshold: float = 4.15  # fold a second story in when the article scores this with it
     window_days: int = 7  # a dated article may join a story last seen up to this many days away
@@ -68,27 +61,29 @@ class ClusterSettings:
     split_max: int = 200  # stories larger than this are no longer re-clustered (cost bound)
     split_idle: int = 5000  # nor are stories that got no article in this many arrivals (memory)
 
-    def weights(self) -> np.ndarray:
-        """The weights in FEATURES order."""
-        return np.array(
-            [
-                self.w_body,
-                self.w_lead,
-                self.w_names,
-                self.w_lead_names,
-                self.w_number,
-                self.w_date,
-                self.w_year,
-                self.w_year_conflict,
-                self.w_names_missing,
-                self.w_embed,
-            ]
-        )
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.weights) - set(FEATURES))
+        if unknown:
+            raise ValueError(f"no feature named {', '.join(unknown)} (features: {FEATURES})")
+
+    def weight(self, feature: str) -> float:
+        """The weight of one feature (0 when not given)."""
+        return float(self.weights.get(feature, 0.0))
+
+    def weight_row(self) -> np.ndarray:
+        """The weights in the order of a feature row (FEATURES)."""
+        return np.array([self.weight(name) for name in FEATURES])
+
+    def with_weights(self, **weights: float) -> ClusterSettings:
+        """These settings with some weights changed, by feature name."""
+        return replace(self, weights={**self.weights, **weights})
+
+    @property
+    def embeds(self) -> bool:
+        """Whether the score uses the lead embedding (else no encoder is ever loaded)."""
+        return self.weight("embed") > 0
 
 
 DEFAULT_SETTINGS = ClusterSettings()
-SALIENT_NAMES = 3  # key names per article (names_missing); not searched
+
 SWEEP_EVERY = 500  # articles between looks for quiet stories (split_idle); a cost bound
-# Words per imagined prior document: turns a word's frequency into the share of
-# documents that contain it (1 - exp(-frequency * length)); a typical news article's length.
-PRIOR_DOC_WORDS = 400

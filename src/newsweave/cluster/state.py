@@ -1,29 +1,123 @@
-"""The clusterer's state as bytes and back: what a restart or a store needs to continue."""
+"""The state codec: the clusterer's state as bytes and back, so a restart or a store continues.
+
+Values are serialised, never text: each record (Header, Story, Member) becomes a dict,
+each dict one line of JSON (JSON Lines), zlib-compressed (level 1: a snapshot costs
+about its size). A story's block is its line followed by one line per kept member
+(`"members"` counts them); a member never changes, so its line is encoded once and
+cached on it, and a story's block is cached until the story changes.
+
+- a whole state (`encode_whole`): the header line (`"part": "whole"`, with the summed
+  embeddings), then every story's block;
+- a state in parts (what a store keeps): the header (`"part": "header"`) and one
+  block per story row, with that row's summed embedding as float32 bytes beside it.
+
+Version 4 (newsweave up to 63a4f21) wrote each part as one JSON object, members
+inside their story, and weights as `w_*` settings fields: it is still read. Versions
+1-3 scored otherwise and raise OldStateError (the store replays its articles); any
+unreadable state raises ClusterStateError, a NewsweaveError the CLI and API report.
+"""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime
 import json
 import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from newsweave.cluster.records import SUMS, Member, Story
+from newsweave.cluster.settings import ClusterSettings
 from newsweave.errors import ClusterStateError
 
-STATE_VERSION = 4
+# 5: JSON Lines, weights keyed by feature name; 4: one JSON object a part, w_* weights
+STATE_VERSION = 5
+READABLE = (4, 5)
+# The settings fields of a version 4 state that held a weight, by feature name.
+_V4_WEIGHT_FIELDS = {
+    "w_body": "body",
+    "w_lead": "lead",
+    "w_names": "names",
+    "w_lead_names": "lead_names",
+    "w_number": "numbers",
+    "w_date": "dates",
+    "w_year": "year_agree",
+    "w_year_conflict": "year_conflict",
+    "w_names_missing": "names_missing",
+    "w_embed": "embed",
+}
+# What a damaged state raises while it is decoded: each becomes a ClusterStateError.
+_DECODE_ERRORS = (
+    zlib.error,
+    UnicodeDecodeError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    binascii.Error,
+)
 
 
-def member_json(m: Member) -> str:
-    """A member as JSON, computed once: a member's record never changes."""
-    if m.json is None:
-        m.json = json.dumps(member_record(m), separators=(",", ":"))
-    return m.json
+class OldStateError(ClusterStateError):
+    """A clusterer state written by an earlier newsweave: replay the articles instead."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"cluster state version {version} predates this newsweave's scoring "
+            f"(version {STATE_VERSION})"
+        )
+        self.version = version
+
+
+@dataclass(frozen=True)
+class Header:
+    """The global part of a state: settings, document frequencies, the number of stories."""
+
+    settings: ClusterSettings
+    n_docs: int
+    df: Counter[str]
+    name_df: Counter[str]
+    story_rows: int
+    sums_dim: int  # width of the summed lead embeddings kept per story; 0: none
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A whole state decoded: the header, every story, their summed embeddings (a row each)."""
+
+    header: Header
+    stories: list[Story]
+    sums: np.ndarray
+
+
+# --- values -> bytes ---------------------------------------------------------------------
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, separators=(",", ":")).encode("utf-8")
+
+
+def _header_record(header: Header, part: str) -> dict[str, Any]:
+    return {
+        "version": STATE_VERSION,
+        "part": part,
+        "settings": asdict(header.settings),
+        "n_docs": header.n_docs,
+        "df": header.df,
+        "name_df": header.name_df,
+        "story_rows": header.story_rows,
+        "sums_dim": header.sums_dim,
+    }
 
 
 def member_record(m: Member) -> dict[str, Any]:
+    """A Member as a JSON object."""
     return {
         "id": m.article_id,
         "date": m.published.isoformat() if m.published else None,
@@ -40,7 +134,101 @@ def member_record(m: Member) -> dict[str, Any]:
     }
 
 
-def member_from_json(record: dict[str, Any]) -> Member:
+def story_record(story: Story) -> dict[str, Any]:
+    """A Story as a JSON object, its members counted (their lines follow it)."""
+    record: dict[str, Any] = {"id": story.story_id, "size": story.size}
+    record.update((name, getattr(story, name)) for name in (*SUMS, "totals"))
+    record["first"] = story.first.isoformat() if story.first else None
+    record["last"] = story.last.isoformat() if story.last else None
+    record["alive"] = story.alive
+    record["active"] = story.active
+    record["members"] = None if story.members is None else len(story.members)
+    return record
+
+
+def _member_line(m: Member) -> bytes:
+    if m.encoded is None:  # a member's record never changes: encoded once
+        m.encoded = _line(member_record(m))
+    return m.encoded
+
+
+def _story_block(story: Story) -> bytes:
+    """A story's line and its members' lines, cached on the story until it changes."""
+    if story.encoded is None:
+        lines = [_line(story_record(story))]
+        lines += [_member_line(m) for m in story.members or ()]
+        story.encoded = b"\n".join(lines)
+    return story.encoded
+
+
+def encode_header(header: Header) -> bytes:
+    """The header of a state in parts."""
+    return zlib.compress(_line(_header_record(header, "header")), 1)
+
+
+def encode_story(story: Story) -> bytes:
+    """One story row of a state in parts."""
+    return zlib.compress(_story_block(story), 1)
+
+
+def encode_whole(header: Header, stories: list[Story], sums: np.ndarray) -> bytes:
+    """A whole state: the header with the summed embeddings, then every story."""
+    sums = np.ascontiguousarray(sums, dtype=np.float32)
+    record = _header_record(header, "whole")
+    record["sums_shape"] = list(sums.shape)
+    record["sums"] = base64.b64encode(sums.tobytes()).decode("ascii")
+    blocks = [_line(record), *(_story_block(s) for s in stories)]
+    return zlib.compress(b"\n".join(blocks), 1)
+
+
+# --- bytes -> values ---------------------------------------------------------------------
+
+
+def _lines(blob: bytes, what: str) -> list[dict[str, Any]]:
+    try:
+        lines = [json.loads(line) for line in zlib.decompress(blob).split(b"\n")]
+    except _DECODE_ERRORS as exc:
+        raise ClusterStateError(f"{what} is not readable ({exc})") from None
+    if not all(isinstance(line, dict) for line in lines):
+        raise ClusterStateError(f"{what} is not readable (not JSON objects)")
+    return lines
+
+
+def _check_version(record: dict[str, Any]) -> int:
+    version = record.get("version")
+    if isinstance(version, int) and 1 <= version < READABLE[0]:
+        raise OldStateError(version)
+    if version not in READABLE:
+        raise ClusterStateError(
+            f"cluster state version {version} is not one this newsweave reads "
+            f"(up to {STATE_VERSION}); re-ingest into a new store"
+        )
+    return version
+
+
+def _settings(record: dict[str, Any], version: int) -> ClusterSettings:
+    fields = dict(record)
+    if version == 4:
+        weights = {
+            _V4_WEIGHT_FIELDS[k]: fields.pop(k) for k in list(fields) if k in _V4_WEIGHT_FIELDS
+        }
+        fields["weights"] = weights
+    return ClusterSettings(**fields)
+
+
+def _header(record: dict[str, Any], version: int, rows: int) -> Header:
+    return Header(
+        _settings(record["settings"], version),
+        int(record["n_docs"]),
+        Counter(record["df"]),
+        Counter(record["name_df"]),
+        rows,
+        int(record.get("sums_dim", 0)),
+    )
+
+
+def member_from_record(record: dict[str, Any]) -> Member:
+    """A Member from `member_record`'s JSON object."""
     vector = record["vector"]
     return Member(
         record["id"],
@@ -54,49 +242,50 @@ def member_from_json(record: dict[str, Any]) -> Member:
     )
 
 
-def story_json(story: Story) -> str:
-    """One story of the state as JSON, cached on the story until it changes."""
-    if story.json is None:
-        record: dict[str, Any] = {"id": story.story_id, "size": story.size}
-        record.update((name, getattr(story, name)) for name in (*SUMS, "totals"))
-        record["first"] = story.first.isoformat() if story.first else None
-        record["last"] = story.last.isoformat() if story.last else None
-        record["alive"] = story.alive
-        record["active"] = story.active
-        record["members"] = None
-        text = json.dumps(record, separators=(",", ":"))
-        if story.members is not None:  # members never change: each is serialised once
-            members = ",".join(member_json(m) for m in story.members)
-            text = text[: -len('"members":null}')] + f'"members":[{members}]}}'
-        story.json = text
-    return story.json
+def _stories(lines: Iterator[dict[str, Any]]) -> Iterator[Story]:
+    """Stories from their lines (version 5) or objects with members inside (version 4)."""
+    for record in lines:
+        members = record["members"]
+        if isinstance(members, int):
+            members = [next(lines, None) for _ in range(members)]
+            if members and members[-1] is None:
+                raise ValueError("cut short: fewer members than counted")
+        story = Story(
+            story_id=record["id"],
+            size=record["size"],
+            first=datetime.date.fromisoformat(record["first"]) if record["first"] else None,
+            last=datetime.date.fromisoformat(record["last"]) if record["last"] else None,
+            alive=record["alive"],
+            active=record["active"],
+            members=None if members is None else [member_from_record(m) for m in members],
+        )
+        for name in (*SUMS, "totals"):
+            setattr(story, name, Counter(record[name]))
+        yield story
 
 
-def read_state(state: bytes) -> dict[str, Any]:
-    """The JSON of a state or header, checked to be of this version (OldStateError if older)."""
+def decode(state: bytes) -> Header | Whole:
+    """A header of a state in parts, or a whole state (OldStateError if of an older scoring)."""
+    first, *rest = _lines(state, "cluster state")
+    version = _check_version(first)
     try:
-        data = json.loads(zlib.decompress(state).decode("utf-8"))
-    except (zlib.error, UnicodeDecodeError, ValueError) as exc:
-        raise ClusterStateError(f"cluster state is not readable ({exc})") from exc
-    if not isinstance(data, dict):
-        raise ClusterStateError("cluster state is not readable (not a JSON object)")
-    version = data.get("version")
-    if isinstance(version, int) and 1 <= version < STATE_VERSION:
-        raise OldStateError(version)
-    if version != STATE_VERSION:
-        raise ClusterStateError(
-            f"cluster state version {version} is not one this newsweave reads "
-            f"(up to {STATE_VERSION}); re-ingest into a new store"
-        )
-    return data
+        whole = first.get("part") == "whole" or isinstance(first.get("stories"), list)
+        if not whole:
+            return _header(first, version, int(first["story_rows"]))
+        stories = list(_stories(iter(first["stories"] if version == 4 else rest)))
+        raw = base64.b64decode(first["sums"])
+        sums = np.frombuffer(raw, dtype=np.float32).reshape(first["sums_shape"]).copy()
+        return Whole(_header(first, version, len(stories)), stories, sums)
+    except _DECODE_ERRORS as exc:
+        raise ClusterStateError(f"cluster state is not readable ({exc!r})") from None
 
 
-class OldStateError(ClusterStateError):
-    """A clusterer state written by an earlier newsweave: replay the articles instead."""
-
-    def __init__(self, version: int) -> None:
-        super().__init__(
-            f"cluster state version {version} predates this newsweave's scoring "
-            f"(version {STATE_VERSION})"
-        )
-        self.version = version
+def decode_story(row: int, blob: bytes) -> Story:
+    """One story row of a state in parts (as version 4 or 5 wrote it)."""
+    what = f"cluster state story row {row}"
+    lines = _lines(blob, what)
+    try:
+        (story,) = _stories(iter(lines))
+    except _DECODE_ERRORS as exc:
+        raise ClusterStateError(f"{what} is not readable ({exc!r})") from None
+    return story

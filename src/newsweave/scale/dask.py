@@ -328,7 +328,7 @@ def ingest_dask(
 
     ingestor = Ingestor(store, clusterer=clusterer)
     settings = ingestor.clusterer.settings
-    lead_chars = settings.lead_chars if settings.w_embed > 0 else None
+    lead_chars = settings.lead_chars if settings.embeds else None
     own_cluster = None
     own_client = None
     if client is None:
