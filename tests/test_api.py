@@ -317,6 +317,11 @@ def test_story_page_model_places_dates_and_keeps_unresolved_apart():
     axis = html.split('<ol class="axis"', 1)[1].split("</ol>", 1)[0]
     assert axis.index("1979") < axis.index("2026-03-03")
     assert "later this year" not in axis
+    # Spaced by rank; the 47 empty years are one labelled break, not a long blank.
+    assert '<li class="axis-break">47 years later</li>' in axis
+    assert axis.index("47 years later") < axis.index(
+        '<time datetime="2026-03-03">3 Mar 2026</time>'
+    )
     unresolved = html.split('<ul class="unresolved">', 1)[1].split("</ul>", 1)[0]
     assert "“later this year” · unresolved (no publication date)" in unresolved
 

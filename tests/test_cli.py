@@ -233,3 +233,39 @@ def test_example_story_conflict_and_markdown_sections(story_briefing, tmp_path):
     for heading in ("## Who said what", "## Timeline", "## Actors", "## Coverage"):
         assert heading in text
     assert "- number: 27 vs 41" in text
+
+
+def test_samples_timeline_labels_read_as_a_reader_says_them(dated_samples_briefing):
+    timeline = dated_samples_briefing["timeline"]
+
+    def labelled(expression: str, snippet: str) -> dict:
+        (e,) = [e for e in timeline if e["expression"] == expression and snippet in e["text"]]
+        return e
+
+    weekend = labelled("this weekend", "Kim Yong Chol")
+    assert (weekend["value"], weekend["label"]) == ("2019-W46-WE", "weekend of 16-17 Nov 2019")
+    week = labelled("last week", "resolution passed")
+    assert (week["value"], week["label"]) == ("2019-W46", "week of 11 Nov 2019")
+    deadline = labelled("year-end", "deadline")
+    assert (deadline["value"], deadline["label"]) == ("2019-12", "December 2019")
+    assert labelled("Sunday", "officials announced")["label"] == "17 Nov 2019"
+    # Written out in full: nothing was resolved against the publication date.
+    singapore = labelled("2018", "Singapore")
+    assert (singapore["label"], singapore["anchor"]) == ("2018", None)
+    assert labelled("last year", "high point")["anchor"] == "published 2019-11-19 (cli)"
+
+
+def test_example_story_labels_in_markdown_and_json(story_briefing, tmp_path):
+    by_expression = {e["expression"]: e for e in story_briefing["timeline"] if e["value"]}
+    assert by_expression["Sunday night"]["label"] == "the night of 19 Apr 2026"
+    assert by_expression["the autumn"]["label"] == "autumn 2026"
+    assert by_expression["this weekend"]["label"] == "weekend of 25-26 Apr 2026"
+    assert by_expression["1979"]["anchor"] is None
+    out = tmp_path / "b.md"
+    run("brief", str(STORY), "--out", str(out))
+    text = out.read_text()
+    assert "- **the night of 19 Apr 2026** The fire that followed was still burning" in text
+    assert "- **1979** Tank 7, built in 1979" in text and "_(“1979”)_" in text
+    assert "_(“last month” — resolved against published 2026-04-20 (html-meta))_" in text
+    assert "- … and 2 more from *Saltgate Observer* (see JSON output)" in text
+    assert "2026-W17-WE" not in text and "2026-FA" not in text and "TNI" not in text

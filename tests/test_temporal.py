@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 
-from newsweave.analyze.temporal import detect, normalise, resolve, tense_of, value_start
+from newsweave.analyze.temporal import (
+    detect,
+    detect_in_text,
+    normalise,
+    resolve,
+    tense_of,
+    value_label,
+    value_start,
+)
 from newsweave.model import Article
 from newsweave.nlp import annotate
 
@@ -171,3 +179,38 @@ def test_dates_a_calendar_cannot_hold_stay_unresolved():
         timex = normalise(text, anchor)
         assert (timex.value, timex.precision) == (None, "unresolved"), text
         assert "outside the dates a calendar can hold" in timex.why
+
+
+def test_value_label_says_each_precision_as_a_reader_would():
+    assert value_label("2019-W46", "week") == "week of 11 Nov 2019"
+    assert value_label("2019-W46-WE", "weekend") == "weekend of 16-17 Nov 2019"
+    assert value_label("2019-W48-WE", "weekend") == "weekend of 30 Nov-1 Dec 2019"
+    assert value_label("2022-W52-WE", "weekend") == "weekend of 31 Dec 2022-1 Jan 2023"
+    assert value_label("2026-04-19TNI", "time") == "the night of 19 Apr 2026"
+    assert value_label("2026-04-19T04:50", "time") == "19 Apr 2026, 04:50"
+    assert value_label("2026-01", "month") == "January 2026"
+    assert value_label("2026-FA", "season") == value_label("2026-AU", "season") == "autumn 2026"
+    assert value_label("2025-WI", "season") == "winter 2025-26"
+    assert value_label("2026-Q2", "quarter") == "Q2 2026"
+    assert value_label("197", "decade") == "the 1970s"
+    assert value_label("19", "century") == "the 20th century"
+    assert value_label(None, "unresolved") is None
+
+
+def test_period_ends_are_placed_at_their_period():
+    anchor = date(2019, 11, 18)
+    (found,) = detect_in_text("The North set a year-end deadline for Washington.")
+    assert found.text == "year-end"
+    assert normalise("year-end", anchor, "future").value == "2019-12"
+    assert normalise("the end of the year", anchor, "none").value == "2019-12"
+    assert normalise("the end of the quarter", anchor, "none").value == "2019-12"
+    assert normalise("the end of this year", anchor, "future").value == "2019-12"
+
+
+def test_absolute_dates_are_marked_as_needing_no_anchor():
+    anchor = date(2026, 4, 20)
+    assert normalise("1979", anchor).absolute
+    assert normalise("January 2026", anchor).absolute
+    assert normalise("autumn 2026", anchor).absolute
+    assert not normalise("January", anchor, "past").absolute
+    assert not normalise("last year", anchor).absolute

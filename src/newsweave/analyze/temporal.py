@@ -26,10 +26,13 @@ from newsweave.lexicon import (
     CARDINAL_WORDS,
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
+    MONTH_SHORT,
     MONTHS,
+    PART_OF_DAY_NAMES,
     PARTS_OF_DAY,
     SEASON_CODE_ALIASES,
     SEASON_MONTHS,
+    SEASON_NAMES,
     SEASONS,
     WEEKDAY_NAMES,
     WEEKDAYS,
@@ -131,6 +134,10 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         rf"\b{_MOD}?(?:(?:{_REL}|the)\s+)?{_SEASON}(?:\s+(?:of\s+)?{_YEAR})?\b"
         r"(?!\s+(?:season|school|term|session))",
     ),
+    (
+        "period-end",
+        r"\b(?:(?:year|quarter|month)[\s-]end|(?:the\s+)?end\s+of\s+the\s+(?:year|quarter|month))\b",
+    ),
     ("deictic", r"\b(?:today|tonight|yesterday|tomorrow)\b(?!\s*'s|’s)"),
     ("deictic", rf"\b(?:this|yesterday|tomorrow)\s+{_PART}\b"),
     (
@@ -185,6 +192,11 @@ class Timex:
     @property
     def resolved(self) -> bool:
         return self.value is not None
+
+    @property
+    def absolute(self) -> bool:
+        """Written out in full ("1979", "January 2026"): no anchor went into the value."""
+        return self.why.startswith("absolute")
 
 
 def unresolved(why: str, type_: str = "DATE") -> Timex:
@@ -429,6 +441,62 @@ def value_start(value: str | None) -> date | None:
     return None
 
 
+def value_label(value: str | None, precision: str) -> str | None:
+    """A timeline value as a reader would say it; None when there is no value.
+
+    "2019-W46" -> "week of 11 Nov 2019" (its Monday), "2019-W46-WE" -> "weekend of 16-17
+    Nov 2019", "2026-04-19TNI" -> "the night of 19 Apr 2026", "2026-01" -> "January
+    2026", "2026-FA" -> "autumn 2026", "2025-WI" -> "winter 2025-26", "2026-Q2" -> "Q2
+    2026", "197" -> "the 1970s", "19" -> "the 20th century". Durations, sets and
+    references ("P3Y", "XXXX-WXX", "PRESENT_REF") are shown as written in the value.
+    """
+    if not value:
+        return None
+    start = value_start(value)
+    if start is None:
+        return value
+    if precision in ("week", "weekend"):
+        if precision == "weekend" or value.endswith("-WE"):
+            return f"weekend of {_day_range(start, start + timedelta(days=1))}"
+        return f"week of {_day_label(start)}"
+    if precision == "time" and "T" in value:
+        clock = value.split("T", 1)[1]
+        part = PART_OF_DAY_NAMES.get(clock)
+        return f"the {part} of {_day_label(start)}" if part else f"{_day_label(start)}, {clock}"
+    if precision == "day":
+        return _day_label(start)
+    if precision == "month":
+        return f"{MONTH_NAMES[start.month - 1].title()} {start.year}"
+    if precision == "season":
+        code = SEASON_CODE_ALIASES.get(value[5:7], value[5:7])
+        year = f"{start.year}-{(start.year + 1) % 100:02d}" if code == "WI" else str(start.year)
+        return f"{SEASON_NAMES[code]} {year}"
+    if precision == "quarter":
+        return f"{value[5:7]} {start.year}"
+    if precision == "decade":
+        return f"the {start.year}s"
+    if precision == "century":
+        n = start.year // 100 + 1
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"the {n}{suffix} century"
+    if precision == "year":
+        return str(start.year)
+    return value
+
+
+def _day_label(d: date) -> str:
+    return f"{d.day} {MONTH_SHORT[d.month - 1]} {d.year}"
+
+
+def _day_range(first: date, last: date) -> str:
+    """ "16-17 Nov 2019", "30 Nov-1 Dec 2019", "31 Dec 2022-1 Jan 2023"."""
+    if first.year != last.year:
+        return f"{_day_label(first)}-{_day_label(last)}"
+    if first.month != last.month:
+        return f"{first.day} {MONTH_SHORT[first.month - 1]}-{_day_label(last)}"
+    return f"{first.day}-{_day_label(last)}"
+
+
 def _week(d: date) -> str:
     y, w, _ = d.isocalendar()
     return f"{y}-W{w:02d}"
@@ -598,12 +666,24 @@ def _relative_unit(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex
         y, q = anchor.year + q // 4, q % 4 + 1
         return Timex(f"{y:04d}-Q{q}", "quarter", "DATE", f"{rel} quarter")
     if unit == "year":
+        if m.group(0).startswith(("the end of", "end of")):  # placed at its period
+            return Timex(f"{anchor.year + step:04d}-12", "month", "DATE", f"end of {rel} year")
         return Timex(f"{anchor.year + step:04d}", "year", "DATE", f"{rel} year")
     if unit == "decade":
         return Timex(f"{anchor.year // 10 + step:03d}", "decade", "DATE", f"{rel} decade")
     if unit == "century":
         return Timex(f"{anchor.year // 100 + step:02d}", "century", "DATE", f"{rel} century")
     return None
+
+
+def _period_end(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | None:
+    """ "a year-end deadline", "by the end of the month": the last month of the anchor's
+    year or quarter, or the anchor's month, so the axis places it at its period."""
+    if anchor is None:
+        return unresolved(f"{m.group(0)!r} needs a publication date")
+    unit = m["unit"]
+    month = {"year": 12, "quarter": 3 * ((anchor.month - 1) // 3 + 1)}.get(unit, anchor.month)
+    return Timex(f"{anchor.year:04d}-{month:02d}", "month", "DATE", f"end of the {unit}")
 
 
 def _weekend(anchor: date, step: int, tense: Tense) -> str:
@@ -666,7 +746,7 @@ def _set(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | None:
 def _season(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | None:
     code = SEASONS[m["season"]]
     if m["year"]:
-        return Timex(f"{m['year']}-{code}", "season", "DATE", "season of a given year")
+        return Timex(f"{m['year']}-{code}", "season", "DATE", "absolute season")
     if anchor is None:
         return unresolved("a season without a year needs a publication date")
     first, last = SEASON_MONTHS[code]
@@ -750,6 +830,8 @@ _NORMALISERS: tuple[tuple[re.Pattern[str], Handler], ...] = tuple(
             r"(?P<rel>)(?P<clock>)",
             _weekday,
         ),
+        (r"(?:the )?(?P<unit>year|quarter|month)[ -]end", _period_end),
+        (r"(?:the )?end of the (?P<unit>year|quarter|month)", _period_end),
         (r"(?P<word>today|tonight|yesterday|tomorrow)(?P<part>)", _deictic),
         (rf"(?P<word>this|yesterday|tomorrow){_P}", _deictic),
         (

@@ -113,7 +113,7 @@ def _events(a_i: int, annotated: AnnotatedArticle) -> list[_Found]:
                     clause,
                     lemmas,
                     _content_lemmas(sentence, range(len(sentence.tokens))),
-                    anchor_label(article) if timex.resolved else None,
+                    anchor_label(article) if timex.resolved and not timex.absolute else None,
                 )
             )
     return out

@@ -11,23 +11,21 @@ Jinja2 autoescapes everything: article text is never markup.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from newsweave.analyze.temporal import value_start
-from newsweave.lexicon import PART_OF_DAY_NAMES
+from newsweave.analyze.temporal import value_label, value_start
 from newsweave.render.json import SECTION_TITLES
 
-# Timeline axis spacing (rem) between consecutive dated events: grows with the log of
-# the gap in days so a same-day sequence stays compact and decades still read as far
-# apart. Chosen by eye on the Kestrelholm example (hours apart ... 47 years apart).
-AXIS_MIN_GAP_REM = 0.5
-AXIS_REM_PER_LOG10_DAY = 1.4
-AXIS_MAX_GAP_REM = 6.0
+# Timeline axis: events are spaced by rank, not by elapsed time, so a story whose
+# dates run from hours apart to decades apart has no long empty stretches; where more
+# than AXIS_BREAK_DAYS pass between two events the axis is broken and says how long.
+# A month, chosen by eye on the Kestrelholm example (hours apart ... 47 years apart)
+# and the two Korea samples (one week of November 2019 beside 2018 and 2019 events).
+AXIS_BREAK_DAYS = 31
 
 
 @cache
@@ -41,7 +39,6 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.globals["asset"] = asset
-    env.globals["when"] = format_when
     return env
 
 
@@ -51,9 +48,17 @@ def asset(name: str) -> str:
     return (files("newsweave") / "web" / "static" / name).read_text(encoding="utf-8")
 
 
-def _axis_gap(days: int) -> float:
-    gap = AXIS_MIN_GAP_REM + AXIS_REM_PER_LOG10_DAY * math.log10(1 + max(days, 0))
-    return round(min(gap, AXIS_MAX_GAP_REM), 2)
+def _elapsed(days: int) -> str:
+    """How long an axis break stands for: "3 weeks later", "47 years later"."""
+    if days < 14:
+        n, unit = days, "day"
+    elif days < 62:
+        n, unit = round(days / 7), "week"
+    elif days < 365:
+        n, unit = round(days / 30.44), "month"
+    else:
+        n, unit = round(days / 365.25), "year"
+    return f"{n} {unit}{'s' if n != 1 else ''} later"
 
 
 def story_record(live: str, record: Mapping[str, Any], copies: list) -> dict[str, Any]:
@@ -100,7 +105,9 @@ def story_page_model(record: Mapping[str, Any]) -> dict[str, Any]:
     placed.sort(key=lambda e: e["day"])
     previous: date | None = None
     for item in placed:
-        item["gap"] = _axis_gap((item["day"] - previous).days) if previous else 0.0
+        days = (item["day"] - previous).days if previous else 0
+        item["axis_break"] = _elapsed(days) if days > AXIS_BREAK_DAYS else None
+        item["label"] = item.get("label") or value_label(item.get("value"), item["precision"])
         previous = item["day"]
     span = None
     if placed:
@@ -179,17 +186,3 @@ def error_to_html(status: int, message: str) -> str:
         .get_template("error.html")
         .render(status=status, message=message, standalone=False)
     )
-
-
-def format_when(value: str, day: date, precision: str) -> str:
-    """A date label at the precision the text supports (a year is not shown as 1 January)."""
-    if precision in ("year", "decade", "century"):
-        return str(day.year) if precision == "year" else f"{day.year}s"
-    if precision in ("month", "season", "quarter"):
-        return day.strftime("%b %Y") if precision == "month" else value
-    if precision in ("week", "weekend"):
-        return ("weekend" if precision == "weekend" else "week") + " of " + day.isoformat()
-    if precision == "time" and "T" in value:
-        clock = value.split("T", 1)[1]
-        return f"{day.isoformat()} {PART_OF_DAY_NAMES.get(clock, clock)}"
-    return day.isoformat()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from newsweave.analyze.temporal import value_label
 from newsweave.model import Article, Briefing, Citation, SkippedDocument
 
 BRIEFING_SCHEMA = "newsweave.briefing/1"
@@ -85,6 +86,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
                 "text": e.text,
                 "expression": e.expression,
                 "value": e.value,
+                "label": value_label(e.value, e.precision),
                 "precision": e.precision,
                 "anchor": e.anchor,
                 "citations": cite(e.citations),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from newsweave.model import Briefing, Citation, Quote
+from newsweave.analyze.temporal import value_label
+from newsweave.model import Briefing, Citation, CoverageFact, Quote
 from newsweave.render.json import SECTION_TITLES, source_labels
 
 # Long lists are cut in the Markdown view (the JSON has everything).
@@ -39,11 +40,11 @@ def briefing_to_markdown(briefing: Briefing) -> str:
     if briefing.timeline:
         lines += ["", "## Timeline", ""]
         for event in briefing.timeline:
-            when = event.value if event.value else f"unresolved ({event.expression!r})"
+            when = value_label(event.value, event.precision) or "unresolved"
             anchor = f" — resolved against {event.anchor}" if event.anchor and event.value else ""
             lines.append(
                 f"- **{when}** {event.text} [{cite(event.citations)}]"
-                f" _({event.expression}, {event.precision}{anchor})_"
+                f" _(“{event.expression}”{anchor})_"
             )
 
     if briefing.actors:
@@ -54,8 +55,7 @@ def briefing_to_markdown(briefing: Briefing) -> str:
                 f"{labels.get(m.source, m.source)} {m.count}" for m in actor.mentions
             )
             lines.append(f"- **{actor.name}** ({actor.kind}{role}) — mentions: {counts}")
-        if len(briefing.actors) > MAX_ACTORS:
-            lines.append(f"- … and {len(briefing.actors) - MAX_ACTORS} more (see JSON output)")
+        lines += _more(len(briefing.actors) - MAX_ACTORS)
 
     coverage = briefing.coverage
     if coverage.shared or coverage.exclusive or coverage.conflicts:
@@ -68,15 +68,18 @@ def briefing_to_markdown(briefing: Briefing) -> str:
             every = "every source" if n <= 3 else "every source, or all but one"
             lines += [f"**Reported by {every}**", ""]
             lines += [f"- {f.text} [{cite(f.citations)}]" for f in coverage.shared[:MAX_SHARED]]
+            lines += _more(len(coverage.shared) - MAX_SHARED)
             lines.append("")
         if coverage.exclusive:
             lines += ["**Only one source reports**", ""]
-            shown: dict[str, int] = {}
+            by_source: dict[str, list[CoverageFact]] = {}
             for fact in coverage.exclusive:
                 source = labels.get(fact.citations[0].doc_id, fact.citations[0].source)
-                shown[source] = shown.get(source, 0) + 1
-                if shown[source] <= MAX_EXCLUSIVE_PER_SOURCE:
+                by_source.setdefault(source, []).append(fact)
+            for source, facts in by_source.items():
+                for fact in facts[:MAX_EXCLUSIVE_PER_SOURCE]:
                     lines.append(f"- *{source}*: {fact.text} [s{fact.citations[0].sentence}]")
+                lines += _more(len(facts) - MAX_EXCLUSIVE_PER_SOURCE, f" from *{source}*")
         while lines and lines[-1] == "":
             lines.pop()
 
@@ -104,6 +107,11 @@ def briefing_to_markdown(briefing: Briefing) -> str:
 
 def _language(code: str, confidence: float | None) -> str:
     return f"{code} ({confidence:.2f})" if confidence is not None else code
+
+
+def _more(hidden: int, where: str = "") -> list[str]:
+    """The line that says a list was cut: "- … and 4 more (see JSON output)"; none if not."""
+    return [f"- … and {hidden} more{where} (see JSON output)"] if hidden > 0 else []
 
 
 def _quotes(quotes: tuple[Quote, ...], cite) -> list[str]:
