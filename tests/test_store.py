@@ -179,3 +179,52 @@ def test_locked_database_gives_a_clear_error(tmp_path):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_batch_lookups_answer_for_many_keys_at_once(tmp_path):
+    copy = Article(doc_id="ardmoor-wire.txt", paragraphs=BRIDGE.paragraphs, outlet="Ardmoor Wire")
+    with Store(tmp_path / "corpus.db") as store:
+        with store.transaction():
+            first = add(store, BRIDGE, "s-bridge")
+            second = store.add_article(
+                copy,
+                raw_text=None,
+                chash=content_hash(copy),
+                thash=text_hash(copy),
+                minhash=None,
+                duplicate_of=first,
+                similarity=1.0,
+            )
+        links = store.with_content([content_hash(BRIDGE), content_hash(copy), "no-such-hash"])
+        assert {h: (link.id, link.duplicate_of, link.similarity) for h, link in links.items()} == {
+            content_hash(BRIDGE): (first, None, None),
+            content_hash(copy): (second, first, 1.0),
+        }
+        # both copies share the text hash: the first copy's original answers
+        assert store.originals_with_text([text_hash(BRIDGE), "other"]) == {text_hash(BRIDGE): first}
+        assert store.stories_of([first, second]) == {first: "s-bridge"}  # the copy is in none
+        assert store.content_hashes([second]) == {second: content_hash(copy)}
+
+
+def test_long_key_lists_are_looked_up_in_chunks(tmp_path):
+    with Store(tmp_path / "corpus.db") as store:
+        with store.transaction():
+            article_id = add(store, BRIDGE, "s-bridge")
+        keys = [f"h{n}" for n in range(1200)] + [content_hash(BRIDGE)]  # three chunks of 500
+        assert set(store.with_content(keys)) == {content_hash(BRIDGE)}
+        assert store.stories_of(range(article_id, article_id + 1200)) == {article_id: "s-bridge"}
+
+
+def test_no_sql_outside_the_store():
+    from pathlib import Path
+
+    import newsweave
+
+    root = Path(newsweave.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "store.py"
+        and any(call in path.read_text() for call in (".execute(", ".executemany(", "store.query("))
+    ]
+    assert offenders == []

@@ -212,29 +212,27 @@ class _Corpus:
         ingestor = self._ingestor_for_writes()
         store: Store = ingestor.store
         hashes = [item.chash for item in items]
-        existed = {h for h in set(hashes) if store.has_content(h)}
+        existed = set(store.with_content(hashes))
         with self._analysis_lock:
             ingestor.add_batch(items, IngestSummary())
         results = []
         seen: set[str] = set()
+        stored = store.with_content(hashes)
         for article, chash in zip([item.article for item in items], hashes, strict=True):
-            (row,) = store.query(
-                "SELECT id, duplicate_of, similarity FROM articles WHERE content_hash = ?",
-                (chash,),
-            )
+            row = stored[chash]
             if chash in existed or chash in seen:
                 status = "already_stored"
             else:
-                status = "duplicate" if row[1] is not None else "new"
+                status = "duplicate" if row.duplicate_of is not None else "new"
             seen.add(chash)
-            story = store.story_of(row[0])
+            story = store.story_of(row.id)
             results.append(
                 {
-                    "article_id": row[0],
+                    "article_id": row.id,
                     "id": article.doc_id,
                     "status": status,
-                    "duplicate_of": row[1],
-                    "similarity": row[2],
+                    "duplicate_of": row.duplicate_of,
+                    "similarity": row.similarity,
                     "story": store.resolve_story(story) if story else None,
                     "title": article.title,
                     "outlet": article.outlet,

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -134,6 +134,41 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# One column list per table: what a write fills, what a read selects (by name).
+ARTICLE_COLUMNS = (
+    "id",
+    "doc_id",
+    "url",
+    "outlet_id",
+    "outlet_source",
+    "title",
+    "published",
+    "published_source",
+    "dateline",
+    "byline",
+    "paragraphs",
+    "raw_text",
+    "content_hash",
+    "text_hash",
+    "minhash",
+    "duplicate_of",
+    "similarity",
+    "ingested",
+    "language",
+    "language_confidence",
+)
+# What a StoredArticle is read from: `articles a` joined with `outlets o` (for the name).
+_STORED_ARTICLE = (
+    "a.id, a.doc_id, a.paragraphs, a.title, o.name AS outlet, a.outlet_source, a.byline, "
+    "a.published, a.published_source, a.dateline, a.url, a.duplicate_of, a.similarity, "
+    "a.language, a.language_confidence"
+)
+STORY_MEMBER_COLUMNS = ("article_id", "story_id")
+CLUSTERER_STORY_COLUMNS = ("row", "data", "embedding")
+# Lookups by a list of keys go in chunks of this many `?`, well under SQLite's
+# variable limit (32766 since 3.32; 999 before).
+_IN_CHUNK = 500
+
 
 def _statements(script: str) -> Iterator[str]:
     """Split a migration into statements; a trigger body's `;` does not end one."""
@@ -197,6 +232,15 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class ArticleLink:
+    """A stored article's id and what it is a copy of (None: an original)."""
+
+    id: int
+    duplicate_of: int | None
+    similarity: float | None
+
+
+@dataclass(frozen=True)
 class StorySummary:
     id: str
     headline: str | None
@@ -207,6 +251,9 @@ class StorySummary:
     last_seen: str | None  # latest member publication date; ingest date if none is dated
     created: str
     updated: str
+
+
+_STORY_SUMMARY_FIELDS = tuple(f.name for f in fields(StorySummary))
 
 
 class Store:
@@ -222,6 +269,7 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
         try:
+            self.conn.row_factory = sqlite3.Row  # rows are read by column name
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -298,10 +346,24 @@ class Store:
             raise self._error(exc) from None
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Rows of any read as plain tuples: for tests and benchmarks. newsweave itself
+        reads through the named methods below, so all its SQL is in this module."""
+        return [tuple(r) for r in self._rows(sql, params)]
+
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         try:
             return self.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise self._error(exc) from None
+
+    def _rows_in(self, sql: str, keys: Iterable[object]) -> list[sqlite3.Row]:
+        """`sql` with one `IN ({marks})` run over `keys`, chunked; rows of every chunk."""
+        keys = list(dict.fromkeys(keys))
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(keys), _IN_CHUNK):
+            chunk = keys[start : start + _IN_CHUNK]
+            rows += self._rows(sql.format(marks=",".join("?" * len(chunk))), chunk)
+        return rows
 
     # -- writes (call inside transaction()) ---------------------------------
 
@@ -309,7 +371,7 @@ class Store:
         if not name:
             return None
         self.conn.execute("INSERT OR IGNORE INTO outlets(name) VALUES (?)", (name,))
-        return self.conn.execute("SELECT id FROM outlets WHERE name = ?", (name,)).fetchone()[0]
+        return self.conn.execute("SELECT id FROM outlets WHERE name = ?", (name,)).fetchone()["id"]
 
     def add_article(
         self,
@@ -322,11 +384,9 @@ class Store:
         duplicate_of: int | None = None,
         similarity: float | None = None,
     ) -> int:
+        columns = ARTICLE_COLUMNS[1:]  # the id is SQLite's
         cursor = self.conn.execute(
-            "INSERT INTO articles (doc_id, url, outlet_id, outlet_source, title, published, "
-            "published_source, dateline, byline, paragraphs, raw_text, content_hash, text_hash, "
-            "minhash, duplicate_of, similarity, ingested, language, language_confidence) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
             (
                 article.doc_id,
                 article.url,
@@ -392,16 +452,16 @@ class Store:
         (their briefings are keyed by members and so regenerate).
         """
         marks = ",".join("?" * len(chashes))
-        rows = self.query(
+        rows = self._rows(
             f"SELECT a.id, a.content_hash, a.title, m.story_id FROM articles a "
             f"LEFT JOIN story_members m ON m.article_id = a.id WHERE a.content_hash IN ({marks})",
             tuple(chashes),
         )
-        title_of = {r[1]: r[2] for r in rows}
+        title_of = {r["content_hash"]: r["title"] for r in rows}
         self._touch_story(story_id, next((title_of[c] for c in chashes if c in title_of), None))
-        for old in {r[3] for r in rows if r[3] is not None and r[3] != story_id}:
+        for old in {r["story_id"] for r in rows if r["story_id"] not in (None, story_id)}:
             self._touch_story(old, None)
-        ids = [r[0] for r in rows]
+        ids = [r["id"] for r in rows]
         marks = ",".join("?" * len(ids))
         self.conn.execute(
             f"UPDATE story_members SET story_id = ? WHERE article_id IN ({marks}) "
@@ -410,10 +470,7 @@ class Store:
         )
 
     def story_of(self, article_id: int) -> str | None:
-        row = self.conn.execute(
-            "SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)
-        ).fetchone()
-        return row[0] if row else None
+        return self.stories_of([article_id]).get(article_id)
 
     def save_clusterer_state(self, state: bytes) -> None:
         """Save a clusterer state whole (or the header of one in parts)."""
@@ -432,7 +489,8 @@ class Store:
         """
         self.save_clusterer_state(header)
         self.conn.executemany(
-            "INSERT OR REPLACE INTO clusterer_stories (row, data, embedding) VALUES (?, ?, ?)",
+            f"INSERT OR REPLACE INTO clusterer_stories ({', '.join(CLUSTERER_STORY_COLUMNS)}) "
+            "VALUES (?, ?, ?)",
             stories,
         )
         self.conn.execute("DELETE FROM clusterer_stories WHERE row >= ?", (rows,))
@@ -441,22 +499,25 @@ class Store:
 
     def clusterer_state(self) -> bytes | None:
         """The saved clusterer state: whole, or the header of one saved in parts."""
-        rows = self.query("SELECT state FROM clusterer_state WHERE id = 1")
-        return bytes(rows[0][0]) if rows else None
+        rows = self._rows("SELECT state FROM clusterer_state WHERE id = 1")
+        return bytes(rows[0]["state"]) if rows else None
 
     def clusterer_parts(self) -> tuple[bytes | None, list[tuple[int, bytes, bytes | None]]]:
         """The clusterer state header and every story row, in row order (for `from_parts`)."""
-        rows = self.query("SELECT row, data, embedding FROM clusterer_stories ORDER BY row")
-        stories = [(r[0], bytes(r[1]), None if r[2] is None else bytes(r[2])) for r in rows]
+        rows = self._rows(
+            f"SELECT {', '.join(CLUSTERER_STORY_COLUMNS)} FROM clusterer_stories ORDER BY row"
+        )
+        stories = [
+            (r["row"], bytes(r["data"]), None if r["embedding"] is None else bytes(r["embedding"]))
+            for r in rows
+        ]
         return self.clusterer_state(), stories
 
     def clustered_originals(self) -> Iterator[tuple[str, StoredArticle, str]]:
         """(content hash, article, story id) of every clustered original, in ingest order."""
         rows = self.conn.execute(
-            """
-            SELECT a.id, a.doc_id, a.paragraphs, a.title, o.name, a.outlet_source, a.byline,
-                   a.published, a.published_source, a.dateline, a.url, a.duplicate_of,
-                   a.similarity, a.language, a.language_confidence, a.content_hash, m.story_id
+            f"""
+            SELECT {_STORED_ARTICLE}, a.content_hash, m.story_id
             FROM articles a
             JOIN story_members m ON m.article_id = a.id
             LEFT JOIN outlets o ON o.id = a.outlet_id
@@ -465,57 +526,91 @@ class Store:
             """
         )
         for r in rows:
-            yield r[15], _stored(r), r[16]
+            yield r["content_hash"], _stored(r), r["story_id"]
 
     def has_content(self, chash: str) -> bool:
-        return bool(self.query("SELECT 1 FROM articles WHERE content_hash = ?", (chash,)))
+        return chash in self.with_content([chash])
+
+    def with_content(self, chashes: Iterable[str]) -> dict[str, ArticleLink]:
+        """The stored articles with these content hashes (one query per 500), by hash."""
+        rows = self._rows_in(
+            "SELECT id, content_hash, duplicate_of, similarity FROM articles "
+            "WHERE content_hash IN ({marks})",
+            chashes,
+        )
+        return {
+            r["content_hash"]: ArticleLink(r["id"], r["duplicate_of"], r["similarity"])
+            for r in rows
+        }
 
     def original_with_text(self, thash: str) -> int | None:
-        rows = self.query(
-            "SELECT coalesce(duplicate_of, id) FROM articles WHERE text_hash = ? ORDER BY id "
-            "LIMIT 1",
-            (thash,),
+        return self.originals_with_text([thash]).get(thash)
+
+    def originals_with_text(self, thashes: Iterable[str]) -> dict[str, int]:
+        """For each text hash stored, the original of its first copy (exact duplicates)."""
+        rows = self._rows_in(
+            "SELECT text_hash, coalesce(duplicate_of, id) AS original FROM articles "
+            "WHERE text_hash IN ({marks}) ORDER BY id",
+            thashes,
         )
-        return rows[0][0] if rows else None
+        found: dict[str, int] = {}
+        for r in rows:
+            found.setdefault(r["text_hash"], r["original"])
+        return found
+
+    def content_hashes(self, article_ids: Iterable[int]) -> dict[int, str]:
+        """The content hash of each of these articles, by article id."""
+        rows = self._rows_in(
+            "SELECT id, content_hash FROM articles WHERE id IN ({marks})", article_ids
+        )
+        return {r["id"]: r["content_hash"] for r in rows}
+
+    def stories_of(self, article_ids: Iterable[int]) -> dict[int, str]:
+        """The story each of these articles is a member of (articles in none left out)."""
+        rows = self._rows_in(
+            "SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})",
+            article_ids,
+        )
+        return {r["article_id"]: r["story_id"] for r in rows}
 
     def signatures(self) -> Iterator[tuple[int, bytes]]:
         """MinHash signatures of the original (non-duplicate) articles."""
-        for article_id, blob in self.query(
+        for r in self._rows(
             "SELECT id, minhash FROM articles WHERE duplicate_of IS NULL AND minhash IS NOT NULL"
         ):
-            yield article_id, bytes(blob)
+            yield r["id"], bytes(r["minhash"])
 
     def counts(self) -> dict[str, int]:
-        (row,) = self.query(
-            "SELECT (SELECT count(*) FROM articles), "
-            "(SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL), "
-            "(SELECT count(*) FROM stories WHERE merged_into IS NULL)"
+        (row,) = self._rows(
+            "SELECT (SELECT count(*) FROM articles) AS articles, "
+            "(SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL) AS duplicates, "
+            "(SELECT count(*) FROM stories WHERE merged_into IS NULL) AS stories"
         )
-        return {"articles": row[0], "duplicates": row[1], "stories": row[2]}
+        return {key: row[key] for key in ("articles", "duplicates", "stories")}
 
     def resolve_story(self, story_id: str) -> str:
         """The live id for `story_id`, following merges; UnknownStoryError if none."""
         current = story_id
         for _ in range(100):
-            rows = self.query("SELECT merged_into FROM stories WHERE id = ?", (current,))
+            rows = self._rows("SELECT merged_into FROM stories WHERE id = ?", (current,))
             if not rows:
                 break
-            if rows[0][0] is None:
+            if rows[0]["merged_into"] is None:
                 return current
-            current = rows[0][0]
+            current = rows[0]["merged_into"]
         raise UnknownStoryError(f"no story {story_id!r} in {self.path}")
 
     def stories(self, since: date | None = None) -> list[StorySummary]:
         """Live stories, most recently seen first."""
-        rows = self.query(
+        rows = self._rows(
             """
             SELECT s.id, s.headline, s.created, s.updated,
                    count(DISTINCT CASE WHEN a.duplicate_of IS NULL
-                                       THEN coalesce(a.outlet_id, -a.id) END),
-                   count(a.id),
-                   count(a.duplicate_of),
-                   coalesce(min(a.published), min(substr(a.ingested, 1, 10))),
-                   coalesce(max(a.published), max(substr(a.ingested, 1, 10)))
+                                       THEN coalesce(a.outlet_id, -a.id) END) AS sources,
+                   count(a.id) AS articles,
+                   count(a.duplicate_of) AS duplicates,
+                   coalesce(min(a.published), min(substr(a.ingested, 1, 10))) AS first_seen,
+                   coalesce(max(a.published), max(substr(a.ingested, 1, 10))) AS last_seen
             FROM stories s
             JOIN story_members m ON m.story_id = s.id
             JOIN articles a ON a.id = m.article_id
@@ -524,7 +619,7 @@ class Store:
             ORDER BY 9 DESC, s.updated DESC, s.id
             """
         )
-        result = [StorySummary(r[0], r[1], r[4], r[5], r[6], r[7], r[8], r[2], r[3]) for r in rows]
+        result = [StorySummary(**{f: r[f] for f in _STORY_SUMMARY_FIELDS}) for r in rows]
         if since is not None:
             result = [s for s in result if (s.last_seen or "") >= since.isoformat()]
         return result
@@ -534,7 +629,7 @@ class Store:
         query = fts_query(text)
         if query is None:
             return set()
-        rows = self.query(
+        rows = self._rows(
             """
             SELECT DISTINCT m.story_id FROM articles_fts f
             JOIN story_members m ON m.article_id = f.rowid
@@ -542,15 +637,13 @@ class Store:
             """,
             (query,),
         )
-        return {self.resolve_story(r[0]) for r in rows}
+        return {self.resolve_story(r["story_id"]) for r in rows}
 
     def article(self, article_id: int) -> StoredArticle | None:
         """One stored article by its database id (None if there is none)."""
-        rows = self.query(
-            """
-            SELECT a.id, a.doc_id, a.paragraphs, a.title, o.name, a.outlet_source, a.byline,
-                   a.published, a.published_source, a.dateline, a.url, a.duplicate_of,
-                   a.similarity, a.language, a.language_confidence
+        rows = self._rows(
+            f"""
+            SELECT {_STORED_ARTICLE}
             FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id
             WHERE a.id = ?
             """,
@@ -560,11 +653,9 @@ class Store:
 
     def members(self, story_id: str) -> list[StoredArticle]:
         """The articles of a story: originals by publication date, then duplicates."""
-        rows = self.query(
-            """
-            SELECT a.id, a.doc_id, a.paragraphs, a.title, o.name, a.outlet_source, a.byline,
-                   a.published, a.published_source, a.dateline, a.url, a.duplicate_of,
-                   a.similarity, a.language, a.language_confidence
+        rows = self._rows(
+            f"""
+            SELECT {_STORED_ARTICLE}
             FROM story_members m
             JOIN articles a ON a.id = m.article_id
             LEFT JOIN outlets o ON o.id = a.outlet_id
@@ -576,12 +667,12 @@ class Store:
         return [_stored(r) for r in rows]
 
     def cached_briefing(self, story_id: str, members_hash: str) -> tuple[str, str] | None:
-        rows = self.query(
+        rows = self._rows(
             "SELECT briefing_json, briefing_md FROM briefings "
             "WHERE story_id = ? AND members_hash = ?",
             (story_id, members_hash),
         )
-        return (rows[0][0], rows[0][1]) if rows else None
+        return (rows[0]["briefing_json"], rows[0]["briefing_md"]) if rows else None
 
     def cache_briefing(self, story_id: str, members_hash: str, as_json: str, as_md: str) -> None:
         with self.transaction() as conn:
@@ -615,23 +706,24 @@ class Store:
         return problems
 
 
-def _stored(r: tuple) -> StoredArticle:
+def _stored(r: sqlite3.Row) -> StoredArticle:
+    """A row selected with `_STORED_ARTICLE` as a StoredArticle."""
     return StoredArticle(
-        id=r[0],
+        id=r["id"],
         article=Article(
-            doc_id=r[1],
-            paragraphs=tuple(json.loads(r[2])),
-            title=r[3],
-            outlet=r[4],
-            outlet_source=r[5],
-            byline=r[6],
-            published=date.fromisoformat(r[7]) if r[7] else None,
-            published_source=r[8],
-            dateline=r[9],
-            url=r[10],
-            language=r[13] or "und",
-            language_confidence=r[14],
+            doc_id=r["doc_id"],
+            paragraphs=tuple(json.loads(r["paragraphs"])),
+            title=r["title"],
+            outlet=r["outlet"],
+            outlet_source=r["outlet_source"],
+            byline=r["byline"],
+            published=date.fromisoformat(r["published"]) if r["published"] else None,
+            published_source=r["published_source"],
+            dateline=r["dateline"],
+            url=r["url"],
+            language=r["language"] or "und",
+            language_confidence=r["language_confidence"],
         ),
-        duplicate_of=r[11],
-        similarity=r[12],
+        duplicate_of=r["duplicate_of"],
+        similarity=r["similarity"],
     )

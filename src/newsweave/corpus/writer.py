@@ -164,12 +164,7 @@ class Ingestor:
                 for article_id, original in duplicates:
                     story = self.store.story_of(original)
                     if story is None:  # the original predates clustering: give it its own
-                        story = (
-                            "s-"
-                            + self.store.query(
-                                "SELECT content_hash FROM articles WHERE id = ?", (original,)
-                            )[0][0][:10]
-                        )
+                        story = "s-" + self.store.content_hashes([original])[original][:10]
                         self.store.add_member(original, story, None)
                     self.store.add_member(article_id, story, None)
                     touched.add(story)
