@@ -85,3 +85,12 @@ def test_quote_speaker_accuracy_on_polnear_articles():
     annotated, offsets = annotate_texts(texts)
     result = score(predict_newsweave(annotated, offsets), gold, texts)
     check("quote_speaker_accuracy_polnear", result["speaker_accuracy"])
+
+
+def test_extraction_f1_on_a_trafilatura_dev_subset():
+    from extraction_trafilatura import count, load_pages, metrics, newsweave_extractor
+
+    pages = load_pages(need(EVALDATA / "trafilatura-dev"))[::8]  # 61 of the 482 pages
+    extract = newsweave_extractor()
+    scored = [count(page, extract(page.raw, page.url)) for page in pages]
+    check("extraction_f1_trafilatura_dev", metrics(scored)["f1"])

@@ -9,7 +9,7 @@ from tld import get_fld  # public-suffix aware; already installed with trafilatu
 
 from newsweave.lexicon import MONTH_ABBREVIATIONS
 
-__all__ = ["outlet_from_url", "split_dateline"]
+__all__ = ["clean_title", "outlet_from_url", "split_dateline"]
 
 # ---------------------------------------------------------------------------
 # Heuristics (data)
@@ -112,3 +112,73 @@ def outlet_from_url(url: str | None) -> str | None:
     host = _HOST_PREFIXES.sub("", host)
     domain = get_fld(host, fail_silently=True, fix_protocol=True)
     return domain.lower() if domain else None
+
+
+# ---------------------------------------------------------------------------
+# Title: the headline without the site's suffix
+# ---------------------------------------------------------------------------
+
+# Separators sites put between the headline and their name or a date: " | ", " - ",
+# " – ", " — ", " · ", " :: ", " » ", " / ". A spaced hyphen only: "Covid-19" is one word.
+_TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
+# A numeric date ("19.01.2020", "2020-01-19", "19/01/2020") or a year.
+_TITLE_DATE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{4})$")
+# A site-name segment is short; a longer one is part of the headline.
+TITLE_SITE_MAX_WORDS = 5
+
+
+def clean_title(title: str | None, site_name: str | None, url: str | None) -> str | None:
+    """The headline without trailing (or leading) segments that name the site or give a date.
+
+    "Berlin returns artefacts | DW | 19.01.2020" -> "Berlin returns artefacts" when the page's
+    site name is "DW" or its domain is dw.com; "Reuters - Markets fall" the same. A segment
+    counts as the site's when, letters and digits only, it equals or contains the site name
+    or the domain's name ("dw", "reuters"), or starts with it ("SPIEGEL ONLINE"). The
+    headline itself is never removed: at least one segment stays.
+    """
+    if not title:
+        return title
+    names = _site_names(site_name, url)
+    segments = _TITLE_SEPARATOR.split(title.strip())
+    if len(segments) < 2:
+        return title
+    while len(segments) > 1 and _is_site_segment(segments[-1], names):
+        segments.pop()
+    while len(segments) > 1 and _is_site_segment(segments[0], names):
+        segments.pop(0)
+    if len(segments) == len(_TITLE_SEPARATOR.split(title.strip())):
+        return title
+    # the kept segments as written, with the separators between them
+    kept = title.strip()
+    start = kept.find(segments[0])
+    end = kept.rfind(segments[-1]) + len(segments[-1])
+    return kept[start:end].strip() or title
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _site_names(site_name: str | None, url: str | None) -> set[str]:
+    names = {_key(site_name)} if site_name else set()
+    domain = outlet_from_url(url)
+    if domain:
+        names.add(_key(domain.split(".")[0]))  # "dw" from dw.com, "spiegel" from spiegel.de
+        names.add(_key(domain))  # "spiegelde" for "Spiegel.de"
+    return {n for n in names if len(n) >= 2}
+
+
+def _is_site_segment(segment: str, names: set[str]) -> bool:
+    if _TITLE_DATE.match(segment.strip()):
+        return True
+    if len(segment.split()) > TITLE_SITE_MAX_WORDS:
+        return False
+    key = _key(segment)
+    if not key:
+        return False
+    return any(
+        key == n
+        or (len(n) >= 3 and (key.startswith(n) or key.endswith(n)))
+        or (len(key) >= 4 and key in n)
+        for n in names
+    )
