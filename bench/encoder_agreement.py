@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 import time
+from itertools import islice
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,7 +34,7 @@ def sentences() -> list[str]:
         p for a in extract([REPO / "examples" / "kestrelholm-fire"]).articles for p in a.paragraphs
     ]
     with DUC.open(encoding="utf-8") as stream:
-        texts += [json.loads(line)["text"] for _, line in zip(range(DUC_DOCUMENTS), stream, strict=False)]
+        texts += [json.loads(line)["text"] for line in islice(stream, DUC_DOCUMENTS)]
     return [s.text.strip() for doc in load_nlp().pipe(texts) for s in doc.sents if s.text.strip()]
 
 

@@ -14,6 +14,7 @@ from newsweave.ingest import read_sources
 from newsweave.model import Article, Briefing, RawDocument, SkippedDocument
 
 if TYPE_CHECKING:
+    from newsweave.store import Store
     from newsweave.summarize import SummarySettings
 
 DEFAULT_WORDS = 120
@@ -70,9 +71,14 @@ def brief_articles(
     words: int = DEFAULT_WORDS,
     skipped: Iterable[SkippedDocument] = (),
     settings: SummarySettings | None = None,
+    store: Store | None = None,
 ) -> Briefing:
     """Annotate cleaned articles and build the cited briefing: summary, quotes,
-    timeline, actors and coverage."""
+    timeline, actors and coverage.
+
+    With a `store`, each article's annotation and sentence vectors are read from it
+    when present and saved to it when computed (newsweave.annotations).
+    """
     # Imported here so the cleaning path (`extract`) never pays for spaCy,
     # scikit-learn or the sentence encoder.
     from newsweave.analyze.actors import find_actors
@@ -83,7 +89,15 @@ def brief_articles(
     from newsweave.summarize import DEFAULT_SETTINGS, summarize
 
     articles = tuple(articles)
-    annotated = annotate(articles)
+    vectors = None
+    if store is None:
+        annotated = annotate(articles)
+    else:
+        from newsweave.annotations import annotate_stored
+
+        # Coverage compares sentences only across two or more sources.
+        stored = annotate_stored(articles, store, vectors=len(articles) > 1)
+        annotated, vectors = list(stored.articles), stored.vectors
     return Briefing(
         sources=articles,
         summary=summarize(annotated, words=words, settings=settings or DEFAULT_SETTINGS),
@@ -92,7 +106,7 @@ def brief_articles(
         quotes=find_quotes(annotated),
         timeline=build_timeline(annotated),
         actors=find_actors(annotated),
-        coverage=compare_coverage(annotated),
+        coverage=compare_coverage(annotated, vectors=vectors),
     )
 
 
