@@ -139,3 +139,19 @@ def test_empty_input_returns_empty_tuple():
 def test_only_too_short_sentences_returns_empty_tuple():
     short = Article(doc_id="short.txt", paragraphs=("Bridge down.", "More soon."))
     assert summarize(annotate([short]), words=120) == ()
+
+
+def test_tfidf_matrix_is_scikit_learns():
+    """The summarizer's own TF-IDF equals TfidfVectorizer(stop_words="english", sublinear_tf=True)."""
+    import numpy as np
+    from conftest import EXAMPLES
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from newsweave.pipeline import extract
+    from newsweave.summarize.extractive import _vectorize
+
+    articles = extract([EXAMPLES / "kestrelholm-fire"]).articles
+    texts = [p for a in articles for p in a.paragraphs]
+    expected = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
+    assert np.allclose(_vectorize(texts), expected.toarray(), atol=1e-12)
+    assert _vectorize(["It is what it is.", "And so on."]).shape == (2, 1)

@@ -30,6 +30,7 @@ from newsweave.model import (
 from newsweave.store import content_hash, text_hash
 
 if TYPE_CHECKING:
+    from newsweave.store import Store
     from newsweave.summarize import SummarySettings
 
 DEFAULT_WORDS = 120
@@ -131,9 +132,14 @@ def brief_articles(
     words: int = DEFAULT_WORDS,
     skipped: Iterable[SkippedDocument] = (),
     settings: SummarySettings | None = None,
+    store: Store | None = None,
 ) -> Briefing:
     """Annotate cleaned articles and build the cited briefing: summary, quotes,
-    timeline, actors and coverage."""
+    timeline, actors and coverage.
+
+    With a `store`, each article's annotation and sentence vectors are read from it
+    when present and saved to it when computed (newsweave.annotations).
+    """
     # Imported here so the cleaning path (`extract`) never pays for spaCy,
     # scikit-learn or the sentence encoder.
     from newsweave.analyze.actors import find_actors
@@ -144,10 +150,22 @@ def brief_articles(
     from newsweave.summarize import DEFAULT_SETTINGS, summarize
 
     articles = tuple(articles)
-    annotated = annotate(articles)
+    vectors = None
+    if store is None:
+        annotated = annotate(articles)
+    else:
+        from newsweave.annotations import annotate_stored
+
+        # Coverage compares sentences only across two or more sources.
+        stored = annotate_stored(articles, store, vectors=len(articles) > 1)
+        annotated, vectors = list(stored.articles), stored.vectors
     # The summary is extractive (verbatim, cited sentences) and works in any language; the
     # analyses read English syntax and entities, so they see English articles only.
-    english = [a for a in annotated if is_english_enough(a.article)]
+    keep = [is_english_enough(a.article) for a in annotated]
+    english = [a for a, kept in zip(annotated, keep, strict=True) if kept]
+    if vectors is not None and not all(keep):
+        rows = [kept for a, kept in zip(annotated, keep, strict=True) for _ in a.sentences]
+        vectors = vectors[rows]
     return Briefing(
         sources=articles,
         summary=summarize(annotated, words=words, settings=settings or DEFAULT_SETTINGS),
@@ -156,7 +174,7 @@ def brief_articles(
         quotes=find_quotes(english),
         timeline=build_timeline(english),
         actors=find_actors(english),
-        coverage=compare_coverage(english),
+        coverage=compare_coverage(english, vectors=vectors),
         notes=english_only_notes(articles),
     )
 

@@ -131,6 +131,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN language TEXT;
     ALTER TABLE articles ADD COLUMN language_confidence REAL;
     """,
+    # 5: per-article annotations (newsweave.annotations), keyed by the article's content
+    # hash, so every story the article is in reuses them. The unused table of migration 1
+    # (by article id and kind, text only) is replaced; it never held a row.
+    """
+    DROP TABLE annotations;
+    CREATE TABLE annotations (
+        content_hash TEXT PRIMARY KEY,       -- articles.content_hash
+        version TEXT NOT NULL,               -- annotation code + spaCy + model: else stale
+        sentences BLOB NOT NULL,             -- zlib-compressed JSON of the Sentence values
+        vectors_model TEXT,                  -- encoder.MODEL_ID of `vectors`
+        vectors BLOB,                        -- float32 x 384 per sentence; NULL until needed
+        created TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -238,6 +252,13 @@ class ArticleLink:
     id: int
     duplicate_of: int | None
     similarity: float | None
+
+
+@dataclass(frozen=True)
+class StoredAnnotation:
+    sentences: bytes  # newsweave.annotations.dump
+    vectors_model: str | None
+    vectors: bytes | None
 
 
 @dataclass(frozen=True)
@@ -680,6 +701,54 @@ class Store:
                 "INSERT OR REPLACE INTO briefings VALUES (?, ?, ?, ?, ?)",
                 (story_id, members_hash, as_json, as_md, now()),
             )
+
+    def annotations(self, chashes: Sequence[str], version: str) -> dict[str, StoredAnnotation]:
+        """The stored annotations of these articles (by content hash) made by `version`."""
+        found: dict[str, StoredAnnotation] = {}
+        unique = list(dict.fromkeys(chashes))
+        for start in range(0, len(unique), 500):  # SQLite's bound-parameter limit
+            part = unique[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for key, sentences, model, vectors in self.query(
+                "SELECT content_hash, sentences, vectors_model, vectors FROM annotations "
+                f"WHERE version = ? AND content_hash IN ({marks})",
+                (version, *part),
+            ):
+                found[key] = StoredAnnotation(sentences, model, vectors)
+        return found
+
+    def save_annotations(
+        self,
+        rows: Sequence[tuple[str, bytes | None, bytes | None]],
+        version: str,
+        vectors_model: str,
+    ) -> None:
+        """Store (content hash, sentences, vectors) rows in one transaction.
+
+        Sentences None: the row exists for `version`, only its vectors are added.
+        """
+        if not rows:
+            return
+        with self.transaction() as conn:
+            for key, sentences, vectors in rows:
+                if sentences is not None:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO annotations VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            key,
+                            version,
+                            sentences,
+                            vectors_model if vectors else None,
+                            vectors,
+                            now(),
+                        ),
+                    )
+                elif vectors is not None:
+                    conn.execute(
+                        "UPDATE annotations SET vectors_model = ?, vectors = ? "
+                        "WHERE content_hash = ? AND version = ?",
+                        (vectors_model, vectors, key, version),
+                    )
 
     def check(self) -> list[str]:
         """Consistency problems (empty list = consistent): used by tests and `doctor` later."""

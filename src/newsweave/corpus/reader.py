@@ -57,7 +57,7 @@ def story_briefing(store: Store, story_id: str) -> tuple[str, dict[str, Any], st
         from newsweave.pipeline import brief_articles
 
         originals = [m.article for m in members if m.duplicate_of is None]
-        briefing = brief_articles(originals)
+        briefing = brief_articles(originals, store=store)  # annotations cached per article
         cached = (briefing_to_json(briefing), briefing_to_markdown(briefing))
         store.cache_briefing(live, key, *cached)
     return live, json.loads(cached[0]), cached[1], also_published_by(members)
