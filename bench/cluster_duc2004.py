@@ -59,8 +59,8 @@ from newsweave.stories import (  # noqa: E402
 CALIBRATION_SEEDS = range(100, 103)
 # The join bar is searched around the score the fitted model puts at even odds (0),
 # the merge bar above the join bar (99: merging off).
-THRESHOLD_OFFSETS = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0]
-MERGE_OFFSETS = [1.0, 2.0, 3.0, 99.0]
+THRESHOLD_OFFSETS = [-1.0, -0.5, 0.0, 0.5]
+MERGE_OFFSETS = [2.0, 99.0]
 WEIGHT_OF = {name: "w_" + name for name in STORY_FEATURES}
 
 

@@ -36,6 +36,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from newsweave.cluster import Assignment, ClusterInput
 
@@ -81,7 +82,7 @@ class StorySettings:
     event_terms: int = 200  # heaviest terms an event keeps (its profile)
     probe_keys: int = 12  # candidate lookup: this many names and as many terms per event
     max_postings: int = 500  # a key in more events than this finds no candidates
-    max_candidates: int = 30  # stories scored per event
+    max_candidates: int = 50  # stories scored per event
 
     def weights(self) -> tuple[float, ...]:
         """The weights in STORY_FEATURES order."""
@@ -142,9 +143,15 @@ def _terms(text: str) -> Counter[str]:
 
 
 def _names(text: str) -> Counter[str]:
-    """Capitalised words inside sentences (not sentence openers), lower-cased: cheap names."""
+    """Capitalised words inside sentences, lower-cased: cheap names.
+
+    A word the text also writes in lower case ("Central", "Cross") is not a name there.
+    """
+    lower = set(_WORD.findall(text))
     return Counter(
-        w.lower() for w in _CAPITAL.findall(text) if len(w) > 2 and w.lower() not in _STOP
+        w.lower()
+        for w in _CAPITAL.findall(text)
+        if len(w) > 2 and w.lower() not in _STOP and w.lower() not in lower
     )
 
 
@@ -248,6 +255,97 @@ class StoryLinker:
         """Live story ids and their event ids, oldest first."""
         return {s.story_id: list(s.events) for s in self._stories.values()}
 
+    def to_state(self) -> dict[str, Any]:
+        """Everything needed to continue a run, as plain values (JSON-ready)."""
+
+        def day(d: datetime.date | None) -> str | None:
+            return d.isoformat() if d else None
+
+        return {
+            "version": STATE_VERSION,
+            "settings": asdict(self.settings),
+            "n_docs": self._n_docs,
+            "df": dict(self._df),
+            "name_df": dict(self._name_df),
+            "alias": dict(self._alias),
+            "order": dict(self._order),
+            "events": [
+                {
+                    "id": e.event_id,
+                    "story": e.story_id,
+                    "articles": e.articles,
+                    "term_sum": dict(e.term_sum),
+                    "names": dict(e.names),
+                    "mentions": dict(e.mentions),
+                    "unit": e.unit,
+                    "key": list(e.key),
+                    "first": day(e.first),
+                    "last": day(e.last),
+                }
+                for e in self._events.values()
+            ],
+            "stories": [
+                {
+                    "id": s.story_id,
+                    "events": s.events,
+                    "unit_sum": dict(s.unit_sum),
+                    "name_events": dict(s.name_events),
+                    "lead_names": dict(s.lead_names),
+                    "first": day(s.first),
+                    "last": day(s.last),
+                }
+                for s in self._stories.values()
+            ],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> StoryLinker:
+        """Rebuild a linker from `to_state` (the candidate postings are rebuilt)."""
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(
+                f"story linker state version {state.get('version')} is not {STATE_VERSION}"
+            )
+
+        def day(text: str | None) -> datetime.date | None:
+            return datetime.date.fromisoformat(text) if text else None
+
+        linker = cls(StorySettings(**state["settings"]))
+        linker._n_docs = state["n_docs"]
+        linker._df = Counter(state["df"])
+        linker._name_df = Counter(state["name_df"])
+        linker._alias = dict(state["alias"])
+        linker._order = dict(state["order"])
+        probe = linker.settings.probe_keys
+        for r in state["events"]:
+            e = _Event(
+                r["id"],
+                r["story"],
+                r["articles"],
+                Counter(r["term_sum"]),
+                Counter(r["names"]),
+                Counter(r["mentions"]),
+                dict(r["unit"]),
+                tuple(r["key"]),
+                day(r["first"]),
+                day(r["last"]),
+            )
+            linker._events[e.event_id] = e
+            for name in linker._ranked_names(e)[:probe]:
+                linker._postings.setdefault("n:" + name, set()).add(e.event_id)
+            for term in list(e.unit)[:probe]:
+                linker._postings.setdefault("t:" + term, set()).add(e.event_id)
+        for r in state["stories"]:
+            linker._stories[r["id"]] = _Story(
+                r["id"],
+                list(r["events"]),
+                Counter(r["unit_sum"]),
+                Counter(r["name_events"]),
+                Counter(r["lead_names"]),
+                day(r["first"]),
+                day(r["last"]),
+            )
+        return linker
+
     # --- idf ---------------------------------------------------------------------------
 
     def _idf(self, word: str, df: Counter[str]) -> float:
@@ -320,9 +418,7 @@ class StoryLinker:
         heaviest = sorted(event.term_sum.items(), key=lambda kv: -kv[1])[: st.event_terms]
         unit_norm = math.sqrt(sum(v * v for _, v in heaviest)) or 1.0
         event.unit = {t: v / unit_norm for t, v in heaviest}
-        ranked = sorted(
-            event.mentions, key=lambda n: (-event.mentions[n] * self._name_weight(n), n)
-        )
+        ranked = self._ranked_names(event)
         event.key = tuple(ranked[: st.key_names])
         for name in ranked[: st.probe_keys]:
             self._postings.setdefault("n:" + name, set()).add(event.event_id)
@@ -337,19 +433,26 @@ class StoryLinker:
                 story.lead_names.update(n for n in event.key if n not in old_key)
             _widen(story, date)
 
+    def _ranked_names(self, event: _Event) -> list[str]:
+        """The event's names, those mentioned twice or more first (what it is about),
+        then by mentions x idf."""
+        return sorted(
+            event.mentions,
+            key=lambda n: (event.mentions[n] < 2, -event.mentions[n] * self._name_weight(n), n),
+        )
+
     def _candidates(self, event: _Event) -> list[str]:
         """Stories of the events sharing the event's heaviest names or terms."""
         st = self.settings
-        hits: Counter[str] = Counter()
-        keys = ["n:" + n for n in event.key]
-        keys += ["t:" + t for t in list(event.unit)[: st.probe_keys]]
-        for key in keys:
+        hits: dict[str, float] = {}
+        keys = [("n:" + n, self._name_weight(n)) for n in event.key]
+        keys += [("t:" + t, w) for t, w in list(event.unit.items())[: st.probe_keys]]
+        for key, weight in keys:
             events = self._postings.get(key)
             if not events or len(events) > st.max_postings:
                 continue
-            for other in events:
-                if other != event.event_id and other in self._events:
-                    hits[self._events[other].story_id] += 1
+            for story_id in {self._events[e].story_id for e in events if e in self._events}:
+                hits[story_id] = hits.get(story_id, 0.0) + weight
         hits.pop(event.story_id, None)
         return [s for s, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))][
             : st.max_candidates
@@ -408,16 +511,19 @@ class StoryLinker:
             if target not in self._stories:
                 self._open(target)
             self._attach(event, target)
-            return self._join(article_id, event, target, chosen, opened=chosen is None)
+            return self._join(article_id, event, target, chosen, opened=chosen is None, shared=())
         if scored and scored[0][0] >= st.threshold:
             best = scored[0]
+            shared = self._shared(event, self._stories[best[1]])
             self._attach(event, best[1])
             merged = tuple(
                 self._merge_stories(best[1], s)
                 for score, s, _ in scored[1:2]
                 if score >= st.merge_threshold
             )
-            return self._join(article_id, event, self.resolve(best[1]), best, merged=merged)
+            return self._join(
+                article_id, event, self.resolve(best[1]), best, merged=merged, shared=shared
+            )
         story_id = "st-" + event.event_id.removeprefix("s-")
         while story_id in self._stories or story_id in self._alias:
             story_id += "+"
@@ -430,7 +536,8 @@ class StoryLinker:
         scored = self._scored(event)
         if scored and scored[0][0] >= self.settings.merge_threshold:
             best = scored[0]
-            survivor = self._merge_stories(event.story_id, best[1])
+            shared = self._shared(event, self._stories[best[1]])
+            folded = self._merge_stories(event.story_id, best[1])
             return StoryJoin(
                 article_id,
                 event.event_id,
@@ -438,8 +545,8 @@ class StoryLinker:
                 False,
                 round(best[0], 3),
                 dict(zip(STORY_FEATURES, (round(f, 3) for f in best[2]), strict=True)),
-                self._shared(event, self._stories[self.resolve(event.story_id)]),
-                (survivor,),
+                shared,
+                (folded,),
             )
         return StoryJoin(article_id, event.event_id, event.story_id, False)
 
@@ -452,6 +559,7 @@ class StoryLinker:
         *,
         opened: bool = False,
         merged: tuple[str, ...] = (),
+        shared: tuple[str, ...] = (),
     ) -> StoryJoin:
         if chosen is None:
             return StoryJoin(article_id, event.event_id, story_id, opened, merged=merged)
@@ -462,7 +570,7 @@ class StoryLinker:
             opened,
             round(chosen[0], 3),
             dict(zip(STORY_FEATURES, (round(f, 3) for f in chosen[2]), strict=True)),
-            self._shared(event, self._stories[story_id]),
+            shared,
             merged,
         )
 

@@ -1,0 +1,176 @@
+"""Story linking on our own fictional articles: a story developing over three weeks as
+four events, an unrelated story on the same beat, an undated follow-up, a bridge."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from newsweave.cluster import ClusterInput, OnlineClusterer
+from newsweave.stories import STORY_FEATURES, StoryLinker
+
+DAY0 = datetime.date(2026, 3, 2)
+
+# The Velmora dam story: collapse, rescue and toll, inquiry, arrest (over 3 weeks).
+DAM = [
+    (
+        0,
+        "The Velmora dam above Kerrowick gave way before dawn on Monday, sending a wall of "
+        "water down the Aldane valley. Kerrowick mayor Ilse Fennick said the lower town was "
+        "flooded within minutes and hundreds of homes were lost. The Velmora dam, built in "
+        "the 1960s, held the Aldane reservoir. Fennick said rescue crews from Drumholt were "
+        "on their way to Kerrowick and that the Velmora spillway had cracked in the night.",
+    ),
+    (
+        0,
+        "Water from the broken Velmora dam swept through Kerrowick on Monday. Mayor Ilse "
+        "Fennick told reporters that the Aldane river rose six metres in the lower town. "
+        "Residents of Kerrowick climbed onto roofs as the Velmora reservoir emptied into the "
+        "valley. Engineers had warned of cracks in the Velmora spillway, Fennick said.",
+    ),
+    (
+        8,
+        "Rescue teams in Kerrowick pulled the last survivors from the mud on Tuesday, eight "
+        "days after the Velmora dam collapse. The toll rose to 41 dead, Mayor Ilse Fennick "
+        "said. Volunteers from Drumholt cleared the Aldane valley road and brought water to "
+        "Kerrowick, where the Velmora flood destroyed the pumping station.",
+    ),
+    (
+        16,
+        "A public inquiry into the Velmora dam collapse opened in Drumholt on Tuesday. The "
+        "inquiry will ask why warnings about cracks in the Velmora spillway were ignored. "
+        "Kerrowick mayor Ilse Fennick testified that the Aldane water board had delayed "
+        "repairs of the Velmora dam for three years.",
+    ),
+    (
+        24,
+        "Police in Drumholt arrested Corvin Asheldt, the chief engineer of the Aldane water "
+        "board, over the Velmora dam collapse that killed 41 people in Kerrowick. The "
+        "Velmora inquiry heard that Asheldt signed off the spillway despite the cracks. "
+        "Mayor Ilse Fennick said Kerrowick families wanted answers about the Velmora dam.",
+    ),
+]
+# The same beat (a flood, rescues, a toll), another place and people.
+FLOOD = [
+    (
+        3,
+        "Heavy rain flooded the port town of Saltmere on Thursday, and rescue boats took "
+        "families from their homes along the Brannoch river. Harbour master Teodor Vasko "
+        "said the Brannoch burst its banks at Saltmere quay. Rescue crews evacuated the "
+        "Saltmere hospital as the water rose.",
+    ),
+]
+# A follow-up with no date: it still belongs to the dam story.
+UNDATED = (
+    "Church bells rang across Kerrowick as families held funerals for victims of the Velmora "
+    "flood. Mourners walked to the cemetery on the hill, where a memorial will be raised."
+)
+
+
+def _item(article_id: str, day: int | None, text: str) -> ClusterInput:
+    date = DAY0 + datetime.timedelta(days=day) if day is not None else None
+    return ClusterInput(article_id, None, text, date)
+
+
+def _run(items: list[ClusterInput]) -> tuple[StoryLinker, dict[str, str], list]:
+    clusterer, linker = OnlineClusterer(), StoryLinker()
+    event_of, joins = {}, []
+    for x in items:
+        a = clusterer.add(x)
+        joins.append(linker.add(x, a))
+        event_of[x.article_id] = a.story_id
+        folded = set(a.merged)  # events the clusterer merged, then splits
+        event_of = {k: a.story_id if e in folded else e for k, e in event_of.items()}
+        for new_id, moved in a.split:
+            event_of.update(dict.fromkeys(moved, new_id))
+    return linker, event_of, joins
+
+
+def _fixture() -> list[ClusterInput]:
+    items = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    items.insert(2, _item("flood-0", *FLOOD[0]))
+    items.append(_item("dam-undated", None, UNDATED))
+    return items
+
+
+def test_developing_story_is_one_story_of_four_events_and_the_same_beat_stays_apart():
+    linker, event_of, _ = _run(_fixture()[:-1])
+    story = {a: linker.resolve(linker.story_of(e)) for a, e in event_of.items()}
+    assert event_of["dam-0"] == event_of["dam-1"]  # day 0 told twice: one event
+    dam_events = {event_of[a] for a in event_of if a.startswith("dam-")}
+    assert len(dam_events) == 4
+    (dam_story,) = {story[a] for a in story if a.startswith("dam-")}
+    assert linker.stories[dam_story] == ["s-dam-0", "s-dam-2", "s-dam-3", "s-dam-4"]
+    assert story["flood-0"] != dam_story
+    assert linker.stories[story["flood-0"]] == ["s-flood-0"]
+
+
+def test_undated_article_still_joins_its_story():
+    linker, event_of, _ = _run(_fixture())
+    story = {a: linker.resolve(linker.story_of(e)) for a, e in event_of.items()}
+    assert story["dam-undated"] == story["dam-0"] == story["dam-4"]
+    assert story["flood-0"] != story["dam-0"]
+    # the undated article bridged the dam events at event level (no time window without a
+    # date): the folded events leave the story, which keeps one
+    assert linker.stories[story["dam-0"]] == [event_of["dam-0"]]
+
+
+def test_join_explanation_carries_score_features_and_shared_names():
+    _, _, joins = _run(_fixture())
+    by_article = {j.article_id: j for j in joins}
+    assert by_article["dam-0"].opened and by_article["dam-0"].score is None
+    assert by_article["flood-0"].opened
+    inquiry = by_article["dam-4"]  # the arrest, 24 days on
+    assert not inquiry.opened
+    assert inquiry.score is not None and inquiry.score > 0
+    assert set(inquiry.features) == set(STORY_FEATURES)
+    assert "velmora" in inquiry.shared and "kerrowick" in inquiry.shared
+    assert inquiry.features["recency"] > 0.5  # a week after the inquiry: little decay
+
+
+def test_state_round_trips_through_json_and_continues_alike():
+    items = _fixture()
+    clusterer, linker = OnlineClusterer(), StoryLinker()
+    for x in items[:-1]:
+        linker.add(x, clusterer.add(x))
+    restored = StoryLinker.from_state(json.loads(json.dumps(linker.to_state())))
+    assert restored.stories == linker.stories
+    last = clusterer.add(items[-1])
+    assert restored.add(items[-1], last).story_id == linker.add(items[-1], last).story_id
+
+
+def test_bridging_event_merges_two_stories_and_the_merged_id_resolves_to_the_older():
+    mine = (
+        "Fire broke out in the Corvane copper mine near Hallisk on Monday and 12 miners "
+        "were trapped underground. Corvane mine manager Petra Oslund said rescuers were "
+        "pumping air into the Corvane shafts. Hallisk hospital prepared for casualties."
+    )
+    strike = (
+        "Miners of the Tessaly union walked out at the Orrin smelter on Wednesday over "
+        "pay. Tessaly union leader Bram Kettering said the Orrin smelter strike would go "
+        "on until the owners of the Orrin works met the Tessaly union."
+    )
+    bridge = (
+        "The Tessaly union called off the Orrin smelter strike to send its members to the "
+        "Corvane mine fire at Hallisk. Bram Kettering said Tessaly union miners joined "
+        "Corvane rescuers and Petra Oslund thanked the Tessaly union. The Orrin smelter "
+        "strike, the Corvane mine fire: Hallisk and Orrin now share one crisis, said "
+        "Kettering. Corvane mine manager Petra Oslund said 12 miners are still trapped."
+    )
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    clusterer = OnlineClusterer()
+    # low bars, so the bridge joins its best story and, scoring the merge bar with the
+    # second too, folds that one in (the younger story goes into the older)
+    settings = replace(DEFAULT_STORY_SETTINGS, threshold=-1.0, merge_threshold=-1.0)
+    linker = StoryLinker(settings)
+    first = linker.add(a := _item("mine", 0, mine), clusterer.add(a))
+    second = linker.add(b := _item("strike", 2, strike), clusterer.add(b))
+    assert first.opened and second.opened and first.story_id != second.story_id
+    joined = linker.add(c := _item("bridge", 3, bridge), clusterer.add(c))
+    assert joined.merged == (second.story_id,)
+    assert joined.story_id == first.story_id
+    assert linker.resolve(second.story_id) == first.story_id
+    assert set(linker.stories) == {first.story_id}
