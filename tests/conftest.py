@@ -81,3 +81,12 @@ GULLS_OKAFOR = [
         "treatment programme. Harbour City police said a court date was set for June.",
     ),
 ]
+
+
+@pytest.fixture()
+def site():
+    """A real HTTP server on 127.0.0.1 (tests/loopback.py), stopped after the test."""
+    from loopback import LoopbackSite
+
+    with LoopbackSite() as server:
+        yield server
