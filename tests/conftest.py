@@ -106,3 +106,12 @@ def db(corpus_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "corpus.db"
     shutil.copy(corpus_db, path)
     return path
+
+
+@pytest.fixture()
+def site():
+    """A real HTTP server on 127.0.0.1 (tests/loopback.py), stopped after the test."""
+    from loopback import LoopbackSite
+
+    with LoopbackSite() as server:
+        yield server
