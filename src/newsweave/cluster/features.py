@@ -212,6 +212,7 @@ def _names_missing(probe: Probe, story: Story) -> float:
     if feats.salient:
         known = sum(story.name_members.get(w, 0) for w in feats.salient)
         mine = 1.0 - known / (len(feats.salient) * size)
+    shared: float  # story.salient holds shares (floats), not counts
     if len(story.salient) < len(feats.names):
         shared = sum(v for w, v in story.salient.items() if w in feats.names)
     else:
@@ -243,7 +244,7 @@ def _embed_pairs(pairs: MemberPairs) -> np.ndarray:
     members = pairs.members
     if not all(m.vector is not None for m in members):
         return np.zeros((len(members), len(members)))
-    vectors = np.stack([m.vector for m in members])
+    vectors = np.stack([m.vector for m in members if m.vector is not None])
     return vectors @ vectors.T
 
 
