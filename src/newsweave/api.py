@@ -40,6 +40,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -513,7 +514,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         yield
         corpus.close()
 
-    app = FastAPI(
+    # FastAPIOffline: a FastAPI app whose /docs and /redoc load Swagger UI and ReDoc from
+    # files in the fastapi-offline package, not from a CDN, so they work offline.
+    app = FastAPIOffline(
         title="newsweave",
         version=__version__,
         summary="Stories and cited briefings from a newsweave corpus.",
