@@ -434,3 +434,34 @@ def test_a_corrupt_clusterer_state_answers_a_json_error_not_a_crash(db):
     assert response.json()["error"]["message"] == (
         "cluster state is not readable (Error -3 while decompressing data: incorrect header check)"
     )
+
+
+def test_openapi_schema_is_generated_from_the_body_models(client):
+    schema = client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+    assert {"ArticleBody", "ArticleUpload", "BriefBody", "BriefUpload"} <= components.keys()
+    assert set(components["ArticleBody"]["properties"]) == {
+        "text",
+        "html",
+        "url",
+        "title",
+        "outlet",
+        "published",
+    }
+    assert components["ArticleUpload"]["required"] == ["file"]
+    assert components["BriefBody"]["properties"]["articles"]["items"] == {
+        "$ref": "#/components/schemas/ArticleBody"
+    }
+    for path, json_model, form_model in (
+        ("/api/articles", "ArticleBody", "ArticleUpload"),
+        ("/api/brief", "BriefBody", "BriefUpload"),
+    ):
+        content = schema["paths"][path]["post"]["requestBody"]["content"]
+        assert content["application/json"]["schema"]["$ref"].endswith("/" + json_model)
+        assert content["multipart/form-data"]["schema"]["$ref"].endswith("/" + form_model)
+
+
+def test_a_non_string_field_is_a_422_naming_it(client):
+    response = client.post("/api/articles", json=FOLLOW_UP | {"title": 7})
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "api:1: title: Input should be a valid string"

@@ -269,3 +269,73 @@ def test_example_story_labels_in_markdown_and_json(story_briefing, tmp_path):
     assert "_(“last month” — resolved against published 2026-04-20 (html-meta))_" in text
     assert "- … and 2 more from *Saltgate Observer* (see JSON output)" in text
     assert "2026-W17-WE" not in text and "2026-FA" not in text and "TNI" not in text
+
+
+# --- no silent surprises (issue 17 item 2) ------------------------------------------------
+
+
+def test_date_naming_no_input_is_an_error_naming_it():
+    result = run("extract", str(STORY), "--date", "nosuch.txt=2026-04-20")
+    assert result.exit_code == 2
+    assert "'nosuch.txt' names none of the input files" in result.stderr
+    named = run("extract", str(STORY), "--date", "saltgate-observer.txt=2026-04-20")
+    assert named.exit_code == 0, named.stderr
+
+
+@pytest.mark.parametrize("command", [("stories",), ("show", "s-0000000000")])
+def test_reading_a_database_that_does_not_exist_says_so(command, tmp_path):
+    missing = tmp_path / "nowhere.db"
+    result = run(*command, "--db", str(missing))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"newsweave: error: no database at {missing}: create it with "
+        f"`newsweave ingest PATHS --db {missing}`\n"
+    )
+    assert not missing.exists()
+
+
+# Two invented stories, each a Multi-News cluster of two reports on one line.
+MULTI_NEWS = (
+    "The Portvale council voted on Tuesday to close the Old Harbour Bridge for six months "
+    "after inspectors found corroded cables. NEWLINE_CHAR Ferries will run every twenty "
+    "minutes. ||||| Portvale's harbour bridge will shut in March for repairs, the council "
+    "said, after an inspection found rusted cables under the deck.\n"
+    "Heavy rain flooded thirty streets in Torvale on Monday and about 900 residents left "
+    "their homes, the regional emergency office said. ||||| The river Halsen burst its banks "
+    "in Torvale after two days of rain, and firefighters used boats to reach trapped people.\n"
+)
+
+
+def test_brief_refuses_several_multinews_clusters_with_the_reason(tmp_path):
+    (tmp_path / "two-stories.src").write_text(MULTI_NEWS)
+    result = run("brief", str(tmp_path / "two-stories.src"))
+    assert result.exit_code == 1
+    path = tmp_path / "two-stories.src"
+    assert result.stderr.splitlines()[-1] == (
+        f"newsweave: error: the input holds 2 Multi-News clusters ({path}:1, {path}:2), each "
+        "a story of its own; brief one cluster at a time, or `newsweave ingest` them and "
+        "`newsweave show` each story"
+    )
+
+
+def test_directory_walk_reports_readme_as_skipped_not_read():
+    result = run("extract", str(EXAMPLES), "--format", "jsonl")
+    assert result.exit_code == 0
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert len(ids) == 5 and not any(i.endswith("README.md") for i in ids)
+    assert (
+        f"newsweave: skipped {EXAMPLES / 'README.md'}: documentation, not an article "
+        "(name the file itself to read it)"
+    ) in result.stderr
+
+
+def test_help_short_option_no_placeholders_and_extra_names_intact():
+    from typer.main import get_command
+
+    assert run("-h").stdout == run("--help").stdout
+    for name in get_command(app).commands:
+        text = run(name, "-h").stdout
+        assert run(name, "--help").stdout == text and text.startswith("Usage:")
+        for placeholder in ("<bool>", "<str>", "<path>", "<int", "<float", "<list"):
+            assert placeholder not in text, (name, placeholder)
+    assert "pip install 'newsweave[dask]'" in " ".join(run("ingest", "-h").stdout.split())

@@ -134,3 +134,20 @@ def test_utf16_with_bom_is_decoded(tmp_path):
     path.write_bytes(ARTICLE.encode("utf-16"))
     (doc,) = read_sources([path])
     assert doc.text == ARTICLE
+
+
+def test_count_documents_is_exact_when_known_and_none_otherwise(tmp_path):
+    from newsweave.ingest.sources import count_documents
+
+    for name in ("a.txt", "b.txt", "c.md", "README.txt"):
+        (tmp_path / name).write_text("The council voted on Tuesday to close the bridge.")
+    (tmp_path / "d.html").write_text("<html><body><p>The bridge closes in March.</p></body></html>")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
+    paths = [str(tmp_path), str(tmp_path / "missing.txt")]
+    assert count_documents(paths) == len(list(read_sources(paths))) == 7
+    (tmp_path / "packed.txt").write_text("one story ||||| another copy of it")
+    assert count_documents(paths) is None  # a Multi-News file holds several documents
+    (tmp_path / "packed.txt").unlink()
+    (tmp_path / "more.jsonl").write_text('{"text": "one"}\n{"text": "two"}\n')
+    assert count_documents(paths) is None
+    assert count_documents(["-"]) is None

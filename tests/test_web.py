@@ -184,3 +184,22 @@ def test_story_page_sections_on_a_phone(server, browser):
         page.screenshot(path=str(ARTIFACTS / "story-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_api_docs_load_offline_from_local_assets(server, page):
+    """/docs renders Swagger UI with every request to the server itself (no CDN)."""
+    elsewhere: list[str] = []
+
+    def only_loopback(route):
+        if route.request.url.startswith(server["base"]):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_loopback)
+    page.goto(server["base"] + "/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=60_000)
+    assert "newsweave" in page.inner_text(".swagger-ui .info .title")
+    page.wait_for_selector(".opblock-summary-path[data-path='/api/articles']")  # from /openapi.json
+    assert elsewhere == []

@@ -40,6 +40,9 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -247,15 +250,104 @@ class _Corpus:
 # -- request bodies -> articles -----------------------------------------------------------
 
 
-def _raw_from_json(record: object, default_id: str) -> RawDocument:
+class ArticleBody(BaseModel):
+    """One article posted as JSON: the fields of a JSON Lines record."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str | None = Field(None, description="The article as plain text; this or `html`.")
+    html: str | None = Field(None, description="The article as an HTML page; this or `text`.")
+    url: str | None = Field(None, description="Where it was published (also its id).")
+    title: str | None = None
+    outlet: str | None = Field(None, description="The publisher's name.")
+    published: str | None = Field(None, description="Publication date, YYYY-MM-DD.")
+
+    @model_validator(mode="after")
+    def _has_content(self) -> ArticleBody:
+        if self.text is None and self.html is None:
+            raise PydanticCustomError(
+                "no_content", "the article needs a 'text' or 'html' string field"
+            )
+        return self
+
+
+class ArticleUpload(BaseModel):
+    """One article posted as a file (multipart/form-data), sniffed like a file given to
+    `ingest`; the form fields override what the file says."""
+
+    file: bytes = Field(description="The document (text, HTML, ...); its name is a label only.")
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = Field(None, description="Publication date, YYYY-MM-DD.")
+
+
+class BriefBody(BaseModel):
+    """Articles to brief as one story; an unusable one is listed as skipped, not an error."""
+
+    articles: list[ArticleBody] = Field(max_length=MAX_BRIEF_ARTICLES)
+    words: int = Field(120, description="Summary length in words (10 to 2000).")
+
+
+class BriefUpload(BaseModel):
+    """Articles to brief as one story, posted as files (multipart/form-data)."""
+
+    files: list[bytes] = Field(max_length=MAX_BRIEF_ARTICLES)
+
+
+BODY_MODELS = (ArticleBody, ArticleUpload, BriefBody, BriefUpload)
+
+
+def _request_body(json_model: type[BaseModel], form_model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI requestBody of an endpoint that takes JSON or a form, by model name
+    (the models' schemas are generated into components by `_openapi_with_bodies`)."""
+    ref = "#/components/schemas/{}".format
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": ref(json_model.__name__)}},
+                "multipart/form-data": {"schema": {"$ref": ref(form_model.__name__)}},
+            },
+        }
+    }
+
+
+def _openapi_with_bodies(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """app.openapi plus the body models' generated schemas (FastAPI only adds models it
+    parses itself, and it cannot parse one route's body as JSON or as a form)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in BODY_MODELS:
+                generated = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(generated.pop("$defs", {}))
+                components[model.__name__] = generated
+        return app.openapi_schema or {}
+
+    return openapi
+
+
+def _article_body(record: object, label: str) -> ArticleBody:
+    """A JSON article checked by ArticleBody; DocumentError names it and the reason."""
+    if not isinstance(record, dict):
+        raise DocumentError(label, "the article must be a JSON object")
+    try:
+        return ArticleBody.model_validate(record)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise DocumentError(label, f"{where}: {first['msg']}" if where else first["msg"]) from None
+
+
+def _raw_from_json(body: ArticleBody, default_id: str) -> RawDocument:
     """A JSON article (fields as in a JSONL line) to a RawDocument."""
     from newsweave.ingest.jsonl import read_jsonl_lines
 
-    if not isinstance(record, dict):
-        raise DocumentError(default_id, "the article must be a JSON object")
-    if not isinstance(record.get("text"), str) and not isinstance(record.get("html"), str):
-        raise DocumentError(default_id, "the article needs a 'text' or 'html' string field")
-    (item,) = read_jsonl_lines("api", [json.dumps({k: record[k] for k in _FIELDS if k in record})])
+    (item,) = read_jsonl_lines("api", [body.model_dump_json(exclude_none=True)])
     if isinstance(item, SkippedDocument):
         raise DocumentError(default_id, item.reason)
     hints = item.hints  # read as a JSONL record, but the request is where they came from
@@ -265,9 +357,6 @@ def _raw_from_json(record: object, default_id: str) -> RawDocument:
         published_source="api" if hints.published else None,
     )
     return replace(item, doc_id=_doc_id(item, default_id), origin="api", hints=hints)
-
-
-_FIELDS = ("text", "html", "url", "title", "outlet", "published")
 
 
 def _raw_from_upload(filename: str | None, data: bytes, form: Mapping[str, str]) -> RawDocument:
@@ -327,8 +416,9 @@ def _clean(raw: RawDocument, *, fingerprint: bool = True) -> PreparedArticle:
 Posted = tuple[str, RawDocument | None, str | None]  # (label, document, why it is unusable)
 
 
-async def _posted_documents(request: Request) -> list[Posted]:
-    """Each article of a JSON or multipart body, or the reason it cannot be read."""
+async def _posted_documents(request: Request) -> tuple[list[Posted], int | None]:
+    """Each article of a JSON or multipart body (or the reason it cannot be read), and
+    the body's `words`: the body is read and parsed once."""
     ctype = request.headers.get("content-type", "")
     results: list[Posted] = []
     if ctype.startswith("multipart/form-data"):
@@ -344,7 +434,7 @@ async def _posted_documents(request: Request) -> list[Posted]:
                 results.append((label, _raw_from_upload(upload.filename, data, fields), None))
             except DocumentError as exc:
                 results.append((label, None, exc.reason))
-        return results
+        return results, None
     if ctype.split(";")[0].strip() not in ("application/json", ""):
         raise HTTPException(415, "send application/json or multipart/form-data")
     try:
@@ -357,10 +447,11 @@ async def _posted_documents(request: Request) -> list[Posted]:
     for n, record in enumerate(records, start=1):
         label = f"api:{n}"
         try:
-            results.append((label, _raw_from_json(record, label), None))
+            results.append((label, _raw_from_json(_article_body(record, label), label), None))
         except DocumentError as exc:
             results.append((label, None, exc.reason))
-    return results
+    words = body.get("words") if isinstance(body, dict) else None
+    return results, words if isinstance(words, int) and not isinstance(words, bool) else None
 
 
 # -- middleware, errors, auth ----------------------------------------------------------------
@@ -514,12 +605,15 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         yield
         corpus.close()
 
-    app = FastAPI(
+    # FastAPIOffline: a FastAPI app whose /docs and /redoc load Swagger UI and ReDoc from
+    # files in the fastapi-offline package, not from a CDN, so they work offline.
+    app = FastAPIOffline(
         title="newsweave",
         version=__version__,
         summary="Stories and cited briefings from a newsweave corpus.",
         lifespan=lifespan,
     )
+    app.openapi = _openapi_with_bodies(app)  # type: ignore[method-assign]
     app.state.corpus = corpus
     app.state.settings = settings
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
@@ -574,35 +668,15 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             "story": store.resolve_story(story) if story else None,
         }
 
-    article_body = {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {k: {"type": "string"} for k in _FIELDS},
-                        "description": "`text` or `html` is required (fields as in a JSONL line)",
-                    }
-                },
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {
-                            "file": {"type": "string", "format": "binary"},
-                            **{k: {"type": "string"} for k in _FIELDS[2:]},
-                        },
-                        "required": ["file"],
-                    }
-                },
-            },
-        }
-    }
-
-    @app.post("/api/articles", tags=["articles"], dependencies=[auth], openapi_extra=article_body)
+    @app.post(
+        "/api/articles",
+        tags=["articles"],
+        dependencies=[auth],
+        openapi_extra=_request_body(ArticleBody, ArticleUpload),
+    )
     async def post_article(request: Request) -> JSONResponse:
         """Clean, store and cluster one article (JSON or an uploaded file); names its story."""
-        documents = await _posted_documents(request)
+        documents, _ = await _posted_documents(request)
         if len(documents) != 1:
             raise HTTPException(422, f"post one article at a time (got {len(documents)})")
         ((label, raw, reason),) = documents
@@ -616,43 +690,15 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         "/api/brief",
         tags=["articles"],
         dependencies=[auth],
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "articles": {"type": "array", "items": {"type": "object"}},
-                                "words": {"type": "integer", "default": 120},
-                            },
-                        }
-                    },
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "files": {
-                                    "type": "array",
-                                    "items": {"type": "string", "format": "binary"},
-                                }
-                            },
-                        }
-                    },
-                },
-            }
-        },
+        openapi_extra=_request_body(BriefBody, BriefUpload),
     )
     async def post_brief(request: Request, words: Annotated[int, Query(ge=10, le=2000)] = 120):
         """A cited briefing of the posted articles, treated as one story; nothing is stored."""
-        documents = await _posted_documents(request)
+        documents, body_words = await _posted_documents(request)
         if len(documents) > MAX_BRIEF_ARTICLES:
             raise HTTPException(422, f"at most {MAX_BRIEF_ARTICLES} articles a briefing")
-        if request.headers.get("content-type", "").startswith("application/json"):
-            body = json.loads(await request.body())
-            if isinstance(body, dict) and isinstance(body.get("words"), int):
-                words = max(10, min(2000, body["words"]))
+        if body_words is not None:  # the body's words win over the query's, held to its range
+            words = max(10, min(2000, body_words))
         articles: list[Article] = []
         skipped: list[SkippedDocument] = []
         for label, raw, reason in documents:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,13 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsweave import __version__
-from newsweave.errors import DatabaseLockedError, MissingDependencyError, NewsweaveError
+from newsweave.errors import (
+    DatabaseLockedError,
+    DatabaseMissingError,
+    MissingDependencyError,
+    NewsweaveError,
+    SeveralStoriesError,
+)
 from newsweave.model import Article, SkippedDocument
 
 # Exit codes: 0 done; 1 failed (a one-line "newsweave: error: ..." says why; also when
@@ -33,8 +40,22 @@ def exit_code(exc: NewsweaveError) -> int:
     return EXIT_TEMPFAIL if isinstance(exc, DatabaseLockedError) else EXIT_FAILED
 
 
+class _Argument(typer.core.TyperArgument):
+    """An argument whose help shows its metavar (PATHS) without a `<list[str]>` type."""
+
+    def display_type_rich(self, ctx: object) -> str | None:
+        return None
+
+
 class _Commands(typer.core.TyperGroup):
     """The command group; the one place a NewsweaveError becomes a message and exit code."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for command in self.commands.values():  # typer has no per-argument class option
+            for param in command.params:
+                if type(param) is typer.core.TyperArgument:
+                    param.__class__ = _Argument
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
@@ -46,6 +67,9 @@ class _Commands(typer.core.TyperGroup):
 
 app = typer.Typer(
     cls=_Commands,
+    # plain help: rich markup would eat `[dask]` in `newsweave[dask]`
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=False,
     no_args_is_help=True,
     help="Turn raw news articles about one story into a cited briefing.",
@@ -71,7 +95,10 @@ class ExtractFormat(StrEnum):
 
 PathsArg = Annotated[
     list[str],
-    typer.Argument(help="Files, directories (read recursively) or - for standard input."),
+    typer.Argument(
+        metavar="PATHS",
+        help="Files, directories (read recursively) or - for standard input.",
+    ),
 ]
 DateOpt = Annotated[
     list[str] | None,
@@ -81,10 +108,13 @@ DateOpt = Annotated[
         help="Publication date of FILE (repeatable); overrides what the document says.",
     ),
 ]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", metavar="FILE", help="Write to this file.")
+]
 
 
-def parse_dates(values: list[str] | None) -> dict[str, date]:
+def parse_dates(values: list[str] | None, paths: list[str]) -> dict[str, date]:
+    """--date FILE=YYYY-MM-DD values; a FILE that names none of the inputs is a usage error."""
     dates: dict[str, date] = {}
     for value in values or []:
         name, sep, day = value.rpartition("=")
@@ -98,14 +128,35 @@ def parse_dates(values: list[str] | None) -> dict[str, date]:
             ) from None
         dates[name] = parsed
         dates[str(Path(name).resolve())] = parsed
+    if values:
+        inputs = _input_names(paths)
+        for name in {v.rpartition("=")[0] for v in values}:
+            if name not in inputs and str(Path(name).resolve()) not in inputs:
+                raise typer.BadParameter(
+                    f"{name!r} names none of the input files", param_hint="--date"
+                )
     return dates
+
+
+def _input_names(paths: list[str]) -> set[str]:
+    """Every way a --date FILE can name an input (as the readers match it): the path as
+    given or found in a directory, resolved, or the file name alone."""
+    names = set()
+    for given in paths:
+        path = Path(given)
+        files = [f for f in path.rglob("*") if f.is_file()] if path.is_dir() else [path]
+        for f in files:
+            names |= {str(f), str(f.resolve()), f.name} if given != "-" else {"-"}
+    return names
 
 
 @app.command()
 def brief(
     paths: PathsArg,
     date_: DateOpt = None,
-    words: Annotated[int, typer.Option("--words", "-w", min=10, help="Summary length.")] = 120,
+    words: Annotated[
+        int, typer.Option("--words", "-w", min=10, metavar="N", help="Summary length in words.")
+    ] = 120,
     fmt: Annotated[BriefFormat, typer.Option("--format", "-f", help="Output format.")] = (
         BriefFormat.md
     ),
@@ -115,7 +166,8 @@ def brief(
     from newsweave.pipeline import brief_articles
     from newsweave.render import briefing_to_json, briefing_to_markdown
 
-    articles, skipped = _read(paths, parse_dates(date_))
+    articles, skipped = _read(paths, parse_dates(date_, paths))
+    _check_one_story(articles)
     with err.status(f"annotating {len(articles)} articles", spinner="dots"):
         briefing = brief_articles(articles, words=words, skipped=skipped)
     text = briefing_to_json(briefing) if fmt is BriefFormat.json else briefing_to_markdown(briefing)
@@ -135,9 +187,9 @@ def extract(
     from newsweave.pipeline import iter_articles
     from newsweave.render import article_to_dict
 
-    dates = parse_dates(date_)
+    dates = parse_dates(date_, paths)
     counts = {"articles": 0, "skipped": 0}
-    with _output(out) as stream, _progress() as advance:
+    with _output(out) as stream, _progress(paths) as advance:
         first = True
         for item in iter_articles(paths, dates=dates):
             advance()
@@ -164,7 +216,11 @@ def extract(
 
 DbOpt = Annotated[
     Path | None,
-    typer.Option("--db", help="Corpus database file (default: newsweave.db in the user data dir)."),
+    typer.Option(
+        "--db",
+        metavar="FILE",
+        help="Corpus database file (default: newsweave.db in the user data dir).",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or text.")]
 
@@ -176,10 +232,16 @@ class ShowFormat(StrEnum):
 
 
 @contextmanager
-def _store(db: Path | None) -> Iterator:
-    from newsweave.store import Store
+def _store(db: Path | None, *, read_only: bool = False) -> Iterator:
+    """The corpus store; a command that only reads never creates an empty database."""
+    from newsweave.store import Store, default_db_path
 
-    store = Store(db)
+    path = db or default_db_path()
+    if read_only and not path.exists():
+        raise DatabaseMissingError(
+            f"no database at {path}: create it with `newsweave ingest PATHS --db {path}`"
+        )
+    store = Store(path)
     try:
         yield store
     finally:
@@ -193,7 +255,10 @@ def ingest(
     date_: DateOpt = None,
     json_: JsonOpt = False,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Articles committed per transaction.")
+        int,
+        typer.Option(
+            "--batch-size", min=1, metavar="N", help="Articles committed per transaction."
+        ),
     ] = 50,
     dask: Annotated[
         bool,
@@ -216,8 +281,8 @@ def ingest(
     """Add articles to the corpus: drop duplicates, group the rest into stories."""
     from newsweave.corpus import ingest as ingest_paths
 
-    dates = parse_dates(date_)
-    with _store(db) as store, _progress() as advance:
+    dates = parse_dates(date_, paths)
+    with _store(db) as store, _progress(paths) as advance:
 
         def progress(n: int) -> None:
             for _ in range(n):
@@ -276,7 +341,7 @@ def stories(
         since_date = date.fromisoformat(since) if since else None
     except ValueError:
         raise typer.BadParameter(f"{since!r} is not YYYY-MM-DD", param_hint="--since") from None
-    with _store(db) as store:
+    with _store(db, read_only=True) as store:
         rows = store.stories(since_date)
     if json_:
         sys.stdout.write(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1) + "\n")
@@ -296,7 +361,9 @@ def stories(
 
 @app.command()
 def show(
-    story_id: Annotated[str, typer.Argument(help="A story id from `newsweave stories`.")],
+    story_id: Annotated[
+        str, typer.Argument(metavar="STORY_ID", help="A story id from `newsweave stories`.")
+    ],
     db: DbOpt = None,
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ShowFormat.md
@@ -306,7 +373,7 @@ def show(
     """The cited briefing for one story, with the outlets that republished it."""
     from newsweave.corpus import story_briefing
 
-    with _store(db) as store, err.status(f"briefing {story_id}", spinner="dots"):
+    with _store(db, read_only=True) as store, err.status(f"briefing {story_id}", spinner="dots"):
         live, record, markdown, copies = story_briefing(store, story_id)
     if fmt in (ShowFormat.json, ShowFormat.html):
         from newsweave.render.html import story_record, story_to_html
@@ -337,25 +404,35 @@ def show(
 def serve(
     db: DbOpt = None,
     host: Annotated[
-        str, typer.Option("--host", help="Interface to listen on (loopback only by default).")
+        str,
+        typer.Option(
+            "--host", metavar="ADDRESS", help="Interface to listen on (loopback only by default)."
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, metavar="PORT", help="TCP port.")
+    ] = 8000,
     token: Annotated[
         str | None,
         typer.Option(
             "--token",
+            metavar="TOKEN",
             envvar="NEWSWEAVE_TOKEN",
             show_envvar=True,
             help="Require this bearer token on POST requests.",
         ),
     ] = None,
     max_request_mb: Annotated[
-        float, typer.Option("--max-request-mb", min=0.001, help="Larger request bodies get 413.")
+        float,
+        typer.Option(
+            "--max-request-mb", min=0.001, metavar="MB", help="Larger request bodies get 413."
+        ),
     ] = 12.0,
 ) -> None:
     """Serve the corpus: REST API under /api (docs at /docs) and a reading page at /."""
     try:
         import fastapi  # noqa: F401
+        import fastapi_offline  # noqa: F401
         import python_multipart  # noqa: F401
         import uvicorn
     except ImportError as exc:
@@ -385,7 +462,7 @@ def _read(paths: list[str], dates: dict[str, date]) -> tuple[list[Article], list
 
     articles: list[Article] = []
     skipped: list[SkippedDocument] = []
-    with _progress() as advance:
+    with _progress(paths) as advance:
         for item in iter_articles(paths, dates=dates):
             advance()
             if isinstance(item, SkippedDocument):
@@ -397,6 +474,22 @@ def _read(paths: list[str], dates: dict[str, date]) -> tuple[list[Article], list
     if not articles:
         raise typer.Exit(1)
     return articles, skipped
+
+
+# A Multi-News cluster's documents are read as "<cluster>/<n>" (ingest/sources.py).
+_CLUSTER_MEMBER = re.compile(r"^(.+)/\d+$")
+
+
+def _check_one_story(articles: list[Article]) -> None:
+    """`brief` summarises one story: refuse input holding several Multi-News clusters
+    (each is a story of its own) rather than merge them into one briefing."""
+    clusters = sorted({m[1] for a in articles if (m := _CLUSTER_MEMBER.match(a.doc_id))})
+    if len(clusters) > 1:
+        raise SeveralStoriesError(
+            f"the input holds {len(clusters)} Multi-News clusters ({', '.join(clusters[:3])}"
+            f"{', ...' if len(clusters) > 3 else ''}), each a story of its own; brief one "
+            "cluster at a time, or `newsweave ingest` them and `newsweave show` each story"
+        )
 
 
 def _article_text(article: Article) -> str:
@@ -452,11 +545,15 @@ def _output(out: Path | None) -> Iterator[TextIO]:
 
 
 @contextmanager
-def _progress() -> Iterator:
-    """A document counter on stderr, shown once a run passes PROGRESS_MIN_DOCUMENTS."""
+def _progress(paths: list[str]) -> Iterator:
+    """A document counter on stderr, shown once a run passes PROGRESS_MIN_DOCUMENTS; with
+    a total (N/M) when the inputs say how many documents they hold (`count_documents`)."""
     if not err.is_terminal:
         yield lambda: None
         return
+    from newsweave.ingest.sources import count_documents
+
+    total = count_documents(paths)
     progress = Progress(
         TextColumn("reading"),
         BarColumn(),
@@ -465,7 +562,7 @@ def _progress() -> Iterator:
         console=err,
         transient=True,
     )
-    task = progress.add_task("documents", total=None)
+    task = progress.add_task("documents", total=total)
     done = 0
 
     def advance() -> None:

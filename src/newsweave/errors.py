@@ -7,11 +7,13 @@
     │   ├── ModelMissingError .... an NLP model package (spaCy, sentence encoder)
     │   └── DaskMissingError ..... `--dask` without dask.distributed
     ├── StoreError ............... the corpus database cannot be used
+    │   ├── DatabaseMissingError . a command that only reads names no database file
     │   ├── DatabaseLockedError .. another process holds the write lock (try again)
     │   ├── CorruptDatabaseError . not a newsweave database, or damaged
     │   └── UnknownStoryError .... no story with that id
     ├── ClusterStateError ........ the stored clusterer state cannot be read
-    └── ScaleError ............... a Dask task failed for good
+    ├── ScaleError ............... a Dask task failed for good
+    └── SeveralStoriesError ...... `brief` was given the clusters of several stories
 
 Each message is one line that names the document, file or id and, where there is
 one, the fix. The CLI (`cli.py`) and the web service (`api.py`) each map this tree
@@ -54,6 +56,10 @@ class StoreError(NewsweaveError):
     """The corpus database cannot be used."""
 
 
+class DatabaseMissingError(StoreError):
+    """A command that only reads (`stories`, `show`) names a database file that does not exist."""
+
+
 class DatabaseLockedError(StoreError):
     """Another process holds the write lock; trying again later can succeed."""
 
@@ -72,3 +78,7 @@ class ClusterStateError(NewsweaveError):
 
 class ScaleError(NewsweaveError):
     """A Dask task failed for good (e.g. its workers kept dying)."""
+
+
+class SeveralStoriesError(NewsweaveError):
+    """`brief` summarises one story, but its input holds several (Multi-News clusters)."""

@@ -27,6 +27,12 @@ WARC_SUFFIXES = {".warc", ".warc.gz"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES | FEED_SUFFIXES
 
+# In a directory walk these are documentation about the files, not articles: Markdown
+# files and files named README, LICENSE, CHANGELOG... (any suffix). Skipped with that
+# reason; named on their own (`newsweave brief notes.md`) they are read like any text.
+DOC_SUFFIXES = {".md", ".markdown"}
+DOC_NAMES = {"readme", "license", "licence", "changelog", "changes", "authors", "contributing"}
+
 Item = RawDocument | SkippedDocument
 
 
@@ -91,10 +97,49 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | SkippedDo
             yield SkippedDocument(str(path), f"hidden {kind}, not read")
         elif is_dir:
             yield from _walk(path, seen)
+        elif file_suffix(path) in DOC_SUFFIXES or path.stem.lower() in DOC_NAMES:
+            yield SkippedDocument(
+                str(path), "documentation, not an article (name the file itself to read it)"
+            )
         elif file_suffix(path) in SUPPORTED_SUFFIXES:
             yield path
         else:
             yield SkippedDocument(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
+
+
+def count_documents(paths: Iterable[str | Path]) -> int | None:
+    """How many items `read_sources(paths)` yields, when that is known without parsing:
+    every input is a one-document file (HTML, or plain text that is not Multi-News), a
+    file skipped by the walk, or a missing path. None when any input can hold several
+    documents (JSON Lines, feeds, WARC, Multi-News) or is standard input."""
+    total = 0
+    for given in map(str, paths):
+        path = Path(given)
+        if given == "-":
+            return None
+        found: Iterable[Path | SkippedDocument] = walk_dir(path) if path.is_dir() else [path]
+        for item in found:
+            if not _one_item(item):
+                return None
+            total += 1
+    return total
+
+
+def _one_item(item: Path | SkippedDocument) -> bool:
+    """Whether `read_sources` makes exactly one item (a document or a skip) of this."""
+    if isinstance(item, SkippedDocument) or not item.exists():
+        return True
+    suffix = file_suffix(item)
+    return suffix in HTML_SUFFIXES or (suffix in TEXT_SUFFIXES and not _may_be_multinews(item))
+
+
+def _may_be_multinews(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(200_000).decode("utf-8", "replace")
+    except OSError:
+        return False  # read_sources skips it: one item
+    return is_multinews(head)
 
 
 def _read_dir(root: Path) -> Iterator[Item]:
