@@ -109,8 +109,13 @@ def annotate_stored(articles: Sequence[Article], store: Store, *, vectors: bool)
     if vectors:
         import numpy as np
 
-        parts = [stored_vectors.get(i, new_vectors.get(i)) for i in range(len(articles))]
-        matrix = np.concatenate(parts) if parts else np.zeros((0, 384), np.float32)
+        from newsweave.encoder import DIMENSIONS
+
+        parts = [
+            stored_vectors[i] if i in stored_vectors else new_vectors[i]
+            for i in range(len(articles))
+        ]
+        matrix = np.concatenate(parts) if parts else np.zeros((0, DIMENSIONS), np.float32)
     return Annotated(ordered, matrix, len(missing))
 
 
