@@ -145,16 +145,10 @@ class _Corpus:
         return await asyncio.shield(building)
 
     def _cached_story(self, story_id: str) -> tuple[dict[str, Any] | None, str, str]:
-        from newsweave.corpus import also_published_by, members_hash
+        from newsweave.corpus import lookup_story
 
-        store = self.reader()
-        live = store.resolve_story(story_id)
-        members = store.members(live)
-        key = members_hash(members)
-        cached = store.cached_briefing(live, key)
-        if cached is None:
-            return None, live, key
-        return story_record(live, json.loads(cached[0]), also_published_by(members)), live, key
+        found = lookup_story(self.reader(), story_id)
+        return found.record, found.live, found.members_hash
 
     def _build_story(self, live: str) -> dict[str, Any]:
         from newsweave.corpus import story_briefing
@@ -203,39 +197,25 @@ class _Corpus:
                 future.set_result(result)
 
     def _add_many(self, items: list[PreparedArticle]) -> list[dict[str, Any]]:
-        from newsweave.corpus import IngestSummary
-
+        """Store the waiting articles as one batch; each one's outcome, in order."""
         ingestor = self._ingestor_for_writes()
         store: Store = ingestor.store
-        hashes = [item.chash for item in items]
-        existed = set(store.with_content(hashes))
         with self._analysis_lock:
-            ingestor.add_batch(items, IngestSummary())
-        results = []
-        seen: set[str] = set()
-        stored = store.with_content(hashes)
-        for article, chash in zip([item.article for item in items], hashes, strict=True):
-            row = stored[chash]
-            if chash in existed or chash in seen:
-                status = "already_stored"
-            else:
-                status = "duplicate" if row.duplicate_of is not None else "new"
-            seen.add(chash)
-            story = store.story_of(row.id)
-            results.append(
-                {
-                    "article_id": row.id,
-                    "id": article.doc_id,
-                    "status": status,
-                    "duplicate_of": row.duplicate_of,
-                    "similarity": row.similarity,
-                    "story": store.resolve_story(story) if story else None,
-                    "title": article.title,
-                    "outlet": article.outlet,
-                    "published": article.published.isoformat() if article.published else None,
-                }
-            )
-        return results
+            batch = ingestor.add_batch(items)
+        return [
+            {
+                "article_id": outcome.article_id,
+                "id": item.article.doc_id,
+                "status": outcome.status,
+                "duplicate_of": outcome.duplicate_of,
+                "similarity": outcome.similarity,
+                "story": store.resolve_story(outcome.story) if outcome.story else None,
+                "title": item.article.title,
+                "outlet": item.article.outlet,
+                "published": item.article.published.isoformat() if item.article.published else None,
+            }
+            for item, outcome in zip(items, batch.articles, strict=True)
+        ]
 
 
 # -- request bodies -> articles -----------------------------------------------------------

@@ -234,6 +234,20 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class NewArticle:
+    """One row for `add_articles`: the article and what ingest computed for it."""
+
+    id: int  # from `next_article_id`, counted up through the batch
+    article: Article
+    raw_text: str | None
+    chash: str
+    thash: str
+    minhash: bytes | None
+    duplicate_of: int | None = None
+    similarity: float | None = None
+
+
+@dataclass(frozen=True)
 class ArticleLink:
     """A stored article's id and what it is a copy of (None: an original)."""
 
@@ -410,6 +424,59 @@ class Store:
             ),
         )
         return int(cursor.lastrowid or 0)
+
+    def next_article_id(self) -> int:
+        """The id SQLite would give the next article (one past the largest): a writer
+        numbers a batch from here, inside its transaction, before inserting it whole."""
+        (top,) = self._rows("SELECT coalesce(max(id), 0) + 1 AS next FROM articles")
+        return int(top["next"])
+
+    def add_articles(self, rows: Sequence[NewArticle]) -> None:
+        """Insert these articles, numbered by the caller, in one statement."""
+        outlets = {name: self.outlet_id(name) for name in {r.article.outlet for r in rows}}
+        stamp = now()
+        self.conn.executemany(
+            f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
+            [
+                (
+                    r.id,
+                    r.article.doc_id,
+                    r.article.url,
+                    outlets[r.article.outlet],
+                    r.article.outlet_source,
+                    r.article.title,
+                    r.article.published.isoformat() if r.article.published else None,
+                    r.article.published_source,
+                    r.article.dateline,
+                    r.article.byline,
+                    json.dumps(list(r.article.paragraphs), ensure_ascii=False),
+                    r.raw_text,
+                    r.chash,
+                    r.thash,
+                    r.minhash,
+                    r.duplicate_of,
+                    r.similarity,
+                    stamp,
+                )
+                for r in rows
+            ],
+        )
+
+    def add_members(self, members: Sequence[tuple[int, str, str | None]]) -> None:
+        """`add_member` for each (article id, story id, headline), in order, in two statements."""
+        stamp = now()
+        self.conn.executemany(
+            "INSERT INTO stories (id, created, updated, headline) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, "
+            "headline = coalesce(stories.headline, excluded.headline)",
+            [(story, stamp, stamp, headline) for _, story, headline in members],
+        )
+        self.conn.executemany(
+            f"INSERT OR REPLACE INTO story_members ({', '.join(STORY_MEMBER_COLUMNS)}) "
+            "VALUES (?, ?)",
+            [(article_id, story) for article_id, story, _ in members],
+        )
 
     def _touch_story(self, story_id: str, headline: str | None) -> None:
         """Create the story, or mark it updated; a headline is kept once set."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from newsweave.store import Store, StoredArticle
@@ -39,6 +40,32 @@ def also_published_by(members: list[StoredArticle]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class StoryLookup:
+    """A story as the cache knows it: the live id, the members hash its briefing is
+    cached under, and the cached record (None: not built for these members yet)."""
+
+    live: str
+    members_hash: str
+    record: dict[str, Any] | None
+
+
+def lookup_story(store: Store, story_id: str) -> StoryLookup:
+    """The story's cached record, without building one (the web service builds
+    missing ones on its analysis thread, through `story_briefing`)."""
+    from newsweave.render.html import story_record
+
+    live = store.resolve_story(story_id)
+    members = store.members(live)
+    key = members_hash(members)
+    cached = store.cached_briefing(live, key)
+    if cached is None:
+        return StoryLookup(live, key, None)
+    return StoryLookup(
+        live, key, story_record(live, json.loads(cached[0]), also_published_by(members))
+    )
 
 
 def story_briefing(store: Store, story_id: str) -> tuple[str, dict[str, Any], str, list]:
