@@ -45,14 +45,14 @@ FOLLOW_UP = {
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory):
     """The example story ingested once (and its briefing cached); tests copy it."""
-    from newsweave.corpus import ingest, story_briefing
+    from newsweave.corpus import ingest, read_story
 
     path = tmp_path_factory.mktemp("corpus") / "corpus.db"
     with Store(path) as store:
         summary = ingest([STORY], store)
         assert summary.new == 5
         (story,) = store.stories()
-        story_briefing(store, story.id)
+        read_story(store, story.id)
     return path
 
 
@@ -291,41 +291,25 @@ def test_pages_render_and_escape_article_text(client, db):
 
 
 def test_story_page_model_places_dates_and_keeps_unresolved_apart():
-    record = {
-        "story": "s-1",
-        "sources": [
-            {"id": "a", "label": "Portvale Gazette", "outlet": "Portvale Gazette", "title": "T"}
-        ],
-        "summary": [],
-        "timeline": [
-            {
-                "text": "the council voted",
-                "expression": "Tuesday",
-                "value": "2026-03-03",
-                "precision": "day",
-                "anchor": "published 2026-03-04 (jsonl)",
-                "citations": [
-                    {"source_id": "a", "source": "Portvale Gazette", "sentence": 2, "text": "x"}
-                ],
-            },
-            {
-                "text": "the bridge opened",
-                "expression": "1979",
-                "value": "1979",
-                "precision": "year",
-                "anchor": None,
-                "citations": [],
-            },
-            {
-                "text": "repairs end",
-                "expression": "later this year",
-                "value": None,
-                "precision": "unresolved",
-                "anchor": "no publication date",
-                "citations": [],
-            },
-        ],
-    }
+    from newsweave.model import Article, Briefing, Citation, StoryRecord, TimelineEvent
+
+    source = Article("a", ("The council voted.",), title="T", outlet="Portvale Gazette")
+    cited = (Citation("a", "Portvale Gazette", 2, "x"),)
+    timeline = (
+        TimelineEvent(
+            "the council voted",
+            "Tuesday",
+            "2026-03-03",
+            "day",
+            "published 2026-03-04 (jsonl)",
+            cited,
+        ),
+        TimelineEvent("the bridge opened", "1979", "1979", "year", None, ()),
+        TimelineEvent(
+            "repairs end", "later this year", None, "unresolved", "no publication date", ()
+        ),
+    )
+    record = StoryRecord("s-1", Briefing(sources=(source,), summary=(), timeline=timeline))
     html = story_to_html(record)
     axis = html.split('<ol class="axis"', 1)[1].split("</ol>", 1)[0]
     assert axis.index("1979") < axis.index("2026-03-03")
@@ -372,8 +356,8 @@ def test_existing_version_1_database_gains_search(tmp_path):
     conn.execute("INSERT INTO story_members VALUES (1, 's-old')")
     conn.close()
     with Store(path) as store:
-        assert store.query("SELECT version FROM schema_migrations") == [(1,), (2,), (3,)]
-        assert SCHEMA_VERSION == 3
+        versions = [(n,) for n in range(1, SCHEMA_VERSION + 1)]
+        assert store.query("SELECT version FROM schema_migrations") == versions
         assert store.search_stories("ferries") == {"s-old"}
         assert store.search_stories("bridge") == {"s-old"}
         assert store.search_stories("tram") == set()

@@ -158,7 +158,7 @@ def test_show_briefing_with_also_published_by_and_cache(corpus):
     assert copy["original_source"] == "Saltgate Observer"
     assert 0.4 <= copy["similarity"] < 1.0
     with Store(db) as store:
-        assert store.query("SELECT story_id FROM briefings") == [(fire["id"],)]
+        assert store.query("SELECT story_id FROM story_records") == [(fire["id"],)]
     markdown = run("show", fire["id"], "--db", str(db)).stdout  # served from the cache
     assert markdown.startswith(f"*story {fire['id']}*")
     assert "## Also published by" in markdown
@@ -497,3 +497,55 @@ def test_add_batch_returns_what_it_did_with_each_article(tmp_path):
         assert (second.opened, second.updated) == ((), (story,))
         assert store.counts() == {"articles": 4, "duplicates": 1, "stories": 1}
         assert store.check() == []
+
+
+def test_story_record_is_cached_whole_and_rendered_three_ways(tmp_path):
+    from newsweave import codec
+    from newsweave.corpus import Ingestor, lookup_story, read_story
+    from newsweave.model import StoryRecord
+    from newsweave.pipeline import extract
+    from newsweave.render import story_to_dict, story_to_json, story_to_markdown
+    from newsweave.render.html import story_to_html
+
+    fire = extract([STORY]).articles
+    copy = dataclasses.replace(fire[0], doc_id="wire-copy.txt", outlet="Ardmoor Wire", url=None)
+    with Store(tmp_path / "corpus.db") as store:
+        batch = Ingestor(store).add_batch([*fire[:3], copy])
+        story = batch.articles[0].story
+        assert lookup_story(store, story).record is None  # nothing built yet
+        record = read_story(store, story)
+        assert isinstance(record, StoryRecord) and record.story == story
+        assert len(record.briefing.sources) == 3  # built from the originals only
+        (also,) = record.also_published_by
+        assert (also.doc_id, also.source, also.similarity) == ("wire-copy.txt", "Ardmoor Wire", 1.0)
+        assert (also.duplicate_of, also.original_source) == (fire[0].doc_id, fire[0].label)
+        # one cached form, the whole record: read back equal, removed lines included
+        assert lookup_story(store, story).record == record
+        assert codec.loads(StoryRecord, codec.dumps(record)) == record
+        assert store.query("SELECT count(*) FROM story_records") == [(1,)]
+
+    markdown = story_to_markdown(record)
+    assert markdown.startswith(f"*story {story}*\n\n# {record.briefing.sources[0].title}")
+    assert markdown.endswith(
+        f"## Also published by\n\n- Ardmoor Wire (wire-copy.txt) — exact copy of {fire[0].label}\n"
+    )
+    data = json.loads(story_to_json(record))
+    assert data == story_to_dict(record)
+    assert (data["story"], data["schema"], len(data["sources"])) == (
+        story,
+        "newsweave.briefing/1",
+        3,
+    )
+    assert data["also_published_by"] == [
+        {
+            "id": "wire-copy.txt",
+            "source": "Ardmoor Wire",
+            "url": None,
+            "published": fire[0].published.isoformat() if fire[0].published else None,
+            "duplicate_of": fire[0].doc_id,
+            "original_source": fire[0].label,
+            "similarity": 1.0,
+        }
+    ]
+    html = story_to_html(record)
+    assert "Ardmoor Wire" in html and html.count('class="cite"') > 5

@@ -1,7 +1,7 @@
 """The web service: a FastAPI app over the corpus store (REST API + reading page).
 
 `create_app(db)` builds the app; `newsweave serve` runs it under uvicorn. The REST
-API and the HTML page read the same briefing record (`story_record`), so they
+API and the HTML page read the same story record (`corpus.read_story`), so they
 cannot disagree.
 
 Concurrency: uvicorn runs sync endpoints on a thread pool. Every thread reads through
@@ -46,8 +46,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsweave import __version__
 from newsweave.errors import DocumentError, NewsweaveError
-from newsweave.model import Article, DocHints, PreparedArticle, RawDocument, SkippedDocument
-from newsweave.render.html import story_record
+from newsweave.model import (
+    Article,
+    DocHints,
+    PreparedArticle,
+    RawDocument,
+    SkippedDocument,
+    StoryRecord,
+)
 from newsweave.store import (
     DatabaseLockedError,
     Store,
@@ -129,33 +135,32 @@ class _Corpus:
 
     # -- reads -----------------------------------------------------------------------------
 
-    async def story(self, story_id: str) -> dict[str, Any]:
-        """The story's record: from the briefing cache, else built once on the analysis
-        thread; concurrent requests for the same story version await that one build
-        without holding a server thread (so reads of other stories never queue behind it)."""
-        record, live, key = await run_in_threadpool(self._cached_story, story_id)
-        if record is not None:
-            return record
-        building = self._building.get((live, key))
+    async def story(self, story_id: str) -> StoryRecord:
+        """The story's record: from the cache, else built once on the analysis thread;
+        concurrent requests for the same story version await that one build without
+        holding a server thread (so reads of other stories never queue behind it)."""
+        found = await run_in_threadpool(self._lookup, story_id)
+        if found.record is not None:
+            return found.record
+        version = (found.live, found.members_hash)
+        building = self._building.get(version)
         if building is None:
             loop = asyncio.get_running_loop()
-            building = loop.run_in_executor(self._analysis, self._build_story, live)
-            self._building[(live, key)] = building
-            building.add_done_callback(lambda _: self._building.pop((live, key), None))
+            building = loop.run_in_executor(self._analysis, self._build_story, found.live)
+            self._building[version] = building
+            building.add_done_callback(lambda _: self._building.pop(version, None))
         return await asyncio.shield(building)
 
-    def _cached_story(self, story_id: str) -> tuple[dict[str, Any] | None, str, str]:
+    def _lookup(self, story_id: str) -> Any:
         from newsweave.corpus import lookup_story
 
-        found = lookup_story(self.reader(), story_id)
-        return found.record, found.live, found.members_hash
+        return lookup_story(self.reader(), story_id)  # this thread's connection
 
-    def _build_story(self, live: str) -> dict[str, Any]:
-        from newsweave.corpus import story_briefing
+    def _build_story(self, live: str) -> StoryRecord:
+        from newsweave.corpus import read_story
 
         with self._analysis_lock:
-            live, record, _markdown, copies = story_briefing(self.reader(), live)
-        return story_record(live, record, copies)
+            return read_story(self.reader(), live)
 
     def brief(self, articles: list[Article], skipped: list[SkippedDocument], words: int) -> dict:
         from newsweave.pipeline import brief_articles
@@ -513,7 +518,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     @app.get("/api/stories/{story_id}", tags=["stories"])
     async def get_story(story_id: str) -> dict[str, Any]:
         """The story's cited briefing (the JSON `newsweave show --format json` prints)."""
-        return await corpus.story(story_id)
+        from newsweave.render import story_to_dict
+
+        return story_to_dict(await corpus.story(story_id))
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def get_article(article_id: int) -> dict[str, Any]:

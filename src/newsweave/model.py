@@ -294,3 +294,27 @@ class BatchResult:
 
     def count(self, status: ArticleStatus) -> int:
         return sum(1 for a in self.articles if a.status == status)
+
+
+@dataclass(frozen=True)
+class AlsoPublished:
+    """A duplicate copy of one of a story's articles, named with its original."""
+
+    doc_id: str
+    source: str  # the copy's outlet, else its document id
+    url: str | None
+    published: date | None
+    duplicate_of: str | None  # the original's document id
+    original_source: str | None  # the original's outlet, else its document id
+    similarity: float | None  # estimated Jaccard to the original (1.0: exact copy)
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    """A stored story as a reader meets it: its briefing (built from the originals)
+    and the copies other outlets published. Rendered by `render/` to Markdown, JSON and
+    HTML; the store caches it whole, keyed by the story's member set."""
+
+    story: str  # the live story id (merges followed)
+    briefing: Briefing
+    also_published_by: tuple[AlsoPublished, ...] = ()

@@ -18,8 +18,9 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from newsweave import codec
 from newsweave.errors import NewsweaveError
-from newsweave.model import Article
+from newsweave.model import Article, StoryRecord
 
 APPLICATION_ID = 0x4E575656  # "NWVV": marks the file as a newsweave database
 DEFAULT_TIMEOUT = 5.0  # seconds to wait for another writer before giving up
@@ -134,6 +135,17 @@ MIGRATIONS: tuple[str, ...] = (
         row INTEGER PRIMARY KEY,             -- the story's row in the clusterer, from 0
         data BLOB NOT NULL,                  -- zlib-compressed JSON of the story's sums
         embedding BLOB                       -- float32 sum of member embeddings; NULL when off
+    );
+    """,
+    # 4: one cached form of a story's briefing, the whole StoryRecord (codec JSON), in
+    # place of the briefing's JSON and Markdown strings; old caches are rebuilt on demand.
+    """
+    DROP TABLE briefings;
+    CREATE TABLE story_records (
+        story_id TEXT PRIMARY KEY REFERENCES stories(id),
+        members_hash TEXT NOT NULL,          -- corpus.reader.members_hash of the members
+        record TEXT NOT NULL,                -- codec.dumps(StoryRecord)
+        created TEXT NOT NULL
     );
     """,
 )
@@ -509,7 +521,7 @@ class Store:
             self.conn.execute(
                 "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into, old)
             )
-            self.conn.execute("DELETE FROM briefings WHERE story_id = ?", (old,))
+            self.conn.execute("DELETE FROM story_records WHERE story_id = ?", (old,))
 
     def split_story(self, story_id: str, chashes: Sequence[str]) -> None:
         """Move the articles with these content hashes, and their duplicates, to a new story.
@@ -733,19 +745,20 @@ class Store:
         )
         return [_stored(r) for r in rows]
 
-    def cached_briefing(self, story_id: str, members_hash: str) -> tuple[str, str] | None:
+    def cached_story_record(self, story_id: str, members_hash: str) -> StoryRecord | None:
+        """The story's record as cached for this member set; None if not (or stale)."""
         rows = self._rows(
-            "SELECT briefing_json, briefing_md FROM briefings "
-            "WHERE story_id = ? AND members_hash = ?",
+            "SELECT record FROM story_records WHERE story_id = ? AND members_hash = ?",
             (story_id, members_hash),
         )
-        return (rows[0]["briefing_json"], rows[0]["briefing_md"]) if rows else None
+        return codec.loads(StoryRecord, rows[0]["record"]) if rows else None
 
-    def cache_briefing(self, story_id: str, members_hash: str, as_json: str, as_md: str) -> None:
+    def cache_story_record(self, members_hash: str, record: StoryRecord) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO briefings VALUES (?, ?, ?, ?, ?)",
-                (story_id, members_hash, as_json, as_md, now()),
+                "INSERT OR REPLACE INTO story_records (story_id, members_hash, record, created) "
+                "VALUES (?, ?, ?, ?)",
+                (record.story, members_hash, codec.dumps(record), now()),
             )
 
     def check(self) -> list[str]:

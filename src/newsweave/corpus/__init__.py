@@ -7,7 +7,7 @@ from newsweave.corpus.reader import (
     also_published_by,
     lookup_story,
     members_hash,
-    story_briefing,
+    read_story,
 )
 from newsweave.corpus.writer import (
     BATCH_SIZE,
@@ -31,5 +31,5 @@ __all__ = [
     "ingest_items",
     "lookup_story",
     "members_hash",
-    "story_briefing",
+    "read_story",
 ]

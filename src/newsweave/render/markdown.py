@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from newsweave.model import Briefing, Citation, Quote
+from newsweave.model import Briefing, Citation, Quote, StoryRecord
 from newsweave.render.json import source_labels
 
 # Long lists are cut in the Markdown view (the JSON has everything).
@@ -95,6 +95,21 @@ def briefing_to_markdown(briefing: Briefing) -> str:
     if briefing.skipped:
         lines += ["", "## Skipped", ""]
         lines += [f"- `{s.doc_id}`: {s.reason}" for s in briefing.skipped]
+    return "\n".join(lines) + "\n"
+
+
+def story_to_markdown(record: StoryRecord) -> str:
+    """A stored story: its briefing, then the outlets that republished its articles."""
+    lines = [f"*story {record.story}*", "", briefing_to_markdown(record.briefing).rstrip("\n")]
+    if record.also_published_by:
+        lines += ["", "## Also published by", ""]
+        for c in record.also_published_by:
+            similarity = (
+                "exact copy"
+                if c.similarity == 1.0
+                else f"near-duplicate, similarity {c.similarity:.2f}"
+            )
+            lines.append(f"- {c.source} ({c.doc_id}) — {similarity} of {c.original_source}")
     return "\n".join(lines) + "\n"
 
 
