@@ -232,7 +232,7 @@ class _CountAnnotated:
 
 def show_after_one(topics: dict[str, list[str]], work: Path) -> dict:
     from newsweave.corpus import ingest
-    from newsweave.corpus.reader import story_briefing
+    from newsweave.corpus.reader import read_story
     from newsweave.store import Store
 
     first = work / "first-nine.jsonl"
@@ -240,7 +240,7 @@ def show_after_one(topics: dict[str, list[str]], work: Path) -> dict:
     store = Store(work / "speed.db")
     ingest([first], store)
     for story in store.stories():
-        story_briefing(store, story.id)
+        read_story(store, story.id)
     rows = {}
     last_profile = None
     for topic, lines in topics.items():
@@ -257,7 +257,7 @@ def show_after_one(topics: dict[str, list[str]], work: Path) -> dict:
         with _CountAnnotated() as counted:
             started = time.perf_counter()
             profiler.enable()
-            story_briefing(store, story_id)
+            read_story(store, story_id)
             profiler.disable()
             show_s = time.perf_counter() - started
         last_profile = profiler

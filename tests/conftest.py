@@ -86,7 +86,7 @@ GULLS_OKAFOR = [
 @pytest.fixture(scope="session")
 def corpus_db(tmp_path_factory) -> Path:
     """The example story ingested once (and its briefing cached); tests take copies (`db`)."""
-    from newsweave.corpus import ingest, story_briefing
+    from newsweave.corpus import ingest, read_story
     from newsweave.store import Store
 
     path = tmp_path_factory.mktemp("corpus") / "corpus.db"
@@ -94,7 +94,7 @@ def corpus_db(tmp_path_factory) -> Path:
         summary = ingest([EXAMPLES / "kestrelholm-fire"], store)
         assert summary.new == 5
         (story,) = store.stories()
-        story_briefing(store, story.id)
+        read_story(store, story.id)
     return path
 
 

@@ -9,7 +9,7 @@ from conftest import EXAMPLES
 
 import newsweave.nlp
 from newsweave.annotations import annotation_version, dump, load
-from newsweave.corpus import ingest, story_briefing
+from newsweave.corpus import ingest, read_story
 from newsweave.nlp import annotate
 from newsweave.pipeline import brief_articles, extract
 from newsweave.render import briefing_to_dict
@@ -43,7 +43,7 @@ def test_show_after_one_new_article_annotates_only_that_article(tmp_path, annota
     with Store(tmp_path / "c.db") as store:
         ingest(files[:-1], store)
         (story,) = store.stories()
-        story_briefing(store, story.id)
+        read_story(store, story.id)
         assert len(annotated_articles) == 4  # first briefing: every article once
         assert store.query("SELECT count(*) FROM annotations WHERE vectors IS NOT NULL") == [(4,)]
 
@@ -51,7 +51,8 @@ def test_show_after_one_new_article_annotates_only_that_article(tmp_path, annota
         (story,) = store.stories()
         assert story.articles == 5
         annotated_articles.clear()
-        live, record, _md, _copies = story_briefing(store, story.id)
+        story_record = read_story(store, story.id)
+        live, record = story_record.story, briefing_to_dict(story_record.briefing)
         assert len(annotated_articles) == 1
         assert annotated_articles[0].endswith("varnholt-sentinel.txt")
         assert len(record["sources"]) == 5

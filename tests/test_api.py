@@ -278,41 +278,25 @@ def test_pages_render_and_escape_article_text(client, db):
 
 
 def test_story_page_model_places_dates_and_keeps_unresolved_apart():
-    record = {
-        "story": "s-1",
-        "sources": [
-            {"id": "a", "label": "Portvale Gazette", "outlet": "Portvale Gazette", "title": "T"}
-        ],
-        "summary": [],
-        "timeline": [
-            {
-                "text": "the council voted",
-                "expression": "Tuesday",
-                "value": "2026-03-03",
-                "precision": "day",
-                "anchor": "published 2026-03-04 (jsonl)",
-                "citations": [
-                    {"source_id": "a", "source": "Portvale Gazette", "sentence": 2, "text": "x"}
-                ],
-            },
-            {
-                "text": "the bridge opened",
-                "expression": "1979",
-                "value": "1979",
-                "precision": "year",
-                "anchor": None,
-                "citations": [],
-            },
-            {
-                "text": "repairs end",
-                "expression": "later this year",
-                "value": None,
-                "precision": "unresolved",
-                "anchor": "no publication date",
-                "citations": [],
-            },
-        ],
-    }
+    from newsweave.model import Article, Briefing, Citation, StoryRecord, TimelineEvent
+
+    source = Article("a", ("The council voted.",), title="T", outlet="Portvale Gazette")
+    cited = (Citation("a", "Portvale Gazette", 2, "x"),)
+    timeline = (
+        TimelineEvent(
+            "the council voted",
+            "Tuesday",
+            "2026-03-03",
+            "day",
+            "published 2026-03-04 (jsonl)",
+            cited,
+        ),
+        TimelineEvent("the bridge opened", "1979", "1979", "year", None, ()),
+        TimelineEvent(
+            "repairs end", "later this year", None, "unresolved", "no publication date", ()
+        ),
+    )
+    record = StoryRecord("s-1", Briefing(sources=(source,), summary=(), timeline=timeline))
     html = story_to_html(record)
     axis = html.split('<ol class="axis"', 1)[1].split("</ol>", 1)[0]
     assert axis.index("1979") < axis.index("2026-03-03")

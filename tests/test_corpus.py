@@ -158,7 +158,7 @@ def test_show_briefing_with_also_published_by_and_cache(corpus):
     assert copy["original_source"] == "Saltgate Observer"
     assert 0.4 <= copy["similarity"] < 1.0
     with Store(db) as store:
-        assert store.query("SELECT story_id FROM briefings") == [(fire["id"],)]
+        assert store.query("SELECT story_id FROM story_records") == [(fire["id"],)]
     markdown = run("show", fire["id"], "--db", str(db)).stdout  # served from the cache
     assert markdown.startswith(f"*story {fire['id']}*")
     assert "## Also published by" in markdown
@@ -351,13 +351,13 @@ def test_after_a_rolled_back_batch_the_next_save_has_every_story_the_store_lacks
     tmp_path, monkeypatch, given
 ):
     from newsweave.cluster import OnlineClusterer
-    from newsweave.corpus import Ingestor, IngestSummary
+    from newsweave.corpus import Ingestor
     from newsweave.pipeline import extract
 
     fire = extract([STORY]).articles
     with Store(tmp_path / "corpus.db") as store:
         ingestor = Ingestor(store, clusterer=OnlineClusterer() if given else None)
-        ingestor.add_batch(fire[:2], IngestSummary())
+        ingestor.add_batch(fire[:2])
         save = store.save_clusterer_parts
 
         def save_then_fail(*args):
@@ -366,9 +366,9 @@ def test_after_a_rolled_back_batch_the_next_save_has_every_story_the_store_lacks
 
         monkeypatch.setattr(store, "save_clusterer_parts", save_then_fail)
         with pytest.raises(RuntimeError, match="disk full"):
-            ingestor.add_batch([BRIDGE, fire[2]], IngestSummary())  # opens the bridge story
+            ingestor.add_batch([BRIDGE, fire[2]])  # opens the bridge story
         monkeypatch.undo()
-        ingestor.add_batch([TRAMS, fire[3]], IngestSummary())
+        ingestor.add_batch([TRAMS, fire[3]])
         saved = OnlineClusterer.from_parts(*store.clusterer_parts())
         assert saved.to_state() == ingestor.clusterer.to_state()
         assert store.check() == []
@@ -378,19 +378,19 @@ def test_after_a_rolled_back_batch_the_next_save_has_every_story_the_store_lacks
 
 def test_a_whole_clusterer_state_is_split_into_parts_by_the_next_batch(tmp_path):
     from newsweave.cluster import OnlineClusterer
-    from newsweave.corpus import Ingestor, IngestSummary
+    from newsweave.corpus import Ingestor
     from newsweave.pipeline import extract
 
     fire = extract([STORY]).articles
     with Store(tmp_path / "corpus.db") as store:
-        Ingestor(store).add_batch([*fire[:3], BRIDGE], IngestSummary())
+        Ingestor(store).add_batch([*fire[:3], BRIDGE])
         whole = Ingestor(store).clusterer.to_state()
         with store.transaction():  # as a newsweave before states in parts left the store
             store.save_clusterer_state(whole)
             store.conn.execute("DELETE FROM clusterer_stories")
         resumed = Ingestor(store)
         assert resumed.clusterer.to_state() == whole
-        resumed.add_batch([fire[3], TRAMS], IngestSummary())
+        resumed.add_batch([fire[3], TRAMS])
         header, rows = store.clusterer_parts()
         assert [row for row, _, _ in rows] == [0, 1, 2]  # the stories it kept are saved too
         assert OnlineClusterer.from_parts(header, rows).to_state() == resumed.clusterer.to_state()
@@ -407,14 +407,12 @@ def test_a_split_story_moves_its_articles_and_their_copies_in_the_store(tmp_path
         # a clusterer that joins anything puts one Velder and one Okafor report (and a
         # wire copy of the Okafor one) into one story ...
         careless = OnlineClusterer(ClusterSettings(threshold=-1e9, split_every=0))
-        Ingestor(store, clusterer=careless).add_batch(
-            [velder[0], okafor[0], copy, velder[1]], IngestSummary()
-        )
+        Ingestor(store, clusterer=careless).add_batch([velder[0], okafor[0], copy, velder[1]])
         (wrong,) = originals_per_story(store)
         # ... and the default clusterer, continuing from that state, splits it
         clusterer = OnlineClusterer.from_state(careless.to_state(), ClusterSettings())
         summary = IngestSummary()
-        Ingestor(store, clusterer=clusterer).add_batch([okafor[1]], summary)
+        summary.add(Ingestor(store, clusterer=clusterer).add_batch([okafor[1]]))
         assert (summary.new_stories, summary.split_stories) == (1, 1)
         assert summary.to_dict()["stories"]["split"] == 1
         members = {
@@ -457,7 +455,7 @@ def test_store_follows_the_clusterer_through_merges_and_splits_on_ecbplus(tmp_pa
     with Store(tmp_path / "corpus.db") as store:
         ingestor = Ingestor(store)
         for start in range(0, len(articles), 25):
-            ingestor.add_batch(articles[start : start + 25], summary)
+            summary.add(ingestor.add_batch(articles[start : start + 25]))
         assert summary.split_stories >= 3 and summary.merged_stories >= 1
         assert originals_per_story(store) == ingestor.clusterer.stories
         assert store.check() == []
@@ -476,3 +474,92 @@ def test_a_corrupt_clusterer_state_is_one_line_and_exit_code_1(tmp_path):
         "newsweave: error: cluster state story row 0 is not readable "
         "(Error -3 while decompressing data: incorrect header check)"
     ]
+
+
+def test_add_batch_returns_what_it_did_with_each_article(tmp_path):
+    from newsweave.corpus import Ingestor
+    from newsweave.pipeline import extract
+
+    fire = extract([STORY]).articles
+    copy = dataclasses.replace(fire[0], doc_id="wire-copy.txt", outlet="Ardmoor Wire", url=None)
+    with Store(tmp_path / "corpus.db") as store:
+        ingestor = Ingestor(store)
+        first = ingestor.add_batch([fire[0], copy, fire[1], fire[0]])
+        original, duplicate, other, repeat = first.articles
+        assert [a.status for a in first.articles] == ["new", "duplicate", "new", "already_stored"]
+        assert [a.doc_id for a in first.articles] == [
+            fire[0].doc_id,
+            "wire-copy.txt",
+            fire[1].doc_id,
+            fire[0].doc_id,
+        ]
+        assert (duplicate.duplicate_of, duplicate.similarity) == (original.article_id, 1.0)
+        assert (repeat.article_id, repeat.duplicate_of) == (original.article_id, None)
+        (story,) = {a.story for a in first.articles}
+        assert sorted(first.assignments) == sorted(
+            [(original.article_id, story), (other.article_id, story)]
+        )
+        assert (first.opened, first.updated, first.splits, first.merges) == ((story,), (), (), ())
+        assert store.members(story)[-1].id == duplicate.article_id  # duplicates listed last
+
+        second = ingestor.add_batch([fire[2], fire[1]])
+        assert [(a.status, a.story) for a in second.articles] == [
+            ("new", story),
+            ("already_stored", story),
+        ]
+        assert second.articles[1].article_id == other.article_id
+        assert (second.opened, second.updated) == ((), (story,))
+        assert store.counts() == {"articles": 4, "duplicates": 1, "stories": 1}
+        assert store.check() == []
+
+
+def test_story_record_is_cached_whole_and_rendered_three_ways(tmp_path):
+    from newsweave import codec
+    from newsweave.corpus import Ingestor, lookup_story, read_story
+    from newsweave.model import StoryRecord
+    from newsweave.pipeline import extract
+    from newsweave.render import story_to_dict, story_to_json, story_to_markdown
+    from newsweave.render.html import story_to_html
+
+    fire = extract([STORY]).articles
+    copy = dataclasses.replace(fire[0], doc_id="wire-copy.txt", outlet="Ardmoor Wire", url=None)
+    with Store(tmp_path / "corpus.db") as store:
+        batch = Ingestor(store).add_batch([*fire[:3], copy])
+        story = batch.articles[0].story
+        assert lookup_story(store, story).record is None  # nothing built yet
+        record = read_story(store, story)
+        assert isinstance(record, StoryRecord) and record.story == story
+        assert len(record.briefing.sources) == 3  # built from the originals only
+        (also,) = record.also_published_by
+        assert (also.doc_id, also.source, also.similarity) == ("wire-copy.txt", "Ardmoor Wire", 1.0)
+        assert (also.duplicate_of, also.original_source) == (fire[0].doc_id, fire[0].label)
+        # one cached form, the whole record: read back equal, removed lines included
+        assert lookup_story(store, story).record == record
+        assert codec.loads(StoryRecord, codec.dumps(record)) == record
+        assert store.query("SELECT count(*) FROM story_records") == [(1,)]
+
+    markdown = story_to_markdown(record)
+    assert markdown.startswith(f"*story {story}*\n\n# {record.briefing.sources[0].title}")
+    assert markdown.endswith(
+        f"## Also published by\n\n- Ardmoor Wire (wire-copy.txt) — exact copy of {fire[0].label}\n"
+    )
+    data = json.loads(story_to_json(record))
+    assert data == story_to_dict(record)
+    assert (data["story"], data["schema"], len(data["sources"])) == (
+        story,
+        "newsweave.briefing/1",
+        3,
+    )
+    assert data["also_published_by"] == [
+        {
+            "id": "wire-copy.txt",
+            "source": "Ardmoor Wire",
+            "url": None,
+            "published": fire[0].published.isoformat() if fire[0].published else None,
+            "duplicate_of": fire[0].doc_id,
+            "original_source": fire[0].label,
+            "similarity": 1.0,
+        }
+    ]
+    html = story_to_html(record)
+    assert "Ardmoor Wire" in html and html.count('class="cite"') > 5

@@ -50,7 +50,7 @@ def test_new_database_is_migrated_and_in_wal_mode(tmp_path):
             "story_members",
             "clusterer_state",
             "clusterer_stories",
-            "briefings",
+            "story_records",
             "annotations",
             "schema_migrations",
         } <= tables

@@ -1,7 +1,7 @@
 """The web service: a FastAPI app over the corpus store (REST API + reading page).
 
 `create_app(db)` builds the app; `newsweave serve` runs it under uvicorn. The REST
-API and the HTML page read the same briefing record (`story_record`), so they
+API and the HTML page read the same story record (`corpus.read_story`), so they
 cannot disagree.
 
 Concurrency: uvicorn runs sync endpoints on a thread pool. Every thread reads through
@@ -58,8 +58,14 @@ from newsweave.errors import (
     StoreError,
     UnknownStoryError,
 )
-from newsweave.model import Article, DocHints, PreparedArticle, RawDocument, SkippedDocument
-from newsweave.render.html import story_record
+from newsweave.model import (
+    Article,
+    DocHints,
+    PreparedArticle,
+    RawDocument,
+    SkippedDocument,
+    StoryRecord,
+)
 from newsweave.store import Store
 
 log = logging.getLogger("newsweave.api")
@@ -136,39 +142,32 @@ class _Corpus:
 
     # -- reads -----------------------------------------------------------------------------
 
-    async def story(self, story_id: str) -> dict[str, Any]:
-        """The story's record: from the briefing cache, else built once on the analysis
-        thread; concurrent requests for the same story version await that one build
-        without holding a server thread (so reads of other stories never queue behind it)."""
-        record, live, key = await run_in_threadpool(self._cached_story, story_id)
-        if record is not None:
-            return record
-        building = self._building.get((live, key))
+    async def story(self, story_id: str) -> StoryRecord:
+        """The story's record: from the cache, else built once on the analysis thread;
+        concurrent requests for the same story version await that one build without
+        holding a server thread (so reads of other stories never queue behind it)."""
+        found = await run_in_threadpool(self._lookup, story_id)
+        if found.record is not None:
+            return found.record
+        version = (found.live, found.members_hash)
+        building = self._building.get(version)
         if building is None:
             loop = asyncio.get_running_loop()
-            building = loop.run_in_executor(self._analysis, self._build_story, live)
-            self._building[(live, key)] = building
-            building.add_done_callback(lambda _: self._building.pop((live, key), None))
+            building = loop.run_in_executor(self._analysis, self._build_story, found.live)
+            self._building[version] = building
+            building.add_done_callback(lambda _: self._building.pop(version, None))
         return await asyncio.shield(building)
 
-    def _cached_story(self, story_id: str) -> tuple[dict[str, Any] | None, str, str]:
-        from newsweave.corpus import also_published_by, members_hash
+    def _lookup(self, story_id: str) -> Any:
+        from newsweave.corpus import lookup_story
 
-        store = self.reader()
-        live = store.resolve_story(story_id)
-        members = store.members(live)
-        key = members_hash(members)
-        cached = store.cached_briefing(live, key)
-        if cached is None:
-            return None, live, key
-        return story_record(live, json.loads(cached[0]), also_published_by(members)), live, key
+        return lookup_story(self.reader(), story_id)  # this thread's connection
 
-    def _build_story(self, live: str) -> dict[str, Any]:
-        from newsweave.corpus import story_briefing
+    def _build_story(self, live: str) -> StoryRecord:
+        from newsweave.corpus import read_story
 
         with self._analysis_lock:
-            live, record, _markdown, copies = story_briefing(self.reader(), live)
-        return story_record(live, record, copies)
+            return read_story(self.reader(), live)
 
     def brief(self, articles: list[Article], skipped: list[SkippedDocument], words: int) -> dict:
         from newsweave.pipeline import brief_articles
@@ -210,41 +209,27 @@ class _Corpus:
                 future.set_result(result)
 
     def _add_many(self, items: list[PreparedArticle]) -> list[dict[str, Any]]:
-        from newsweave.corpus import IngestSummary
-
+        """Store the waiting articles as one batch; each one's outcome, in order."""
         ingestor = self._ingestor_for_writes()
         store: Store = ingestor.store
-        hashes = [item.chash for item in items]
-        existed = set(store.with_content(hashes))
         with self._analysis_lock:
-            ingestor.add_batch(items, IngestSummary())
-        results = []
-        seen: set[str] = set()
-        stored = store.with_content(hashes)
-        for article, chash in zip([item.article for item in items], hashes, strict=True):
-            row = stored[chash]
-            if chash in existed or chash in seen:
-                status = "already_stored"
-            else:
-                status = "duplicate" if row.duplicate_of is not None else "new"
-            seen.add(chash)
-            story = store.story_of(row.id)
-            results.append(
-                {
-                    "article_id": row.id,
-                    "id": article.doc_id,
-                    "status": status,
-                    "duplicate_of": row.duplicate_of,
-                    "similarity": row.similarity,
-                    "story": store.resolve_story(story) if story else None,
-                    "title": article.title,
-                    "outlet": article.outlet,
-                    "published": article.published.isoformat() if article.published else None,
-                    "language": article.language,
-                    "language_confidence": article.language_confidence,
-                }
-            )
-        return results
+            batch = ingestor.add_batch(items)
+        return [
+            {
+                "article_id": outcome.article_id,
+                "id": item.article.doc_id,
+                "status": outcome.status,
+                "duplicate_of": outcome.duplicate_of,
+                "similarity": outcome.similarity,
+                "story": store.resolve_story(outcome.story) if outcome.story else None,
+                "title": item.article.title,
+                "outlet": item.article.outlet,
+                "published": item.article.published.isoformat() if item.article.published else None,
+                "language": item.article.language,
+                "language_confidence": item.article.language_confidence,
+            }
+            for item, outcome in zip(items, batch.articles, strict=True)
+        ]
 
 
 # -- request bodies -> articles -----------------------------------------------------------
@@ -648,7 +633,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     @app.get("/api/stories/{story_id}", tags=["stories"])
     async def get_story(story_id: str) -> dict[str, Any]:
         """The story's cited briefing (the JSON `newsweave show --format json` prints)."""
-        return await corpus.story(story_id)
+        from newsweave.render import story_to_dict
+
+        return story_to_dict(await corpus.story(story_id))
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def get_article(article_id: int) -> dict[str, Any]:

@@ -371,32 +371,14 @@ def show(
     out: OutOpt = None,
 ) -> None:
     """The cited briefing for one story, with the outlets that republished it."""
-    from newsweave.corpus import story_briefing
+    from newsweave.corpus import read_story
+    from newsweave.render import story_to_json, story_to_markdown
+    from newsweave.render.html import story_to_html
 
     with _store(db, read_only=True) as store, err.status(f"briefing {story_id}", spinner="dots"):
-        live, record, markdown, copies = story_briefing(store, story_id)
-    if fmt in (ShowFormat.json, ShowFormat.html):
-        from newsweave.render.html import story_record, story_to_html
-
-        record = story_record(live, record, copies)
-        if fmt is ShowFormat.html:
-            text = story_to_html(record)
-        else:
-            text = json.dumps(record, ensure_ascii=False, indent=1) + "\n"
-    else:
-        lines = [f"*story {live}*", "", markdown.rstrip("\n")]
-        if copies:
-            lines += ["", "## Also published by", ""]
-            for c in copies:
-                similarity = (
-                    "exact copy"
-                    if c["similarity"] == 1.0
-                    else (f"near-duplicate, similarity {c['similarity']:.2f}")
-                )
-                lines.append(
-                    f"- {c['source']} ({c['id']}) — {similarity} of {c['original_source']}"
-                )
-        text = "\n".join(lines) + "\n"
+        record = read_story(store, story_id)
+    render = {ShowFormat.md: story_to_markdown, ShowFormat.json: story_to_json}
+    text = story_to_html(record) if fmt is ShowFormat.html else render[fmt](record)
     _emit(text, out, markdown=fmt is ShowFormat.md)
 
 

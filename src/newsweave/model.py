@@ -294,3 +294,74 @@ class PreparedArticle:
     @property
     def fingerprinted(self) -> bool:
         return self.chash is not None
+
+
+ArticleStatus = Literal["new", "duplicate", "already_stored"]
+
+
+@dataclass(frozen=True)
+class StoredOutcome:
+    """What the corpus writer did with one article of a batch."""
+
+    doc_id: str
+    content_hash: str
+    status: ArticleStatus  # "already_stored": this very article was ingested before
+    article_id: int  # its row (for "already_stored", the row stored before)
+    duplicate_of: int | None  # the original it copies (exact or near); None: an original
+    similarity: float | None  # estimated Jaccard to that original (1.0: exact copy)
+    story: str | None  # the story it is in once the batch is stored
+
+
+@dataclass(frozen=True)
+class StorySplit:
+    """Articles (by content hash) the clusterer moved out of a story into a new one."""
+
+    story: str
+    moved: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoryMerge:
+    """Stories the clusterer folded into `into` (their ids now redirect there)."""
+
+    into: str
+    merged: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One stored batch: every article's outcome in input order, and the story changes."""
+
+    articles: tuple[StoredOutcome, ...]
+    assignments: tuple[tuple[int, str], ...]  # (article id, story) per new original, in order
+    splits: tuple[StorySplit, ...] = ()
+    merges: tuple[StoryMerge, ...] = ()
+    opened: tuple[str, ...] = ()  # stories the batch created (splits included)
+    updated: tuple[str, ...] = ()  # stories that existed and gained or lost articles
+
+    def count(self, status: ArticleStatus) -> int:
+        return sum(1 for a in self.articles if a.status == status)
+
+
+@dataclass(frozen=True)
+class AlsoPublished:
+    """A duplicate copy of one of a story's articles, named with its original."""
+
+    doc_id: str
+    source: str  # the copy's outlet, else its document id
+    url: str | None
+    published: date | None
+    duplicate_of: str | None  # the original's document id
+    original_source: str | None  # the original's outlet, else its document id
+    similarity: float | None  # estimated Jaccard to the original (1.0: exact copy)
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    """A stored story as a reader meets it: its briefing (built from the originals)
+    and the copies other outlets published. Rendered by `render/` to Markdown, JSON and
+    HTML; the store caches it whole, keyed by the story's member set."""
+
+    story: str  # the live story id (merges followed)
+    briefing: Briefing
+    also_published_by: tuple[AlsoPublished, ...] = ()

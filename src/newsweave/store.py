@@ -18,13 +18,14 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from newsweave import codec
 from newsweave.errors import (
     CorruptDatabaseError,
     DatabaseLockedError,
     StoreError,
     UnknownStoryError,
 )
-from newsweave.model import Article
+from newsweave.model import Article, StoryRecord
 
 APPLICATION_ID = 0x4E575656  # "NWVV": marks the file as a newsweave database
 DEFAULT_TIMEOUT = 5.0  # seconds to wait for another writer before giving up
@@ -145,6 +146,17 @@ MIGRATIONS: tuple[str, ...] = (
         created TEXT NOT NULL
     );
     """,
+    # 6: one cached form of a story's briefing, the whole StoryRecord (codec JSON), in
+    # place of the briefing's JSON and Markdown strings; old caches are rebuilt on demand.
+    """
+    DROP TABLE briefings;
+    CREATE TABLE story_records (
+        story_id TEXT PRIMARY KEY REFERENCES stories(id),
+        members_hash TEXT NOT NULL,          -- corpus.reader.members_hash of the members
+        record TEXT NOT NULL,                -- codec.dumps(StoryRecord)
+        created TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -243,6 +255,20 @@ class StoredArticle:
     article: Article
     duplicate_of: int | None
     similarity: float | None
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """One row for `add_articles`: the article and what ingest computed for it."""
+
+    id: int  # from `next_article_id`, counted up through the batch
+    article: Article
+    raw_text: str | None
+    chash: str
+    thash: str
+    minhash: bytes | None
+    duplicate_of: int | None = None
+    similarity: float | None = None
 
 
 @dataclass(frozen=True)
@@ -432,6 +458,61 @@ class Store:
         )
         return int(cursor.lastrowid or 0)
 
+    def next_article_id(self) -> int:
+        """The id SQLite would give the next article (one past the largest): a writer
+        numbers a batch from here, inside its transaction, before inserting it whole."""
+        (top,) = self._rows("SELECT coalesce(max(id), 0) + 1 AS next FROM articles")
+        return int(top["next"])
+
+    def add_articles(self, rows: Sequence[NewArticle]) -> None:
+        """Insert these articles, numbered by the caller, in one statement."""
+        outlets = {name: self.outlet_id(name) for name in {r.article.outlet for r in rows}}
+        stamp = now()
+        self.conn.executemany(
+            f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
+            [
+                (
+                    r.id,
+                    r.article.doc_id,
+                    r.article.url,
+                    outlets[r.article.outlet],
+                    r.article.outlet_source,
+                    r.article.title,
+                    r.article.published.isoformat() if r.article.published else None,
+                    r.article.published_source,
+                    r.article.dateline,
+                    r.article.byline,
+                    json.dumps(list(r.article.paragraphs), ensure_ascii=False),
+                    r.raw_text,
+                    r.chash,
+                    r.thash,
+                    r.minhash,
+                    r.duplicate_of,
+                    r.similarity,
+                    stamp,
+                    r.article.language,
+                    r.article.language_confidence,
+                )
+                for r in rows
+            ],
+        )
+
+    def add_members(self, members: Sequence[tuple[int, str, str | None]]) -> None:
+        """`add_member` for each (article id, story id, headline), in order, in two statements."""
+        stamp = now()
+        self.conn.executemany(
+            "INSERT INTO stories (id, created, updated, headline) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, "
+            "headline = coalesce(stories.headline, excluded.headline)",
+            [(story, stamp, stamp, headline) for _, story, headline in members],
+        )
+        self.conn.executemany(
+            f"INSERT OR REPLACE INTO story_members ({', '.join(STORY_MEMBER_COLUMNS)}) "
+            "VALUES (?, ?)",
+            [(article_id, story) for article_id, story, _ in members],
+        )
+
     def _touch_story(self, story_id: str, headline: str | None) -> None:
         """Create the story, or mark it updated; a headline is kept once set."""
         stamp = now()
@@ -463,7 +544,7 @@ class Store:
             self.conn.execute(
                 "UPDATE stories SET merged_into = ? WHERE merged_into = ?", (into, old)
             )
-            self.conn.execute("DELETE FROM briefings WHERE story_id = ?", (old,))
+            self.conn.execute("DELETE FROM story_records WHERE story_id = ?", (old,))
 
     def split_story(self, story_id: str, chashes: Sequence[str]) -> None:
         """Move the articles with these content hashes, and their duplicates, to a new story.
@@ -687,19 +768,20 @@ class Store:
         )
         return [_stored(r) for r in rows]
 
-    def cached_briefing(self, story_id: str, members_hash: str) -> tuple[str, str] | None:
+    def cached_story_record(self, story_id: str, members_hash: str) -> StoryRecord | None:
+        """The story's record as cached for this member set; None if not (or stale)."""
         rows = self._rows(
-            "SELECT briefing_json, briefing_md FROM briefings "
-            "WHERE story_id = ? AND members_hash = ?",
+            "SELECT record FROM story_records WHERE story_id = ? AND members_hash = ?",
             (story_id, members_hash),
         )
-        return (rows[0]["briefing_json"], rows[0]["briefing_md"]) if rows else None
+        return codec.loads(StoryRecord, rows[0]["record"]) if rows else None
 
-    def cache_briefing(self, story_id: str, members_hash: str, as_json: str, as_md: str) -> None:
+    def cache_story_record(self, members_hash: str, record: StoryRecord) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO briefings VALUES (?, ?, ?, ?, ?)",
-                (story_id, members_hash, as_json, as_md, now()),
+                "INSERT OR REPLACE INTO story_records (story_id, members_hash, record, created) "
+                "VALUES (?, ?, ?, ?)",
+                (record.story, members_hash, codec.dumps(record), now()),
             )
 
     def annotations(self, chashes: Sequence[str], version: str) -> dict[str, StoredAnnotation]:

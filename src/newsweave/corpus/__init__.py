@@ -2,7 +2,13 @@
 the reader (`reader`: story briefings and their copies), shared by the CLI and the web
 service."""
 
-from newsweave.corpus.reader import also_published_by, members_hash, story_briefing
+from newsweave.corpus.reader import (
+    StoryLookup,
+    also_published_by,
+    lookup_story,
+    members_hash,
+    read_story,
+)
 from newsweave.corpus.writer import (
     BATCH_SIZE,
     Ingestor,
@@ -19,9 +25,11 @@ __all__ = [
     "Ingestor",
     "Item",
     "Progress",
+    "StoryLookup",
     "also_published_by",
     "ingest",
     "ingest_items",
+    "lookup_story",
     "members_hash",
-    "story_briefing",
+    "read_story",
 ]

@@ -16,9 +16,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsweave import dedup
-from newsweave.model import Article, PreparedArticle, SkippedDocument
+from newsweave.model import (
+    Article,
+    ArticleStatus,
+    BatchResult,
+    PreparedArticle,
+    SkippedDocument,
+    StoredOutcome,
+    StoryMerge,
+    StorySplit,
+)
 from newsweave.pipeline import fingerprint_article, prepare_sources
-from newsweave.store import Store
+from newsweave.store import NewArticle, Store
 
 if TYPE_CHECKING:
     from newsweave.cluster import OnlineClusterer
@@ -39,6 +48,16 @@ class IngestSummary:
     updated_stories: int = 0
     merged_stories: int = 0
     split_stories: int = 0  # stories split off another (OnlineClusterer re-clustering)
+
+    def add(self, batch: BatchResult) -> None:
+        """Count one stored batch in."""
+        self.new += batch.count("new")
+        self.duplicates += batch.count("duplicate")
+        self.already_stored += batch.count("already_stored")
+        self.new_stories += len(batch.opened)
+        self.updated_stories += len(batch.updated)
+        self.merged_stories += sum(len(m.merged) for m in batch.merges)
+        self.split_stories += len(batch.splits)
 
     @property
     def documents(self) -> int:
@@ -103,74 +122,17 @@ class Ingestor:
             clusterer.add_to(item, story_id)
         return clusterer
 
-    def add_batch(self, articles: Iterable[Item], summary: IngestSummary) -> None:
+    def add_batch(self, articles: Iterable[Item]) -> BatchResult:
         """Store one batch in one transaction; cluster new originals by publication date.
 
         Items are articles, (article, raw text) pairs to keep the text as read,
         or articles already prepared (`pipeline.prepare`, e.g. on a Dask worker).
+        The store is asked in a few queries for the whole batch, not per article.
         """
-        prepared = [_prepared(item) for item in articles]
-        # publication-date order, undated last, ties in input order (sort is stable)
-        prepared.sort(key=lambda p: (p.article.published is None, p.article.published or date.min))
-        seen: set[str] = set()
-        counts = {"new": 0, "duplicates": 0, "already": 0}
-        touched: set[str] = set()
-        opened: set[str] = set()
-        merged_count = split_count = 0
+        given = [_prepared(item) for item in articles]
         try:
             with self.store.transaction():
-                originals: list[tuple[int, PreparedArticle]] = []
-                duplicates: list[tuple[int, int]] = []  # (article id, original id)
-                for item in prepared:
-                    if item.chash in seen or self.store.has_content(item.chash):
-                        counts["already"] += 1
-                        continue
-                    seen.add(item.chash)
-                    original, similarity = self._find_original(item)
-                    blob = dedup.to_bytes(item.minhash) if item.minhash is not None else None
-                    article_id = self.store.add_article(
-                        item.article,
-                        raw_text=item.raw_text,
-                        chash=item.chash,
-                        thash=item.thash,
-                        minhash=blob,
-                        duplicate_of=original,
-                        similarity=similarity,
-                    )
-                    if original is None:
-                        counts["new"] += 1
-                        originals.append((article_id, item))
-                        if item.minhash is not None:
-                            self.index.add(article_id, item.minhash)
-                    else:
-                        counts["duplicates"] += 1
-                        duplicates.append((article_id, original))
-                inputs = [_cluster_input(p) for _, p in originals]
-                known = set(self.clusterer.stories) if inputs else set()
-                for (article_id, item), assignment in zip(
-                    originals, self.clusterer.add_many(inputs), strict=True
-                ):
-                    if assignment.merged:
-                        self.store.merge_stories(assignment.story_id, assignment.merged)
-                        merged_count += len(assignment.merged)
-                    self.store.add_member(article_id, assignment.story_id, item.article.title)
-                    for new_story, moved in assignment.split:
-                        self.store.split_story(new_story, moved)
-                        opened.add(new_story)
-                        split_count += 1
-                    touched.add(assignment.story_id)
-                    if assignment.story_id not in known:
-                        opened.add(assignment.story_id)
-                for article_id, original in duplicates:
-                    story = self.store.story_of(original)
-                    if story is None:  # the original predates clustering: give it its own
-                        story = "s-" + self.store.content_hashes([original])[original][:10]
-                        self.store.add_member(original, story, None)
-                    self.store.add_member(article_id, story, None)
-                    touched.add(story)
-                if inputs:
-                    delta = self.clusterer.state_delta()
-                    self.store.save_clusterer_parts(delta.header, delta.rows, delta.stories)
+                return self._store(given)
         except BaseException:
             # the transaction rolled back: forget what the in-memory indexes learnt
             self.index = dedup.NearDuplicateIndex.from_signatures(self.store.signatures())
@@ -179,16 +141,146 @@ class Ingestor:
             else:  # kept as it is: its next delta must carry every story the store lacks
                 self.clusterer.mark_unsaved()
             raise
-        summary.new += counts["new"]
-        summary.duplicates += counts["duplicates"]
-        summary.already_stored += counts["already"]
-        summary.new_stories += len(opened)
-        summary.updated_stories += len(touched - opened)
-        summary.merged_stories += merged_count
-        summary.split_stories += split_count
 
-    def _find_original(self, item: PreparedArticle) -> tuple[int | None, float | None]:
-        exact = self.store.original_with_text(item.thash)
+    def _store(self, given: list[PreparedArticle]) -> BatchResult:
+        # publication-date order, undated last, ties in input order (sort is stable)
+        order = sorted(
+            range(len(given)),
+            key=lambda i: (
+                given[i].article.published is None,
+                given[i].article.published or date.min,
+            ),
+        )
+        before = self.store.with_content(str(p.chash) for p in given)
+        by_text = self.store.originals_with_text(str(p.thash) for p in given)
+        next_id = self.store.next_article_id()
+        rows: dict[int, NewArticle] = {}  # input index -> the row this batch adds for it
+        taken: set[str] = set(before)  # content hashes stored, before or by this batch
+        originals: list[tuple[int, PreparedArticle]] = []
+        duplicates: list[tuple[int, int]] = []  # (article id, original id)
+        for i in order:
+            item = given[i]
+            chash, thash = str(item.chash), str(item.thash)
+            if chash in taken:
+                continue
+            taken.add(chash)
+            original, similarity = self._find_original(item, by_text)
+            blob = dedup.to_bytes(item.minhash) if item.minhash is not None else None
+            row = NewArticle(
+                next_id + len(rows),
+                item.article,
+                item.raw_text,
+                chash,
+                thash,
+                blob,
+                original,
+                similarity,
+            )
+            rows[i] = row
+            by_text.setdefault(thash, row.id if original is None else original)
+            if original is None:
+                originals.append((row.id, item))
+                if item.minhash is not None:
+                    self.index.add(row.id, item.minhash)
+            else:
+                duplicates.append((row.id, original))
+        self.store.add_articles(sorted(rows.values(), key=lambda r: r.id))
+        assignments, splits, merges, opened, touched = self._cluster(originals)
+        touched += self._link_duplicates(duplicates)
+        row_of = {r.chash: r for r in rows.values()}
+        ids = [r.id for r in rows.values()] + [link.id for link in before.values()]
+        story_of = self.store.stories_of(ids)
+        outcomes = []
+        for i, item in enumerate(given):
+            chash = str(item.chash)
+            status: ArticleStatus
+            if i in rows:
+                new = rows[i]
+                status = "new" if new.duplicate_of is None else "duplicate"
+                link = (new.id, new.duplicate_of, new.similarity)
+            else:  # stored before, or a repeat of an article earlier in this batch
+                status = "already_stored"
+                old = before.get(chash)
+                link = (
+                    (old.id, old.duplicate_of, old.similarity)
+                    if old is not None
+                    else (row_of[chash].id, row_of[chash].duplicate_of, row_of[chash].similarity)
+                )
+            outcomes.append(
+                StoredOutcome(item.article.doc_id, chash, status, *link, story_of.get(link[0]))
+            )
+        new_stories = tuple(dict.fromkeys(opened))
+        return BatchResult(
+            articles=tuple(outcomes),
+            assignments=tuple(assignments),
+            splits=tuple(splits),
+            merges=tuple(merges),
+            opened=new_stories,
+            updated=tuple(s for s in dict.fromkeys(touched) if s not in new_stories),
+        )
+
+    def _cluster(
+        self, originals: list[tuple[int, PreparedArticle]]
+    ) -> tuple[list[tuple[int, str]], list[StorySplit], list[StoryMerge], list[str], list[str]]:
+        """Cluster the batch's new originals; store their memberships, merges and splits
+        in clusterer order (memberships in one statement between two story changes)."""
+        assignments: list[tuple[int, str]] = []
+        splits: list[StorySplit] = []
+        merges: list[StoryMerge] = []
+        opened: list[str] = []
+        if not originals:
+            return assignments, splits, merges, opened, []
+        inputs = [_cluster_input(p) for _, p in originals]
+        known = set(self.clusterer.stories)
+        members: list[tuple[int, str, str | None]] = []
+
+        def flush() -> None:
+            self.store.add_members(members)
+            members.clear()
+
+        for (article_id, item), assignment in zip(
+            originals, self.clusterer.add_many(inputs), strict=True
+        ):
+            if assignment.merged:
+                flush()
+                self.store.merge_stories(assignment.story_id, assignment.merged)
+                merges.append(StoryMerge(assignment.story_id, tuple(assignment.merged)))
+            members.append((article_id, assignment.story_id, item.article.title))
+            assignments.append((article_id, assignment.story_id))
+            for new_story, moved in assignment.split:
+                flush()
+                self.store.split_story(new_story, moved)
+                splits.append(StorySplit(new_story, tuple(moved)))
+                opened.append(new_story)
+            if assignment.story_id not in known:
+                opened.append(assignment.story_id)
+        flush()
+        delta = self.clusterer.state_delta()
+        self.store.save_clusterer_parts(delta.header, delta.rows, delta.stories)
+        return assignments, splits, merges, opened, [story for _, story in assignments]
+
+    def _link_duplicates(self, duplicates: list[tuple[int, int]]) -> list[str]:
+        """Put each duplicate in its original's story; the stories they joined."""
+        if not duplicates:
+            return []
+        originals = {original for _, original in duplicates}
+        story_of = self.store.stories_of(originals)
+        unclustered = sorted(originals - set(story_of))
+        members: list[tuple[int, str, str | None]] = []
+        if unclustered:  # originals that predate clustering: each gets its own story
+            for original, chash in self.store.content_hashes(unclustered).items():
+                story_of[original] = "s-" + chash[:10]
+                members.append((original, story_of[original], None))
+        members += [(article_id, story_of[original], None) for article_id, original in duplicates]
+        self.store.add_members(members)
+        return [story_of[original] for _, original in duplicates]
+
+    def _find_original(
+        self, item: PreparedArticle, by_text: Mapping[str, int]
+    ) -> tuple[int | None, float | None]:
+        """The original this article copies and the similarity: an exact copy (`by_text`:
+        text hashes stored or met earlier in the batch), else the near-duplicate index."""
+        exact = by_text.get(str(item.thash))
         if exact is not None:
             return exact, 1.0
         if item.minhash is None:
@@ -277,5 +369,5 @@ def ingest_items(
     summary = IngestSummary()
     for batch in _batches(iter(items), batch_size, summary, progress, on_skip):
         if batch:
-            ingestor.add_batch(batch, summary)
+            summary.add(ingestor.add_batch(batch))
     return summary

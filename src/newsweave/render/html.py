@@ -1,9 +1,10 @@
-"""Briefings as HTML: one page model over the briefing JSON, shared by the web page and
+"""Briefings as HTML: one page model over a story record, shared by the web page and
 `newsweave show --format html`.
 
-The REST API serves the briefing record (`newsweave.briefing/1` plus `story` and
-`also_published_by`, as `newsweave show --format json` prints it); the page is rendered
-from that same record through `story_page_model`, which only derives view data (citation
+The REST API serves a story record as `render.json.story_to_dict` writes it
+(`newsweave.briefing/1` plus `story` and `also_published_by`, as `newsweave show
+--format json` prints it); the page is rendered from that same dict through
+`story_page_model`, which only derives view data (citation
 markers with their outlet, quotes grouped by speaker, timeline axis positions, coverage
 columns by outlet). The API and the page therefore cannot drift (datasette's pattern).
 Jinja2 autoescapes everything: article text is never markup.
@@ -18,7 +19,8 @@ from importlib.resources import files
 from typing import Any
 
 from newsweave.analyze.temporal import value_label, value_start
-from newsweave.render.json import SECTION_TITLES
+from newsweave.model import StoryRecord
+from newsweave.render.json import SECTION_TITLES, story_to_dict
 
 # Timeline axis: events are spaced by rank, not by elapsed time, so a story whose
 # dates run from hours apart to decades apart has no long empty stretches; where more
@@ -61,14 +63,9 @@ def _elapsed(days: int) -> str:
     return f"{n} {unit}{'s' if n != 1 else ''} later"
 
 
-def story_record(live: str, record: Mapping[str, Any], copies: list) -> dict[str, Any]:
-    """A story's briefing record: what `newsweave show --format json` prints, what
-    `GET /api/stories/{id}` serves and what the story page is rendered from."""
-    return {"story": live, **record, "also_published_by": copies}
-
-
-def story_page_model(record: Mapping[str, Any]) -> dict[str, Any]:
-    """View data for the story page, derived from a briefing record and nothing else."""
+def story_page_model(story: StoryRecord) -> dict[str, Any]:
+    """View data for the story page, derived from the story's JSON record and nothing else."""
+    record = story_to_dict(story)
     sources = list(record.get("sources", []))
     number = {s["id"]: i for i, s in enumerate(sources, start=1)}
     by_id = {s["id"]: s for s in sources}
@@ -148,8 +145,8 @@ def story_page_model(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def story_to_html(record: Mapping[str, Any], *, standalone: bool = True) -> str:
-    """The story page for a briefing record; `standalone` drops the links into the service."""
+def story_to_html(record: StoryRecord, *, standalone: bool = True) -> str:
+    """The story page for a story record; `standalone` drops the links into the service."""
     template = _environment().get_template("story.html")
     return template.render(page=story_page_model(record), standalone=standalone)
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from newsweave.analyze.temporal import value_label
-from newsweave.model import Article, Briefing, Citation, SkippedDocument
+from newsweave.model import AlsoPublished, Article, Briefing, Citation, SkippedDocument, StoryRecord
 
 BRIEFING_SCHEMA = "newsweave.briefing/1"
 ARTICLE_SCHEMA = "newsweave.article/1"
@@ -125,6 +125,33 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
 
 def briefing_to_json(briefing: Briefing) -> str:
     return json.dumps(briefing_to_dict(briefing), ensure_ascii=False, indent=2) + "\n"
+
+
+def story_to_dict(record: StoryRecord) -> dict[str, Any]:
+    """A stored story: its briefing record plus `story` and `also_published_by`, what
+    `newsweave show --format json` prints, `GET /api/stories/{id}` serves and the story
+    page is rendered from."""
+    return {
+        "story": record.story,
+        **briefing_to_dict(record.briefing),
+        "also_published_by": [also_published_to_dict(c) for c in record.also_published_by],
+    }
+
+
+def story_to_json(record: StoryRecord) -> str:
+    return json.dumps(story_to_dict(record), ensure_ascii=False, indent=1) + "\n"
+
+
+def also_published_to_dict(copy: AlsoPublished) -> dict[str, Any]:
+    return {
+        "id": copy.doc_id,
+        "source": copy.source,
+        "url": copy.url,
+        "published": copy.published.isoformat() if copy.published else None,
+        "duplicate_of": copy.duplicate_of,
+        "original_source": copy.original_source,
+        "similarity": copy.similarity,
+    }
 
 
 def source_labels(sources: tuple[Article, ...]) -> dict[str, str]:

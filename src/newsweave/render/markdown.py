@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from newsweave.analyze.temporal import value_label
-from newsweave.model import Briefing, Citation, CoverageFact, Quote
+from newsweave.model import Briefing, Citation, CoverageFact, Quote, StoryRecord
 from newsweave.render.json import SECTION_TITLES, source_labels
 
 # Long lists are cut in the Markdown view (the JSON has everything).
@@ -112,6 +112,21 @@ def _language(code: str, confidence: float | None) -> str:
 def _more(hidden: int, where: str = "") -> list[str]:
     """The line that says a list was cut: "- … and 4 more (see JSON output)"; none if not."""
     return [f"- … and {hidden} more{where} (see JSON output)"] if hidden > 0 else []
+
+
+def story_to_markdown(record: StoryRecord) -> str:
+    """A stored story: its briefing, then the outlets that republished its articles."""
+    lines = [f"*story {record.story}*", "", briefing_to_markdown(record.briefing).rstrip("\n")]
+    if record.also_published_by:
+        lines += ["", "## Also published by", ""]
+        for c in record.also_published_by:
+            similarity = (
+                "exact copy"
+                if c.similarity == 1.0
+                else f"near-duplicate, similarity {c.similarity:.2f}"
+            )
+            lines.append(f"- {c.source} ({c.doc_id}) — {similarity} of {c.original_source}")
+    return "\n".join(lines) + "\n"
 
 
 def _quotes(quotes: tuple[Quote, ...], cite) -> list[str]:
