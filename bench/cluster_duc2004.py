@@ -34,7 +34,6 @@ import random
 import statistics
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +45,10 @@ RESULTS = REPO / "bench" / "results"
 README_DISTANCE = 0.85  # the offline baseline's distance in the data's README
 
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
 import datetime  # noqa: E402
+
+from cluster_ecbplus import agglomerative, bcubed  # noqa: E402  (the same baseline and metric)
 
 from newsweave.cluster import DEFAULT_SETTINGS, ClusterInput, OnlineClusterer  # noqa: E402
 from newsweave.stories import (  # noqa: E402
@@ -111,33 +113,10 @@ def bcubed_overlap(pred: list, gold: list[set]) -> tuple[float, float, float]:
     return p, r, 2 * p * r / (p + r)
 
 
-def bcubed(pred: list, gold: list) -> tuple[float, float, float]:
-    """Plain B-cubed (Bagga & Baldwin 1998): one gold label per item."""
-    pred_size, gold_size = Counter(pred), Counter(gold)
-    both = Counter(zip(pred, gold, strict=True))
-    n = len(pred)
-    p = sum(both[(a, b)] / pred_size[a] for a, b in zip(pred, gold, strict=True)) / n
-    r = sum(both[(a, b)] / gold_size[b] for a, b in zip(pred, gold, strict=True)) / n
-    return p, r, 2 * p * r / (p + r)
-
-
 def item(doc: dict) -> ClusterInput:
     return ClusterInput(
         doc["doc_id"], None, doc["text"], datetime.date.fromisoformat(doc["published"])
     )
-
-
-def agglomerative(docs: list[dict], threshold: float) -> list[int]:
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
-        [d["text"] for d in docs]
-    )
-    model = AgglomerativeClustering(
-        n_clusters=None, distance_threshold=threshold, metric="cosine", linkage="average"
-    )
-    return list(model.fit_predict(matrix.toarray()))
 
 
 def scored(pred: list, docs: list[dict]) -> dict:
@@ -152,16 +131,20 @@ def events_only(docs: list[dict], order: list[int]) -> tuple[dict[str, str], flo
     start = time.perf_counter()
     for i in order:
         x = item(docs[i])
-        a = clusterer.add(x)
-        event_of[x.article_id] = a.story_id
-        if a.merged:
-            folded = set(a.merged)
-            for doc_id, event in event_of.items():
-                if event in folded:
-                    event_of[doc_id] = a.story_id
-        for new_id, moved in a.split:
-            event_of.update(dict.fromkeys(moved, new_id))
+        follow(event_of, x.article_id, clusterer.add(x))
     return event_of, time.perf_counter() - start
+
+
+def follow(event_of: dict[str, str], article_id: str, a) -> None:
+    """Update {article: event} with one Assignment: the article, merges, then splits."""
+    event_of[article_id] = a.story_id
+    if a.merged:
+        folded = set(a.merged)
+        for doc_id, event in event_of.items():
+            if event in folded:
+                event_of[doc_id] = a.story_id
+    for new_id, moved in a.split:
+        event_of.update(dict.fromkeys(moved, new_id))
 
 
 def event_run(docs: list[dict], order: list[int]) -> list[tuple[ClusterInput, object]]:
@@ -195,14 +178,7 @@ def two_levels(settings: StorySettings):
         start = time.perf_counter()
         for x, a in run:
             linker.add(x, a)
-            event_of[x.article_id] = a.story_id
-            if a.merged:
-                folded = set(a.merged)
-                for doc_id, event in event_of.items():
-                    if event in folded:
-                        event_of[doc_id] = a.story_id
-            for new_id, moved in a.split:
-                event_of.update(dict.fromkeys(moved, new_id))
+            follow(event_of, x.article_id, a)
         seconds = time.perf_counter() - start
         LINK_SECONDS.append((seconds, len(run)))
         stories = {d: linker.resolve(linker.story_of(e)) for d, e in event_of.items()}
@@ -307,7 +283,6 @@ def offline_baseline(rows: list[dict], articles: list[dict]) -> dict:
 
 def ecbplus_event_level(seeds: list[int]) -> dict:
     """The event level on ECB+ held-out topics with the default settings (unchanged)."""
-    sys.path.insert(0, str(REPO / "bench"))
     import cluster_ecbplus as ecb
 
     docs = [d for d in ecb.load() if d["topic"] in ecb.HELDOUT_TOPICS]
