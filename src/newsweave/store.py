@@ -431,32 +431,19 @@ class Store:
         duplicate_of: int | None = None,
         similarity: float | None = None,
     ) -> int:
-        columns = ARTICLE_COLUMNS[1:]  # the id is SQLite's
-        cursor = self.conn.execute(
-            f"INSERT INTO articles ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            (
-                article.doc_id,
-                article.url,
-                self.outlet_id(article.outlet),
-                article.outlet_source,
-                article.title,
-                article.published.isoformat() if article.published else None,
-                article.published_source,
-                article.dateline,
-                article.byline,
-                json.dumps(list(article.paragraphs), ensure_ascii=False),
-                raw_text,
-                chash,
-                thash,
-                minhash,
-                duplicate_of,
-                similarity,
-                now(),
-                article.language,
-                article.language_confidence,
-            ),
+        """One article (`add_articles` of one); its id."""
+        row = NewArticle(
+            self.next_article_id(),
+            article,
+            raw_text,
+            chash,
+            thash,
+            minhash,
+            duplicate_of,
+            similarity,
         )
-        return int(cursor.lastrowid or 0)
+        self.add_articles([row])
+        return row.id
 
     def next_article_id(self) -> int:
         """The id SQLite would give the next article (one past the largest): a writer

@@ -1,6 +1,6 @@
-"""Corpus mode in two rooms: the writer (`writer`: a batch in, stored and clustered) and
-the reader (`reader`: story briefings and their copies), shared by the CLI and the web
-service."""
+"""Corpus mode in two rooms: the writer (`writer`: a batch in, stored and clustered, a
+`model.BatchResult` out) and the reader (`reader`: a story's `model.StoryRecord`, its
+briefing and the copies other outlets published), shared by the CLI and the web service."""
 
 from newsweave.corpus.reader import (
     StoryLookup,

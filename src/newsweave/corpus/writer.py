@@ -1,9 +1,11 @@
-"""The corpus writer: read -> clean -> hash -> dedup -> cluster -> store, in batches.
+"""The corpus writer: prepared articles (`pipeline.prepare`) -> dedup -> cluster -> store,
+in batches; `Ingestor.add_batch` returns what it did as a `model.BatchResult`.
 
-Each batch is one transaction holding its articles, their story membership
-and the clusterer state after them (its header and the stories the batch
-changed), so a crash loses at most the batch in flight and a rerun picks up
-exactly where the last commit left off.
+The store is asked about a batch as a whole (which articles it holds, their exact
+copies, the stories of the originals), not one query per article. Each batch is one
+transaction holding its articles, their story membership and the clusterer state after
+them (its header and the stories the batch changed), so a crash loses at most the batch
+in flight and a rerun picks up exactly where the last commit left off.
 """
 
 from __future__ import annotations
@@ -301,7 +303,7 @@ def _cluster_input(item: PreparedArticle) -> Any:
     from newsweave.cluster import ClusterInput
 
     return ClusterInput(
-        item.chash,
+        str(item.chash),
         item.article.title,
         item.article.text,
         item.article.published,

@@ -174,7 +174,7 @@ def prepare_partition(
         vectors: Iterator[Any] = iter([None] * len(ready))
     else:
         leads = [
-            lead(ClusterInput(p.chash, p.article.title, p.article.text, None), lead_chars)
+            lead(ClusterInput(str(p.chash), p.article.title, p.article.text, None), lead_chars)
             for p in ready
         ]
         vectors = iter(encode(leads))
@@ -184,8 +184,8 @@ def prepare_partition(
         else (
             item.article,
             item.raw_text,
-            item.chash,
-            item.thash,
+            str(item.chash),  # prepare_documents fingerprints: the hashes are set
+            str(item.thash),
             dedup.to_bytes(item.minhash) if item.minhash is not None else None,
             _vector_bytes(next(vectors)),
         )
