@@ -141,3 +141,21 @@ def test_real_pages_are_extracted_in_their_language(url, language):
     article = _dev_article(url)
     assert article.language == language
     assert len(article.text) > 2000  # the whole article, not a fragment
+
+
+def test_a_cue_alone_takes_the_headline_under_it():
+    from newsweave.extract.teasers import drop_teasers
+
+    paragraphs = [
+        "Der Stadtrat hat die Sperrung der Brücke beschlossen.",
+        "Mehr zum Thema:",
+        "Neue Radwege für den Osterholmer Süden",
+        "Die Reparatur beginnt im März.",
+        "See also",
+        "The bridge will reopen in September, the council said.",  # a sentence: kept
+    ]
+    assert drop_teasers(paragraphs) == [
+        "Der Stadtrat hat die Sperrung der Brücke beschlossen.",
+        "Die Reparatur beginnt im März.",
+        "The bridge will reopen in September, the council said.",
+    ]
