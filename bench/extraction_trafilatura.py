@@ -272,11 +272,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     shown = [n for n in results if n in ("newsweave", TRAFILATURA)] + [
         n for n in results if n not in ("newsweave", TRAFILATURA)
     ]
-    print("\nF1 per language (pages):")
+    print("\nF1 per language (pages): " + " | ".join(shown))
     for language in sorted(set(languages), key=lambda code: -languages.count(code)):
-        cells = "  ".join(
-            f"{n.split()[0]} {results[n]['languages'][language]['f1']:.3f}" for n in shown
-        )
+        cells = "  ".join(f"{results[n]['languages'][language]['f1']:.3f}" for n in shown)
         print(f"  {language:<4} ({languages.count(language):>3})  {cells}")
     for r in results.values():
         r.pop("_counts")

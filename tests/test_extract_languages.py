@@ -141,3 +141,34 @@ def test_real_pages_are_extracted_in_their_language(url, language):
     article = _dev_article(url)
     assert article.language == language
     assert len(article.text) > 2000  # the whole article, not a fragment
+
+
+def test_a_cue_alone_takes_the_headline_under_it():
+    from newsweave.extract.teasers import drop_teasers
+
+    paragraphs = [
+        "Der Stadtrat hat die Sperrung der Brücke beschlossen.",
+        "Mehr zum Thema:",
+        "Neue Radwege für den Osterholmer Süden",
+        "Die Reparatur beginnt im März.",
+        "See also",
+        "The bridge will reopen in September, the council said.",  # a sentence: kept
+    ]
+    assert drop_teasers(paragraphs) == [
+        "Der Stadtrat hat die Sperrung der Brücke beschlossen.",
+        "Die Reparatur beginnt im März.",
+        "The bridge will reopen in September, the council said.",
+    ]
+
+
+def test_the_story_page_shows_the_english_only_notes():
+    from newsweave.render.html import story_to_html
+
+    result = run("brief", str(DATA / "artykul-pl.html"), "--format", "json")
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert [n["section"] for n in record["notes"]] == ["quotes", "timeline", "actors", "coverage"]
+    assert record["sources"][0]["language"] == "pl"
+    page = story_to_html(record)
+    assert "<strong>Who said what</strong>: English only: not computed for 1 article (pl)." in page
+    assert "language pl" in page

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import lxml.etree
@@ -43,15 +44,26 @@ EXTEND_MIN_SUPPORT = 0.9
 # Trim trafilatura's edges only when the two agree on the article: this much of
 # readability's text is inside trafilatura's.
 TRIM_MIN_AGREEMENT = 0.8
-# ...and readability's text covers this much of trafilatura's: when readability found only
-# a fragment of the article (one section of a listicle, the signatures under a letter),
-# its silence about trafilatura's edges says nothing. Chosen on the tune half of
-# trafilatura-dev (site-hash split, bench/extraction_trafilatura.py): F1 0.922 without the
-# condition, 0.929/0.931/0.931/0.931 at 0.5/0.6/0.7/0.8; confirm half 0.905 -> 0.925 at 0.6;
-# Zyte 0.977 -> 0.975.
+# When readability's text covers less than this much of trafilatura's, readability found
+# only a fragment of the article (one section of a listicle, the signatures under a letter)
+# and its silence about trafilatura's edges says little: only short edge lines (menu items,
+# labels) are trimmed then. Chosen on the tune half of trafilatura-dev (site-hash split,
+# bench/extraction_trafilatura.py, replaying cached extractions): F1 0.922 with no such
+# condition, 0.929/0.931/0.931/0.931 at 0.5/0.6/0.7/0.8 (confirm half 0.905 -> 0.925 at
+# 0.6); with short lines still trimmed, 0.933/0.934/0.934/0.933 at 5/10/20/40 words
+# (confirm 0.925/0.922/0.921/0.914; Zyte 0.976/0.978/0.978/0.978).
 TRIM_MIN_COVERAGE = 0.6
+LOW_COVERAGE_EDGE_WORDS = 10
 # An edge paragraph (leading or trailing) stays only if readability supports it this much.
 EDGE_MIN_SUPPORT = 0.5
+
+# trafilatura runs first without its fallbacks ("fast"); when that finds fewer words than
+# this (a caption, a login form, one teaser), it runs again with them. On the tune half of
+# trafilatura-dev (cached extractions replayed): F1 0.933 (never) / 0.935 / 0.937 / 0.939
+# below 100 / 150 / 200 words (confirm half 0.925 / 0.933 / 0.934 / 0.932). 150 and 200
+# lose a Zyte page whose short article the fast pass had right (Zyte F1 0.977 -> 0.971),
+# so 100: the largest that keeps Zyte unchanged; it re-runs about 6% of the dev pages.
+FULL_RERUN_MAX_WORDS = 100
 
 SHINGLE = 4
 _WORD = re.compile(r"\w+")
@@ -109,6 +121,7 @@ def extract_html(
         doc, main = found, _lines(found.text or "")
     else:  # no body found: the metadata can still be read
         doc, main = extract_metadata(tree, default_url=url, date_config=date_params), []
+    fuller = _full_extraction(tree, url) if _word_count(main) < FULL_RERUN_MAX_WORDS else []
 
     page_url = doc.url or url
     outlet = _outlet(doc.sitename, tree)
@@ -116,6 +129,7 @@ def extract_html(
     published, source = _published(doc.date, tree, page_url, max_date)
     author = doc.author or None
     other = _readability(tree)  # last: it consumes the tree
+    main = _better_supported(main, fuller, other)
     return HtmlResult(
         paragraphs=tuple(
             drop_teasers(
@@ -133,7 +147,36 @@ def extract_html(
     )
 
 
+def _word_count(lines: list[str]) -> int:
+    return sum(len(line.split()) for line in lines)
+
+
+def _better_supported(fast: list[str], full: list[str], other: list[str]) -> list[str]:
+    """trafilatura's fast or full-mode body, whichever readability supports more.
+
+    Full mode helps where the fast pass found a caption or a form; on a page whose short
+    article the fast pass had right it can pick a longer block of chrome instead, which
+    readability does not have.
+    """
+    if not full or full == fast:
+        return fast
+    if not fast or not other:
+        return full
+    theirs = _Opinion.of(other)
+    return full if theirs.support("\n".join(full)) > theirs.support("\n".join(fast)) else fast
+
+
+def _full_extraction(tree: lxml.html.HtmlElement, url: str | None) -> list[str]:
+    """trafilatura's body with its own fallbacks (readability port, jusText) compared in."""
+    found = bare_extraction(tree, url=url, fast=False, include_comments=False)
+    return _lines(found.text or "") if isinstance(found, TrafilaturaDocument) else []
+
+
 def _lines(text: str) -> list[str]:
+    """Non-empty lines, spaces collapsed, in Unicode NFC: trafilatura normalises its text so,
+    readability does not, and one canonical form keeps comparisons and search exact
+    (Bengali "য়" is one code point in some pages, two in others)."""
+    text = unicodedata.normalize("NFC", text)
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
@@ -219,14 +262,20 @@ def _second_opinion(main: list[str], other: list[str]) -> list[str]:
         # One block cannot be trimmed at paragraph edges. It is typically trafilatura's last
         # resort (the page's text run together); readability has that text in paragraphs.
         return other
-    if theirs.support(main_text) < TRIM_MIN_COVERAGE:
-        return main
+    longest = None if theirs.support(main_text) >= TRIM_MIN_COVERAGE else LOW_COVERAGE_EDGE_WORDS
     start, end = 0, len(main)
-    while start < end and theirs.support(main[start]) < EDGE_MIN_SUPPORT:
+    while start < end and _foreign_edge(main[start], theirs, longest):
         start += 1
-    while end > start and theirs.support(main[end - 1]) < EDGE_MIN_SUPPORT:
+    while end > start and _foreign_edge(main[end - 1], theirs, longest):
         end -= 1
     return main[start:end]
+
+
+def _foreign_edge(paragraph: str, theirs: _Opinion, longest: int | None) -> bool:
+    """An edge paragraph the other extraction lacks (and, if `longest`, that short)."""
+    if longest is not None and len(_words(paragraph)) > longest:
+        return False
+    return theirs.support(paragraph) < EDGE_MIN_SUPPORT
 
 
 def _outlet(sitename: str | None, tree: lxml.html.HtmlElement) -> str | None:

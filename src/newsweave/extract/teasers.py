@@ -18,6 +18,12 @@ TEASER_MAX_WORDS = 25
 # A newsletter prompt is a sentence or two; an article about newsletters is longer.
 NEWSLETTER_MAX_WORDS = 35
 
+# A cue with nothing after it ("Mehr zum Thema:", "Related stories") is at most this long...
+CUE_ONLY_MAX_WORDS = 4
+# ...and the headline it labels at most this long.
+HEADLINE_MAX_WORDS = 15
+_SENTENCE_END = re.compile(r"[.!?…\"”»]\s*$")
+
 _I = re.IGNORECASE
 
 # "Read more", "See also", ... opening a line, then a colon, an arrow, a quote or the end.
@@ -66,5 +72,24 @@ def teaser_kind(paragraph: str) -> str | None:
 
 
 def drop_teasers(paragraphs: list[str]) -> list[str]:
-    """The paragraphs without teasers and newsletter prompts."""
-    return [p for p in paragraphs if teaser_kind(p) is None]
+    """The paragraphs without teasers and newsletter prompts.
+
+    A cue alone on its line ("Lesen Sie auch:", "See also") labels the line after it,
+    which is then dropped too when it reads as a linked headline: short, and not ending
+    like a sentence.
+    """
+    kept: list[str] = []
+    labelled = False
+    for paragraph in paragraphs:
+        if labelled and _looks_like_headline(paragraph):
+            labelled = False
+            continue
+        kind = teaser_kind(paragraph)
+        labelled = kind == "cross-reference" and len(paragraph.split()) <= CUE_ONLY_MAX_WORDS
+        if kind is None:
+            kept.append(paragraph)
+    return kept
+
+
+def _looks_like_headline(paragraph: str) -> bool:
+    return len(paragraph.split()) <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(paragraph)
