@@ -372,8 +372,9 @@ def test_existing_version_1_database_gains_search(tmp_path):
     conn.execute("INSERT INTO story_members VALUES (1, 's-old')")
     conn.close()
     with Store(path) as store:
-        assert store.query("SELECT version FROM schema_migrations") == [(1,), (2,), (3,)]
-        assert SCHEMA_VERSION == 3
+        assert store.query("SELECT version FROM schema_migrations") == [
+            (n,) for n in range(1, SCHEMA_VERSION + 1)
+        ]
         assert store.search_stories("ferries") == {"s-old"}
         assert store.search_stories("bridge") == {"s-old"}
         assert store.search_stories("tram") == set()
