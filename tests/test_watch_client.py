@@ -78,6 +78,23 @@ def test_429_with_a_long_retry_after_fails_transient_at_once(site):
     assert error.reason == "HTTP 429 (retry after 3600 s)"
 
 
+def test_a_host_that_asked_for_a_long_pause_is_not_asked_again(site):
+    site.route("/busy", Reply(status=429, headers={"Retry-After": "3600"}))
+    site.route("/other", "fine")
+
+    async def run():
+        async with PoliteClient(FAST) as client:
+            with pytest.raises(FetchError):
+                await client.get(site.url("/busy"))
+            with pytest.raises(FetchError, match="host asked to wait") as caught:
+                await client.get(site.url("/other"))
+            return caught.value
+
+    error = asyncio.run(run())
+    assert error.transient and 3500 < error.retry_after <= 3600
+    assert site.hits("/other") == 0
+
+
 def test_5xx_is_retried_with_backoff_then_reported_transient(site):
     site.route("/flaky", Reply(status=500), Reply(status=503), Reply("recovered"))
     assert fetch(site.url("/flaky"))[0].body == b"recovered"

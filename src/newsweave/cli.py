@@ -439,6 +439,156 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="warning", timeout_keep_alive=30)
 
 
+@app.command()
+def watch(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Feed (RSS, Atom, JSON Feed), sitemap or site URLs, or OPML files of feeds."
+        ),
+    ],
+    db: DbOpt = None,
+    once: Annotated[
+        bool,
+        typer.Option("--once", help="One round (poll, fetch what is new), then exit: for cron."),
+    ] = False,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print one JSON line of counts per round.")
+    ] = False,
+    contact: Annotated[
+        str | None,
+        typer.Option(
+            "--contact",
+            metavar="EMAIL_OR_URL",
+            envvar="NEWSWEAVE_CONTACT",
+            show_envvar=True,
+            help="Named in the User-Agent, so site owners can reach you.",
+        ),
+    ] = None,
+    interval: Annotated[
+        float,
+        typer.Option(
+            "--interval",
+            min=0,
+            metavar="SECONDS",
+            help="First wait between two polls of a source; it then adapts to the source "
+            "(halved after a poll with new articles, x1.5 after one without, up to 6 hours).",
+        ),
+    ] = 900.0,
+    min_interval: Annotated[
+        float,
+        typer.Option(
+            "--min-interval", min=0, metavar="SECONDS", help="Shortest wait between polls."
+        ),
+    ] = 300.0,
+    host_delay: Annotated[
+        float,
+        typer.Option(
+            "--host-delay",
+            min=0,
+            metavar="SECONDS",
+            help="Between two requests to one host (a robots.txt Crawl-delay can make it longer).",
+        ),
+    ] = 1.0,
+    host_concurrency: Annotated[
+        int, typer.Option("--host-concurrency", min=1, help="Requests in flight to one host.")
+    ] = 2,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, metavar="SECONDS", help="For a whole request.")
+    ] = 20.0,
+    max_page_mb: Annotated[
+        float, typer.Option("--max-page-mb", min=0.01, help="Larger pages are refused.")
+    ] = 10.0,
+    retry_delay: Annotated[
+        float,
+        typer.Option(
+            "--retry-delay",
+            min=0,
+            metavar="SECONDS",
+            help="First wait before a failed page or source is tried again; doubles each time.",
+        ),
+    ] = 300.0,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Pages fetched and committed together.")
+    ] = 50,
+) -> None:
+    """Follow feeds, sitemaps and sites: fetch each new article, store and cluster it.
+
+    Runs until stopped (Ctrl-C or SIGTERM stop after the batch in flight), or one
+    round with --once. State is kept in the store, so a restart goes on where it stopped.
+    """
+    import asyncio
+    import signal
+
+    from newsweave.watch import ClientSettings, Schedule, Watcher, WatchSettings
+
+    settings = WatchSettings(
+        client=ClientSettings(
+            contact=contact,
+            timeout=timeout,
+            max_bytes=int(max_page_mb * 1024 * 1024),
+            host_concurrency=host_concurrency,
+            host_delay=host_delay,
+        ),
+        schedule=Schedule(
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max(min_interval, Schedule().max_interval),
+            retry_delay=retry_delay,
+        ),
+        batch_size=batch_size,
+    )
+
+    def report(message: str) -> None:
+        err.print(f"newsweave: {message}", markup=False)
+
+    with _store(db) as store, _progress() as advance:
+
+        def on_round(summary) -> None:
+            if json_:
+                sys.stdout.write(json.dumps(summary.to_dict()) + "\n")
+                sys.stdout.flush()
+            else:
+                report(_round_line(summary))
+
+        def pages_done(n: int) -> None:
+            for _ in range(n):
+                advance()
+
+        watcher = Watcher(store, sources, settings, report=report, advance=pages_done)
+
+        async def run() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+
+            def on_signal() -> None:
+                report("stopping after the batch in flight (signal again to stop at once)")
+                stop.set()
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(sig)
+
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, on_signal)
+            await watcher.run(once=once, stop=stop, on_round=on_round)
+
+        asyncio.run(run())
+        watched = len(store.watch_sources())
+    if not watched:
+        report("error: nothing to watch (no source could be read)")
+        raise typer.Exit(1)
+
+
+def _round_line(summary) -> str:
+    return (
+        f"round {summary.round}: {summary.sources} sources polled ({summary.unchanged} "
+        f"unchanged, {summary.source_errors} failed), {summary.listed_new} new pages listed; "
+        f"{summary.fetched} fetched: {summary.stored} stored, {summary.duplicates} duplicates, "
+        f"{summary.same_article} already stored, {summary.retry} to retry, {summary.failed} "
+        f"failed; {summary.requests} requests; stories {summary.new_stories} new, "
+        f"{summary.updated_stories} updated"
+    )
+
+
 def _read(paths: list[str], dates: dict[str, date]) -> tuple[list[Article], list[SkippedDocument]]:
     from newsweave.pipeline import iter_articles
 

@@ -157,6 +157,46 @@ MIGRATIONS: tuple[str, ...] = (
         created TEXT NOT NULL
     );
     """,
+    # 7: `newsweave watch`: the sources it polls and the article pages they listed, so a
+    # restart resumes where the last run stopped. Times compared by the scheduler are unix
+    # seconds (REAL); times only shown are ISO text. Articles are looked up by doc_id (a
+    # watched page's normalised URL) to settle pages a killed run stored but did not mark.
+    """
+    CREATE TABLE watch_sources (
+        url TEXT PRIMARY KEY,                -- the feed or sitemap as polled
+        kind TEXT NOT NULL,                  -- 'feed' | 'sitemap'
+        origin TEXT NOT NULL,                -- what the user named: this URL, a site, an OPML file
+        title TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        body_hash TEXT,                      -- sha256 of the last body: same bytes = unchanged
+        interval REAL NOT NULL,              -- seconds between polls, adapted to real changes
+        next_poll REAL NOT NULL,
+        last_poll TEXT,
+        last_success TEXT,
+        last_change TEXT,                    -- last poll that listed a new article
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0, -- consecutive failed polls
+        polls INTEGER NOT NULL DEFAULT 0,
+        changes INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE watch_pages (
+        url TEXT PRIMARY KEY,                -- normalised article URL (watch.urls.page_key)
+        fetch_url TEXT NOT NULL,             -- the URL as listed, fetched as is
+        source_url TEXT NOT NULL,            -- the source that listed it first
+        status TEXT NOT NULL,                -- 'pending' | 'retry' | 'stored' | 'alias' | 'failed'
+        article_id INTEGER REFERENCES articles(id),  -- stored / alias: the article
+        title TEXT,                          -- what the listing said
+        published TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,                         -- why it failed (retry, failed)
+        next_try REAL,                       -- pending, retry: not before
+        first_seen TEXT NOT NULL,
+        last_try TEXT
+    );
+    CREATE INDEX watch_pages_due ON watch_pages(status, next_try);
+    CREATE INDEX articles_doc_id ON articles(doc_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -301,6 +341,53 @@ class StorySummary:
 
 
 _STORY_SUMMARY_FIELDS = tuple(f.name for f in fields(StorySummary))
+
+
+@dataclass(frozen=True)
+class WatchSource:
+    """A feed or sitemap `newsweave watch` polls, and what it knows about it."""
+
+    url: str
+    kind: str  # "feed" | "sitemap"
+    origin: str
+    title: str | None
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    interval: float
+    next_poll: float
+    last_poll: str | None
+    last_success: str | None
+    last_change: str | None
+    last_error: str | None
+    failures: int
+    polls: int
+    changes: int
+
+
+@dataclass(frozen=True)
+class WatchPage:
+    """An article page a watched source listed, and its fate so far."""
+
+    url: str  # normalised
+    fetch_url: str
+    source_url: str
+    status: str  # "pending" | "retry" | "stored" | "alias" | "failed"
+    article_id: int | None
+    title: str | None
+    published: date | None
+    attempts: int
+    reason: str | None
+    next_try: float | None
+
+
+_WATCH_SOURCE_COLUMNS = (
+    "url, kind, origin, title, etag, last_modified, body_hash, interval, next_poll, "
+    "last_poll, last_success, last_change, last_error, failures, polls, changes"
+)
+_WATCH_PAGE_COLUMNS = (
+    "url, fetch_url, source_url, status, article_id, title, published, attempts, reason, next_try"
+)
 
 
 class Store:
@@ -819,6 +906,203 @@ class Store:
                         (vectors_model, vectors, key, version),
                     )
 
+    # -- watch: polled sources and listed pages (`newsweave watch`) ------------
+
+    def watch_sources(self) -> list[WatchSource]:
+        """Every watched source, in the order they were added."""
+        rows = self.query(f"SELECT {_WATCH_SOURCE_COLUMNS} FROM watch_sources ORDER BY rowid")
+        return [WatchSource(*r) for r in rows]
+
+    def watch_source(self, url: str) -> WatchSource | None:
+        rows = self.query(
+            f"SELECT {_WATCH_SOURCE_COLUMNS} FROM watch_sources WHERE url = ?", (url,)
+        )
+        return WatchSource(*rows[0]) if rows else None
+
+    def watch_sources_due(self, at: float) -> list[WatchSource]:
+        rows = self.query(
+            f"SELECT {_WATCH_SOURCE_COLUMNS} FROM watch_sources WHERE next_poll <= ? "
+            "ORDER BY next_poll, rowid",
+            (at,),
+        )
+        return [WatchSource(*r) for r in rows]
+
+    def watch_origins(self) -> set[str]:
+        """What the user named (sites, OPML files, feeds) that already has its sources."""
+        return {r[0] for r in self.query("SELECT DISTINCT origin FROM watch_sources")}
+
+    def add_watch_source(
+        self, url: str, kind: str, origin: str, *, interval: float, next_poll: float
+    ) -> bool:
+        """Start watching `url` (call inside transaction()); False if it is watched already."""
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO watch_sources (url, kind, origin, interval, next_poll) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (url, kind, origin, interval, next_poll),
+        )
+        return cursor.rowcount > 0
+
+    def record_watch_poll(
+        self,
+        url: str,
+        *,
+        interval: float,
+        next_poll: float,
+        kind: str | None = None,
+        title: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        body_hash: str | None = None,
+        changed: bool = False,
+        error: str | None = None,
+    ) -> None:
+        """What one poll of a source found (call inside transaction()).
+
+        A success keeps the validators given (or the old ones when None: a 304 sends
+        none); an error counts one more consecutive failure and keeps everything else.
+        """
+        stamp = now()
+        if error is not None:
+            self.conn.execute(
+                "UPDATE watch_sources SET last_poll = ?, last_error = ?, "
+                "failures = failures + 1, polls = polls + 1, next_poll = ? WHERE url = ?",
+                (stamp, error, next_poll, url),
+            )
+            return
+        self.conn.execute(
+            "UPDATE watch_sources SET kind = coalesce(?, kind), title = coalesce(?, title), "
+            "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
+            "body_hash = coalesce(?, body_hash), interval = ?, next_poll = ?, last_poll = ?, "
+            "last_success = ?, last_error = NULL, failures = 0, polls = polls + 1, "
+            "changes = changes + ?, last_change = CASE WHEN ? THEN ? ELSE last_change END "
+            "WHERE url = ?",
+            (
+                kind,
+                title,
+                etag,
+                last_modified,
+                body_hash,
+                interval,
+                next_poll,
+                stamp,
+                stamp,
+                int(changed),
+                int(changed),
+                stamp,
+                url,
+            ),
+        )
+
+    def add_watch_pages(
+        self,
+        source_url: str,
+        pages: Iterable[tuple[str, str, str | None, date | None]],
+        *,
+        at: float,
+    ) -> int:
+        """Record listed pages (key, fetch URL, title, published) as pending, unless known.
+
+        Call inside transaction(); returns how many were new.
+        """
+        stamp = now()
+        added = 0
+        for key, fetch_url, title, published in pages:
+            cursor = self.conn.execute(
+                "INSERT OR IGNORE INTO watch_pages (url, fetch_url, source_url, status, title, "
+                "published, next_try, first_seen) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+                (
+                    key,
+                    fetch_url,
+                    source_url,
+                    title,
+                    published.isoformat() if published else None,
+                    at,
+                    stamp,
+                ),
+            )
+            added += cursor.rowcount
+        return added
+
+    def watch_pages_due(self, at: float) -> list[WatchPage]:
+        """Pages to fetch now: pending ones and transient failures whose time has come."""
+        rows = self.query(
+            f"SELECT {_WATCH_PAGE_COLUMNS} FROM watch_pages "
+            "WHERE status IN ('pending', 'retry') AND next_try <= ? ORDER BY next_try, rowid",
+            (at,),
+        )
+        return [_watch_page(r) for r in rows]
+
+    def watch_page(self, url: str) -> WatchPage | None:
+        rows = self.query(f"SELECT {_WATCH_PAGE_COLUMNS} FROM watch_pages WHERE url = ?", (url,))
+        return _watch_page(rows[0]) if rows else None
+
+    def watch_pages(self, status: str | None = None) -> list[WatchPage]:
+        rows = self.query(
+            f"SELECT {_WATCH_PAGE_COLUMNS} FROM watch_pages "
+            "WHERE ? IS NULL OR status = ? ORDER BY rowid",
+            (status, status),
+        )
+        return [_watch_page(r) for r in rows]
+
+    def next_watch_time(self) -> float | None:
+        """The earliest time a source is due or a page may be tried again (None: nothing)."""
+        (row,) = self.query(
+            "SELECT min(t) FROM (SELECT min(next_poll) AS t FROM watch_sources UNION ALL "
+            "SELECT min(next_try) FROM watch_pages WHERE status IN ('pending', 'retry'))"
+        )
+        return row[0]
+
+    def settle_watch_page(
+        self,
+        url: str,
+        status: str,
+        *,
+        article_id: int | None = None,
+        reason: str | None = None,
+        next_try: float | None = None,
+    ) -> None:
+        """The outcome of one try of a page (call inside transaction())."""
+        self.conn.execute(
+            "UPDATE watch_pages SET status = ?, article_id = ?, reason = ?, next_try = ?, "
+            "attempts = attempts + 1, last_try = ? WHERE url = ?",
+            (status, article_id, reason, next_try, now(), url),
+        )
+
+    def alias_watch_page(self, url: str, fetch_url: str, source_url: str, article_id: int) -> None:
+        """`url` is another address of a stored article (call inside transaction()).
+
+        A row not yet fetched (pending or retry) becomes the alias; a stored or failed one
+        keeps what it has.
+        """
+        self.conn.execute(
+            "INSERT INTO watch_pages (url, fetch_url, source_url, status, article_id, "
+            "first_seen) VALUES (?, ?, ?, 'alias', ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET status = 'alias', article_id = excluded.article_id, "
+            "reason = NULL, next_try = NULL WHERE watch_pages.status IN ('pending', 'retry')",
+            (url, fetch_url, source_url, article_id, now()),
+        )
+
+    def article_with_content(self, chash: str) -> int | None:
+        """The id of the article with this content hash (`content_hash`), if stored."""
+        rows = self.query("SELECT id FROM articles WHERE content_hash = ?", (chash,))
+        return rows[0][0] if rows else None
+
+    def settle_stored_watch_pages(self) -> int:
+        """Mark stored the pending pages whose article is in the store (a run killed between
+        the batch commit and the page update left them); returns how many."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE watch_pages SET status = 'stored', reason = NULL, next_try = NULL, "
+                "article_id = (SELECT min(id) FROM articles WHERE doc_id = watch_pages.url) "
+                "WHERE status IN ('pending', 'retry') "
+                "AND EXISTS (SELECT 1 FROM articles WHERE doc_id = watch_pages.url)"
+            )
+            return cursor.rowcount
+
+    def watch_page_counts(self) -> dict[str, int]:
+        rows = self.query("SELECT status, count(*) FROM watch_pages GROUP BY status")
+        return {status: count for status, count in rows}
+
     def check(self) -> list[str]:
         """Consistency problems (empty list = consistent): used by tests and `doctor` later."""
         problems = []
@@ -842,6 +1126,10 @@ class Store:
         if self.query("PRAGMA integrity_check")[0][0] != "ok":
             problems.append("integrity_check failed")
         return problems
+
+
+def _watch_page(r: tuple) -> WatchPage:
+    return WatchPage(*r[:6], date.fromisoformat(r[6]) if r[6] else None, *r[7:])
 
 
 def _stored(r: sqlite3.Row) -> StoredArticle:

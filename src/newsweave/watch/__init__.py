@@ -5,3 +5,19 @@ URL), `client` (the polite HTTP client), `state` (schedules: when to poll a sour
 again, when to retry a page) and `watcher` (the polling loop that fetches, extracts
 and hands articles to the corpus writer).
 """
+
+from newsweave.watch.client import ClientSettings, FetchError, PoliteClient
+from newsweave.watch.sources import SourceError
+from newsweave.watch.state import Schedule
+from newsweave.watch.watcher import RoundSummary, Watcher, WatchSettings
+
+__all__ = [
+    "ClientSettings",
+    "FetchError",
+    "PoliteClient",
+    "RoundSummary",
+    "Schedule",
+    "SourceError",
+    "WatchSettings",
+    "Watcher",
+]

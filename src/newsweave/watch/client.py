@@ -217,6 +217,14 @@ class PoliteClient:
                 headers["If-Modified-Since"] = last_modified
             host = self._host(current)
             async with self._slots, host.slots:
+                paused = host.next_start - time.monotonic()
+                if paused > self.settings.max_wait:  # a long Retry-After: the whole host waits
+                    raise FetchError(
+                        url,
+                        f"host asked to wait (Retry-After), {paused:.0f} s left",
+                        transient=True,
+                        retry_after=paused,
+                    )
                 await host.turn()
                 self.requests += 1
                 if self._on_request is not None:
