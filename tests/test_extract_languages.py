@@ -161,14 +161,15 @@ def test_a_cue_alone_takes_the_headline_under_it():
     ]
 
 
-def test_the_story_page_shows_the_english_only_notes():
-    from newsweave.render.html import story_to_html
-
-    result = run("brief", str(DATA / "artykul-pl.html"), "--format", "json")
+def test_the_story_page_shows_the_english_only_notes(tmp_path):
+    db = tmp_path / "c.db"
+    assert run("ingest", str(DATA / "artykul-pl.html"), "--db", str(db)).exit_code == 0
+    (story,) = json.loads(run("stories", "--db", str(db), "--json").stdout)
+    result = run("show", story["id"], "--db", str(db), "--format", "json")
     assert result.exit_code == 0
     record = json.loads(result.stdout)
     assert [n["section"] for n in record["notes"]] == ["quotes", "timeline", "actors", "coverage"]
     assert record["sources"][0]["language"] == "pl"
-    page = story_to_html(record)
+    page = run("show", story["id"], "--db", str(db), "--format", "html").stdout
     assert "<strong>Who said what</strong>: English only: not computed for 1 article (pl)." in page
     assert "language pl" in page

@@ -491,13 +491,17 @@ def watch(
         ),
     ] = 1.0,
     host_concurrency: Annotated[
-        int, typer.Option("--host-concurrency", min=1, help="Requests in flight to one host.")
+        int,
+        typer.Option(
+            "--host-concurrency", min=1, metavar="N", help="Requests in flight to one host."
+        ),
     ] = 2,
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, metavar="SECONDS", help="For a whole request.")
     ] = 20.0,
     max_page_mb: Annotated[
-        float, typer.Option("--max-page-mb", min=0.01, help="Larger pages are refused.")
+        float,
+        typer.Option("--max-page-mb", min=0.01, metavar="MB", help="Larger pages are refused."),
     ] = 10.0,
     retry_delay: Annotated[
         float,
@@ -509,7 +513,10 @@ def watch(
         ),
     ] = 300.0,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Pages fetched and committed together.")
+        int,
+        typer.Option(
+            "--batch-size", min=1, metavar="N", help="Pages fetched and committed together."
+        ),
     ] = 50,
 ) -> None:
     """Follow feeds, sitemaps and sites: fetch each new article, store and cluster it.
@@ -677,7 +684,7 @@ def _output(out: Path | None) -> Iterator[TextIO]:
 
 
 @contextmanager
-def _progress(paths: list[str]) -> Iterator:
+def _progress(paths: list[str] | None = None) -> Iterator:
     """A document counter on stderr, shown once a run passes PROGRESS_MIN_DOCUMENTS; with
     a total (N/M) when the inputs say how many documents they hold (`count_documents`)."""
     if not err.is_terminal:
@@ -685,7 +692,7 @@ def _progress(paths: list[str]) -> Iterator:
         return
     from newsweave.ingest.sources import count_documents
 
-    total = count_documents(paths)
+    total = count_documents(paths) if paths else None  # None: no total shown
     progress = Progress(
         TextColumn("reading"),
         BarColumn(),

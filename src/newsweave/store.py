@@ -1129,7 +1129,20 @@ class Store:
 
 
 def _watch_page(r: tuple) -> WatchPage:
-    return WatchPage(*r[:6], date.fromisoformat(r[6]) if r[6] else None, *r[7:])
+    url, fetch_url, source_url, status, article_id, title, published, *rest = r
+    attempts, reason, next_try = rest
+    return WatchPage(
+        url,
+        fetch_url,
+        source_url,
+        status,
+        article_id,
+        title,
+        date.fromisoformat(published) if published else None,
+        attempts,
+        reason,
+        next_try,
+    )
 
 
 def _stored(r: sqlite3.Row) -> StoredArticle:

@@ -35,7 +35,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -165,7 +165,7 @@ def _document_rate(word: str) -> float:
     return -math.expm1(-word_frequency(word, "en") * _PRIOR_DOC_WORDS)
 
 
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     return sum(v * b.get(k, 0.0) for k, v in a.items())

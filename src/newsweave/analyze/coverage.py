@@ -257,7 +257,8 @@ def _number_value(text: str) -> float | None:
         return float(compact)
     except ValueError:
         pass
-    total = current = 0
+    total: float = 0
+    current: float = 0
     words = re.split(r"[\s\-]+", text.lower())
     if not any(words):
         return None
@@ -331,13 +332,13 @@ def _shared(
     for _count, _strength, i in candidates:
         if i in used:
             continue
-        chosen = {units[i].article: i}
-        for j in np.argsort(-scores[i], kind="stable"):
-            j = int(j)
-            if not same[i, j]:
+        chosen: dict[int, int] = {units[i].article: int(i)}
+        for j_index in np.argsort(-scores[i], kind="stable"):
+            other = int(j_index)
+            if not same[i, other]:
                 break
-            if j not in used and units[j].article not in chosen:
-                chosen[units[j].article] = j
+            if other not in used and units[other].article not in chosen:
+                chosen[units[other].article] = other
         if len(chosen) < needed:
             continue
         used.update(chosen.values())
@@ -364,7 +365,7 @@ def _exclusive(
         )
         if salience >= settings.exclusive_min_salience:
             per_source[u.article].append((salience, i))
-    out = []
+    out: list[CoverageFact] = []
     for article in sorted(per_source):
         ranked = sorted(per_source[article], key=lambda p: (-p[0], units[p[1]].sentence.index))
         picked = sorted(

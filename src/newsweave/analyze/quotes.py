@@ -320,9 +320,9 @@ class _Story:
                     subj = _subject(p, cue)
                     if subj is not None and p.toks[subj].pos == "PROPN":
                         name_span = _name_phrase(p, subj)
-                        name = _person_name(p, *name_span, self)
-                        if name and len(name.split()) >= 2:
-                            self.people.add(name)
+                        person = _person_name(p, *name_span, self)
+                        if person and len(person.split()) >= 2:
+                            self.people.add(person)
         for a in articles:  # second pass: roles name people by their canonical names
             for s in a.sentences:
                 self._roles_and_gender(s)
@@ -649,7 +649,7 @@ def _person_name(p: _Parse, a: int, b: int, story: _Story, strict: bool = False)
     first = next((i for i in range(a, b + 1) if p.toks[i].start >= name_start), a)
     name_ents = {t.ent for t in p.toks[first : b + 1]}
     starts_org = first == 0 or p.toks[first - 1].ent != "ORG"
-    titled = bool(_role) and _role.split()[-1].strip(".").lower() in TITLE_WORDS
+    titled = bool(_role and _role.split()[-1].strip(".").lower() in TITLE_WORDS)
     if titled and all(w[:1].isupper() for w in words):
         return name  # "Mayor Marit Ellesund", even when the tagger calls it an ORG
     if "ORG" in name_ents and (len(words) < 2 or starts_org):

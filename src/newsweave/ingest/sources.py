@@ -18,7 +18,7 @@ from newsweave.ingest.feeds import is_feed, read_feed
 from newsweave.ingest.jsonl import bounded_lines, read_jsonl_lines
 from newsweave.ingest.multinews import is_multinews, split_cluster
 from newsweave.ingest.warc import read_warc
-from newsweave.model import DocHints, RawDocument, SkippedDocument
+from newsweave.model import ContentKind, DocHints, RawDocument, SkippedDocument
 
 TEXT_SUFFIXES = {".txt", ".text", ".src", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -266,5 +266,5 @@ def with_dates(doc: RawDocument, dates: Mapping[str, date]) -> RawDocument:
 
 def read_text(text: str, doc_id: str = "text", *, hints: DocHints | None = None) -> RawDocument:
     """Wrap a string the caller already has (Python API) as a RawDocument."""
-    kind = "html" if looks_like_html(text) else "text"
+    kind: ContentKind = "html" if looks_like_html(text) else "text"
     return RawDocument(doc_id, doc_id, text, kind, hints=hints or DocHints())

@@ -27,7 +27,7 @@ from protego import Protego
 
 from newsweave import __version__
 from newsweave.errors import NewsweaveError
-from newsweave.ingest._decode import MAX_DOCUMENT_BYTES
+from newsweave.ingest import MAX_DOCUMENT_BYTES
 from newsweave.watch.urls import host_of, is_http_url
 
 ROBOTS_AGENT = "newsweave"  # the token robots.txt rules name

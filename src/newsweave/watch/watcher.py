@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsweave.errors import DocumentError
-from newsweave.ingest._decode import decode
+from newsweave.ingest import decode
 from newsweave.model import Article, DocHints, RawDocument, SkippedDocument
 from newsweave.store import Store, WatchPage, WatchSource, content_hash
 from newsweave.watch.client import FEED_ACCEPT, ClientSettings, FetchError, PoliteClient, Response
