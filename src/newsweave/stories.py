@@ -6,7 +6,8 @@ the relief effort. `StoryLinker` sits on top of the clusterer: each article, wit
 the event the clusterer put it in, updates that event's profile; a new event is
 scored against the stories it shares distinctive names or terms with and joins the
 best when the score clears `threshold`, else opens a story of its own. An event
-that grows and then scores `merge_threshold` with a second story bridges the two,
+that grows (tested each time its size doubles) and then scores `merge_threshold`
+with a second story bridges the two,
 which merge; the merged story's id resolves to the survivor (the older story), so
 ids stay stable.
 
@@ -386,7 +387,10 @@ class StoryLinker:
         self._update_event(event, terms, names, item.published)
         if is_new:
             join = self._place(item.article_id, event, into, on_features)
-        elif into is not None:  # placements known in advance: no bridge test
+        elif into is not None or event.articles & (event.articles - 1):
+            # placements known in advance, or an event size that is not a power of two:
+            # no bridge test (an event is re-tested as it doubles, so a long-running
+            # event costs O(log size) lookups, not one per article)
             join = StoryJoin(item.article_id, event_id, event.story_id, False)
         else:
             join = self._bridge(item.article_id, event)
