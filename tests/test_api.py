@@ -17,6 +17,8 @@ from newsweave.cli import app as cli_app  # noqa: E402
 from newsweave.render.html import story_to_html  # noqa: E402
 from newsweave.store import MIGRATIONS, SCHEMA_VERSION, Store  # noqa: E402
 
+LOCAL = "http://127.0.0.1"  # the service answers loopback Host headers only
+
 STORY = EXAMPLES / "kestrelholm-fire"
 
 # Our own fictional follow-up to the example story (a sixth outlet, two days later).
@@ -43,7 +45,7 @@ FOLLOW_UP = {
 
 @pytest.fixture()
 def client(db):
-    with TestClient(create_app(ServiceSettings(db=db))) as c:
+    with TestClient(create_app(ServiceSettings(db=db)), base_url=LOCAL) as c:
         yield c
 
 
@@ -200,7 +202,7 @@ def test_bad_documents_are_422_with_the_reason(client, kwargs, reason):
 
 def test_token_is_required_for_post_only(db):
     settings = ServiceSettings(db=db, token="s3cret-token")
-    with TestClient(create_app(settings)) as c:
+    with TestClient(create_app(settings), base_url=LOCAL) as c:
         assert c.get("/api/stories").status_code == 200
         response = c.post("/api/articles", json=FOLLOW_UP)
         assert response.status_code == 401
@@ -216,7 +218,9 @@ def test_token_is_required_for_post_only(db):
 
 
 def test_request_bodies_over_the_limit_get_413(db):
-    with TestClient(create_app(ServiceSettings(db=db, max_request_bytes=2000))) as c:
+    with TestClient(
+        create_app(ServiceSettings(db=db, max_request_bytes=2000)), base_url=LOCAL
+    ) as c:
         big = FOLLOW_UP | {"text": FOLLOW_UP["text"] * 3}
         response = c.post("/api/articles", json=big)
         assert response.status_code == 413
@@ -394,7 +398,7 @@ def test_concurrent_posts_are_committed_consistently(client, db):
 
     async def post_all():
         transport = httpx.ASGITransport(app=client.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        async with httpx.AsyncClient(transport=transport, base_url=LOCAL) as c:
             return await asyncio.gather(*(c.post("/api/articles", json=b) for b in bodies))
 
     responses = asyncio.run(post_all())
@@ -412,7 +416,7 @@ def test_concurrent_posts_are_committed_consistently(client, db):
 def test_a_corrupt_clusterer_state_answers_a_json_error_not_a_crash(db):
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE clusterer_state SET state = x'00112233'")
-    with TestClient(create_app(ServiceSettings(db=db))) as client:
+    with TestClient(create_app(ServiceSettings(db=db)), base_url=LOCAL) as client:
         response = client.post("/api/articles", json=FOLLOW_UP)
     assert response.status_code == 503  # the store's fault, not the request's
     assert response.json()["error"]["message"] == (
@@ -449,3 +453,43 @@ def test_a_non_string_field_is_a_422_naming_it(client):
     response = client.post("/api/articles", json=FOLLOW_UP | {"title": 7})
     assert response.status_code == 422
     assert response.json()["error"]["message"] == "api:1: title: Input should be a valid string"
+
+
+# --- browser-facing safety (issue 18 item 6) ----------------------------------------------
+
+
+def test_a_foreign_host_header_is_refused(db):
+    """DNS rebinding: a page whose own name resolves to 127.0.0.1 sends its Host."""
+    with TestClient(create_app(ServiceSettings(db=db)), base_url="http://evil.example") as c:
+        response = c.get("/api/stories")
+    assert response.status_code == 400
+    assert response.text == "Invalid host header"
+
+
+def test_a_cross_site_post_is_refused_and_nothing_is_stored(client, db):
+    for body in ({"json": FOLLOW_UP}, {"files": {"file": ("a.txt", FOLLOW_UP["text"])}}):
+        response = client.post("/api/articles", headers={"Origin": "http://evil.example"}, **body)
+        assert response.status_code == 403
+        assert response.json()["error"]["message"] == (
+            "cross-site request refused (its Origin is not this server)"
+        )
+    with Store(db) as store:
+        assert store.counts()["articles"] == 5
+    same_site = client.post("/api/articles", json=FOLLOW_UP, headers={"Origin": LOCAL})
+    assert same_site.status_code == 201
+
+
+def test_pages_carry_a_content_security_policy_and_no_sniff_headers(client):
+    page = client.get("/")
+    policy = page.headers["content-security-policy"]
+    assert policy.startswith("default-src 'none'; script-src 'sha256-")
+    assert "'unsafe-inline'" not in policy and "frame-ancestors 'none'" in policy
+    for response in (page, client.get("/api/stories"), client.get("/docs")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_an_article_id_past_sqlites_range_is_a_422_not_a_crash(client):
+    response = client.get("/api/articles/99999999999999999999999")
+    assert response.status_code == 422
+    assert client.get("/api/articles/0").status_code == 422

@@ -15,6 +15,8 @@ from newsweave import errors
 from newsweave.cli import EXIT_TEMPFAIL, app
 from newsweave.store import Store
 
+LOCAL = "http://127.0.0.1"  # the service answers loopback Host headers only
+
 STORY = EXAMPLES / "kestrelholm-fire"
 ONE_ARTICLE = STORY / "saltgate-observer.txt"
 
@@ -104,7 +106,7 @@ def test_api_corrupt_database_is_503_json(db):
     for suffix in ("", "-wal", "-shm"):  # damaged after start-up: every read meets it
         db.with_name(db.name + suffix).unlink(missing_ok=True)
     db.write_bytes(b"SQLite format 3\x00" + b"\x13garbage" * 600)
-    with TestClient(application, raise_server_exceptions=False) as client:
+    with TestClient(application, raise_server_exceptions=False, base_url=LOCAL) as client:
         response = client.get("/api/stories")
     assert response.status_code == 503
     assert response.json() == {
@@ -115,7 +117,9 @@ def test_api_corrupt_database_is_503_json(db):
 def test_api_locked_database_is_503_with_retry_after(db, monkeypatch):
     monkeypatch.setattr(api, "BUSY_TIMEOUT", 0.2)  # wait a fifth of a second, not a minute
     article = {"text": ONE_ARTICLE.read_text().replace("Saltgate", "Pellham"), "outlet": "Pellham"}
-    with TestClient(create_app(ServiceSettings(db=db)), raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(ServiceSettings(db=db)), raise_server_exceptions=False, base_url=LOCAL
+    ) as client:
         holder = sqlite3.connect(db, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
@@ -132,7 +136,9 @@ def test_api_locked_database_is_503_with_retry_after(db, monkeypatch):
 
 
 def test_api_unknown_story_and_bad_body_are_4xx_json(db):
-    with TestClient(create_app(ServiceSettings(db=db)), raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(ServiceSettings(db=db)), raise_server_exceptions=False, base_url=LOCAL
+    ) as client:
         missing = client.get("/api/stories/s-0000000000")
         assert missing.status_code == 404
         assert missing.json()["error"]["message"] == f"no story 's-0000000000' in {db}"
@@ -146,7 +152,9 @@ def test_api_unknown_story_and_bad_body_are_4xx_json(db):
 def test_api_corrupt_cluster_state_is_503(db):
     _break_cluster_state(db)
     article = {"text": ONE_ARTICLE.read_text().replace("Saltgate", "Pellham")}
-    with TestClient(create_app(ServiceSettings(db=db)), raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(ServiceSettings(db=db)), raise_server_exceptions=False, base_url=LOCAL
+    ) as client:
         response = client.post("/api/articles", json=article)
     assert response.status_code == 503
     assert "cluster state" in response.json()["error"]["message"]

@@ -23,6 +23,7 @@ require a token, and the page autoescapes all article text.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import io
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi_offline import FastAPIOffline
@@ -83,6 +85,10 @@ MAX_WRITE_BATCH = 50
 # Ad-hoc briefings are built in the request; more articles than this is a batch job.
 MAX_BRIEF_ARTICLES = 50
 TOKEN_ENV = "NEWSWEAVE_TOKEN"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Largest article id a path may name: SQLite's INTEGER range (a bigger number is a 422,
+# not an overflow inside the database driver).
+MAX_ARTICLE_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,10 @@ class ServiceSettings:
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     # load the clusterer state and the sentence encoder at start-up, not on the first POST
     warm_up: bool = False
+    # Host headers answered; anything else is a 400 (DNS rebinding: a page on evil.example
+    # resolving its name to 127.0.0.1 must not reach the corpus). `serve --host` adds the
+    # address it listens on, `--allow-host` more names.
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
 
 
 class _Corpus:
@@ -442,6 +452,93 @@ async def _posted_documents(request: Request) -> tuple[list[Posted], int | None]
 # -- middleware, errors, auth ----------------------------------------------------------------
 
 
+def _hash_source(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+class Guard:
+    """Browser-facing safety on every response and every unsafe request.
+
+    - Host allow-list via starlette's TrustedHostMiddleware (wrapped here).
+    - A POST whose Origin is not this server (a page on another site posting a form or
+      `fetch` to the loopback port: CSRF) is refused with 403, token or not. Clients
+      that send no Origin (curl, scripts) are not browsers and pass.
+    - nosniff, no framing, no referrer, and a Content-Security-Policy: the reading page
+      allows only its own inlined script and style (by hash) and same-origin requests;
+      the API docs pages (Swagger UI, ReDoc from fastapi-offline) get a looser policy,
+      as their bundles start from inline scripts.
+    """
+
+    DOC_PREFIXES = ("/docs", "/redoc", "/static-offline-docs")
+
+    def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...]) -> None:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        from newsweave.render.html import asset
+
+        self.app = TrustedHostMiddleware(app, allowed_hosts=list(allowed_hosts))
+        page_policy = (
+            "default-src 'none'; "
+            f"script-src {_hash_source(asset('page.js'))}; "
+            f"style-src {_hash_source(asset('style.css'))}; "
+            "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+            "base-uri 'none'; frame-ancestors 'none'"
+        )
+        docs_policy = (
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+        )
+        common = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"no-referrer"),
+        ]
+        self.page_headers = [*common, (b"content-security-policy", page_policy.encode())]
+        self.docs_headers = [*common, (b"content-security-policy", docs_policy.encode())]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        if scope["method"] not in ("GET", "HEAD", "OPTIONS") and not _same_origin(headers):
+            await _send_error(
+                send, 403, "cross-site request refused (its Origin is not this server)"
+            )
+            return
+        path = scope.get("path", "")
+        extra = self.docs_headers if path.startswith(self.DOC_PREFIXES) else self.page_headers
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _same_origin(headers: dict[bytes, bytes]) -> bool:
+    """No Origin (not a browser), or an Origin naming the host the request was sent to."""
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True
+    host = headers.get(b"host", b"").decode("latin-1").lower()
+    value = origin.decode("latin-1").lower()
+    return value in (f"http://{host}", f"https://{host}")
+
+
+async def _send_error(send: Send, status: int, message: str) -> None:
+    body = json.dumps({"error": {"status": status, "message": message}}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class BodyLimit:
     """413 for a request body over the limit, whether announced (Content-Length) or streamed."""
 
@@ -602,6 +699,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.state.corpus = corpus
     app.state.settings = settings
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts)  # outermost: runs first
     _install_error_handlers(app)
     auth = Depends(_token_check(settings.token))
 
@@ -638,7 +736,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         return story_to_dict(await corpus.story(story_id))
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
-    def get_article(article_id: int) -> dict[str, Any]:
+    def get_article(
+        article_id: Annotated[int, PathParam(ge=1, le=MAX_ARTICLE_ID)],
+    ) -> dict[str, Any]:
         """One stored article: cleaned text and metadata, its story and what it duplicates."""
         from newsweave.render import article_to_dict
 

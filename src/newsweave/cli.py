@@ -410,6 +410,15 @@ def serve(
             "--max-request-mb", min=0.001, metavar="MB", help="Larger request bodies get 413."
         ),
     ] = 12.0,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="NAME",
+            help="Also answer requests sent to this host name (repeatable); loopback names "
+            "and the --host address are always answered.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the corpus: REST API under /api (docs at /docs) and a reading page at /."""
     try:
@@ -421,7 +430,7 @@ def serve(
         raise MissingDependencyError(
             f"serve needs the web extra ({exc.name} is missing): pip install 'newsweave[web]'"
         ) from None
-    from newsweave.api import ServiceSettings, create_app
+    from newsweave.api import LOOPBACK_HOSTS, ServiceSettings, create_app
     from newsweave.store import default_db_path
 
     settings = ServiceSettings(
@@ -429,6 +438,7 @@ def serve(
         token=token or None,
         max_request_bytes=int(max_request_mb * 1024 * 1024),
         warm_up=True,
+        allowed_hosts=tuple(dict.fromkeys([*LOOPBACK_HOSTS, host, *(allow_host or [])])),
     )
     application = create_app(settings)
     err.print(
