@@ -29,6 +29,7 @@ def test_all_is_exactly_the_public_api():
         "SkippedDocument",
         "Store",
         "StoreError",
+        "StoreInUseError",
         "SummarySentence",
         "UnknownStoryError",
         "brief",

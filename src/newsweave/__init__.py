@@ -16,6 +16,7 @@ from newsweave.errors import (
     ScaleError,
     SeveralStoriesError,
     StoreError,
+    StoreInUseError,
     UnknownStoryError,
 )
 from newsweave.model import (
@@ -63,6 +64,7 @@ __all__ = [
     "SkippedDocument",
     "Store",
     "StoreError",
+    "StoreInUseError",
     "SummarySentence",
     "UnknownStoryError",
     "brief",

@@ -58,6 +58,7 @@ from newsweave.errors import (
     NewsweaveError,
     ScaleError,
     StoreError,
+    StoreInUseError,
     UnknownStoryError,
 )
 from newsweave.model import (
@@ -130,8 +131,15 @@ class _Corpus:
         return store
 
     def close(self) -> None:
+        self._writer.submit(self._close_writer)
         self._writer.shutdown(wait=True)
         self._analysis.shutdown(wait=True)
+
+    def _close_writer(self) -> None:
+        """Close the writer's store on its own thread: releases the store's writer lease."""
+        if self._ingestor is not None:
+            self._ingestor.store.close()
+            self._ingestor = None
 
     def warm_up(self) -> None:
         """Start loading the writer's state and the encoder in the background (~10 s)."""
@@ -639,7 +647,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NewsweaveError)
     async def domain(request: Request, exc: NewsweaveError) -> Any:
-        headers = {"Retry-After": "5"} if isinstance(exc, DatabaseLockedError) else None
+        busy = isinstance(exc, DatabaseLockedError | StoreInUseError)
+        headers = {"Retry-After": "5"} if busy else None
         return _error(request, error_status(exc), str(exc), headers)
 
     @app.exception_handler(Exception)

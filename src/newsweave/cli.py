@@ -25,19 +25,22 @@ from newsweave.errors import (
     MissingDependencyError,
     NewsweaveError,
     SeveralStoriesError,
+    StoreInUseError,
 )
 from newsweave.model import Article, SkippedDocument
 
 # Exit codes: 0 done; 1 failed (a one-line "newsweave: error: ..." says why; also when
 # no input document could be used); 2 usage error (from click); EXIT_TEMPFAIL when the
-# database is locked by another process, so a script can retry (sysexits' EX_TEMPFAIL).
+# database is locked, or its writer is another process, so a script can retry later
+# (sysexits' EX_TEMPFAIL).
 EXIT_FAILED = 1
 EXIT_TEMPFAIL = 75
 
 
 def exit_code(exc: NewsweaveError) -> int:
     """The exit code a NewsweaveError ends the command with."""
-    return EXIT_TEMPFAIL if isinstance(exc, DatabaseLockedError) else EXIT_FAILED
+    busy = isinstance(exc, DatabaseLockedError | StoreInUseError)
+    return EXIT_TEMPFAIL if busy else EXIT_FAILED
 
 
 class _Argument(typer.core.TyperArgument):
@@ -283,6 +286,7 @@ def ingest(
 
     dates = parse_dates(date_, paths)
     with _store(db) as store, _progress(paths) as advance:
+        store.acquire_writer()  # refused at once, before any reading, if another writes it
 
         def progress(n: int) -> None:
             for _ in range(n):
@@ -440,13 +444,15 @@ def serve(
         warm_up=True,
         allowed_hosts=tuple(dict.fromkeys([*LOOPBACK_HOSTS, host, *(allow_host or [])])),
     )
-    application = create_app(settings)
-    err.print(
-        f"newsweave: serving {settings.db} at http://{host}:{port}/ (API docs at /docs)"
-        + ("; POST needs the token" if settings.token else ""),
-        markup=False,
-    )
-    uvicorn.run(application, host=host, port=port, log_level="warning", timeout_keep_alive=30)
+    with _store(settings.db) as lease:
+        lease.acquire_writer()  # the service writes (POST): refused at once if another does
+        application = create_app(settings)
+        err.print(
+            f"newsweave: serving {settings.db} at http://{host}:{port}/ (API docs at /docs)"
+            + ("; POST needs the token" if settings.token else ""),
+            markup=False,
+        )
+        uvicorn.run(application, host=host, port=port, log_level="warning", timeout_keep_alive=30)
 
 
 @app.command()
@@ -560,6 +566,7 @@ def watch(
         err.print(f"newsweave: {message}", markup=False)
 
     with _store(db) as store, _progress() as advance:
+        store.acquire_writer()  # refused at once, before any fetching, if another writes it
 
         def on_round(summary) -> None:
             if json_:

@@ -9,6 +9,7 @@
     ├── StoreError ............... the corpus database cannot be used
     │   ├── DatabaseMissingError . a command that only reads names no database file
     │   ├── DatabaseLockedError .. another process holds the write lock (try again)
+    │   ├── StoreInUseError ...... another process is the store's writer (names it)
     │   ├── CorruptDatabaseError . not a newsweave database, or damaged
     │   └── UnknownStoryError .... no story with that id
     ├── ClusterStateError ........ the stored clusterer state cannot be read
@@ -62,6 +63,10 @@ class DatabaseMissingError(StoreError):
 
 class DatabaseLockedError(StoreError):
     """Another process holds the write lock; trying again later can succeed."""
+
+
+class StoreInUseError(StoreError):
+    """Another process is the store's one writer (ingest, watch, serve); the message names it."""
 
 
 class CorruptDatabaseError(StoreError):

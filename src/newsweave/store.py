@@ -4,6 +4,11 @@ One `Store` wraps one database file. Writes happen inside `transaction()`, so
 an ingest batch (articles, story membership, clusterer state) is committed
 whole or not at all: a process killed at any moment leaves the last committed
 batch and nothing of the one in flight.
+
+A store has one writing process at a time (`Store.acquire_writer`, taken by the
+corpus writer): a second one is refused at once with the holder's pid and command,
+because two writers would each keep their own clusterer in memory and the saved
+state would fall behind the stories table. Readers never need the lease.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import hashlib
 import json
 import re
 import sqlite3
+import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -23,6 +30,7 @@ from newsweave.errors import (
     CorruptDatabaseError,
     DatabaseLockedError,
     StoreError,
+    StoreInUseError,
     UnknownStoryError,
 )
 from newsweave.model import Article, StoryRecord
@@ -263,6 +271,65 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
+class _WriterLease:
+    """The one writer lease of a database: an exclusive `fcntl.flock` on `<db>.writer`.
+
+    flock (not SQLite's own locks, which last one transaction) because the lease must
+    last as long as the writer lives, and the OS drops it when the process dies, even
+    by kill -9, so no stale lock is ever left to clear by hand. flock belongs to an open
+    file, so within one process the lease is shared: every Store that writes the same
+    file takes a count on one open lock file (`_LEASES`), the last to close releases it.
+    The file holds "pid command" of the holder so a refused writer can name it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import fcntl
+        import os
+
+        self.path = path
+        self.count = 0
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self.fd, 200, 0).decode("utf-8", "replace").strip()
+            os.close(self.fd)
+            raise StoreInUseError(_in_use_message(path, holder)) from None
+        except OSError as exc:
+            os.close(self.fd)
+            raise StoreError(f"cannot lock {path}: {exc.strerror}") from None
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, f"{os.getpid()} {_command()}\n".encode(), 0)
+
+    def release(self) -> None:
+        import fcntl
+        import os
+
+        os.ftruncate(self.fd, 0)  # the file stays (removing it would race a new holder)
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+
+_LEASES: dict[Path, _WriterLease] = {}  # lock file -> this process's lease on it
+_LEASES_LOCK = threading.Lock()
+
+
+def _command() -> str:
+    """What this process is, for the lock file: "newsweave ingest", else the program name."""
+    program = Path(sys.argv[0] if sys.argv and sys.argv[0] else "python")
+    name = program.parent.name if program.name == "__main__.py" else program.stem
+    if name == "newsweave" and len(sys.argv) > 1:
+        return f"newsweave {sys.argv[1]}"
+    return name if name and not name.startswith("-") else "python"  # `python -c`: "-c"
+
+
+def _in_use_message(path: Path, holder: str) -> str:
+    db = path.with_name(path.name.removesuffix(".writer"))
+    pid, _, command = holder.partition(" ")
+    who = f"{command or 'another process'} (pid {pid})" if pid.isdigit() else "another process"
+    return f"store {db} is in use by {who}; wait for it to finish"
+
+
 def default_db_path() -> Path:
     """`newsweave.db` in the user's data directory (platformdirs)."""
     from platformdirs import user_data_path
@@ -396,6 +463,7 @@ class Store:
     def __init__(self, path: str | Path | None = None, *, timeout: float = DEFAULT_TIMEOUT):
         self.path = Path(path) if path is not None else default_db_path()
         self.timeout = timeout
+        self._lease: _WriterLease | None = None
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -452,8 +520,33 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
 
+    def acquire_writer(self) -> None:
+        """Take the store's writer lease (idempotent); StoreInUseError if another process has it.
+
+        Held until `close`; shared with other Stores of this process on the same file.
+        """
+        if self._lease is not None or str(self.path) == ":memory:":
+            return
+        lock_path = self.path.resolve().with_name(self.path.name + ".writer")
+        with _LEASES_LOCK:
+            lease = _LEASES.get(lock_path) or _WriterLease(lock_path)
+            _LEASES[lock_path] = lease
+            lease.count += 1
+            self._lease = lease
+
+    def _release_writer(self) -> None:
+        lease, self._lease = self._lease, None
+        if lease is None:
+            return
+        with _LEASES_LOCK:
+            lease.count -= 1
+            if lease.count == 0:
+                del _LEASES[lease.path]
+                lease.release()
+
     def close(self) -> None:
         self.conn.close()
+        self._release_writer()
 
     def __enter__(self) -> Store:
         return self

@@ -86,9 +86,15 @@ Item = Article | tuple[Article, str | None] | PreparedArticle
 
 
 class Ingestor:
-    """Adds articles to a Store: dedup index and clusterer restored from it."""
+    """Adds articles to a Store: dedup index and clusterer restored from it.
+
+    It is the store's one writer: it takes the writer lease first (StoreInUseError,
+    naming the holder, when another process writes the store), held until the store
+    closes, so no two processes keep diverging clusterers of one store.
+    """
 
     def __init__(self, store: Store, *, clusterer: OnlineClusterer | None = None) -> None:
+        store.acquire_writer()
         self.store = store
         self.index = dedup.NearDuplicateIndex.from_signatures(store.signatures())
         self._given_clusterer = clusterer
