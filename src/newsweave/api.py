@@ -535,15 +535,13 @@ def _same_origin(headers: dict[bytes, bytes]) -> bool:
     return value in (f"http://{host}", f"https://{host}")
 
 
-async def _send_error(send: Send, status: int, message: str) -> None:
+async def _send_error(send: Send, status: int, message: str, *, close: bool = False) -> None:
+    """A JSON error answered from the ASGI layer, before the app (and its handlers) run."""
     body = json.dumps({"error": {"status": status, "message": message}}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json")],
-        }
-    )
+    headers = [(b"content-type", b"application/json")]
+    if close:  # the rest of the body is not read: the connection cannot be reused
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -592,17 +590,7 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _too_large(self, send: Send) -> None:
-        body = json.dumps(
-            {"error": {"status": 413, "message": f"request body over {self.limit} bytes"}}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _send_error(send, 413, f"request body over {self.limit} bytes", close=True)
 
 
 # The HTTP status of each kind of NewsweaveError, first match wins; any other (a bad

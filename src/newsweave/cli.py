@@ -332,7 +332,9 @@ def stories(
     db: DbOpt = None,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="YYYY-MM-DD", help="Only stories seen on or after this date."),
+        typer.Option(
+            "--since", metavar="YYYY-MM-DD", help="Only stories seen on or after this date."
+        ),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:

@@ -583,13 +583,18 @@ class Store:
         except sqlite3.Error as exc:
             raise self._error(exc) from None
 
-    def _rows_in(self, sql: str, keys: Iterable[object]) -> list[sqlite3.Row]:
-        """`sql` with one `IN ({marks})` run over `keys`, chunked; rows of every chunk."""
+    def _rows_in(
+        self, sql: str, keys: Iterable[object], params: Sequence[object] = ()
+    ) -> list[sqlite3.Row]:
+        """`sql` with one `IN ({marks})` run over `keys`, chunked; rows of every chunk.
+
+        `params` bind the placeholders written before the IN list.
+        """
         keys = list(dict.fromkeys(keys))
         rows: list[sqlite3.Row] = []
         for start in range(0, len(keys), _IN_CHUNK):
             chunk = keys[start : start + _IN_CHUNK]
-            rows += self._rows(sql.format(marks=",".join("?" * len(chunk))), chunk)
+            rows += self._rows(sql.format(marks=",".join("?" * len(chunk))), (*params, *chunk))
         return rows
 
     # -- writes (call inside transaction()) ---------------------------------
@@ -953,18 +958,16 @@ class Store:
 
     def annotations(self, chashes: Sequence[str], version: str) -> dict[str, StoredAnnotation]:
         """The stored annotations of these articles (by content hash) made by `version`."""
-        found: dict[str, StoredAnnotation] = {}
-        unique = list(dict.fromkeys(chashes))
-        for start in range(0, len(unique), 500):  # SQLite's bound-parameter limit
-            part = unique[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for key, sentences, model, vectors in self.query(
-                "SELECT content_hash, sentences, vectors_model, vectors FROM annotations "
-                f"WHERE version = ? AND content_hash IN ({marks})",
-                (version, *part),
-            ):
-                found[key] = StoredAnnotation(sentences, model, vectors)
-        return found
+        rows = self._rows_in(
+            "SELECT content_hash, sentences, vectors_model, vectors FROM annotations "
+            "WHERE version = ? AND content_hash IN ({marks})",
+            chashes,
+            (version,),
+        )
+        return {
+            r["content_hash"]: StoredAnnotation(r["sentences"], r["vectors_model"], r["vectors"])
+            for r in rows
+        }
 
     def save_annotations(
         self,
@@ -1174,11 +1177,6 @@ class Store:
             "reason = NULL, next_try = NULL WHERE watch_pages.status IN ('pending', 'retry')",
             (url, fetch_url, source_url, article_id, now()),
         )
-
-    def article_with_content(self, chash: str) -> int | None:
-        """The id of the article with this content hash (`content_hash`), if stored."""
-        rows = self.query("SELECT id FROM articles WHERE content_hash = ?", (chash,))
-        return rows[0][0] if rows else None
 
     def settle_stored_watch_pages(self) -> int:
         """Mark stored the pending pages whose article is in the store (a run killed between

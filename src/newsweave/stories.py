@@ -41,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from newsweave.cluster import Assignment, ClusterInput
+from newsweave.cluster.idf import document_rate
 
 STATE_VERSION = 1
 RECENT_EVENTS = 20  # besides its lead, a story's latest events are the ones scored one by one
@@ -139,7 +140,6 @@ _STOP = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"[a-z][a-z0-9']+")
 _CAPITAL = re.compile(r"(?<![.!?\n]\s)(?<!^)\b[A-Z][a-z][\w'\-]*")
 _PRIOR_DOCS = 1000.0  # imagined English documents in idf (as the event clusterer does)
-_PRIOR_DOC_WORDS = 400
 
 
 def _terms(text: str) -> Counter[str]:
@@ -157,13 +157,6 @@ def _names(text: str) -> Counter[str]:
         for w in _CAPITAL.findall(text)
         if len(w) > 2 and w.lower() not in _STOP and w.lower() not in lower
     )
-
-
-def _document_rate(word: str) -> float:
-    """Share of English documents of _PRIOR_DOC_WORDS words expected to contain `word`."""
-    from wordfreq import word_frequency
-
-    return -math.expm1(-word_frequency(word, "en") * _PRIOR_DOC_WORDS)
 
 
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -355,7 +348,7 @@ class StoryLinker:
     def _idf(self, word: str, df: Counter[str]) -> float:
         p = self._prior.get(word)
         if p is None:
-            p = self._prior[word] = _document_rate(word)
+            p = self._prior[word] = document_rate(word)
         return math.log((self._n_docs + _PRIOR_DOCS + 1) / (df.get(word, 0) + _PRIOR_DOCS * p + 1))
 
     def _name_weight(self, name: str) -> float:

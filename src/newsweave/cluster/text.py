@@ -12,6 +12,8 @@ from collections import Counter
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from newsweave.lexicon import MONTH_ABBREVIATIONS, MONTH_NAMES, MONTHS
+
 # scikit-learn's English stop words carry content words a news story turns on ("fire",
 # "bill", "system", the number words): those stay terms. News function words are added.
 # The two sets keep the terms the weights were fitted on (ClusterSettings).
@@ -108,40 +110,24 @@ _NEWS_WORDS = frozenset(
 )
 STOP_WORDS = (ENGLISH_STOP_WORDS - _CONTENT_WORDS) | _NEWS_WORDS
 
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_MONTH_NUMBER = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)}
 _WORD = re.compile(r"[a-z][a-z0-9']+")
 # Runs of capitalised words ("Betty Ford Center", "Kestrelholm"); joiners allowed inside.
 _NAME = re.compile(
     r"\b[A-Z][\w'\-]*[a-z][\w'\-]*(?:\s+(?:(?:of|de|del|la|van|von|al|bin)\s+)?[A-Z][\w'\-]+)*"
 )
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d+(?:\.\d+)?(?![\d])")
+_MONTH_ALTERNATION = "|".join(MONTH_ABBREVIATIONS)  # jan|feb|…|sep|sept|…|dec
 _MONTH_DAY = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})\b"
+    rf"\b({_MONTH_ALTERNATION})[a-z]*\.?\s+(\d{{1,2}})\b"
     r"(?:,?\s+(\d{4}))?",
     re.IGNORECASE,
 )
-_DAY_MONTH = re.compile(
-    r"\b(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
-)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_ALTERNATION})[a-z]*\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # Capitalised words that are not names: sentence openers, titles, calendar words.
 _TITLE_WORDS = """mr mrs ms dr the a an in on at it he she they we but and or if as for this
     that there when after before his her their its president minister police officials"""
-_NOT_NAMES = STOP_WORDS | frozenset(_MONTHS) | frozenset(_TITLE_WORDS.split())
+_NOT_NAMES = STOP_WORDS | frozenset(MONTH_NAMES) | frozenset(_TITLE_WORDS.split())
 
 
 def terms(text: str) -> Counter[str]:
@@ -174,8 +160,8 @@ def numbers(text: str) -> set[str]:
 
 def written_dates(text: str) -> set[str]:
     """Written calendar dates as "month-day" (year dropped: often omitted in news)."""
-    out = {f"{_MONTH_NUMBER[m[:3].lower()]}-{int(d)}" for m, d, _ in _MONTH_DAY.findall(text)}
-    out |= {f"{_MONTH_NUMBER[m[:3].lower()]}-{int(d)}" for d, m in _DAY_MONTH.findall(text)}
+    out = {f"{MONTHS[m[:3].lower()]}-{int(d)}" for m, d, _ in _MONTH_DAY.findall(text)}
+    out |= {f"{MONTHS[m[:3].lower()]}-{int(d)}" for d, m in _DAY_MONTH.findall(text)}
     return {d for d in out if 1 <= int(d.split("-")[1]) <= 31}
 
 

@@ -377,8 +377,10 @@ class Watcher:
             summary.updated_stories += written.updated_stories
         with self.store.transaction():
             stored_as: dict[str, int] = {}
+            links = self.store.with_content(content_hash(a) for _, a, _ in items.values())
             for key, (page, article, _) in items.items():
-                article_id = self.store.article_with_content(content_hash(article))
+                link = links.get(content_hash(article))
+                article_id = link.id if link is not None else None
                 if article_id is None:  # the writer skipped it: say so, try again later
                     self._settle_failure(page, _Failure("not stored by the writer", True), summary)
                     continue
