@@ -71,7 +71,7 @@ def test_cli_locked_database_exits_tempfail(db):
         holder.close()
     assert result.exit_code == EXIT_TEMPFAIL == 75
     assert result.stderr.splitlines()[-1] == (
-        f"newsweave: error: database is locked by another newsweave process: {db}"
+        f"newsweave: error: database is locked by another process: {db}"
     )
     assert "Traceback" not in result.output
 
@@ -130,7 +130,7 @@ def test_api_locked_database_is_503_with_retry_after(db, monkeypatch):
         assert response.status_code == 503
         assert response.headers["retry-after"] == "5"
         assert response.json()["error"]["message"] == (
-            f"database is locked by another newsweave process: {db}"
+            f"database is locked by another process: {db}"
         )
         assert client.post("/api/articles", json=article).status_code == 201  # lock gone
 

@@ -127,7 +127,7 @@ class _Corpus:
     def reader(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
-            store = self._local.store = Store(self.db, timeout=BUSY_TIMEOUT)
+            store = self._local.store = Store(self.db, timeout=BUSY_TIMEOUT, create=False)
         return store
 
     def close(self) -> None:
@@ -155,7 +155,7 @@ class _Corpus:
         from newsweave.corpus import Ingestor
 
         if self._ingestor is None:
-            self._ingestor = Ingestor(Store(self.db, timeout=BUSY_TIMEOUT))
+            self._ingestor = Ingestor(Store(self.db, timeout=BUSY_TIMEOUT, create=False))
         return self._ingestor
 
     # -- reads -----------------------------------------------------------------------------

@@ -13,8 +13,10 @@ state would fall behind the stories table. Readers never need the lease.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -29,6 +31,7 @@ from newsweave import codec
 from newsweave.errors import (
     CorruptDatabaseError,
     DatabaseLockedError,
+    DatabaseMissingError,
     StoreError,
     StoreInUseError,
     UnknownStoryError,
@@ -288,7 +291,10 @@ class _WriterLease:
 
         self.path = path
         self.count = 0
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot take the writer lock {path}: {exc.strerror}") from None
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -308,6 +314,10 @@ class _WriterLease:
         os.ftruncate(self.fd, 0)  # the file stays (removing it would race a new holder)
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
+
+
+def _moved_message(path: Path) -> str:
+    return f"database {path} was deleted or moved while in use; nothing more was written"
 
 
 _LEASES: dict[Path, _WriterLease] = {}  # lock file -> this process's lease on it
@@ -460,10 +470,24 @@ _WATCH_PAGE_COLUMNS = (
 class Store:
     """A newsweave corpus in one SQLite file."""
 
-    def __init__(self, path: str | Path | None = None, *, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        create: bool = True,
+    ):
+        """Open (and create, unless `create` is false, and migrate) the corpus at `path`.
+
+        `create=False` is for a store that must already exist, such as the one a running
+        service opened at start-up: a missing file then means it was deleted or moved, and
+        quietly starting an empty corpus in its place would hide that.
+        """
         self.path = Path(path) if path is not None else default_db_path()
         self.timeout = timeout
         self._lease: _WriterLease | None = None
+        if not create and not self._file_exists():
+            raise DatabaseMissingError(_moved_message(self.path))
         if str(self.path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -479,16 +503,66 @@ class Store:
         except sqlite3.Error as exc:
             self.conn.close()
             raise self._error(exc) from None
+        self._identity = self._file_identity()
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        """(device, inode) of the database file now; None in memory or when it is gone."""
+        if str(self.path) == ":memory:":
+            return (0, 0)
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return (stat.st_dev, stat.st_ino)
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
+        """The one-line StoreError a failed SQLite call means for the user.
+
+        Read by SQLite's extended error name (Python 3.11+), not by the exception
+        class: an OperationalError is also a DatabaseError, and a full disk or a
+        read-only file is not a corrupt database.
+        """
         message = str(exc)
-        if "locked" in message or "busy" in message:
-            return DatabaseLockedError(
-                f"database is locked by another newsweave process: {self.path}"
+        code = getattr(exc, "sqlite_errorname", "") or ""
+        if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in message:
+            return DatabaseLockedError(f"database is locked by another process: {self.path}")
+        if code == "SQLITE_READONLY_DBMOVED" or (
+            code.startswith("SQLITE_READONLY") and not self._file_exists()
+        ):
+            return DatabaseMissingError(_moved_message(self.path))
+        if code.startswith("SQLITE_READONLY"):
+            return StoreError(
+                f"database is read-only: {self.path} "
+                "(check the permissions of the file and its folder)"
             )
-        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
+        if code == "SQLITE_FULL" or code.startswith("SQLITE_IOERR"):
+            return StoreError(
+                f"cannot write to {self.path}: {message} (is the disk full or a file size "
+                "limit reached?); the unfinished batch was not stored"
+            )
+        if code.startswith("SQLITE_CANTOPEN"):
+            folder = self.path.parent
+            why = (
+                f"its folder {folder} is not writable (SQLite writes its -wal and -shm "
+                "files beside the database)"
+                if self.path.exists() and not os.access(folder, os.W_OK)
+                else message
+            )
+            return StoreError(f"cannot open database {self.path}: {why}")
+        if code in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or (type(exc) is sqlite3.DatabaseError):
             return CorruptDatabaseError(f"not a newsweave database or corrupt: {self.path}")
         return StoreError(f"database error on {self.path}: {message}")
+
+    def _file_exists(self) -> bool:
+        return str(self.path) == ":memory:" or self.path.exists()
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if SQLite has not already done so itself
+        (it does after a full disk or an I/O error, and ROLLBACK then fails)."""
+        if self.conn.in_transaction:
+            # a failed ROLLBACK changes nothing: the journal restores the last commit
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def _migrate(self) -> None:
         app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
@@ -517,7 +591,7 @@ class Store:
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def acquire_writer(self) -> None:
@@ -556,20 +630,29 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write: everything inside commits together or not at all."""
+        """One atomic write: everything inside commits together or not at all.
+
+        Refused when the file this store opened is no longer at its path (deleted, or
+        moved away): SQLite would go on writing into the unlinked file, a silent loss.
+        """
+        if self._file_identity() != self._identity:
+            raise DatabaseMissingError(_moved_message(self.path))
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise self._error(exc) from None
         try:
             yield self.conn
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._error(exc) from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise self._error(exc) from None
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
