@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -171,3 +174,44 @@ def test_shown_escapes_undecodable_file_names():
     name = os.fsdecode(b"caf\xe9.txt")  # not UTF-8: a surrogate escape
     assert shown(name) == "caf\\udce9.txt"
     assert shown("Öldmère.txt") == "Öldmère.txt"
+
+
+def _page(body: str, attributes: str = "") -> str:
+    return (
+        f"<html><head><title>Bridge</title></head><body><article{attributes}>"
+        f"{body}<p>{STORY}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["20,000 inline tags in one paragraph", "100,000 attributes on one element", "link farm"],
+)
+def test_pages_that_parse_super_linearly_are_bounded_and_keep_their_text(tmp_path, shape):
+    """Before the parse limits these took 44-90 s, over 400 s and about a minute; the
+    command's own time limit here is a generous bound for a slow, busy machine."""
+    words = [f"w{i}" for i in range(20_000)]
+    if shape.startswith("20,000"):
+        html = _page("<p>" + " ".join(f"<b>{w}</b>" for w in words) + "</p>")
+    elif shape.startswith("100,000"):
+        html = _page("", " " + " ".join(f'data-a{i}="v"' for i in range(100_000)))
+    else:
+        html = _page("<div>" + " ".join(f"<a href='/t/{w}'>{w}</a>" for w in words) + "</div>")
+    path = tmp_path / "page.html"
+    path.write_text(html)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    result = subprocess.run(
+        [sys.executable, "-m", "newsweave", "extract", str(path), "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    (article,) = [json.loads(line) for line in result.stdout.splitlines()]
+    body = " ".join(article["paragraphs"])
+    assert STORY in body
+    if shape.startswith("20,000"):  # unwrapped, not lost
+        assert " ".join(words) in body
+    else:  # attributes dropped; a block that is nearly all links is not the article
+        assert "w19999" not in body

@@ -68,6 +68,26 @@ FULL_RERUN_MAX_WORDS = 100
 SHINGLE = 4
 _WORD = re.compile(r"\w+")
 
+# --- Parse limits --------------------------------------------------------------
+# Parsing and extraction time must stay about linear in the page, whatever the page.
+# Two shapes are not (measured on a 2-core machine, docs/benchmarks.md): many attributes
+# on one element (libxml2 checks each new attribute against the element's others, and
+# htmldate reads them all: 100,000 attributes took over 400 s) and many inline children
+# in one element (trafilatura walks an element's children once per child: 20,000 <b> in
+# one paragraph took 44-90 s). Real pages stay far below both limits (an element with
+# more than a few dozen attributes or a few hundred children is generated junk), and
+# what is cut loses no text: extra attributes are dropped, crowded inline tags are
+# unwrapped into their text.
+MAX_ATTRIBUTES = 64  # per element; the rest are dropped before parsing
+MAX_CHILDREN = 500  # child elements of one element before its inline tags are unwrapped
+_LONG_TAG = re.compile(r"<[A-Za-z][\w:-]*\s[^<>]{2048,}>")  # only long tags are looked at
+_ATTRIBUTE = re.compile(r"""[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_INLINE_TAGS = (
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
+    "font", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike",
+    "strong", "sub", "sup", "time", "tt", "u", "var",
+)  # fmt: skip
+
 # Elements after which readability's HTML output breaks a paragraph.
 _BLOCK_TAGS = frozenset(
     {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption"}
@@ -98,9 +118,11 @@ def extract_html(
     Truncated or malformed HTML does not raise; whatever can be read is returned.
     """
     max_date = max_date or datetime.date.today()
-    tree = load_html(html) if html and html.strip() else None
+    tree = load_html(_bounded_attributes(html)) if html and html.strip() else None
     if tree is None:
         return HtmlResult((), None, None, None, None, None, url)
+    if _unwrap_crowded(tree):  # re-read, so each paragraph's text is one text node again
+        tree = load_html(lxml.html.tostring(tree, encoding="unicode"))
 
     date_params = {
         "extensive_search": False,  # no free-text or copyright-year guessing
@@ -145,6 +167,41 @@ def extract_html(
         published_source=source,
         url=page_url,
     )
+
+
+def _bounded_attributes(html: str) -> str:
+    """`html` with at most MAX_ATTRIBUTES attributes per tag (see Parse limits)."""
+
+    def bound(tag: re.Match[str]) -> str:
+        text = tag.group()
+        name_end = re.match(r"<[^\s/>]+", text)
+        assert name_end is not None  # the pattern starts with "<" and a letter
+        attributes = _ATTRIBUTE.findall(text, name_end.end(), len(text) - 1)
+        if len(attributes) <= MAX_ATTRIBUTES:
+            return text
+        return f"{name_end.group()} {' '.join(attributes[:MAX_ATTRIBUTES])}>"
+
+    return _LONG_TAG.sub(bound, html)
+
+
+def _unwrap_crowded(tree: lxml.html.HtmlElement) -> bool:
+    """Bound the children of crowded elements (over MAX_CHILDREN); True if any was changed.
+
+    A crowded element that is mostly link text is a link farm (a sitemap-like menu, a tag
+    cloud) and is dropped, as trafilatura's link-density test would; any other has its
+    inline tags unwrapped into its text. libxml2 leaves the unwrapped texts as adjacent
+    text nodes (trafilatura would still walk them one by one), so the caller parses the
+    page again when this changed it.
+    """
+    crowded = [element for element in tree.iter() if len(element) > MAX_CHILDREN]
+    for element in crowded:
+        text = len(element.text_content())
+        linked = sum(len(link.text_content()) for link in element.iter("a"))
+        if linked > text / 2 and element is not tree:
+            element.drop_tree()
+        else:
+            lxml.etree.strip_tags(element, *_INLINE_TAGS)
+    return bool(crowded)
 
 
 def _word_count(lines: list[str]) -> int:
