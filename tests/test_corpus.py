@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import EVALDATA, EXAMPLES, GULLS_OKAFOR, GULLS_VELDER, need
@@ -123,6 +124,10 @@ def test_reingesting_adds_nothing(corpus):
     _, _, again = corpus
     summary = json.loads(again.stdout)
     assert (summary["new"], summary["duplicates"], summary["already_stored"]) == (0, 0, 8)
+    assert len(summary["already_stored_ids"]) == 8  # each named, not only counted
+    assert {Path(i).name for i in summary["already_stored_ids"]} >= {
+        p.name for p in STORY.iterdir() if p.suffix == ".txt"
+    }
     assert summary["corpus"] == {"articles": 8, "duplicates": 1, "stories": 3}
 
 

@@ -46,6 +46,7 @@ class IngestSummary:
     duplicates: int = 0  # stored, linked to an earlier copy (exact or near)
     already_stored: int = 0  # this very article was ingested before: nothing added
     skipped: list[SkippedDocument] = field(default_factory=list)
+    already_stored_ids: list[str] = field(default_factory=list)  # named, not only counted
     new_stories: int = 0
     updated_stories: int = 0
     merged_stories: int = 0
@@ -56,6 +57,9 @@ class IngestSummary:
         self.new += batch.count("new")
         self.duplicates += batch.count("duplicate")
         self.already_stored += batch.count("already_stored")
+        self.already_stored_ids += [
+            a.doc_id for a in batch.articles if a.status == "already_stored"
+        ]
         self.new_stories += len(batch.opened)
         self.updated_stories += len(batch.updated)
         self.merged_stories += sum(len(m.merged) for m in batch.merges)
@@ -72,6 +76,7 @@ class IngestSummary:
             "duplicates": self.duplicates,
             "already_stored": self.already_stored,
             "skipped": [{"id": s.doc_id, "reason": s.reason} for s in self.skipped],
+            "already_stored_ids": self.already_stored_ids,
             "stories": {
                 "new": self.new_stories,
                 "updated": self.updated_stories,
