@@ -350,7 +350,10 @@ def _raw_from_json(body: ArticleBody, default_id: str) -> RawDocument:
     """A JSON article (fields as in a JSONL line) to a RawDocument."""
     from newsweave.ingest.jsonl import read_jsonl_lines
 
-    (item,) = read_jsonl_lines("api", [body.model_dump_json(exclude_none=True)])
+    # json.dumps escapes lone surrogates ("\ud800"), which the JSONL reader then replaces;
+    # model_dump_json would fail to encode them
+    line = json.dumps(body.model_dump(mode="json", exclude_none=True))
+    (item,) = read_jsonl_lines("api", [line])
     if isinstance(item, SkippedDocument):
         raise DocumentError(default_id, item.reason)
     hints = item.hints  # read as a JSONL record, but the request is where they came from
@@ -444,6 +447,8 @@ async def _posted_documents(request: Request) -> tuple[list[Posted], int | None]
         body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise HTTPException(422, f"invalid JSON body: {exc}") from None
+    except RecursionError:
+        raise HTTPException(422, "invalid JSON body: nested too deeply to read") from None
     records = body.get("articles") if isinstance(body, dict) and "articles" in body else [body]
     if not isinstance(records, list):
         raise HTTPException(422, "'articles' must be a list of article objects")
@@ -611,6 +616,8 @@ def error_status(exc: NewsweaveError) -> int:
 
 
 def _error(request: Request, status: int, message: str, headers: Mapping | None = None) -> Any:
+    # a message may quote the request (a lone surrogate escape in a JSON body): keep it UTF-8
+    message = message.encode("utf-8", "replace").decode("utf-8")
     if request.url.path.startswith("/api/") or request.url.path == "/api":
         return JSONResponse(
             {"error": {"status": status, "message": message}}, status, headers=headers

@@ -59,9 +59,16 @@ def read_sources(
             elif path.exists():
                 items = _read_file(path)
             else:
-                items = iter([SkippedDocument(given, "no such file or directory")])
+                items = iter([SkippedDocument(path_id(given), "no such file or directory")])
         for item in items:
             yield with_dates(item, dates) if dates and isinstance(item, RawDocument) else item
+
+
+def path_id(path: str | Path) -> str:
+    """A path as a document id: the file name's bytes that are not UTF-8 written as
+    \\xNN, so the id is valid text in JSON, the store and the API (os.fsdecode would
+    carry them as lone surrogates, which UTF-8 output cannot encode)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def walk_dir(root: Path) -> Iterator[Path | SkippedDocument]:
@@ -79,12 +86,14 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | SkippedDo
     try:
         info = folder.stat()
         if (info.st_dev, info.st_ino) in seen:
-            yield SkippedDocument(str(folder), "folder already read (a symlink loops back to it)")
+            yield SkippedDocument(
+                path_id(folder), "folder already read (a symlink loops back to it)"
+            )
             return
         seen.add((info.st_dev, info.st_ino))
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
-        yield SkippedDocument(str(folder), f"cannot list folder ({exc.strerror or exc})")
+        yield SkippedDocument(path_id(folder), f"cannot list folder ({exc.strerror or exc})")
         return
     for entry in entries:
         path = Path(entry.path)
@@ -94,17 +103,19 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | SkippedDo
             is_dir = False
         if entry.name.startswith("."):
             kind = "folder" if is_dir else "file"
-            yield SkippedDocument(str(path), f"hidden {kind}, not read")
+            yield SkippedDocument(path_id(path), f"hidden {kind}, not read")
         elif is_dir:
             yield from _walk(path, seen)
         elif file_suffix(path) in DOC_SUFFIXES or path.stem.lower() in DOC_NAMES:
             yield SkippedDocument(
-                str(path), "documentation, not an article (name the file itself to read it)"
+                path_id(path), "documentation, not an article (name the file itself to read it)"
             )
         elif file_suffix(path) in SUPPORTED_SUFFIXES:
             yield path
         else:
-            yield SkippedDocument(str(path), f"unsupported file type {path.suffix or '(none)'!r}")
+            yield SkippedDocument(
+                path_id(path), f"unsupported file type {path.suffix or '(none)'!r}"
+            )
 
 
 def count_documents(paths: Iterable[str | Path]) -> int | None:
@@ -151,7 +162,7 @@ def _read_dir(root: Path) -> Iterator[Item]:
 
 
 def _read_file(path: Path) -> Iterator[Item]:
-    doc_id = str(path)
+    doc_id = path_id(path)
     try:
         mode = path.stat().st_mode
         if not stat.S_ISREG(mode):

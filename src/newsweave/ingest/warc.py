@@ -44,9 +44,7 @@ def read_warc(doc_id: str, stream: BinaryIO) -> Iterator[RawDocument | SkippedDo
                 yield item
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         yield from _complaints(doc_id, number, complaints)
-        yield SkippedDocument(
-            f"{doc_id}:{number + 1}", f"unreadable WARC record ({exc}); rest of file skipped"
-        )
+        yield SkippedDocument(f"{doc_id}:{number + 1}", f"{_unreadable(exc)}; rest of file skipped")
         return
     left = _unparsed_bytes(stream, archive.offset)
     if left:
@@ -110,3 +108,12 @@ def _complaints(doc_id: str, number: int, captured: io.StringIO) -> Iterator[Ski
         f"damaged WARC data {after}skipped{where} (a record's Content-Length is probably wrong,"
         " so that record may be incomplete)",
     )
+
+
+def _unreadable(exc: Exception) -> str:
+    """The reason for an unreadable record, without the bytes warcio quotes from the file
+    (binary noise, or markup and escapes that would reach the terminal)."""
+    if "Unknown archive format" in str(exc):  # warcio's ArchiveLoadFailed
+        return "unreadable WARC record (not a WARC or gzipped WARC record)"
+    reason = str(exc).split(", first line:")[0][:200]
+    return f"unreadable WARC record ({reason})"
