@@ -24,7 +24,8 @@ Scoring: the whole cluster goes through `brief`'s path (`clean`, `annotate`,
 labelled one when their spans in the passage overlap by at least half of the shorter
 (one to one). On matched quotes: speaker accuracy (a labelled speaker and the same name
 predicted -- `quotes_polnear._same_name`, role words stripped, one name an in-order subset
-of the other -- or no speaker labelled and none predicted), attributed precision (right
+of the other, also after a leading determiner is dropped, "another former colleague" =
+"a former colleague" -- or no speaker labelled and none predicted), attributed precision (right
 among those that name a speaker: a wrong one is an invented fact) and how many are left
 unattributed. Baseline (same run, same annotation): the nearest PERSON entity before the
 quote in its article.
@@ -121,7 +122,7 @@ def annotate_cluster(line: int):
     texts = cluster_documents(line)
     articles, passages = [], []
     for n, text in enumerate(texts, start=1):
-        item = clean(RawDocument(f"multinews:{line}/{n}", text))
+        item = clean(RawDocument(f"multinews:{line}/{n}", "multinews", text, "text"))
         if hasattr(item, "paragraphs"):
             articles.append(item)
             passages.append(n)
@@ -181,12 +182,28 @@ def predict_baseline(line: int, annotated, passages, texts) -> list[Pred]:
     return out
 
 
-def speaker_ok(p: Pred, g: Gold) -> bool:
+_DETERMINERS = frozenset("a an the another one his her its their".split())
+
+
+def _bare(description: str) -> str:
+    """ "Another former colleague" -> "former colleague" (case and leading determiner dropped)."""
+    words = description.lower().replace("’", "'").split()
+    while words and words[0] in _DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def same_speaker(predicted: str, labelled: str) -> bool:
     from quotes_polnear import _same_name
 
+    a, b = _bare(predicted), _bare(labelled)
+    return _same_name(predicted, labelled) or bool(a and b and (_same_name(a, b) or a == b))
+
+
+def speaker_ok(p: Pred, g: Gold) -> bool:
     if not g.speakers:
         return p.speaker is None
-    return p.speaker is not None and any(_same_name(p.speaker, name) for name in g.speakers)
+    return p.speaker is not None and any(same_speaker(p.speaker, name) for name in g.speakers)
 
 
 def match(preds: list[Pred], gold: list[Gold]) -> list[tuple[Pred, Gold]]:
