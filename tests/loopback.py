@@ -1,8 +1,10 @@
 """A real HTTP server on 127.0.0.1 for the watch tests: routes, faults and a request log.
 
 Each route answers with a list of replies, one per request, the last repeated: a
-500 then a 200, a 429 with Retry-After then a 200. A reply with an `etag` or
-`last_modified` answers 304 to a request that carries the matching validator.
+500 then a 200, a 429 with Retry-After then a 200; a reply may also be a function of
+the request path that returns one (a feed that grows while it is watched). A reply
+with an `etag` or `last_modified` answers 304 to a request that carries the matching
+validator.
 Nothing here talks to any other address.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import gzip
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -44,11 +47,14 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+Answer = Reply | Callable[[str], Reply]
+
+
 class LoopbackSite:
     """Serves the routes given with `route`; `hits(path)` counts the requests for a path."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
-        self.routes: dict[str, list[Reply]] = {}
+        self.routes: dict[str, list[Answer]] = {}
         self.log: list[Request] = []
         self._lock = threading.Lock()
         site = self
@@ -78,8 +84,10 @@ class LoopbackSite:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def route(self, path: str, *replies: Reply | str | bytes) -> None:
-        self.routes[path] = [r if isinstance(r, Reply) else Reply(r) for r in replies]
+    def route(self, path: str, *replies: Answer | str | bytes) -> None:
+        self.routes[path] = [
+            r if isinstance(r, Reply) or callable(r) else Reply(r) for r in replies
+        ]
 
     def hits(self, path: str) -> int:
         with self._lock:
@@ -94,7 +102,8 @@ class LoopbackSite:
             replies = self.routes.get(path) or self.routes.get(path.split("?", 1)[0])
             if not replies:
                 return Reply("not found", status=404, content_type="text/plain")
-            return replies.pop(0) if len(replies) > 1 else replies[0]
+            answer = replies.pop(0) if len(replies) > 1 else replies[0]
+        return answer if isinstance(answer, Reply) else answer(path)
 
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         headers = {k.lower(): v for k, v in handler.headers.items()}

@@ -78,6 +78,50 @@ def test_jsonl_records_carry_hints_and_bad_lines_are_reported(tmp_path):
     assert reasons[f"{path}:3"].startswith("no text field")
 
 
+def test_jsonl_common_field_names_give_id_title_outlet_and_date(tmp_path):
+    path = tmp_path / "export.jsonl"
+    lines = [
+        # a news-API shape: nested source, camelCase date, "content"
+        {
+            "source": {"id": None, "name": "Harbour Post"},
+            "headline": "Bridge shut for repairs",
+            "publishedAt": "2026-03-03T10:00:00Z",
+            "link": "https://ex.org/bridge",
+            "content": ARTICLE,
+            "uuid": "hp-0042",
+        },
+        # a crawler shape: snake_case names, "maintext", a numeric id
+        {
+            "date_publish": "2026-03-04 08:15:00",
+            "source_domain": "ex.org",
+            "maintext": ARTICLE,
+            "id": 7,
+        },
+        # a wire-archive shape: doc_id and agency; the same doc_id again falls back to the line
+        {
+            "doc_id": "WIRE20260305.0012",
+            "agency": "WIRE",
+            "published": "2026-03-05",
+            "text": ARTICLE,
+        },
+        {"doc_id": "WIRE20260305.0012", "agency": "WIRE", "text": ARTICLE},
+    ]
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    api, crawl, wire, again = docs(read_sources([path]))
+    assert api.doc_id == f"{path}#hp-0042"
+    assert (api.hints.title, api.hints.outlet, api.hints.url) == (
+        "Bridge shut for repairs",
+        "Harbour Post",
+        "https://ex.org/bridge",
+    )
+    assert api.hints.published == date(2026, 3, 3) and api.hints.outlet_source == "jsonl"
+    assert api.text == ARTICLE
+    assert crawl.doc_id == f"{path}#7" and crawl.hints.outlet == "ex.org"
+    assert crawl.hints.published == date(2026, 3, 4) and crawl.hints.title is None
+    assert wire.doc_id == f"{path}#WIRE20260305.0012" and wire.hints.outlet == "WIRE"
+    assert again.doc_id == f"{path}:4" and again.hints.published is None
+
+
 def test_stdin_is_sniffed(tmp_path):
     html = f"<!DOCTYPE html><html><body><p>{ARTICLE}</p></body></html>".encode()
     (doc,) = read_sources(["-"], stdin=io.BytesIO(html))

@@ -337,3 +337,35 @@ def test_a_site_down_at_start_is_resolved_later_and_opml_is_read_again(site, tmp
             site.url("/a/ferry"),
             site.url("/a/storm"),
         ]
+
+
+def test_extraction_in_worker_processes_stores_the_same_articles(site, tmp_path):
+    """Pages extracted in a spawned worker process (overlapping the fetches) end up as
+    the same rows as pages extracted in the loop's thread."""
+    news_site(site)
+    inline, pooled = tmp_path / "inline.db", tmp_path / "pooled.db"
+    with Store(inline) as store:
+        first = one_round(store, [site.url("/")])
+        rows_inline = store.query(
+            "SELECT url, title, paragraphs, published FROM articles ORDER BY url"
+        )
+    with Store(pooled) as store:
+        settings = dataclasses.replace(SETTINGS, extract_workers=1)
+        watcher = Watcher(store, [site.url("/")], settings)
+
+        async def run():
+            async with PoliteClient(settings.client) as client:
+                return await watcher.round(client)
+
+        try:
+            second = asyncio.run(run())
+            assert watcher._pool is not None  # the pages really went through a process
+        finally:
+            watcher.close()
+        rows_pooled = store.query(
+            "SELECT url, title, paragraphs, published FROM articles ORDER BY url"
+        )
+        assert store.check() == []
+    assert (first.stored, first.same_article, first.failed) == (3, 1, 1)
+    assert (second.stored, second.same_article, second.failed) == (3, 1, 1)
+    assert [tuple(r) for r in rows_pooled] == [tuple(r) for r in rows_inline]

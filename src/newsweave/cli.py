@@ -536,6 +536,16 @@ def watch(
             "--batch-size", min=1, metavar="N", help="Pages fetched and committed together."
         ),
     ] = 50,
+    extract_workers: Annotated[
+        int,
+        typer.Option(
+            "--extract-workers",
+            min=0,
+            metavar="N",
+            help="Processes extracting pages while pages are fetched and stored "
+            "(0: in the main process).",
+        ),
+    ] = 1,
 ) -> None:
     """Follow feeds, sitemaps and sites: fetch each new article, store and cluster it.
 
@@ -562,6 +572,7 @@ def watch(
             retry_delay=retry_delay,
         ),
         batch_size=batch_size,
+        extract_workers=extract_workers,
     )
 
     def report(message: str) -> None:

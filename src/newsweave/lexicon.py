@@ -135,3 +135,76 @@ NAME_PARTICLES: frozenset[str] = frozenset(
 
 # Name suffixes dropped from the comparison key.
 NAME_SUFFIXES: frozenset[str] = frozenset(word_list("jr sr ii iii iv"))
+
+
+# --- French -------------------------------------------------------------------------
+# The timeline reads a French expression by rewriting it into the English phrase the
+# normaliser knows ("le mois dernier" -> "last month", "mardi soir" -> "tuesday evening");
+# these tables are the words of that rewriting. Month and weekday names are written in
+# lower case in French, which keeps them apart from English names ("Mars", "Mai").
+FRENCH_MONTHS: dict[str, str] = dict(
+    zip(
+        word_list("janvier février mars avril mai juin juillet août septembre octobre "
+                  "novembre décembre"),
+        MONTH_NAMES,
+        strict=True,
+    )
+)  # fmt: skip
+FRENCH_MONTH_SPELLINGS: dict[str, str] = {"fevrier": "february", "aout": "august",
+                                          "decembre": "december"}  # fmt: skip
+FRENCH_WEEKDAYS: dict[str, str] = dict(
+    zip(word_list("lundi mardi mercredi jeudi vendredi samedi dimanche"), WEEKDAY_NAMES,
+        strict=True)
+)  # fmt: skip
+FRENCH_PARTS_OF_DAY: dict[str, str] = {
+    "matin": "morning", "matinée": "morning", "après-midi": "afternoon", "soir": "evening",
+    "soirée": "evening", "nuit": "night",
+}  # fmt: skip
+# Calendar units (singular and plural) -> the English unit.
+FRENCH_UNITS: dict[str, str] = {
+    "jour": "day", "jours": "day", "semaine": "week", "semaines": "week", "mois": "month",
+    "an": "year", "ans": "year", "année": "year", "années": "year", "trimestre": "quarter",
+    "week-end": "weekend", "weekend": "weekend", "décennie": "decade", "siècle": "century",
+    "heure": "hour", "heures": "hour", "minute": "minute", "minutes": "minute",
+}  # fmt: skip
+# Words after (or before) a unit or a day that make it relative -> the English word.
+FRENCH_RELATIVE: dict[str, str] = {
+    "dernier": "last", "dernière": "last", "derniers": "last", "dernières": "last",
+    "passé": "last", "passée": "last", "précédent": "previous", "précédente": "previous",
+    "prochain": "next", "prochaine": "next", "suivant": "following", "suivante": "following",
+}  # fmt: skip
+FRENCH_DEICTIC: dict[str, str] = {
+    "aujourd'hui": "today", "hier": "yesterday", "demain": "tomorrow", "ce soir": "tonight",
+    "cette nuit": "tonight", "ce matin": "this morning", "cet après-midi": "this afternoon",
+    "hier soir": "yesterday evening", "hier matin": "yesterday morning",
+    "demain matin": "tomorrow morning", "demain soir": "tomorrow evening",
+}  # fmt: skip
+FRENCH_SEASONS: dict[str, str] = {"printemps": "spring", "été": "summer", "automne": "autumn",
+                                  "hiver": "winter"}  # fmt: skip
+# "début mars", "mi-mars", "fin mars" -> the English modifiers.
+FRENCH_MODIFIERS: dict[str, str] = {"début": "early", "mi": "mid", "fin": "late"}
+FRENCH_CARDINAL_WORDS: dict[str, int] = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20,
+    "trente": 30, "quarante": 40, "cinquante": 50, "cent": 100,
+}  # fmt: skip
+
+# Role words before a French name ("la maire Claire Vasseur", "le préfet Marc Dubois"):
+# they are dropped from a speaker's or actor's name. Lower-case in running French text,
+# capitalised at a sentence start.
+FRENCH_TITLE_WORDS: frozenset[str] = frozenset(
+    word_list("""
+    m. mme mlle me dr pr maître docteur docteure professeur professeure monsieur madame
+    maire adjoint adjointe préfet préfète ministre président présidente directeur
+    directrice procureur procureure porte-parole secrétaire général générale député
+    députée sénateur sénatrice conseiller conseillère commissaire capitaine colonel
+    lieutenant commandant chef ingénieure ingénieur médecin infirmier infirmière
+    habitant habitante riverain riveraine responsable délégué déléguée syndicaliste
+    avocat avocate juge élu élue patron patronne gérant gérante pêcheur pêcheuse
+    """)
+)
+# Words before a French name that tell the speaker's gender ("la maire", "Mme").
+FRENCH_GENDER_WORDS: dict[str, str] = {
+    **dict.fromkeys(word_list("m. monsieur le il"), "m"),
+    **dict.fromkeys(word_list("mme mlle madame la elle"), "f"),
+}

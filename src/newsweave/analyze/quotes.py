@@ -74,6 +74,18 @@ VAGUE_SUBJECTS: frozenset[str] = frozenset(word_list("thing something anything o
 STATEMENT_WORDS: frozenset[str] = frozenset(
     word_list("statement release communique communiqué letter report message post tweet email")
 )
+# Writings that say things but are no speaker themselves: "an article ... that said" is its
+# author's, and with no author named the quote stays unattributed (issue 16: "an article
+# for the respected 38 North website" was shown as a speaker).
+PUBLICATION_WORDS: frozenset[str] = frozenset(
+    word_list("article website site blog column op-ed editorial book paper essay piece")
+)
+# How a writing names its author: "a statement attributed to X", "a report by X", "a
+# letter from X" (the preposition after one of these participles, or alone).
+AUTHOR_PARTICIPLES: frozenset[str] = frozenset(
+    word_list("attribute issue release publish sign write post send")
+)
+AUTHOR_PREPS: frozenset[str] = frozenset(word_list("by from to"))
 # A person who speaks for an organisation: "he" after "a ministry spokesman said" is the ministry.
 SPOKESPERSON_WORDS: frozenset[str] = frozenset(
     word_list("spokesman spokeswoman spokesperson representative official")
@@ -304,6 +316,9 @@ class _Story:
     def __init__(self, articles: Sequence[AnnotatedArticle]) -> None:
         self.people = NameResolver()
         self.orgs = NameResolver(people=False)
+        # names the tagger calls a place somewhere in the story: the same words tagged ORG
+        # elsewhere ("Kuala Lumpur") are still a place, never an organisation that spoke
+        self.places: set[str] = set()
         self.gender: dict[str, str] = {}  # person key -> "m"/"f"
         self.roles: dict[str, set[str]] = {}  # title word -> person names
         for a in articles:
@@ -311,6 +326,8 @@ class _Story:
                 for e in s.entities:
                     if e.label == "ORG":
                         self.orgs.add(_strip_article(e.text))
+                    elif e.label in ("GPE", "LOC"):
+                        self.places.add(_strip_article(e.text).lower())
                 for name in _person_runs(s):
                     self.people.add(name)
         for a in articles:  # proper-noun subjects of speech verbs that spaCy did not tag PERSON
@@ -353,6 +370,9 @@ class _Story:
 
     def person(self, name: str) -> str | None:
         return self.people.canonical(name)
+
+    def is_place(self, name: str) -> bool:
+        return _strip_article(name).lower() in self.places
 
     def org(self, name: str) -> str:
         name = _strip_article(name)
@@ -397,6 +417,8 @@ class _Recent:
     """What an article said most recently: speakers and named people, newest last."""
 
     persons: list[tuple[int, str, bool]]  # (sentence index, canonical name, was subject)
+    # organisations (and countries) that were the subject of a verb: "it said" and "the
+    # statement said" may mean one of them, never an organisation only mentioned
     orgs: list[tuple[int, str]]
     last_speaker: tuple[int, _Speaker] | None = None
 
@@ -417,11 +439,24 @@ def _speaker_from_subject(
         if low in ("it",):
             return _resolve_org(p.s.index, recent, span)
         return _Speaker(None, None, "unattributed", span)
+    if t.ent in ("GPE", "LOC"):  # "…the capital, Kuala Lumpur, a statement by X said"
+        appos = [c for c in p.children[subj] if p.toks[c].dep == "appos"]
+        writing = [c for c in appos if p.toks[c].lemma.lower() in STATEMENT_WORDS | PUBLICATION_WORDS]
+        if writing:
+            subj, t = writing[0], p.toks[writing[0]]
+            span = (p.s.index, t.start, p.end(subj))
+    if t.lemma.lower() in STATEMENT_WORDS | PUBLICATION_WORDS:
+        author = _author_of(p, subj)
+        if author is not None:
+            return _speaker_from_subject(p, author, story, recent, quote_start)
+        if t.lemma.lower() in PUBLICATION_WORDS:  # a writing with no author is no speaker
+            return _Speaker(None, "other", "unattributed", span)
     np = p.subtree(subj, skip=("relcl", "acl", "prep", "conj", "cc", "advcl"))
     ent_span = (p.s.index, p.toks[np[0]].start, p.end(np[-1]))
     # the subject's own name, then a name in apposition ("Its secretary, Lukas Brandvold")
     appos = [c for c in p.children[subj] if p.toks[c].dep == "appos"]
     others = [i for i in np if p.toks[i].ent == "PERSON" and i not in _poss_tokens(p, subj)]
+    others += _titled_person(p, subj)
     for head_i in [subj, *appos, *others]:
         tok = p.toks[head_i]
         if not (tok.pos == "PROPN" or (tok.pos == "NOUN" and tok.text[:1].isupper())):
@@ -460,6 +495,52 @@ def _speaker_from_subject(
         text, a, b = described
         return _Speaker(text, kind, "explicit", (p.s.index, a, b), voice)
     return _Speaker(None, kind, "unattributed", ent_span)
+
+
+def _author_of(p: _Parse, writing: int) -> int | None:
+    """Who wrote a statement or an article, as the sentence says, or None.
+
+    "a statement attributed to the Jurists Committee", "a report by X", "X's letter",
+    and "X wrote an article that said" / "X issued a statement saying" (the writing is
+    the object of a verb whose subject is its author).
+    """
+    for c in p.children[writing]:
+        tok = p.toks[c]
+        if tok.dep == "poss" and tok.pos == "PROPN":
+            return c
+        preps = [c] if tok.dep == "prep" else []
+        if tok.dep == "acl" and tok.lemma.lower() in AUTHOR_PARTICIPLES:
+            preps = [g for g in p.children[c] if p.toks[g].dep in ("prep", "agent")]
+        for prep in preps:
+            if p.toks[prep].text.lower() not in AUTHOR_PREPS:
+                continue
+            objs = [g for g in p.children[prep] if p.toks[g].dep == "pobj"]
+            if objs and p.toks[objs[0]].ent in ("PERSON", "ORG", "GPE", "NORP"):
+                return objs[0]
+    w = p.toks[writing]
+    if w.dep == "dobj" and p.valid(writing):
+        verb = w.head
+        subj = [c for c in p.children[verb] if p.toks[c].dep in SUBJECT_DEPS and not p.inside[c]]
+        if subj and p.toks[subj[0]].pos in ("PROPN", "NOUN") and subj[0] != writing:
+            return subj[0]
+    return None
+
+
+def _titled_person(p: _Parse, subj: int) -> list[int]:
+    """ "Inspector-General of Police Khalid Abu Bakar", "Secretary of State X": a title
+    subject whose "of" phrase ends in a person's name is that person (not a spokesman's
+    principal: "a spokesman for Mayor X" is the spokesman)."""
+    head = p.toks[subj].lemma.lower()
+    if head not in TITLE_WORDS or head in SPOKESPERSON_WORDS:
+        return []
+    out = []
+    for prep in p.children[subj]:
+        if p.toks[prep].dep != "prep" or p.toks[prep].text.lower() != "of":
+            continue
+        for obj in p.children[prep]:
+            if p.toks[obj].dep == "pobj" and p.toks[obj].ent == "PERSON":
+                out.append(obj)
+    return out
 
 
 def _description(p: _Parse, subj: int) -> tuple[str, int, int] | None:
@@ -740,7 +821,7 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
     i = 0
     while i < len(p.toks):
         t = p.toks[i]
-        if p.inside[i] or t.ent not in ("PERSON", "ORG"):
+        if p.inside[i] or t.ent not in ("PERSON", "ORG", "GPE"):
             i += 1
             continue
         run = _ent_run(p, i, (t.ent,))
@@ -753,7 +834,7 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
                 recent.persons.append((p.s.index, name, is_subj))
                 if is_subj:
                     _gender_from_possessive(p, run[1], name, story)
-        else:
+        elif is_subj and (t.ent == "GPE" or not story.is_place(text)):
             recent.orgs.append((p.s.index, story.org(text)))
         i = run[1] + 1
 

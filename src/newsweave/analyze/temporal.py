@@ -24,6 +24,16 @@ from typing import Literal
 
 from newsweave.lexicon import (
     CARDINAL_WORDS,
+    FRENCH_CARDINAL_WORDS,
+    FRENCH_DEICTIC,
+    FRENCH_MODIFIERS,
+    FRENCH_MONTH_SPELLINGS,
+    FRENCH_MONTHS,
+    FRENCH_PARTS_OF_DAY,
+    FRENCH_RELATIVE,
+    FRENCH_SEASONS,
+    FRENCH_UNITS,
+    FRENCH_WEEKDAYS,
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
     MONTH_SHORT,
@@ -36,6 +46,7 @@ from newsweave.lexicon import (
     SEASONS,
     WEEKDAY_NAMES,
     WEEKDAYS,
+    word_list,
 )
 from newsweave.model import Precision, Sentence, Token
 
@@ -77,7 +88,9 @@ FUTURE_AUX = frozenset({"will", "wo", "shall", "'ll", "’ll", "would", "could",
 DATE_CUES = frozenset(
     {"in", "since", "by", "until", "till", "through", "from", "of", "last", "next", "this",
      "early", "late", "mid", "before", "after", "during", "between", "and", "or", "to",
-     "around", "circa", "throughout"}
+     "around", "circa", "throughout",
+     # French: "en 1979", "depuis 2022", "dès 2019", "fin 2025"
+     "en", "depuis", "dès", "avant", "après", "entre", "fin", "début", "courant"}
 )  # fmt: skip
 AGE_CUES = frozenset({"age", "ages", "aged"})  # "children ages 6 months and older"
 # Prepositions that point forward from a non-past verb: "postponed until Saturday".
@@ -112,6 +125,95 @@ _DUR_LEAD = r"(?:almost\s+|nearly\s+|more\s+than\s+|a\s+mere\s+|at\s+least\s+)"
 _PART = r"(?:" + "|".join(PARTS_OF_DAY) + ")"
 _CLOCK = r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b)|\d{1,2}:\d\d"
 _CLOCK += r"(?:\s*(?:GMT|UTC|EST|EDT|PST|PDT|CET|BST))?|noon|midnight)"
+
+# ---- French. Month names are matched in lower case only (as French writes them, and so
+# never the English "Mars"/"Mai"); a weekday may open a sentence. A French expression is
+# normalised by rewriting it into the English phrase the rules below know (`_from_french`).
+def _alternatives(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+_FR_MONTH = "(?-i:" + _alternatives([*FRENCH_MONTHS, *FRENCH_MONTH_SPELLINGS]) + ")"
+_FR_WEEKDAY = "(?-i:" + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in FRENCH_WEEKDAYS) + ")"
+_FR_PART = "(?:" + _alternatives(FRENCH_PARTS_OF_DAY) + ")"
+_FR_REL = "(?:" + _alternatives(FRENCH_RELATIVE) + ")"
+_FR_CALENDAR_UNITS = [u for u, english in FRENCH_UNITS.items() if english not in ("hour", "minute")]
+_FR_UNIT = "(?:" + _alternatives(_FR_CALENDAR_UNITS) + ")"
+_FR_NUM = r"(?:\d+|" + _alternatives(FRENCH_CARDINAL_WORDS) + ")"
+_FR_DAY = r"(?:1er|[0-3]?\d)"
+_FR_MOD = r"(?:(?:début|fin)\s+|mi-)"
+_FR_ART = r"(?:(?:le|la|les)\s+|l['’]\s*)"
+_FR_THIS = r"(?:ce|cet|cette|ces)"
+FRENCH_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("fr-full-date", rf"(?:{_FR_WEEKDAY}\s+)?\b{_FR_DAY}\s+{_FR_MONTH}\s+{_YEAR}\b"),
+    ("fr-month-day", rf"(?:{_FR_WEEKDAY}\s+)?\b{_FR_DAY}\s+{_FR_MONTH}(?!\w)(?!\s+\d)"),
+    ("fr-month-year", rf"\b{_FR_MOD}?{_FR_MONTH}\s+{_YEAR}\b"),
+    ("fr-month", rf"\b{_FR_MOD}?{_FR_MONTH}(?!\w)(?:\s+{_FR_REL}\b)?"),
+    ("fr-weekday", rf"\b{_FR_WEEKDAY}\b(?:\s+{_FR_PART}\b)?(?:\s+{_FR_REL}\b)?"),
+    (
+        "fr-rel-unit",
+        rf"\b(?:{_FR_ART}{_FR_UNIT}\s+{_FR_REL}|{_FR_ART}{_FR_REL}\s+{_FR_UNIT}"
+        rf"|{_FR_THIS}\s+{_FR_UNIT}(?:-ci)?)\b(?!-)",
+    ),
+    ("fr-ago", rf"\bil\s+y\s+a\s+(?:environ\s+|près\s+de\s+)?{_FR_NUM}\s+{_FR_UNIT}\b"),
+    (
+        "fr-deictic",
+        r"\b(?:aujourd['’]hui|(?:hier|demain)(?:\s+(?:soir|matin))?|ce\s+(?:soir|matin)"
+        r"|cette\s+nuit|cet\s+après-midi)(?!\w)",
+    ),
+    (
+        "fr-season",
+        rf"(?:\bau\s+printemps|\b(?:{_FR_THIS}|l['’])\s*(?:été|hiver|automne|printemps))"
+        rf"(?:\s+{_FR_REL}\b|\s+{_YEAR}\b)?",
+    ),
+)
+# Words a French expression may hold besides those of the tables: articles, "il y a", "de".
+_FRENCH_GLUE = frozenset(
+    word_list("le la les l' au en de du d' depuis dès il y a ce cet cette ces ci")
+)
+
+
+def _from_french(phrase: str) -> str:
+    """A cleaned French expression as the English phrase the normalisers read
+    ("l'an dernier" -> "last year", "mardi soir" -> "tuesday evening"); any other phrase,
+    English included, is returned unchanged. Only a phrase made wholly of French calendar
+    words, articles and numbers is rewritten, so English words that are also French
+    ("an hour", "six days") are never touched."""
+    phrase = re.sub(r"\bmi-", "mi ", phrase.replace("’", "'"))
+    phrase = re.sub(r"\b([ld])' ?", r"\1' ", phrase)
+    if phrase in FRENCH_DEICTIC:
+        return FRENCH_DEICTIC[phrase]
+    words = [w for w in re.split(r"[\s-]+", phrase.replace("week-end", "weekend")) if w]
+    tables = (FRENCH_MONTHS, FRENCH_MONTH_SPELLINGS, FRENCH_WEEKDAYS, FRENCH_PARTS_OF_DAY,
+              FRENCH_UNITS, FRENCH_RELATIVE, FRENCH_SEASONS, FRENCH_MODIFIERS,
+              FRENCH_CARDINAL_WORDS)  # fmt: skip
+    french = [w for w in words if any(w in t for t in tables) or w in _FRENCH_GLUE]
+    if len(french) < len(words) - sum(w.isdigit() or w == "1er" for w in words) or not french:
+        return phrase
+    ago = phrase.startswith("il y a ")
+    this = any(w in ("ce", "cet", "cette", "ces") for w in words)
+    out: list[str] = []
+    rel: str | None = "this" if this else None
+    for w in words:
+        if w in _FRENCH_GLUE or w == "apr":
+            continue
+        if w == "1er":
+            out.append("1")
+        elif w in FRENCH_RELATIVE:
+            rel = FRENCH_RELATIVE[w]
+        elif w in FRENCH_CARDINAL_WORDS:
+            out.append(str(FRENCH_CARDINAL_WORDS[w]))
+        else:
+            for table in tables:
+                if w in table:
+                    out.append(str(table[w]))
+                    break
+            else:
+                out.append(w)
+    if ago:
+        return " ".join(out[:-1] + [out[-1] + "s", "ago"])
+    return " ".join(([rel] if rel else []) + out)
+
 
 # (name, pattern). Matched case-insensitively; overlapping matches keep the longest.
 PATTERNS: tuple[tuple[str, str], ...] = (
@@ -163,6 +265,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("set", rf"\b(?:each|every)\s+(?:{_UNIT}|{_SEASON}|{_PART}|{_WEEKDAY}|season)s?\b"),
     ("set", r"\b(?:annually|yearly)\b"),
     ("year", rf"(?:\b{_MOD})?\b{_YEAR}\b(?!\s*(?:people|cubic|tons|metres|meters|km|miles)\b)"),
+    *FRENCH_PATTERNS,
 )
 _COMPILED = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in PATTERNS)
 
@@ -313,7 +416,7 @@ def governing_verb(tokens: Sequence[Token], index: int) -> int | None:
     i = tokens[index].head
     while i not in seen:
         seen.add(i)
-        if tokens[i].pos in ("VERB", "AUX") and tokens[i].dep not in ("aux", "auxpass"):
+        if tokens[i].pos in ("VERB", "AUX") and not tokens[i].dep.startswith("aux"):
             return i
         if tokens[i].head == i:
             return i if tokens[i].pos in ("VERB", "AUX") else None
@@ -323,7 +426,9 @@ def governing_verb(tokens: Sequence[Token], index: int) -> int | None:
 
 def _verb_tense(tokens: Sequence[Token], verb: int, depth: int = 0) -> Tense:
     tok = tokens[verb]
-    aux = [t for t in tokens if t.head == verb and t.dep in ("aux", "auxpass") and t is not tok]
+    aux = [t for t in tokens if t.head == verb and t.dep.startswith("aux") and t is not tok]
+    if "Tense=" in tok.tag or "VerbForm=" in tok.tag:
+        return _morph_tense(tokens, verb, aux, depth)
     aux_words = {a.text.lower() for a in aux}
     if aux_words & FUTURE_AUX:
         return "future"
@@ -350,6 +455,39 @@ def _verb_tense(tokens: Sequence[Token], verb: int, depth: int = 0) -> Tense:
     return "none"
 
 
+# French verbs whose complement is planned ("la séance est prévue jeudi"), and the
+# auxiliary of the near future ("va annoncer").
+FRENCH_PLAN_LEMMAS = frozenset({"prévoir", "programmer", "planifier", "envisager", "compter"})
+
+
+def _morph_tense(tokens: Sequence[Token], verb: int, aux: list[Token], depth: int) -> Tense:
+    """Tense from morphology (a model whose tag is "Mood=Ind|Tense=Fut|..."): a future
+    verb or auxiliary, "aller" + infinitive and planning verbs are future; a compound past
+    (auxiliary + past participle), the imperfect and the simple past are past."""
+    tok = tokens[verb]
+    head = tokens[tok.head]
+    if "Tense=Fut" in tok.tag or any("Tense=Fut" in a.tag for a in aux):
+        return "future"
+    if tok.lemma in FRENCH_PLAN_LEMMAS or any(a.lemma == "aller" for a in aux):
+        return "future"
+    if "VerbForm=Inf" in tok.tag and head.lemma in ("aller", *FRENCH_PLAN_LEMMAS):
+        return "future"
+    if "VerbForm=Part" in tok.tag and aux:
+        if any("Tense=Imp" in a.tag or "Tense=Past" in a.tag for a in aux):
+            return "past"
+        # "a fermé", "est arrivé": a compound past; "est fermé" (a passive): present
+        return "past" if any(a.dep == "aux:tense" for a in aux) else "present"
+    if "VerbForm=Fin" in tok.tag and ("Tense=Imp" in tok.tag or "Tense=Past" in tok.tag):
+        return "past"
+    if "VerbForm=Fin" in tok.tag and "Tense=Pres" in tok.tag:
+        return "present"
+    if "VerbForm=Part" in tok.tag and not aux and "Tense=Past" in tok.tag:
+        return "past"
+    if tok.head != verb and depth < 3:
+        return _verb_tense(tokens, tok.head, depth + 1)
+    return "none"
+
+
 def _plans(tok: Token) -> bool:
     """A verb whose complement is a planned event: "scheduled", "hoped", "expects"."""
     return bool(
@@ -367,7 +505,7 @@ def resolve(sentence: Sentence, expression: TemporalExpression, anchor: date | N
 
 def normalise(text: str, anchor: date | None, tense: Tense = "none") -> Timex:
     """Normalise one expression against `anchor` (the publication date) given the tense."""
-    phrase = _clean(text)
+    phrase = _from_french(_clean(text))
     for regex, handler in _NORMALISERS:
         m = regex.fullmatch(phrase)
         if m:
@@ -387,7 +525,8 @@ def _clean(text: str) -> str:
     text = text.replace("’", "'")
     if text in REFS:  # "at the time", "at present": the preposition is part of the phrase
         return text
-    return re.sub(r"^(?:on|in|at|by|since|until|from|for|during|about|around) ", "", text)
+    text = re.sub(r"^(?:on|in|at|by|since|until|from|for|during|about|around) ", "", text)
+    return re.sub(r"^(?:en|depuis|dès|jusqu'(?:au|à|en) ?|vers|pour|dans|d'ici) ", "", text)
 
 
 def _number(word: str) -> int | None:

@@ -12,7 +12,36 @@ from newsweave.ingest._decode import MAX_DOCUMENT_BYTES, check_size, decode
 from newsweave.ingest.multinews import split_cluster
 from newsweave.model import DocHints, RawDocument, SkippedDocument
 
-_TEXT_FIELDS = ("text", "html", "context", "document")
+_TEXT_FIELDS = ("text", "html", "context", "document", "body", "content", "maintext", "article")
+# Metadata under the names common exports use (news APIs, crawlers, research sets), matched
+# with case, "_" and "-" ignored ("publishedAt" = "published_at"); the first one present wins.
+# A `source` / `publisher` object counts by its "name" (NewsAPI's {"id", "name"}).
+_ID_FIELDS = ("id", "docid", "docno", "articleid", "guid", "uuid")
+_TITLE_FIELDS = ("title", "headline", "heading", "hed")
+_OUTLET_FIELDS = (
+    "outlet",
+    "source",
+    "sourcename",
+    "publisher",
+    "sitename",
+    "site",
+    "agency",
+    "newspaper",
+    "sourcedomain",
+    "domain",
+)
+_DATE_FIELDS = (
+    "published",
+    "publishedat",
+    "publishdate",
+    "publicationdate",
+    "datepublished",
+    "datepublish",
+    "pubdate",
+    "date",
+    "datetime",
+)
+_URL_FIELDS = ("url", "link", "uri", "sourceurl")
 
 
 def parse_date(value: object) -> date | None:
@@ -35,6 +64,7 @@ def read_jsonl_lines(
     line, for a slice of a file read elsewhere (a Dask partition).
     """
     seen = False
+    ids: set[str] = set()  # record ids used so far: a repeated one falls back to the line
     for number, line in enumerate(lines, start=start):
         if not line.strip():
             continue
@@ -58,7 +88,7 @@ def read_jsonl_lines(
         if not isinstance(record, dict):
             yield SkippedDocument(doc_id, "JSON line is not an object")
             continue
-        yield from _records(origin, doc_id, record)
+        yield from _records(origin, doc_id, record, ids)
     if not seen and start == 1:
         yield SkippedDocument(origin, "empty JSON Lines file (no records)")
 
@@ -77,7 +107,10 @@ def bounded_lines(stream: BinaryIO, limit: int = MAX_DOCUMENT_BYTES) -> Iterator
         yield line
 
 
-def _records(origin: str, doc_id: str, record: dict) -> Iterator[RawDocument | SkippedDocument]:
+def _records(
+    origin: str, doc_id: str, record: dict, ids: set[str]
+) -> Iterator[RawDocument | SkippedDocument]:
+    """The article of one record (or a Multi-News cluster's articles, named by line)."""
     field = next((f for f in _TEXT_FIELDS if isinstance(record.get(f), str)), None)
     if field is None:
         yield SkippedDocument(doc_id, f"no text field (expected one of {', '.join(_TEXT_FIELDS)})")
@@ -91,18 +124,59 @@ def _records(origin: str, doc_id: str, record: dict) -> Iterator[RawDocument | S
         for n, text in enumerate(docs, start=1):
             yield RawDocument(f"{doc_id}/{n}", origin, text, "text")
         return
-    raw_date = record.get("published") or record.get("date")
-    published = parse_date(raw_date)
-    outlet = _str(record.get("outlet") or record.get("source"))
+    fields = _normalised(record)
+    record_id = _record_id(fields)
+    if record_id is not None and record_id not in ids:
+        ids.add(record_id)
+        doc_id = f"{origin}#{record_id}"
+    published = next(
+        (d for f in _DATE_FIELDS if (d := parse_date(fields.get(f))) is not None), None
+    )
+    outlet = _first(fields, _OUTLET_FIELDS)
     hints = DocHints(
-        url=_str(record.get("url")),
-        title=_str(record.get("title")),
+        url=_first(fields, _URL_FIELDS),
+        title=_first(fields, _TITLE_FIELDS),
         outlet=outlet,
         outlet_source="jsonl" if outlet else None,
         published=published,
         published_source="jsonl" if published else None,
     )
     yield RawDocument(doc_id, origin, body, "html" if field == "html" else "text", hints=hints)
+
+
+def _normalised(record: dict) -> dict[str, object]:
+    """The record's fields by normalised name (lower case, no "_" or "-"); the first
+    spelling of a name wins."""
+    out: dict[str, object] = {}
+    for key, value in record.items():
+        if isinstance(key, str):
+            out.setdefault(key.lower().replace("_", "").replace("-", ""), value)
+    return out
+
+
+def _first(fields: dict[str, object], names: tuple[str, ...]) -> str | None:
+    """The first of `names` holding a non-empty string (or an object with a "name")."""
+    for name in names:
+        value = fields.get(name)
+        if isinstance(value, dict):
+            value = value.get("name")
+        if (text := _str(value)) is not None:
+            return text
+    return None
+
+
+def _record_id(fields: dict[str, object]) -> str | None:
+    """The record's own id (a string or an integer), if it has one usable in a doc id."""
+    for name in _ID_FIELDS:
+        value = fields.get(name)
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            return str(value)
+        text = _str(value)
+        if text is not None and len(text) <= 200 and not any(c.isspace() for c in text):
+            return text
+    return None
 
 
 def _str(value: object) -> str | None:

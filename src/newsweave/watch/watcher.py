@@ -19,9 +19,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +49,9 @@ if TYPE_CHECKING:
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 BATCH_SIZE = 50  # pages fetched together, then handed to the writer as one batch
+# A worker process is replaced after this many pages, so whatever a parser library
+# caches cannot grow without bound over a long run.
+PAGES_PER_WORKER = 2000
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,9 @@ class WatchSettings:
     schedule: Schedule = field(default_factory=Schedule)
     batch_size: int = BATCH_SIZE
     max_sleep: float = 60.0  # longest idle wait between rounds (a stop is seen at once)
+    # processes extracting pages while the loop fetches and the writer clusters; 0: in
+    # the loop's own thread (one page at a time, between fetches)
+    extract_workers: int = 0
 
 
 @dataclass
@@ -116,6 +126,7 @@ class Watcher:
         report: Callable[[str], None] | None = None,
         advance: Callable[[int], None] | None = None,
         clock: Callable[[], float] = time.time,
+        ingestor: Ingestor | None = None,
     ) -> None:
         self.store = store
         self.sources = list(sources)
@@ -128,7 +139,8 @@ class Watcher:
         self._polled: set[str] = set()
         self._opml_read: set[str] = set()
         self._unresolved: dict[str, tuple[float, int]] = {}  # URL -> (next try, failures)
-        self._ingestor: Ingestor | None = None
+        self._ingestor: Ingestor | None = ingestor  # a server hands in its one writer
+        self._pool: ProcessPoolExecutor | None = None
 
     @property
     def ingestor(self) -> Ingestor:
@@ -147,14 +159,46 @@ class Watcher:
     ) -> None:
         """Rounds until `stop` is set (or one, `once`); a stop waits for the batch in flight."""
         stop = stop or asyncio.Event()
-        async with PoliteClient(self.settings.client) as client:
-            while not stop.is_set():
-                summary = await self.round(client, stop)
-                if on_round is not None:
-                    on_round(summary)
-                if once:
-                    return
-                await self._sleep(stop)
+        try:
+            async with PoliteClient(self.settings.client) as client:
+                while not stop.is_set():
+                    summary = await self.round(client, stop)
+                    if on_round is not None:
+                        on_round(summary)
+                    if once:
+                        return
+                    await self._sleep(stop)
+        finally:
+            self.close()
+
+    def warm_up(self) -> None:
+        """Load what the first batch would: the writer's dedup index and clusterer, and
+        the extraction processes with their parsers (a page extracted in each)."""
+        self.ingestor  # noqa: B018 (the property loads it)
+        pool = self._extraction_pool()
+        if pool is not None:
+            page = b"<html><head><title>Warm-up</title></head><body><p>Warm.</p></body></html>"
+            args = ("warm-up", "warm-up", None, "http://127.0.0.1/", page)
+            jobs = [pool.submit(extract_page, *args) for _ in range(self.settings.extract_workers)]
+            for job in jobs:
+                job.result()
+
+    def close(self) -> None:
+        """Stop the extraction processes (`run` does it when it ends)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _extraction_pool(self) -> ProcessPoolExecutor | None:
+        if self.settings.extract_workers <= 0:
+            return None
+        if self._pool is None:  # spawned, not forked: the parent may run threads (serve)
+            self._pool = ProcessPoolExecutor(
+                self.settings.extract_workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                max_tasks_per_child=PAGES_PER_WORKER,
+            )
+        return self._pool
 
     async def _sleep(self, stop: asyncio.Event) -> None:
         due = self.store.next_watch_time()
@@ -340,17 +384,13 @@ class Watcher:
         self, client: PoliteClient, pages: list[WatchPage], summary: RoundSummary
     ) -> None:
         """Fetch one batch of pages, extract them, store them, record each one's fate."""
-        fetched = await asyncio.gather(*(self._fetch(client, page) for page in pages))
+        made_all = await asyncio.gather(*(self._fetch_article(client, page) for page in pages))
         failures: list[tuple[WatchPage, _Failure]] = []
         known_aliases: list[tuple[WatchPage, int]] = []  # another URL of a stored article
         twins: list[tuple[WatchPage, str]] = []  # another URL of an article in this batch
         items: dict[str, tuple[WatchPage, Article, str]] = {}  # by article key
-        for page, outcome in zip(pages, fetched, strict=True):
-            if isinstance(outcome, _Failure):
-                failures.append((page, outcome))
-                continue
-            summary.fetched += 1
-            made = self._article(page, outcome)
+        for page, (fetched, made) in zip(pages, made_all, strict=True):
+            summary.fetched += fetched
             if isinstance(made, _Failure):
                 failures.append((page, made))
                 continue
@@ -434,27 +474,49 @@ class Watcher:
             return _Failure(f"not HTML (content type {mime})", transient=False)
         return response
 
-    def _article(self, page: WatchPage, response: Response) -> tuple[str, Article, str] | _Failure:
-        """The page through the ingest pipeline: (its article key, the article, the HTML)."""
+    async def _fetch_article(
+        self, client: PoliteClient, page: WatchPage
+    ) -> tuple[bool, tuple[str, Article, str] | _Failure]:
+        """(whether the page was fetched, its article or why there is none); the page is
+        extracted as soon as it arrives, in a worker process when there are any, so
+        extraction overlaps the other fetches."""
+        response = await self._fetch(client, page)
+        if isinstance(response, _Failure):
+            return False, response
+        args = (page.url, page.source_url, page.published, response.final_url, response.body)
+        pool = self._extraction_pool()
+        if pool is None:
+            return True, extract_page(*args)
         try:
-            text, encoding = decode(page.url, response.body)
-        except DocumentError as exc:
-            return _Failure(exc.reason, transient=False)
-        from newsweave.pipeline import clean
+            return True, await asyncio.get_running_loop().run_in_executor(pool, extract_page, *args)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool next
+            self._pool = None
+            return True, _Failure("the extraction process died", transient=True)
 
-        raw = RawDocument(
-            page.url, page.source_url, text, "html", encoding, DocHints(url=response.final_url)
-        )
-        cleaned = clean(raw)
-        if isinstance(cleaned, SkippedDocument):
-            return _Failure(cleaned.reason, transient=False)
-        canonical = canonical_link(text, response.final_url)
-        key = page_key(canonical or response.final_url)
-        # the publisher's canonical URL, else the one fetched without its tracking parameters
-        article = replace(cleaned, url=canonical or key)
-        if article.published is None and page.published is not None:
-            article = replace(article, published=page.published, published_source="feed")
-        return key, article, text
+
+def extract_page(
+    url: str, source_url: str, listed: date | None, final_url: str, body: bytes
+) -> tuple[str, Article, str] | _Failure:
+    """A fetched page through the ingest pipeline: (its article key, the article, the
+    HTML), or why it gives none. A plain function of picklable values: it runs in the
+    extraction processes."""
+    try:
+        text, encoding = decode(url, body)
+    except DocumentError as exc:
+        return _Failure(exc.reason, transient=False)
+    from newsweave.pipeline import clean
+
+    raw = RawDocument(url, source_url, text, "html", encoding, DocHints(url=final_url))
+    cleaned = clean(raw)
+    if isinstance(cleaned, SkippedDocument):
+        return _Failure(cleaned.reason, transient=False)
+    canonical = canonical_link(text, final_url)
+    key = page_key(canonical or final_url)
+    # the publisher's canonical URL, else the one fetched without its tracking parameters
+    article = replace(cleaned, url=canonical or key)
+    if article.published is None and listed is not None:
+        article = replace(article, published=listed, published_source="feed")
+    return key, article, text
 
 
 def _text(url: str, response: Response) -> str:
