@@ -64,6 +64,18 @@ ARTICLES = {
             "sell the design to the seaweed farms that line the southern coast.",
         ],
     ),
+    "ferry-island": (
+        "Harbour City council approves Marrowholm night ferry",
+        [
+            "The Harbour City council voted 9-4 on Monday to pay for a night ferry between the "
+            "old quay and Marrowholm island, ending two years of argument over the route.",
+            "The ferry will run every 40 minutes from midnight to 5 a.m. starting in April and "
+            "will cost about 3 million crowns a year, according to the council's transport "
+            "office.",
+            "Councillor Ada Lindqvist, who proposed the route, said island night workers had "
+            "waited long enough for a way home that did not mean paying for a taxi.",
+        ],
+    ),
     "secret": (
         "Internal memo on the harbour budget",
         [
@@ -76,13 +88,15 @@ ARTICLES = {
 }
 
 
-def article_html(slug: str, *, canonical: str | None = None) -> str:
+def article_html(
+    slug: str, *, canonical: str | None = None, outlet: str = "Harbour City Gazette"
+) -> str:
     title, paragraphs = ARTICLES[slug]
     link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return (
         f"<!doctype html><html><head><title>{title}</title>{link}"
-        '<meta property="og:site_name" content="Harbour City Gazette">'
+        f'<meta property="og:site_name" content="{outlet}">'
         '<meta property="article:published_time" content="2026-11-30T08:00:00Z">'
         f"</head><body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{body}"
         "</article><footer>Harbour City Gazette</footer></body></html>"

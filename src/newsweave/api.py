@@ -15,6 +15,12 @@ NLP models are shared, so a briefing build and a clustering batch take
 `_analysis_lock`, one at a time. Every connection waits up to `BUSY_TIMEOUT` seconds
 for SQLite's write lock (busy_timeout) instead of failing with "database is locked".
 
+`serve --watch` runs the watcher (`watch.Watcher`) on that same writer thread, as a task
+of the thread's own event loop, over the writer's own `Ingestor`: watched pages and
+posted articles are stored by one connection, one batch at a time, never concurrently.
+After each committed batch the writer bumps a change counter; `GET /api/live` streams
+the story list (server-sent events) to the reading page whenever it moves.
+
 Security: nothing a request carries is used as a filesystem path (uploaded files are
 read from memory; their name is only a label), request bodies are capped, POST can
 require a token, and the page autoescapes all article text.
@@ -24,11 +30,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import io
 import json
 import logging
+import secrets
 import threading
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,7 +49,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
@@ -72,6 +80,7 @@ from newsweave.model import (
 from newsweave.store import Store
 
 log = logging.getLogger("newsweave.api")
+watch_log = logging.getLogger("newsweave.watch")
 
 # Seconds a connection waits for SQLite's write lock before giving up. Generous: a
 # posted article's transaction is milliseconds, but a CLI ingest batch in another
@@ -90,6 +99,10 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Largest article id a path may name: SQLite's INTEGER range (a bigger number is a 422,
 # not an overflow inside the database driver).
 MAX_ARTICLE_ID = 2**63 - 1
+# GET /api/live: a comment line this often keeps proxies from closing a quiet stream, and
+# a busy writer (a batch a second) sends a page at most this often to each reader.
+LIVE_KEEPALIVE = 15.0
+LIVE_MIN_GAP = 1.0
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,47 @@ class ServiceSettings:
     # resolving its name to 127.0.0.1 must not reach the corpus). `serve --host` adds the
     # address it listens on, `--allow-host` more names.
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    # `serve --watch`: sources the server follows (URLs, OPML files), and how
+    watch: tuple[str, ...] = ()
+    watch_settings: Any = None  # watch.WatchSettings; its defaults when None
+
+
+class _WriterThread:
+    """The store's one writer: a thread running its own event loop. `submit` runs a
+    function there (like a one-thread executor), `start` a coroutine (the watcher);
+    both share the thread, so their writes never overlap."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, name="newsweave-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+        self.loop.close()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+
+        def call() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # handed to whoever waits for it
+                future.set_exception(exc)
+
+        self.loop.call_soon_threadsafe(call)
+        return future
+
+    def start(self, coroutine: Any) -> Future[Any]:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)  # after the calls queued before it
+        if wait:
+            self.thread.join()
 
 
 class _Corpus:
@@ -114,7 +168,7 @@ class _Corpus:
         self.db = db
         self._local = threading.local()
         self._analysis_lock = threading.Lock()
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-writer")
+        self._writer = _WriterThread()
         self._ingestor: Any = None  # created on the writer thread, used only there
         # briefings are built here, one at a time; requests await them on the event loop
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
@@ -122,6 +176,15 @@ class _Corpus:
         self._pending: list[tuple[PreparedArticle, Future[dict[str, Any]]]] = []
         self._pending_lock = threading.Lock()
         self._draining = False
+        # changes: a counter the writer bumps after each commit, read on the server's loop
+        self._boot = secrets.token_hex(4)  # a restarted server's counter is another one
+        self._version = 0
+        self._changed: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.stopping = False
+        self.watcher: Any = None  # watch.Watcher, on the writer thread (serve --watch)
+        self._watch_stop: asyncio.Event | None = None
+        self._watching: Future[Any] | None = None
         Store(db, timeout=BUSY_TIMEOUT).close()  # create / migrate before serving
 
     def reader(self) -> Store:
@@ -131,9 +194,101 @@ class _Corpus:
         return store
 
     def close(self) -> None:
+        self.stop()
+        if self._watching is not None:  # the watcher ends after the batch in flight
+            with contextlib.suppress(Exception):  # logged where it happened
+                self._watching.result()
         self._writer.submit(self._close_writer)
         self._writer.shutdown(wait=True)
         self._analysis.shutdown(wait=True)
+
+    def stop(self) -> None:
+        """Begin shutting down (thread-safe): live streams end, the watcher stops after
+        the batch in flight."""
+        self.stopping = True
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._bump)
+        if self._watch_stop is not None:
+            self._writer.loop.call_soon_threadsafe(self._watch_stop.set)
+
+    # -- changes (GET /api/live) -------------------------------------------------------------
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The server's event loop, where change notices are delivered."""
+        self._loop = loop
+        self._changed = asyncio.Event()
+
+    def changed(self) -> None:
+        """The writer committed something (any thread)."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._bump)
+
+    def _bump(self) -> None:
+        self._version += 1
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = asyncio.Event()  # waiters hold the one just set
+
+    def version(self) -> str:
+        return f"{self._boot}.{self._version}"
+
+    async def wait_change(self, timeout: float) -> None:
+        """Until the next change (or a stop), at most `timeout` seconds."""
+        changed = self._changed
+        if changed is None or self.stopping:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(changed.wait(), timeout)
+
+    # -- the watcher (serve --watch) -----------------------------------------------------------
+
+    def start_watch(self, sources: tuple[str, ...], settings: Any) -> None:
+        """Run a watcher over `sources` on the writer thread until `stop`."""
+        self._watching = self._writer.start(self._watch(sources, settings))
+
+    async def _watch(self, sources: tuple[str, ...], settings: Any) -> None:
+        from newsweave.watch import Watcher
+
+        self._watch_stop = asyncio.Event()
+        if self.stopping:
+            return
+        ingestor = self._ingestor_for_writes()
+        self.watcher = Watcher(
+            ingestor.store,
+            sources,
+            settings,
+            report=watch_log.warning,
+            advance=lambda pages: self.changed(),
+            ingestor=ingestor,
+            writing=lambda: self._analysis_lock,
+        )
+
+        def on_round(summary: Any) -> None:
+            if summary.fetched or summary.source_errors or summary.listed_new:
+                watch_log.info(
+                    "round %d: %d sources polled, %d pages fetched, %d stored, %d failed",
+                    summary.round,
+                    summary.sources,
+                    summary.fetched,
+                    summary.stored,
+                    summary.failed,
+                )
+
+        try:
+            await self.watcher.run(stop=self._watch_stop, on_round=on_round)
+        except Exception:  # the server goes on serving what is stored; say why it stopped
+            log.exception("the watcher stopped")
+            raise
+
+    async def add_source(self, url: str) -> list[Any]:
+        """Follow one more source (POST /api/sources): resolved on the writer thread."""
+        if self.watcher is None or self._watching is None or self._watching.done():
+            raise HTTPException(
+                409, "this server follows no sources: start it with newsweave serve --watch SOURCE"
+            )
+        added = await asyncio.wrap_future(self._writer.start(self.watcher.add_source(url)))
+        self.changed()
+        return added
 
     def _close_writer(self) -> None:
         """Close the writer's store on its own thread: releases the store's writer lease."""
@@ -225,6 +380,7 @@ class _Corpus:
                 continue
             for (_, future), result in zip(batch, results, strict=True):
                 future.set_result(result)
+            self.changed()
 
     def _add_many(self, items: list[PreparedArticle]) -> list[dict[str, Any]]:
         """Store the waiting articles as one batch; each one's outcome, in order."""
@@ -296,6 +452,19 @@ class BriefUpload(BaseModel):
     """Articles to brief as one story, posted as files (multipart/form-data)."""
 
     files: list[bytes] = Field(max_length=MAX_BRIEF_ARTICLES)
+
+
+class SourceBody(BaseModel):
+    """A source for the server's watcher to follow: a feed, sitemap or site URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        min_length=8,
+        max_length=2000,
+        pattern=r"^[hH][tT][tT][pP][sS]?://\S+$",
+        description="An http(s) URL: RSS, Atom or JSON Feed, sitemap, or a site's page.",
+    )
 
 
 BODY_MODELS = (ArticleBody, ArticleUpload, BriefBody, BriefUpload)
@@ -492,7 +661,7 @@ class Guard:
         self.app = TrustedHostMiddleware(app, allowed_hosts=list(allowed_hosts))
         page_policy = (
             "default-src 'none'; "
-            f"script-src {_hash_source(asset('page.js'))}; "
+            f"script-src {_hash_source(asset('page.js'))} {_hash_source(asset('live.js'))}; "
             f"style-src {_hash_source(asset('style.css'))}; "
             "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
             "base-uri 'none'; frame-ancestors 'none'"
@@ -686,10 +855,15 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        corpus.attach(asyncio.get_running_loop())
         if settings.warm_up:
             corpus.warm_up()
+        if settings.watch:
+            from newsweave.watch import WatchSettings
+
+            corpus.start_watch(settings.watch, settings.watch_settings or WatchSettings())
         yield
-        corpus.close()
+        await run_in_threadpool(corpus.close)  # the watcher finishes its batch first
 
     # FastAPIOffline: a FastAPI app whose /docs and /redoc load Swagger UI and ReDoc from
     # files in the fastapi-offline package, not from a CDN, so they work offline.
@@ -806,6 +980,99 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             raise HTTPException(422, f"no posted article could be used ({reasons})")
         return await run_in_threadpool(corpus.brief, articles, skipped, words)
 
+    # -- following sources (serve --watch) and live updates ----------------------------------
+
+    def source_health(
+        source: Any, pages: Mapping[str, Mapping[str, int]], at: float
+    ) -> dict[str, Any]:
+        from datetime import UTC, datetime
+
+        counts = dict(pages.get(source.url, {}))
+        return {
+            "url": source.url,
+            "kind": source.kind,
+            "origin": source.origin,
+            "title": source.title,
+            "last_poll": source.last_poll,
+            "last_success": source.last_success,
+            "last_change": source.last_change,
+            "last_error": source.last_error,
+            "failures": source.failures,
+            "next_poll": datetime.fromtimestamp(source.next_poll, UTC).isoformat(
+                timespec="seconds"
+            ),
+            "due_in_s": max(0, round(source.next_poll - at)),
+            "interval_s": round(source.interval),
+            "polls": source.polls,
+            "changes": source.changes,
+            "pages": {
+                "listed": sum(counts.values()),
+                **{k: counts.get(k, 0) for k in ("stored", "alias", "pending", "retry", "failed")},
+            },
+        }
+
+    def sources_health(urls: set[str] | None = None) -> list[dict[str, Any]]:
+        import time
+
+        store = corpus.reader()
+        pages = store.watch_page_counts_by_source()
+        now = time.time()
+        return [
+            source_health(s, pages, now)
+            for s in store.watch_sources()
+            if urls is None or s.url in urls
+        ]
+
+    @app.get("/api/sources", tags=["sources"])
+    def list_sources() -> dict[str, Any]:
+        """Every followed feed and sitemap with its health: last poll, success and error,
+        next poll, interval, and its pages by fate."""
+        return {"watching": corpus.watcher is not None, "sources": sources_health()}
+
+    @app.post("/api/sources", tags=["sources"], dependencies=[auth], status_code=201)
+    async def post_source(body: SourceBody) -> dict[str, Any]:
+        """Follow one more source now (the server must run with `--watch`): a feed or
+        sitemap is polled at once, a site's feeds are found; its pages follow."""
+        added = await corpus.add_source(body.url)
+        urls = {source.url for source in added}
+        return {"url": body.url, "sources": await run_in_threadpool(sources_health, urls)}
+
+    @app.get("/api/live", tags=["stories"])
+    async def live(
+        request: Request,
+        q: Search = "",
+        since: Since = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        after: Annotated[str, Query(max_length=40, description="Last version seen.")] = "",
+    ) -> StreamingResponse:
+        """Server-sent events: a `stories` event carrying the `GET /api/stories` page for
+        the same query each time the store changes (and at once if it changed since
+        `after`, the version the page was rendered at); its id is the store version."""
+        seen = request.headers.get("last-event-id") or after
+
+        async def events() -> Any:
+            nonlocal seen
+            yield "retry: 2000\n\n"
+            while not corpus.stopping:
+                version = corpus.version()
+                if version == seen:
+                    await corpus.wait_change(LIVE_KEEPALIVE)
+                    if corpus.version() == seen:
+                        yield ": keep-alive\n\n"
+                    continue
+                page = await run_in_threadpool(story_page, q, since, limit, offset)
+                data = json.dumps(page, ensure_ascii=False)
+                yield f"id: {version}\nevent: stories\ndata: {data}\n\n"
+                seen = version
+                await asyncio.sleep(LIVE_MIN_GAP)
+
+        return StreamingResponse(
+            events(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
     # -- the reading page -------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -816,6 +1083,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             since_date = date.fromisoformat(since) if since else None
         except ValueError:
             raise HTTPException(422, f"{since!r} is not a date (YYYY-MM-DD)") from None
+        version = corpus.version()  # read first: a change while the rows are read is resent
         result = story_page(q, since_date, 50, offset)
         return HTMLResponse(
             story_list_to_html(
@@ -825,6 +1093,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 total=result["total"],
                 offset=offset,
                 limit=50,
+                live=version,
             )
         )
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 import typer.core
@@ -425,8 +425,68 @@ def serve(
             "and the --host address are always answered.",
         ),
     ] = None,
+    watch_sources: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--watch",
+            metavar="SOURCE",
+            help="Follow this feed, sitemap or site URL, or OPML file (repeatable), as "
+            "`newsweave watch` does, inside the server: the page shows stories as they grow, "
+            "POST /api/sources adds more.",
+        ),
+    ] = None,
+    contact: Annotated[
+        str | None,
+        typer.Option(
+            "--contact",
+            metavar="EMAIL_OR_URL",
+            envvar="NEWSWEAVE_CONTACT",
+            show_envvar=True,
+            help="With --watch: named in the User-Agent, so site owners can reach you.",
+        ),
+    ] = None,
+    interval: Annotated[
+        float,
+        typer.Option(
+            "--interval",
+            min=0,
+            metavar="SECONDS",
+            help="With --watch: first wait between two polls of a source (then it adapts).",
+        ),
+    ] = 900.0,
+    min_interval: Annotated[
+        float,
+        typer.Option(
+            "--min-interval",
+            min=0,
+            metavar="SECONDS",
+            help="With --watch: shortest wait between polls.",
+        ),
+    ] = 300.0,
+    host_delay: Annotated[
+        float,
+        typer.Option(
+            "--host-delay",
+            min=0,
+            metavar="SECONDS",
+            help="With --watch: between two requests to one host.",
+        ),
+    ] = 1.0,
+    extract_workers: Annotated[
+        int,
+        typer.Option(
+            "--extract-workers",
+            min=0,
+            metavar="N",
+            help="With --watch: processes extracting fetched pages (0: in the server).",
+        ),
+    ] = 1,
 ) -> None:
-    """Serve the corpus: REST API under /api (docs at /docs) and a reading page at /."""
+    """Serve the corpus: REST API under /api (docs at /docs) and a reading page at /.
+
+    With --watch it also follows sources and keeps the corpus current; Ctrl-C or SIGTERM
+    stop it after the batch in flight.
+    """
     try:
         import fastapi  # noqa: F401
         import fastapi_offline  # noqa: F401
@@ -439,22 +499,67 @@ def serve(
     from newsweave.api import LOOPBACK_HOSTS, ServiceSettings, create_app
     from newsweave.store import default_db_path
 
+    watch_settings = None
+    if watch_sources:
+        from newsweave.watch import ClientSettings, Schedule, WatchSettings
+
+        watch_settings = WatchSettings(
+            client=ClientSettings(contact=contact, host_delay=host_delay),
+            schedule=Schedule(
+                interval=interval,
+                min_interval=min_interval,
+                max_interval=max(min_interval, Schedule().max_interval),
+            ),
+            extract_workers=extract_workers,
+        )
+        _log_to_stderr("newsweave.watch")
     settings = ServiceSettings(
         db=db or default_db_path(),
         token=token or None,
         max_request_bytes=int(max_request_mb * 1024 * 1024),
         warm_up=True,
         allowed_hosts=tuple(dict.fromkeys([*LOOPBACK_HOSTS, host, *(allow_host or [])])),
+        watch=tuple(watch_sources or ()),
+        watch_settings=watch_settings,
     )
     with _store(settings.db) as lease:
         lease.acquire_writer()  # the service writes (POST): refused at once if another does
         application = create_app(settings)
         err.print(
             f"newsweave: serving {settings.db} at http://{host}:{port}/ (API docs at /docs)"
-            + ("; POST needs the token" if settings.token else ""),
+            + ("; POST needs the token" if settings.token else "")
+            + (f"; following {', '.join(settings.watch)}" if settings.watch else ""),
             markup=False,
         )
-        uvicorn.run(application, host=host, port=port, log_level="warning", timeout_keep_alive=30)
+        corpus = application.state.corpus
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig: int, frame: Any) -> None:
+                # live streams end and the watcher stops after its batch, so the server's
+                # wait for open connections is short
+                corpus.stop()
+                super().handle_exit(sig, frame)
+
+        config = uvicorn.Config(
+            application,
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_keep_alive=30,
+            timeout_graceful_shutdown=30,
+        )
+        Server(config).run()
+
+
+def _log_to_stderr(name: str) -> None:
+    """Messages of the `name` logger (the server's watcher) as `newsweave: ...` lines."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("newsweave: %(message)s"))
+    logger = logging.getLogger(name)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 @app.command()

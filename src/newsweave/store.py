@@ -1277,6 +1277,16 @@ class Store:
         rows = self.query("SELECT status, count(*) FROM watch_pages GROUP BY status")
         return {status: count for status, count in rows}
 
+    def watch_page_counts_by_source(self) -> dict[str, dict[str, int]]:
+        """Pages per status of each watched source (GET /api/sources)."""
+        rows = self.query(
+            "SELECT source_url, status, count(*) FROM watch_pages GROUP BY source_url, status"
+        )
+        counts: dict[str, dict[str, int]] = {}
+        for source, status, count in rows:
+            counts.setdefault(source, {})[status] = count
+        return counts
+
     def check(self) -> list[str]:
         """Consistency problems (empty list = consistent): used by tests and `doctor` later."""
         problems = []

@@ -159,8 +159,10 @@ def story_list_to_html(
     total: int = 0,
     offset: int = 0,
     limit: int = 50,
+    live: str | None = None,
 ) -> str:
-    """The story list page with its search box (the rows are `GET /api/stories` items)."""
+    """The story list page with its search box (the rows are `GET /api/stories` items);
+    `live`, the store version the rows are of, makes the page follow `GET /api/live`."""
     template = _environment().get_template("list.html")
     previous = max(offset - limit, 0) if offset > 0 else None
     following = offset + limit if offset + limit < total else None
@@ -173,6 +175,7 @@ def story_list_to_html(
         limit=limit,
         previous=previous,
         following=following,
+        live=live,
         standalone=False,
     )
 

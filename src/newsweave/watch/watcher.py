@@ -49,9 +49,14 @@ if TYPE_CHECKING:
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 BATCH_SIZE = 50  # pages fetched together, then handed to the writer as one batch
-# A worker process is replaced after this many pages, so whatever a parser library
-# caches cannot grow without bound over a long run.
+# The extraction processes are replaced (between two batches) after this many pages a
+# process, so whatever a parser library caches cannot grow without bound over a long
+# run. Not ProcessPoolExecutor's max_tasks_per_child: with it the pool stopped replacing
+# its worker after 2,000 pages and the watcher waited for ever (found by the soak run).
 PAGES_PER_WORKER = 2000
+# A page whose extraction takes longer than this fails (transient) and the processes
+# are replaced: a hung worker must not stop the watcher.
+EXTRACT_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ class Watcher:
         advance: Callable[[int], None] | None = None,
         clock: Callable[[], float] = time.time,
         ingestor: Ingestor | None = None,
+        writing: Callable[[], contextlib.AbstractContextManager[Any]] | None = None,
     ) -> None:
         self.store = store
         self.sources = list(sources)
@@ -141,6 +147,12 @@ class Watcher:
         self._unresolved: dict[str, tuple[float, int]] = {}  # URL -> (next try, failures)
         self._ingestor: Ingestor | None = ingestor  # a server hands in its one writer
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_pages = 0  # pages handed to the current pool
+        # held around each batch handed to the writer (a server shares its models with
+        # the briefing thread); nothing by default
+        self.writing = writing or contextlib.nullcontext
+        self._client: PoliteClient | None = None
+        self._wake: asyncio.Event | None = None
 
     @property
     def ingestor(self) -> Ingestor:
@@ -159,8 +171,10 @@ class Watcher:
     ) -> None:
         """Rounds until `stop` is set (or one, `once`); a stop waits for the batch in flight."""
         stop = stop or asyncio.Event()
+        self._wake = asyncio.Event()
         try:
             async with PoliteClient(self.settings.client) as client:
+                self._client = client
                 while not stop.is_set():
                     summary = await self.round(client, stop)
                     if on_round is not None:
@@ -169,7 +183,26 @@ class Watcher:
                         return
                     await self._sleep(stop)
         finally:
+            self._client = None
             self.close()
+
+    async def add_source(self, url: str) -> list[WatchSource]:
+        """Follow one more http(s) source now, while `run` runs: a feed or sitemap is
+        polled at once, a site's feeds are found; the next round fetches its pages.
+        Returns the sources it gave; SourceError when it cannot be read."""
+        if self._client is None:
+            raise SourceError(url, "the watcher is not running")
+        if not is_http_url(url):
+            raise SourceError(url, "not an http(s) URL")
+        known = [s for s in self.store.watch_sources() if url in (s.url, s.origin)]
+        if known:
+            return known
+        summary = RoundSummary(self.rounds)
+        if not await self._resolve_url(self._client, url, url, summary):
+            raise SourceError(url, summary.errors[-1].removeprefix(f"{url}: "))
+        if self._wake is not None:
+            self._wake.set()
+        return [s for s in self.store.watch_sources() if url in (s.url, s.origin)]
 
     def warm_up(self) -> None:
         """Load what the first batch would: the writer's dedup index and clusterer, and
@@ -186,6 +219,7 @@ class Watcher:
     def close(self) -> None:
         """Stop the extraction processes (`run` does it when it ends)."""
         pool, self._pool = self._pool, None
+        self._pool_pages = 0
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -196,7 +230,6 @@ class Watcher:
             self._pool = ProcessPoolExecutor(
                 self.settings.extract_workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                max_tasks_per_child=PAGES_PER_WORKER,
             )
         return self._pool
 
@@ -204,8 +237,13 @@ class Watcher:
         due = self.store.next_watch_time()
         wait = self.settings.max_sleep if due is None else due - self.clock()
         wait = min(self.settings.max_sleep, max(0.01, wait))
-        with contextlib.suppress(TimeoutError):  # time for the next round
-            await asyncio.wait_for(stop.wait(), timeout=wait)
+        wake = self._wake or asyncio.Event()
+        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+        # a stop, a source added (`add_source`) or the time for the next round
+        await asyncio.wait(waits, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+        for waiting in waits:
+            waiting.cancel()
+        wake.clear()
 
     async def round(self, client: PoliteClient, stop: asyncio.Event | None = None) -> RoundSummary:
         """One round: resolve new sources, poll those due, fetch the pages due."""
@@ -384,6 +422,8 @@ class Watcher:
         self, client: PoliteClient, pages: list[WatchPage], summary: RoundSummary
     ) -> None:
         """Fetch one batch of pages, extract them, store them, record each one's fate."""
+        if self._pool_pages >= PAGES_PER_WORKER * max(1, self.settings.extract_workers):
+            self.close()  # between batches: no extraction in flight
         made_all = await asyncio.gather(*(self._fetch_article(client, page) for page in pages))
         failures: list[tuple[WatchPage, _Failure]] = []
         known_aliases: list[tuple[WatchPage, int]] = []  # another URL of a stored article
@@ -405,11 +445,12 @@ class Watcher:
         if items:
             from newsweave.corpus import ingest_items
 
-            written = ingest_items(
-                [(article, text) for _, article, text in items.values()],
-                self.ingestor,
-                batch_size=len(items) + 1,
-            )
+            with self.writing():
+                written = ingest_items(
+                    [(article, text) for _, article, text in items.values()],
+                    self.ingestor,
+                    batch_size=len(items) + 1,
+                )
             summary.stored += written.new
             summary.duplicates += written.duplicates
             summary.same_article += written.already_stored
@@ -487,11 +528,16 @@ class Watcher:
         pool = self._extraction_pool()
         if pool is None:
             return True, extract_page(*args)
+        self._pool_pages += 1
+        job = asyncio.get_running_loop().run_in_executor(pool, extract_page, *args)
         try:
-            return True, await asyncio.get_running_loop().run_in_executor(pool, extract_page, *args)
+            return True, await asyncio.wait_for(job, EXTRACT_TIMEOUT)
         except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool next
             self._pool = None
             return True, _Failure("the extraction process died", transient=True)
+        except TimeoutError:  # replaced before the next batch
+            self._pool_pages = PAGES_PER_WORKER * max(1, self.settings.extract_workers)
+            return True, _Failure(f"extraction took over {EXTRACT_TIMEOUT:.0f} s", True)
 
 
 def extract_page(
