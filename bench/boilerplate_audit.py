@@ -5,6 +5,13 @@ removed line with its rule to a TSV so a person can read them and count false
 removals.
 
     python bench/boilerplate_audit.py [--out bench/results/boilerplate_removed.tsv]
+    python bench/boilerplate_audit.py --labelled   # line precision/recall per language
+
+`--labelled` scores the cleaner on our own example scrapes (examples/, English, German,
+Polish, Spanish, Italian, Portuguese) against bench/boilerplate_labels.json, where each
+scrape's chrome lines were read and listed by hand: a removed chrome line is a true
+positive, a removed article line (headline, body, quote) a false positive, a kept chrome
+line a false negative. Every wrong line is printed, so the table can be checked.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ SHARED = ROOT.parent / "shared"
 MULTINEWS = SHARED / "evaldata" / "multinews200" / "multi_news.jsonl"
 SAMPLES = SHARED / "samples"
 DEFAULT_OUT = ROOT / "bench" / "results" / "boilerplate_removed.tsv"
+EXAMPLES = ROOT / "examples"
+LABELS = ROOT / "bench" / "boilerplate_labels.json"
 
 _PASSAGE = re.compile(r"(?:^|\n)Passage \d+:\n")
 
@@ -49,10 +58,56 @@ def count_lines(text: str) -> int:
     return sum(1 for line in text.splitlines() if line.strip())
 
 
+def labelled_audit(labels_path: Path = LABELS) -> dict[str, dict[str, float]]:
+    """Line precision and recall of chrome removal per language, on the labelled examples."""
+    labels = json.loads(labels_path.read_text(encoding="utf-8"))
+    counts: dict[str, Counter[str]] = {}
+    for name, label in labels.items():
+        text = (EXAMPLES / name).read_text(encoding="utf-8")
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if len(lines) != label["lines"]:
+            raise SystemExit(f"{name}: {len(lines)} lines, labels were read on {label['lines']}")
+        chrome = set(label["chrome"])
+        removed = {item.text for item in clean_plain_text(text).removed}
+        c = counts.setdefault(label["language"], Counter())
+        for line in lines:
+            c["lines"] += 1
+            if line in chrome and line in removed:
+                c["tp"] += 1
+            elif line in removed:
+                c["fp"] += 1
+                print(f"  {name}: removed article line: {line[:100]!r}")
+            elif line in chrome:
+                c["fn"] += 1
+                print(f"  {name}: kept chrome: {line[:100]!r}")
+    table = {}
+    for language, c in sorted(counts.items()):
+        tp, fp, fn = c["tp"], c["fp"], c["fn"]
+        table[language] = {
+            "lines": c["lines"],
+            "chrome": tp + fn,
+            "precision": tp / (tp + fp) if tp + fp else 1.0,
+            "recall": tp / (tp + fn) if tp + fn else 1.0,
+        }
+    print(f"\n{'language':<10}{'lines':>6}{'chrome':>8}{'P':>7}{'R':>7}")
+    for language, row in table.items():
+        print(
+            f"{language:<10}{row['lines']:>6}{row['chrome']:>8}"
+            f"{row['precision']:>7.3f}{row['recall']:>7.3f}"
+        )
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="TSV of removed lines")
+    parser.add_argument(
+        "--labelled", action="store_true", help="score the hand-labelled example scrapes"
+    )
     args = parser.parse_args(argv)
+    if args.labelled:
+        labelled_audit()
+        return 0
     if not MULTINEWS.exists() and not SAMPLES.exists():
         print(f"no data: {MULTINEWS} and {SAMPLES} are missing", file=sys.stderr)
         return 1

@@ -322,7 +322,8 @@ def test_directory_walk_reports_readme_as_skipped_not_read():
     result = run("extract", str(EXAMPLES), "--format", "jsonl")
     assert result.exit_code == 0
     ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
-    assert len(ids) == 5 and not any(i.endswith("README.md") for i in ids)
+    articles = [p for p in EXAMPLES.rglob("*") if p.is_file() and p.name != "README.md"]
+    assert len(ids) == len(articles) and not any(i.endswith("README.md") for i in ids)
     assert (
         f"newsweave: skipped {EXAMPLES / 'README.md'}: documentation, not an article "
         "(name the file itself to read it)"
@@ -339,3 +340,24 @@ def test_help_short_option_no_placeholders_and_extra_names_intact():
         for placeholder in ("<bool>", "<str>", "<path>", "<int", "<float", "<list"):
             assert placeholder not in text, (name, placeholder)
     assert "pip install 'newsweave[dask]'" in " ".join(run("ingest", "-h").stdout.split())
+
+
+def test_a_german_report_does_not_join_the_english_story(tmp_path):
+    from test_dedup import ENGLISH_REPORT, GERMAN_REPORT
+
+    from newsweave.store import Store
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "en.txt").write_text(ENGLISH_REPORT)
+    (inbox / "de.txt").write_text(GERMAN_REPORT)
+    db = tmp_path / "c.db"
+    assert run("ingest", str(STORY), str(inbox), "--db", str(db)).exit_code == 0
+    with Store(db) as store:
+        languages = {
+            story.id: {m.article.language for m in store.members(story.id)}
+            for story in store.stories()
+        }
+    en_story = next(s for s, langs in languages.items() if "de" not in langs and "en" in langs)
+    de_story = next(s for s, langs in languages.items() if "de" in langs)
+    assert languages[de_story] == {"de"} and en_story != de_story

@@ -47,3 +47,33 @@ def test_index_round_trips_through_stored_signatures():
     index = dedup.NearDuplicateIndex.from_signatures([(7, blob)])
     assert len(index) == 1
     assert index.find(dedup.signature(text)) == dedup.Match(7, 1.0)
+
+
+# Our own short report and our own German translation of it: they share every name and
+# number, so word shingles alone could link them.
+ENGLISH_REPORT = (
+    "The Brenmark port authority closed Veldt Quay on Tuesday after a second leak at Tank 6, "
+    "Harbour Master Ilse Varga said. About 2,000 cubic metres of styrene were pumped into "
+    "Tank 9 overnight, and 140 residents of Oldmere were told to keep their windows shut "
+    "until Thursday. Harrow-Lind Terminals said the leak was small and under control."
+)
+GERMAN_REPORT = (
+    "Die Hafenbehörde von Brenmark hat Veldt Quay am Dienstag nach einem zweiten Leck an "
+    "Tank 6 geschlossen, sagte Hafenmeisterin Ilse Varga. Etwa 2.000 Kubikmeter Styrol "
+    "wurden über Nacht in Tank 9 gepumpt, und 140 Bewohner von Oldmere sollen ihre Fenster "
+    "bis Donnerstag geschlossen halten. Harrow-Lind Terminals erklärte, das Leck sei klein "
+    "und unter Kontrolle."
+)
+
+
+def test_an_article_and_its_translation_are_never_near_duplicates():
+    index = dedup.NearDuplicateIndex()
+    index.add(1, dedup.signature(ENGLISH_REPORT, "en"))
+    assert index.find(dedup.signature(GERMAN_REPORT, "de")) is None
+    # the German shingles are German words, marked with their language
+    assert all(s.startswith("de:") for s in dedup.shingles(GERMAN_REPORT, language="de"))
+    # a German republication of the German text is still found
+    index.add(2, dedup.signature(GERMAN_REPORT, "de"))
+    copy = GERMAN_REPORT.replace("Dienstag", "Dienstagabend") + " Mehr dazu morgen."
+    match = index.find(dedup.signature(copy, "de"))
+    assert match is not None and match.original == 2

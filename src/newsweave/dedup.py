@@ -9,6 +9,12 @@ Calibration (bench/dedup_perturbed.py, docs/benchmarks.md): word
 Jaccard similarity is at least `THRESHOLD`. Copies with a changed headline,
 trimmed last paragraph, inserted chrome or up to 20% of words changed stay
 above it; different outlets' reports of the same event stay well below it.
+
+Shingles follow the article's language. English (and text too short to tell) keeps the
+shingles the store's signatures were made with; any other language reads its words with
+`tokens.words` and marks each shingle with the language code, so two texts in different
+languages share no shingle: an article and its translation are never near-duplicates,
+however many names and numbers they share.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from newsweave.tokens import is_english, words
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -42,14 +50,20 @@ class Match:
     similarity: float  # estimated Jaccard similarity
 
 
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
-    words = _WORD.findall(text.lower())
-    return {" ".join(words[i : i + size]) for i in range(max(len(words) - size + 1, 0))}
+def shingles(text: str, size: int = SHINGLE_WORDS, language: str | None = None) -> set[str]:
+    """Word `size`-grams of the text, read in its language (see the module docstring)."""
+    if is_english(language):
+        found = _WORD.findall(text.lower())
+        return {" ".join(found[i : i + size]) for i in range(max(len(found) - size + 1, 0))}
+    found = words(text)
+    return {
+        f"{language}:" + " ".join(found[i : i + size]) for i in range(max(len(found) - size + 1, 0))
+    }
 
 
-def signature(text: str) -> MinHash | None:
-    """MinHash of the text's shingles, or None when the text is too short."""
-    grams = shingles(text)
+def signature(text: str, language: str | None = None) -> MinHash | None:
+    """MinHash of the text's shingles in its language, or None when the text is too short."""
+    grams = shingles(text, language=language)
     if len(grams) < MIN_SHINGLES:
         return None
     from datasketch import MinHash

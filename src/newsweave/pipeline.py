@@ -104,7 +104,7 @@ def fingerprint_article(
         raw_text,
         content_hash(article),
         text_hash(article),
-        dedup.signature(article.text),
+        dedup.signature(article.text, article.language),
         embedding,
     )
 

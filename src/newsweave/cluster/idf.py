@@ -1,4 +1,8 @@
-"""Document frequencies and idf with a prior of general English: how rare a term or name is.
+"""Document frequencies and idf with a prior of general text: how rare a term or name is.
+
+The prior is general text of the term's own language (wordfreq knows about 40): a term
+keyed "de:brand" (cluster.text) is as rare as German text has it. In a language wordfreq
+lacks, the prior calls every word rare and the corpus alone tells them apart.
 
 Shared by every feature that weighs terms or names, and by anything else that compares
 texts of the same corpus (a second, story level can keep its own Vocabulary).
@@ -6,26 +10,44 @@ texts of the same corpus (a second, story level can keep its own Vocabulary).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Iterable
+
+from newsweave.cluster.text import split_key
 
 # Words per imagined prior document: turns a word's frequency into the share of documents
 # that contain it (1 - exp(-frequency * length)); about a news article's length, not searched.
 PRIOR_DOC_WORDS = 400
 
 
-def document_rate(term: str) -> float:
-    """Share of English documents of PRIOR_DOC_WORDS words expected to contain `term`."""
+def document_rate(term: str, language: str | None = None) -> float:
+    """Share of documents of PRIOR_DOC_WORDS words expected to contain `term`.
+
+    The language is `language` if given, else the one the term is keyed with
+    (cluster.text.key: "de:brand" is German, an unmarked term English).
+    """
     from wordfreq import word_frequency  # frequencies from many corpora, shipped as data
 
-    return -math.expm1(-word_frequency(term, "en") * PRIOR_DOC_WORDS)
+    word, keyed = split_key(term)
+    language = language or keyed
+    if language not in _wordfreq_languages():
+        return 0.0
+    return -math.expm1(-word_frequency(word, language) * PRIOR_DOC_WORDS)
+
+
+@functools.cache
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())
 
 
 class Vocabulary:
     """Document frequencies of terms and of names over the texts counted so far.
 
-    `prior_docs` imagined English documents are added to the corpus (ClusterSettings):
+    `prior_docs` imagined documents of general text are added to the corpus (ClusterSettings):
     after 50 articles "earthquake" and "Capaldi" would otherwise look equally rare.
     """
 
@@ -51,11 +73,11 @@ class Vocabulary:
         return self._smoothed(name, self.name_df.get(name, 0))
 
     def _smoothed(self, term: str, df: int) -> float:
-        """idf over the corpus plus `prior_docs` imagined English documents.
+        """idf over the corpus plus `prior_docs` imagined documents of general text.
 
-        The prior documents contain a word as often as general English would have it
-        (wordfreq's frequencies), so idf is sensible from the first article and the
-        corpus takes over as it grows.
+        The prior documents contain a word as often as general text of its language would
+        have it (wordfreq's frequencies), so idf is sensible from the first article and
+        the corpus takes over as it grows.
         """
         n0 = self.prior_docs
         if n0 <= 0:

@@ -27,6 +27,8 @@ class ClusterInput:
     published: datetime.date | None
     # the encoder's vector of lead(item), when computed elsewhere (a Dask worker); else None
     embedding: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # ISO 639-1 code of the text (Article.language): how its words are read (cluster.text)
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,12 @@ def profile(item: ClusterInput, lead_chars: int) -> ArticleProfile:
     """The article as the features read it (its key names are set by the clusterer)."""
     full = f"{item.title}\n{item.text}" if item.title else item.text
     head = lead(item, lead_chars)
+    language = item.language
     return ArticleProfile(
-        text.terms(full),
-        text.terms(head),
-        text.name_counts(full),
-        text.name_counts(head),
+        text.terms(full, language),
+        text.terms(head, language),
+        text.name_counts(full, language),
+        text.name_counts(head, language),
         text.numbers(full),
         text.written_dates(full),
         text.years(full),

@@ -131,7 +131,9 @@ class Ingestor:
         clusterer = OnlineClusterer()
         for chash, stored, story_id in self.store.clustered_originals():
             article = stored.article
-            item = ClusterInput(chash, article.title, article.text, article.published)
+            item = ClusterInput(
+                chash, article.title, article.text, article.published, language=article.language
+            )
             clusterer.add_to(item, story_id)
         return clusterer
 
@@ -319,6 +321,7 @@ def _cluster_input(item: PreparedArticle) -> Any:
         item.article.text,
         item.article.published,
         embedding=item.embedding,
+        language=item.article.language,
     )
 
 

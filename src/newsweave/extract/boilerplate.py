@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from newsweave.extract.teasers import labels_next_line, looks_like_headline, teaser_kind
 from newsweave.lexicon import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_ABBREVIATIONS, WEEKDAY_NAMES
 from newsweave.model import RemovedLine
 
@@ -71,6 +72,18 @@ OUTLET_WORDS = (
     "Courier|Star|Sun|Mail|Mirror|Express|Standard|Globe|Monitor|Review|Reporter|Press|"
     "Daily|Weekly|Magazine|Sentinel|Statesman|Beacon|Leader|Times-Picayune|Wire|Insider|"
     "Today|Economist|Atlantic|Reuters|Bloomberg|Politico|Radio|TV|Network"
+)
+# The same words in the other languages of the rules below, anywhere in a short top line
+# ("Diario del Valle", "La Gazzetta di Roccaverde", "KURIER NADRZECZA").
+OTHER_OUTLET_WORDS = _wordset(
+    """
+    zeitung anzeiger rundschau tageblatt tagblatt kurier nachrichten aktuell allgemeine bote
+    echo blatt presse journal abendblatt morgenpost nachrichten.de online gazeta dziennik
+    tygodnik kurier wiadomości diario periódico gaceta heraldo correo noticias crónica voz
+    gazzetta corriere giornale messaggero repubblica stampa nazione quotidiano correio jornal
+    diário notícias folha semanário expresso monde figaro parisien dépêche républicain
+    nouvelles quotidien libération provence
+    """
 )
 # Words that make up site-section navigation labels ("World", "Asia & Pacific").
 SECTION_WORDS = _wordset(
@@ -421,13 +434,152 @@ LINE_RULES: tuple[_Rule, ...] = (
     ),
 )
 
+# --- The same kinds of line in other languages ---------------------------------------
+# German, French, Spanish, Italian, Polish and Portuguese scrapes carry the same chrome as
+# English ones. Each rule below names a kind of line and the ordinary words of each
+# language for it (an imperative addressed to the reader, the word for "advertisement",
+# a cookie-consent sentence), never one site's strings. Checked on our own labelled
+# example scrapes (bench/boilerplate_audit.py --labelled) and on the English audit, where
+# none of them removes a line.
+_ADVERT_WORDS = (
+    r"anzeige|werbung|reklama|publicidad|publicidade|pubblicit[àa]|publicit[ée]|annonce|"
+    r"sponsored|patrocinado|sponsorowane|gesponsert"
+)
+_SHARE_WORDS = (
+    r"teilen|tweeten|senden|drucken|udostępnij|wyślij|drukuj|compartir|enviar|imprimir|"
+    r"condividi|invia|stampa|partilhar|compartilhar|partager|envoyer|imprimer|facebook|"
+    r"twitter|x|whatsapp|telegram|e-?mail|linkedin|pinterest|messenger|flipboard|"
+    r"en|no|na|su|por|per|auf|via|sur|par|przez|w|em|link|kopieren|copiar|copier|copia"
+)
+_NETWORKS = r"facebook|twitter|instagram|tiktok|threads|whatsapp|telegram|youtube|linkedin|x"
+# Calendar words of the six languages, for stand-alone date lines (weekdays, months with
+# the Polish genitive, and the words around a date: "am", "um", "Uhr", "ore", "às").
+_CALENDAR = (
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|januar|jänner|"
+    r"februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|janvier|février|mars|avril|juin|"
+    r"juillet|août|septembre|octobre|novembre|décembre|lunes|martes|miércoles|jueves|"
+    r"viernes|sábado|domingo|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|"
+    r"setiembre|octubre|noviembre|diciembre|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|"
+    r"domenica|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    r"segunda|terça|quarta|quinta|sexta|feira|janeiro|fevereiro|março|maio|junho|julho|"
+    r"setembro|outubro|dezembro|poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela|"
+    r"stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|"
+    r"listopada|grudnia|styczeń|luty|marzec|kwiecień|maj|czerwiec|lipiec|sierpień|wrzesień|"
+    r"październik|listopad|grudzień|"
+    r"aktualisiert|veröffentlicht|erschienen|stand|zuletzt|aktualizacja|zaktualizowano|"
+    r"opublikowano|actualizado|publicado|actualización|atualizado|atualização|aggiornato|"
+    r"aggiornamento|pubblicato|ultimo|última|mis|à|jour|publié|modifié|le|am|um|uhr|ore|"
+    r"às|de|del|di|a|o|h|godz|r|im|el|il|ás|alle|las|los|dnia"
+)
+_DATE_WORD = re.compile(rf"^(?:{_CALENDAR})\W*$", _I)
+_DATE_PART = re.compile(r"\d{4}|\d{1,2}[:.h]\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+_DATE_YEAR = re.compile(r"(?<![\d-])(?:19|20)\d\d(?![\d-])")
+
+OTHER_LANGUAGE_RULES: tuple[_Rule, ...] = (
+    # Cookie-consent banners: a sentence about cookies and the reader's consent or settings.
+    _rule(
+        "cookie-notice",
+        r"^(?=.*\bcookies?\b)(?=.*\b(?:accept|akzept|acept|accett|aceit|consent|zustimm|"
+        r"zgod|einverstanden|agree|you agree|acconsent|concord)\w*|.*\b(?:we use|wir verwenden|"
+        r"wir nutzen|nous utilisons|ce site utilise|utilizamos|usamos|utilizziamo|"
+        r"(?:strona|serwis) używa|(?:site|website|sito|sitio|portal) (?:uses|utiliza|"
+        r"utilizza|verwendet|nutzt|używa))\b)",
+        max_words=60,
+    ),
+    _rule("advertisement", rf"^(?:{_ADVERT_WORDS})\W*$", max_words=3),
+    _rule("social", rf"^(?:(?:{_SHARE_WORDS})[\s:|,/+·•]*)+$", max_words=14),
+    _rule(  # "Folgen Sie uns auf Instagram", "Síguenos en Facebook", "Obserwuj nas na X"
+        "social",
+        rf"^(?:folgen sie|folge|follow|suivez|síguenos|siga-nos|segue-nos|seguici|seguinos|"
+        rf"obserwuj|śledź)\b.{{0,70}}\b(?:{_NETWORKS})\b",
+        max_words=30,
+    ),
+    _rule(  # comment counters and links: "Kommentare (23)", "Komentarze (14)"
+        "page-ui",
+        r"^(?:kommentare?|komentarz[eay]?|commentaires?|comentarios?|commenti|commento|"
+        r"comentários?)\s*(?:\(\d+\)|\d+|anzeigen|lesen|zobacz|ver|leggi|voir|ler)?\W*$",
+        max_words=4,
+    ),
+    _rule(  # audio players: "Hören Sie sich den Artikel an (3 Minuten)", "Posłuchaj artykułu"
+        "page-ui",
+        r"^(?=.*\b(?:hör|listen|écout|escuch|ascolt|posłuchaj|słuchaj|ouvir|ouça|vorlesen))"
+        r"(?=.*\b(?:artikel|article|artículo|articolo|artykuł|artigo|noticia|notizia|"
+        r"text|texte|tekst|beitrag|audio))",
+        max_words=12,
+    ),
+    # Breadcrumbs: short segments joined by a chevron ("Startseite › Region › Altenbrück").
+    _rule("navigation", r"^[^.!?›»]{1,40}(?:\s[›»]\s[^.!?›»]{1,40})+$", max_words=14),
+    # Paywall and subscription offers, addressed to the reader.
+    _rule(
+        "signup-prompt",
+        r"(?:\b(?:jetzt|hier)\s+(?:\w+\s+){0,3}(?:abonnieren|abonnier|testen|registrieren|"
+        r"anmelden|freischalten|weiterlesen)\b|\babonnieren\W*$|"
+        r"\b(?:subskrybuj|zaprenumeruj|zapisz się|suscríbete|suscribite|suscríbase|iscriviti|"
+        r"abbonati|assine|subscreva|inscreva-se|abonnez-vous|inscrivez-vous|abonnez|"
+        r"melden sie sich|registrieren sie sich|verpassen sie (?:keine|nichts)|"
+        r"nie przegap|no te pierdas|non perderti|não perca|ne manquez)\b)",
+        max_words=40,
+    ),
+    # "... lesen Sie in unserem Newsblog": a pointer to the outlet's live page.
+    _rule(
+        "related-headlines",
+        r"\b(?:in unserem|im|in our|dans notre|en nuestro|nel nostro|w naszej|w naszym|no nosso)"
+        r"\s+(?:\w+[-\s]){0,2}(?:news-?blog|live-?blog|live-?ticker|news-?ticker|ticker|"
+        r"liveticker|relacji na żywo|directo|diretta|direto|en direct)\b",
+        max_words=30,
+    ),
+    # Contact prompts with an address: "Napisz do nas: kontakt@...", "Schreiben Sie uns".
+    _rule(
+        "contact",
+        r"^(?=.*\b(?:napisz|schreiben sie|kontakt|escríbenos|escribanos|scrivici|scriveteci|"
+        r"escreva|écrivez|hinweise|tipps?|informacje)\w*\b)(?=.*[\w.+-]+@[\w-]+\.[a-z]{2,})",
+        max_words=40,
+    ),
+    _rule(  # "Mitarbeit: Lena Voss", "Współpraca: Jan Nowak", "Con la colaboración de ..."
+        "contributor",
+        r"^(?:mitarbeit|mitarbeit und recherche|współpraca|colaboración|colaboração|"
+        r"collaborazione|collaboration|avec la collaboration de|con la colaboración de|"
+        r"ha collaborato|colaborou|mit material von)\s*:?\s*[^.!?]{2,80}$",
+        max_words=14,
+    ),
+    # Copyright notices in their ordinary wording.
+    _rule(
+        "copyright",
+        r"\b(?:alle rechte vorbehalten|wszelkie prawa zastrzeżone|todos los derechos reservados|"
+        r"tous droits réservés|todos os direitos reservados|tutti i diritti riservati|"
+        r"riproduzione riservata)\b",
+        max_words=40,
+    ),
+    # Photo credits standing alone or opening a caption line: "Foto: ...", "Fot. ...".
+    _rule(
+        "media-credit",
+        r"^(?:fotos?|bild(?:er)?|fot|zdj(?:ęcie|ęcia)?|fotografía|fotografia|imagen|immagine|"
+        r"imagem|grafik|grafika|quelle|fuente|fonte|źródło|crédits?|crédito|credito|"
+        r"bildquelle|foto ?credit)\s*(?::|\.|[–—-]\s|\bby\b|$)",
+        max_words=14,
+    ),
+)
+
+
+ALL_RULES = LINE_RULES + OTHER_LANGUAGE_RULES
+
+# Capital letters of the Latin, Greek and Cyrillic alphabets ("Ł", "Ö", "É" as well as "A").
+_UPPER = "".join(
+    c
+    for c in map(chr, [*range(0x41, 0x250), *range(0x370, 0x530), *range(0x1E00, 0x1F00)])
+    if c.isupper()
+)
+_CAP = f"[{_UPPER}]"
+
 # A line that ends in a photo/video credit after its last sentence is a caption:
 # "... process with North Korea. (Video: Reuters)", "... (Ethan Miller/AP, Pool)",
 # and AP's truncated captions "... Hundreds of Yemenis... (Associated Press)".
 _AFTER_SENTENCE = r"(?:(?<=[.!?\"”’])|(?<=\.\.\.)|(?<=…))\s*"
 CREDIT_TAIL = re.compile(
     _AFTER_SENTENCE + r"\((?:(?i:photos?|photograph|video|image|graphic|credit|courtesy|file|"
-    r"ap photo|getty)\b[^()]{0,100}|[^()]{1,60}/[^()]{1,60}|[^()]{0,40}\b(?i:photos?|video))\)\s*$"
+    r"ap photo|getty|fotos?|bild|fot|zdjęcie|imagen|immagine|imagem|fotografía|fotografia)"
+    r"\b[^()]{0,100}|[^()]{1,60}/[^()]{1,60}|[^()]{0,40}\b(?i:photos?|video))\)\s*$"
     r"|(?:\.\.\.|…)\s*\([^()]{1,60}\)\s*$"
 )
 # A bare name or agency in parentheses ("(KCNA)", "(Reuters)", "(Gili Cohen)") is
@@ -442,6 +594,10 @@ CREDIT_ANYWHERE = re.compile(
     r"\((?:AP|AFP|Reuters) Photo\b|\((?i:photo|photograph|image|video|credit)\s*:[^()]{1,100}\)\s*$"
     r"|(?<=[.!?\"”’])\s+(?i:(?:photo(?:graph)?|image|picture|video)\s*(?:by\b|:|courtesy(?: of)?\b)"
     r"|courtesy(?: of)?\b)\s*[A-Z][^.]{1,50}\.?$"
+    # the same in other languages: "... Foto: Jens Aldag/Anzeiger", "... Fot. Marek Zając"
+    r"|\((?i:fotos?|bild|fot|zdjęcie|imagen|immagine|imagem|fotografía|fotografia)\s*:[^()]{1,100}\)\s*$"
+    r"|(?<=[.!?\"”’»“])\s+(?i:(?:fotos?|bild|zdjęcie|imagen|immagine|imagem|fotografía|"
+    r"fotografia)\s*(?::|\bvon\b|\bde\b|\bdi\b)|fot\.|©)\s*[^\W\d_][^.!?]{1,60}\.?$"
     r"|(?<=[.!?\"”’])\s+(?:[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3}\s*/\s*)*"
     r"(?:Getty Images|AFP|Reuters|REUTERS|AP|EPA)(?:\s*/\s*[A-Z][\w.'’ -]{1,40}){0,3}\s*$"
     r"|\s\((?:[A-Z][\w.'’ -]{0,40}/)+[A-Z][\w.'’ -]{0,40}\)\s*$"
@@ -495,6 +651,25 @@ BYLINE = re.compile(
     r"(?:\s*(?:[|—–•·-]|\b(?:for|of)\b)\s*[^.!?]{0,60})?\.?$"
 )
 BYLINE_MAX_WORDS = 14
+# The same line in the other languages: "Von Miriam Hallbeck", "Ein Artikel von ...",
+# "Autor: Ewa Sadowska", "Por Lucía Ferrán", "di Giulia Ferraris", "Par ...". The cue
+# words are ordinary prepositions, so two to five capitalised names must fill the rest.
+_NAME_WORD = _CAP + r"[\w.'’-]+"
+_NAME_RUN = (
+    _NAME_WORD
+    + r"(?:\s+(?:(?:de|da|del|dos|das|di|van|von|le|la|y|e)\s+)?"
+    + _NAME_WORD
+    + r"){1,4}"
+)
+BYLINE_OTHER = re.compile(
+    r"^(?i:von|ein (?:artikel|beitrag|text|kommentar|bericht) von|text(?:o)?:?|autor(?:ka)?:|"
+    r"autore:|auteur(?:e)?:|par|por|di|door|av|af|opracowanie:|redakcja:)\s+"
+    r"(?P<names>"
+    + _NAME_RUN
+    + r"(?:\s*(?:,|\bund\b|\bi\b|\by\b|\be\b|\bet\b|&)\s*"
+    + _NAME_RUN
+    + r")*)\s*$"
+)
 
 # Chrome embedded inside a paragraph, stripped and recorded with its rule. The
 # middle item is a lower-case cue that must occur for the pattern to be tried
@@ -546,6 +721,11 @@ _TITLE_REJECT = re.compile(r"^\d+[.)]\s|[)|•·:;,\]-]$")
 _ABBREV_END = re.compile(r"\b(?:[A-Z]\.){2,}$")  # "... in L.A." is still a headline
 _WORD = re.compile(r"\S+")
 _DUP_KEY_CREDIT = re.compile(r"\s*\([^()]{1,80}\)\s*$")
+# "... Sonntagmorgen. Bild: Tobias Renner": a credit after the caption's last sentence.
+_TRAILING_CREDIT = re.compile(
+    r"(?<=[.!?\"”’»])\s+(?i:photo|photograph|image|picture|video|credit|foto|bild|fot|zdjęcie|"
+    r"imagen|immagine|imagem|fotografía|fotografia)\b\s*[:.]?\s*[^.!?]{1,60}$"
+)
 _NON_ALNUM = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -579,11 +759,13 @@ def clean_plain_text(text: str) -> PlainTextResult:
     ]
     outlet = _mark_masthead(lines, reasons)
     _mark_duplicates(lines, reasons)
+    _mark_labelled_teasers(lines, reasons)
     _keep_subheads(lines, reasons)
     _mark_highlights(lines, reasons)
     _mark_trailing_related(lines, reasons)
     byline = _mark_byline(lines, reasons)
     title_index = _find_title(lines, reasons)
+    _mark_labels_above_title(lines, reasons, title_index)
 
     removed: list[RemovedLine] = []
     paragraphs: list[str] = []
@@ -650,7 +832,7 @@ def _word_count(line: str) -> int:
 def _classify(line: str) -> str | None:
     """Name the first per-line rule that fires, or None to keep the line."""
     words = _word_count(line)
-    for rule in LINE_RULES:
+    for rule in ALL_RULES:
         if words > rule.max_words:
             continue
         if rule.min_hits == 1:
@@ -669,7 +851,32 @@ def _classify(line: str) -> str | None:
         return "caption"
     if _is_section_label(line, words):
         return "section-label"
+    if (kind := teaser_kind(line)) is not None:
+        return "related-headlines" if kind == "cross-reference" else "signup-prompt"
+    if _is_date_line(line, words):
+        return "timestamp"
     return None
+
+
+# A stand-alone date line has at most this many words besides the date, the time and the
+# calendar words ("Aktualisiert: 10.05.2026, 08:15 Uhr", "13 maja 2026, 11:20").
+DATE_LINE_MAX_WORDS = 12
+DATE_LINE_OTHER_WORDS = 1
+
+
+def _is_date_line(line: str, words: int) -> bool:
+    """A line that is a publication or update stamp in any of the seven languages."""
+    if words > DATE_LINE_MAX_WORDS or not _DATE_YEAR.search(line) or "://" in line:
+        return False
+    other = 0
+    for token in line.split():
+        if (_DATE_PART.search(token) and not token[0].isalpha()) or not any(
+            c.isalpha() for c in token
+        ):
+            continue
+        if not _DATE_WORD.match(token):
+            other += 1
+    return other <= DATE_LINE_OTHER_WORDS
 
 
 def _is_section_label(line: str, words: int) -> bool:
@@ -681,6 +888,38 @@ def _is_section_label(line: str, words: int) -> bool:
     ):
         return True
     return line == line.lower() and any(token in NAV_CUE_WORDS for token in tokens)
+
+
+def _mark_labelled_teasers(lines: list[str], reasons: list[str | None]) -> None:
+    """The linked headlines under a cue alone on its line ("Czytaj też:", "Mehr zum Thema")."""
+    for i, reason in enumerate(reasons):
+        if reason != "related-headlines" or not labels_next_line(lines[i]):
+            continue
+        j = _next_kept(reasons, i + 1)
+        while j is not None and looks_like_headline(lines[j]) and _is_headline_shaped(lines[j]):
+            reasons[j] = "related-headlines"
+            j = _next_kept(reasons, j + 1)
+
+
+# Capitalised lines above the headline this short are section and menu labels ("Lokales",
+# "Sport"); "Systematic palaeontology" opening a paper is not.
+LABEL_ABOVE_TITLE_MAX_WORDS = 2
+
+
+def _mark_labels_above_title(
+    lines: list[str], reasons: list[str | None], title_index: int | None
+) -> None:
+    """Short unpunctuated lines above the headline are the site's section labels."""
+    if title_index is None:
+        return
+    for i in range(title_index):
+        if (
+            reasons[i] is None
+            and _word_count(lines[i]) <= LABEL_ABOVE_TITLE_MAX_WORDS
+            and not _TERMINAL.search(lines[i])
+            and all(w[0].isupper() for w in lines[i].split())
+        ):
+            reasons[i] = "section-label"
 
 
 def _mark_highlights(lines: list[str], reasons: list[str | None]) -> None:
@@ -729,7 +968,13 @@ def _mark_masthead(lines: list[str], reasons: list[str | None]) -> str | None:
         return match.group("outlet").strip()
     match = MASTHEAD_NAME.match(line)
     after = _next_kept(reasons, first + 1)
-    if match is None or after is None:
+    if after is None:
+        return None
+    if match is not None:
+        outlet = match.group("outlet")
+    elif _is_other_masthead(line, lines, reasons, first):
+        outlet = line
+    else:
         return None
     reasons[first] = "masthead"
     following = _next_kept(reasons, after + 1)
@@ -739,10 +984,36 @@ def _mark_masthead(lines: list[str], reasons: list[str | None]) -> str | None:
         and _is_headline_shaped(slogan)
         and _is_headline_shaped(lines[following])
         and _word_count(slogan) <= SLOGAN_MAX_WORDS
-        and slogan.istitle()
+        and (slogan.istitle() or _shares_word(slogan, outlet))
     ):
         reasons[after] = "masthead"
-    return match.group("outlet")
+    return outlet
+
+
+MASTHEAD_OTHER_MAX_WORDS = 5
+
+
+def _is_other_masthead(line: str, lines: list[str], reasons: list[str | None], index: int) -> bool:
+    """A short top line naming an outlet in another language's words, or named again by a
+    line already removed as chrome (a photo credit, a copyright or share line)."""
+    words = line.split()
+    if len(words) > MASTHEAD_OTHER_MAX_WORDS or _TERMINAL.search(line) or line.endswith(":"):
+        return False
+    if not all(w[0].isupper() or w[0].isdigit() or w.islower() and len(w) <= 3 for w in words):
+        return False
+    if any(_NON_ALNUM.sub("", w).lower() in OTHER_OUTLET_WORDS for w in words):
+        return True
+    return any(
+        reasons[i] not in (None, "section-label") and line in other
+        for i, other in enumerate(lines)
+        if i != index
+    )
+
+
+def _shares_word(slogan: str, outlet: str) -> bool:
+    """Whether the line under a masthead repeats one of the outlet's longer words."""
+    names = {w.lower() for w in _NON_ALNUM.sub(" ", outlet).split() if len(w) > 3}
+    return any(w.lower() in names for w in _NON_ALNUM.sub(" ", slogan).split())
 
 
 def _named_elsewhere(outlet: str, lines: list[str], skip: int) -> bool:
@@ -751,7 +1022,8 @@ def _named_elsewhere(outlet: str, lines: list[str], skip: int) -> bool:
 
 
 def _dup_key(line: str) -> str:
-    return _NON_ALNUM.sub(" ", _DUP_KEY_CREDIT.sub("", line).lower()).strip()
+    line = _DUP_KEY_CREDIT.sub("", _TRAILING_CREDIT.sub("", line))
+    return _NON_ALNUM.sub(" ", line.lower()).strip()
 
 
 def _mark_duplicates(lines: list[str], reasons: list[str | None]) -> None:
@@ -855,9 +1127,10 @@ def _mark_trailing_related(lines: list[str], reasons: list[str | None]) -> None:
         if reasons[i] is not None:
             continue
         line = lines[i]
+        question = line.endswith(("?", "!")) and _is_title_case(line)
         if (
-            _is_headline_shaped(line)
-            and not line.endswith(("?", "!"))
+            _is_headline_shaped(line.rstrip("?!") if question else line)
+            and not (line.endswith(("?", "!")) and not question)
             and _word_count(line) >= RELATED_LINE_MIN_WORDS
         ):
             run.append(i)
@@ -873,12 +1146,19 @@ def _mark_trailing_related(lines: list[str], reasons: list[str | None]) -> None:
             reasons[i] = "related-headlines"
 
 
+def _is_title_case(line: str) -> bool:
+    """Headline capitalisation ("What Is Styrene, and How Harmful Is the Smoke?"): every
+    word of four letters or more capitalised, as a question in running text never is."""
+    long_words = [w for w in _NON_ALNUM.sub(" ", line).split() if len(w) >= 4]
+    return len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
+
+
 def _mark_byline(lines: list[str], reasons: list[str | None]) -> str | None:
     """Remove the first "By Jane Doe" line and return the names."""
     for i, line in enumerate(lines):
         if reasons[i] is not None or _word_count(line) > BYLINE_MAX_WORDS:
             continue
-        match = BYLINE.match(line)
+        match = BYLINE.match(line) or BYLINE_OTHER.match(line)
         if match is None:
             continue
         parts = re.split(r"\s*,\s*", match.group("names"))

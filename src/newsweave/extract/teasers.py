@@ -18,9 +18,8 @@ TEASER_MAX_WORDS = 25
 # A newsletter prompt is a sentence or two; an article about newsletters is longer.
 NEWSLETTER_MAX_WORDS = 35
 
-# A cue with nothing after it ("Mehr zum Thema:", "Related stories") is at most this long...
-CUE_ONLY_MAX_WORDS = 4
-# ...and the headline it labels at most this long.
+# A cue with nothing after it ("Mehr zum Thema:", "Related stories") labels the headline
+# below it, which is at most this long.
 HEADLINE_MAX_WORDS = 15
 _SENTENCE_END = re.compile(r"[.!?…\"”»]\s*$")
 
@@ -32,14 +31,19 @@ _CROSS_REFERENCE = re.compile(
     r"read (?:more|also|next)|also read|see also|more on this(?: story| topic)?|related(?: "
     r"(?:stories|articles|coverage|content|reading))?|recommended(?: reading)?|"  # en
     r"lesen sie (?:auch|mehr|hier|weiter)|mehr zum thema|mehr dazu|auch interessant|"
-    r"weiterlesen|siehe auch|das könnte sie (?:auch )?interessieren|zum thema|"  # de
+    r"(?:zum )?weiterlesen|siehe auch|das könnte sie (?:auch )?interessieren|zum thema|"
+    r"passend (?:dazu|zum thema)|weitere (?:artikel|nachrichten|meldungen|themen)"
+    r"(?: (?:aus|zum|zu) [\w ]{1,30})?|"  # de
     r"(?:à|a) lire (?:aussi|également|encore)|lire (?:aussi|également|la suite)|voir aussi|"
-    r"sur le même sujet|"  # fr
+    r"sur le même sujet|(?:à|a) lire sur le même sujet|"  # fr
     r"lee (?:también|más)|leer más|lea (?:también|más)|te puede interesar|ver también|"
-    r"(?:noticias? |artículos? )?relacionad[oa]s?|"  # es
-    r"leggi (?:anche|di più|tutto)|potrebbe interessarti|vedi anche|"  # it
-    r"(?:czytaj|przeczytaj|zobacz) (?:też|także|również|więcej)|"  # pl
-    r"leia (?:também|mais)|veja (?:também|mais)|saiba mais"  # pt
+    r"(?:noticias? |artículos? |temas? )?relacionad[oa]s?|más noticias|"  # es
+    r"leggi (?:anche|di più|tutto)|potrebbe interessarti|vedi anche|"
+    r"(?:articoli|notizie) correlat[ie]|"  # it
+    r"(?:czytaj|przeczytaj|zobacz) (?:też|także|również|więcej)|polecamy|"
+    r"(?:najnowsze|najczęściej czytane|podobne)(?: (?:artykuły|wiadomości))?|"  # pl
+    r"leia (?:também|mais)|veja (?:também|mais)|saiba mais|(?:artigos |notícias )?relacionad[oa]s"
+    # pt
     r")(?:\s*[:：»›→>|–—-]|\s*\.{3}|…|\s*$)",
     _I,
 )
@@ -71,6 +75,15 @@ def teaser_kind(paragraph: str) -> str | None:
     return None
 
 
+def labels_next_line(paragraph: str) -> bool:
+    """Whether the paragraph is a cross-reference cue with nothing after it ("Czytaj też:",
+    "Das könnte Sie auch interessieren:"): the label of the linked headline below it."""
+    match = _CROSS_REFERENCE.match(paragraph.strip())
+    if match is None or len(paragraph.split()) > TEASER_MAX_WORDS:
+        return False
+    return not paragraph.strip()[match.end() :].strip(" :：»›→>|–—-.…")
+
+
 def drop_teasers(paragraphs: list[str]) -> list[str]:
     """The paragraphs without teasers and newsletter prompts.
 
@@ -81,15 +94,16 @@ def drop_teasers(paragraphs: list[str]) -> list[str]:
     kept: list[str] = []
     labelled = False
     for paragraph in paragraphs:
-        if labelled and _looks_like_headline(paragraph):
+        if labelled and looks_like_headline(paragraph):
             labelled = False
             continue
         kind = teaser_kind(paragraph)
-        labelled = kind == "cross-reference" and len(paragraph.split()) <= CUE_ONLY_MAX_WORDS
+        labelled = kind == "cross-reference" and labels_next_line(paragraph)
         if kind is None:
             kept.append(paragraph)
     return kept
 
 
-def _looks_like_headline(paragraph: str) -> bool:
+def looks_like_headline(paragraph: str) -> bool:
+    """Short and not ending like a sentence: how a linked headline reads."""
     return len(paragraph.split()) <= HEADLINE_MAX_WORDS and not _SENTENCE_END.search(paragraph)
