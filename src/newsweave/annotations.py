@@ -29,19 +29,22 @@ if TYPE_CHECKING:
     from newsweave.store import Store
 
 # Bump when newsweave.nlp.annotate would give different sentences for the same text.
-ANNOTATE_CODE_VERSION = 1
+ANNOTATE_CODE_VERSION = 2  # 2: French model, sentencex for other languages
 
 
 @lru_cache(maxsize=1)
 def annotation_version() -> str:
     """Which code and model the stored sentences came from (no model is loaded for it)."""
-    from newsweave.nlp import MODEL_NAME
+    from newsweave.nlp import LANGUAGE_MODELS
 
-    distribution = MODEL_NAME.replace("_", "-")
-    return (
-        f"annotate/{ANNOTATE_CODE_VERSION} spacy/{metadata.version('spacy')} "
-        f"{distribution}/{metadata.version(distribution)}"
-    )
+    models = []
+    for name, _install in LANGUAGE_MODELS.values():
+        distribution = name.replace("_", "-")
+        try:
+            models.append(f"{distribution}/{metadata.version(distribution)}")
+        except metadata.PackageNotFoundError:  # annotate names the install command
+            models.append(f"{distribution}/missing")
+    return f"annotate/{ANNOTATE_CODE_VERSION} spacy/{metadata.version('spacy')} " + " ".join(models)
 
 
 @dataclass(frozen=True)

@@ -102,9 +102,7 @@ def _sentencex_boundaries(doc):
     """Mark sentence starts where sentencex puts them (the doc's language's rules)."""
     import sentencex
 
-    starts = {
-        b["start_index"] for b in sentencex.get_sentence_boundaries(doc.lang_, doc.text)
-    }
+    starts = {b["start_index"] for b in sentencex.get_sentence_boundaries(doc.lang_, doc.text)}
     for token in doc:
         token.is_sent_start = token.i == 0 or token.idx in starts
     return doc

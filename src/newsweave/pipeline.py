@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -159,28 +160,88 @@ def brief_articles(
         # Coverage compares sentences only across two or more sources.
         stored = annotate_stored(articles, store, vectors=len(articles) > 1)
         annotated, vectors = list(stored.articles), stored.vectors
-    # The summary is extractive (verbatim, cited sentences) and works in any language; the
-    # analyses read English syntax and entities, so they see English articles only.
-    keep = [is_english_enough(a.article) for a in annotated]
-    english = [a for a, kept in zip(annotated, keep, strict=True) if kept]
-    if vectors is not None and not all(keep):
-        rows = [kept for a, kept in zip(annotated, keep, strict=True) for _ in a.sentences]
-        vectors = vectors[rows]
+    # The summary is extractive (verbatim, cited sentences) and works in any language; each
+    # analysis sees the articles whose language it can read (`analyses_for`).
+    can = [analyses_for(a.article.language) for a in annotated]
+
+    def readable(section: str) -> list:
+        return [a for a, sections in zip(annotated, can, strict=True) if section in sections]
+
+    def in_language(section: str, language: str) -> list:
+        return [a for a in readable(section) if _analysis_language(a.article.language) == language]
+
+    coverage_vectors = vectors
+    kept = [("coverage" in sections) for sections in can]
+    if vectors is not None and not all(kept):
+        rows = [k for a, k in zip(annotated, kept, strict=True) for _ in a.sentences]
+        coverage_vectors = vectors[rows]
+    quotes = find_quotes(in_language("quotes", "en"))
+    french = in_language("quotes", "fr")
+    if french:
+        from newsweave.analyze import quotes_fr
+
+        quotes += quotes_fr.find_quotes(french)
     return Briefing(
         sources=articles,
         summary=summarize(annotated, words=words, settings=settings or DEFAULT_SETTINGS),
         skipped=tuple(skipped),
         word_budget=words,
-        quotes=find_quotes(english),
-        timeline=build_timeline(english),
-        actors=find_actors(english),
-        coverage=compare_coverage(english, vectors=vectors),
-        notes=english_only_notes(articles),
+        quotes=quotes,
+        timeline=build_timeline(readable("timeline")),
+        actors=find_actors(readable("actors")),
+        coverage=compare_coverage(readable("coverage"), vectors=coverage_vectors),
+        notes=section_notes(articles),
     )
 
 
-# Briefing sections computed from English articles only (SectionNote.section values).
-ENGLISH_ONLY_SECTIONS = ("quotes", "timeline", "actors", "coverage")
+# Every briefing section a SectionNote can name, in reading order.
+SECTIONS = ("summary", "quotes", "timeline", "actors", "coverage")
+# Languages with a full model (newsweave.nlp.LANGUAGE_MODELS) get every section; "und"
+# (too short to tell) is read as English, as before languages were known.
+FULL_LANGUAGES = frozenset({ENGLISH, UNDETERMINED, "fr"})
+# Any other language is split into sentences by sentencex's rules, with spaCy's tokenizer
+# and stop list where spaCy has the language: the cited summary and coverage (sentence
+# alignment; no figures or names, which need a tagger and entities) work from those.
+# Quotes, timeline and actors need a parse and named entities, which no model installed
+# here gives for these languages.
+RULE_SECTIONS = frozenset({"summary", "coverage"})
+# Why a section leaves an article out, as the reader is told ({langs}: the codes left out).
+_FULL_NAMES = "English and French"
+WHY_NOT = {
+    "quotes": f"quotes and speakers are read in {_FULL_NAMES} only",
+    "timeline": f"dates are read in {_FULL_NAMES} only",
+    "actors": "no named-entity model for {langs} (" + _FULL_NAMES + " only)",
+    "coverage": "no stop list for {langs}",
+}
+# Said of coverage when rule-only articles take part: what it could and could not do there.
+PARTIAL_COVERAGE = (
+    "sentences of {n} ({langs}) are compared by wording only: figures and names, and so "
+    "disagreements, need a tagger and named entities (" + _FULL_NAMES + " only)"
+)
+
+
+def _analysis_language(language: str) -> str:
+    return ENGLISH if language == UNDETERMINED else language
+
+
+def analyses_for(language: str) -> frozenset[str]:
+    """The briefing sections an article in `language` (ISO 639-1, or "und") takes part in."""
+    if language in FULL_LANGUAGES:
+        return frozenset(SECTIONS)
+    if has_stop_list(language):
+        return RULE_SECTIONS
+    return frozenset({"summary"})
+
+
+@lru_cache(maxsize=64)
+def has_stop_list(language: str) -> bool:
+    """spaCy has a tokenizer and stop list for `language` (about 70 languages, no model)."""
+    from spacy.util import get_lang_class
+
+    try:
+        return bool(get_lang_class(language).Defaults.stop_words)
+    except (ImportError, KeyError, ValueError):
+        return False
 
 
 def is_english_enough(article: Article) -> bool:
@@ -188,17 +249,40 @@ def is_english_enough(article: Article) -> bool:
     return article.language in (ENGLISH, UNDETERMINED)
 
 
-def english_only_notes(articles: Iterable[Article]) -> tuple[SectionNote, ...]:
-    """One note per English-only section when some articles are in another language."""
-    others = Counter(a.language for a in articles if not is_english_enough(a))
-    if not others:
-        return ()
-    total = sum(others.values())
-    languages = ", ".join(f"{code} {n}" if len(others) > 1 else code for code, n in others.items())
-    note = (
-        f"English only: not computed for {total} article{'s' if total != 1 else ''} ({languages})"
+def section_notes(articles: Iterable[Article]) -> tuple[SectionNote, ...]:
+    """One note per section that some articles' language does not get, saying which
+    articles (by language) it leaves out and why; none when every article takes part."""
+    missing: dict[str, Counter[str]] = {}
+    partial: Counter[str] = Counter()  # rule-only articles that coverage reads
+    for a in articles:
+        sections = analyses_for(a.language)
+        if a.language not in FULL_LANGUAGES and "coverage" in sections:
+            partial[a.language] += 1
+        for section in SECTIONS:
+            if section not in sections:
+                missing.setdefault(section, Counter())[a.language] += 1
+    notes = []
+    for section in SECTIONS:
+        others = missing.get(section)
+        if others:
+            langs = ", ".join(sorted(others))
+            why = WHY_NOT[section].format(langs=langs)
+            notes.append(SectionNote(section, f"not computed for {_count(others)}: {why}"))
+        elif section == "coverage" and partial:
+            notes.append(SectionNote(
+                section,
+                PARTIAL_COVERAGE.format(n=_count(partial), langs=", ".join(sorted(partial))),
+            ))  # fmt: skip
+    return tuple(notes)
+
+
+def _count(by_language: Counter[str]) -> str:
+    """ "1 article (de)", "3 articles (de 2, pl 1)"."""
+    total = sum(by_language.values())
+    languages = ", ".join(
+        f"{code} {n}" if len(by_language) > 1 else code for code, n in sorted(by_language.items())
     )
-    return tuple(SectionNote(section, note) for section in ENGLISH_ONLY_SECTIONS)
+    return f"{total} article{'s' if total != 1 else ''} ({languages})"
 
 
 def brief(

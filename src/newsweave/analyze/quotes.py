@@ -1290,10 +1290,15 @@ def _join_direct(mentions: list[QuoteMention]) -> list[QuoteMention]:
     return out
 
 
-def find_quotes(articles: Sequence[AnnotatedArticle]) -> tuple[Quote, ...]:
-    """Quotes in story order; the same words reported by several outlets become one Quote."""
+def find_quotes(
+    articles: Sequence[AnnotatedArticle], mentions: Sequence[QuoteMention] | None = None
+) -> tuple[Quote, ...]:
+    """Quotes in story order; the same words reported by several outlets become one Quote.
+    `mentions` (default: `find_quote_mentions(articles)`) lets another language's finder
+    (analyze/quotes_fr.py) share the merging."""
     merged: list[tuple[QuoteMention, list[Citation], str | None, SpeakerVia, str | None]] = []
-    for m in _join_direct(find_quote_mentions(articles)):
+    found = find_quote_mentions(articles) if mentions is None else list(mentions)
+    for m in _join_direct(found):
         cite = _citation(articles, m)
         for k, (first, cites, speaker, _via, _cue) in enumerate(merged):
             if not _sameword_list(first.text, m.text):

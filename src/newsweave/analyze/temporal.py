@@ -126,6 +126,7 @@ _PART = r"(?:" + "|".join(PARTS_OF_DAY) + ")"
 _CLOCK = r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b)|\d{1,2}:\d\d"
 _CLOCK += r"(?:\s*(?:GMT|UTC|EST|EDT|PST|PDT|CET|BST))?|noon|midnight)"
 
+
 # ---- French. Month names are matched in lower case only (as French writes them, and so
 # never the English "Mars"/"Mai"); a weekday may open a sentence. A French expression is
 # normalised by rewriting it into the English phrase the rules below know (`_from_french`).
