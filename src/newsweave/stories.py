@@ -54,6 +54,7 @@ STORY_FEATURES = (
     "names_missing",  # share of the event's key names the story never names
     "lead_names",  # share of the event's key names named in the story's first events
     "recency",  # exp(-gap / decay_days), the gap in days to the story's span; 0.5 undated
+    "body_near",  # best cosine with one of the story's events x the decay of the gap to it
 )
 
 
@@ -78,10 +79,14 @@ class StorySettings:
     w_names_missing: float = -1.78
     w_lead_names: float = 1.4
     w_recency: float = 2.36
+    w_body_near: float = 0.0
     bias: float = -2.66
     threshold: float = -0.5  # join the best story at or above this score, else open one
     merge_threshold: float = 1.5  # an event scoring this with a second story merges the two
     decay_days: float = 14.0
+    competition: float = 0.0  # the join bar rises by this x log(1 + sum exp(other scores))
+    min_names: float = 0.0  # a join needs this much shared-name evidence ...
+    min_body: float = 0.0  # ... and this much body similarity (best event cosine)
     key_names: int = 5  # an event's key names: the most mentioned x idf
     lead_events: int = 2  # a story's first events, its lead
     event_terms: int = 200  # heaviest terms an event keeps (its profile)
@@ -98,6 +103,7 @@ class StorySettings:
             self.w_names_missing,
             self.w_lead_names,
             self.w_recency,
+            self.w_body_near,
         )
 
 
@@ -468,23 +474,22 @@ class StoryLinker:
         body_mean = _dot(event.unit, story.unit_sum) / n
         # the lead events and the latest ones: a bounded cost however long the story runs
         near = story.events[: st.lead_events] + story.events[st.lead_events :][-RECENT_EVENTS:]
-        body_max = max(
-            (_dot(event.unit, self._events[e].unit) for e in near if e in self._events),
-            default=0.0,
-        )
+        body_max = body_near = 0.0
+        for e in near:
+            other = self._events.get(e)
+            if other is None:
+                continue
+            cos = _dot(event.unit, other.unit)
+            body_max = max(body_max, cos)
+            body_near = max(body_near, cos * _decay(event, other.first, other.last, st))
         weights = {m: self._name_weight(m) * c for m, c in event.names.items()}
         total = sum(weights.values()) or 1.0
         names = sum(w for m, w in weights.items() if story.name_events.get(m, 0) > 0) / total
         key = event.key or ()
         missing = sum(1 for m in key if story.name_events.get(m, 0) <= 0) / (len(key) or 1)
         lead = sum(1 for m in key if story.lead_names.get(m, 0) > 0) / (len(key) or 1)
-        if event.first is None or story.first is None or story.last is None:
-            recency = 0.5
-        else:
-            last = event.last or event.first
-            gap = max((story.first - last).days, (event.first - story.last).days, 0)
-            recency = math.exp(-gap / st.decay_days)
-        return [body_mean, body_max, names, missing, lead, recency]
+        recency = _decay(event, story.first, story.last, st)
+        return [body_mean, body_max, names, missing, lead, recency, body_near]
 
     def _score(self, row: list[float]) -> float:
         return self.settings.bias + sum(
@@ -518,14 +523,14 @@ class StoryLinker:
                 self._open(target)
             self._attach(event, target)
             return self._join(article_id, event, target, chosen, opened=chosen is None, shared=())
-        if scored and scored[0][0] >= st.threshold:
+        if scored and self._clears(scored):
             best = scored[0]
             shared = self._shared(event, self._stories[best[1]])
             self._attach(event, best[1])
             merged = tuple(
                 self._merge_stories(best[1], s)
-                for score, s, _ in scored[1:2]
-                if score >= st.merge_threshold
+                for _, s, _ in scored[1:2]
+                if self._contested(scored, 1) >= st.merge_threshold
             )
             return self._join(
                 article_id, event, self.resolve(best[1]), best, merged=merged, shared=shared
@@ -537,10 +542,27 @@ class StoryLinker:
         self._attach(event, story_id)
         return self._join(article_id, event, story_id, None, opened=True)
 
+    def _clears(self, scored: list[tuple[float, str, list[float]]]) -> bool:
+        """Whether the best candidate earns the join: its score, less the competition of
+        the other candidates, at the bar, with both kinds of evidence."""
+        st = self.settings
+        row = scored[0][2]
+        if row[2] < st.min_names or row[1] < st.min_body:
+            return False
+        return self._contested(scored, 0) >= st.threshold
+
+    def _contested(self, scored: list[tuple[float, str, list[float]]], i: int) -> float:
+        """Candidate i's score less the competition of the candidates after it."""
+        c = self.settings.competition
+        if not c:
+            return scored[i][0]
+        rivals = sum(math.exp(min(s, 30.0)) for s, _, _ in scored[i + 1 :])
+        return scored[i][0] - c * math.log1p(rivals)
+
     def _bridge(self, article_id: str, event: _Event) -> StoryJoin:
         """A grown event scored with the other stories: one at the merge bar merges in."""
         scored = self._scored(event)
-        if scored and scored[0][0] >= self.settings.merge_threshold:
+        if scored and self._contested(scored, 0) >= self.settings.merge_threshold:
             best = scored[0]
             shared = self._shared(event, self._stories[best[1]])
             folded = self._merge_stories(event.story_id, best[1])
@@ -643,6 +665,16 @@ class StoryLinker:
                 return [gone.story_id]
             return [self._merge_stories(target.story_id, gone.story_id)]
         return []
+
+
+def _decay(
+    event: _Event, first: datetime.date | None, last: datetime.date | None, st: StorySettings
+) -> float:
+    """exp(-gap / decay_days) for the gap in days between the event and a span; 0.5 undated."""
+    if event.first is None or first is None or last is None:
+        return 0.5
+    gap = max((first - (event.last or event.first)).days, (event.first - last).days, 0)
+    return math.exp(-gap / st.decay_days)
 
 
 def _widen(story: _Story, date: datetime.date | None) -> None:
