@@ -182,7 +182,7 @@ def predict_baseline(line: int, annotated, passages, texts) -> list[Pred]:
     return out
 
 
-_DETERMINERS = frozenset("a an the another one his her its their".split())
+_DETERMINERS = frozenset(["a", "an", "the", "another", "one", "his", "her", "its", "their"])
 
 
 def _bare(description: str) -> str:
@@ -243,9 +243,7 @@ def score(preds: list[Pred], gold: list[Gold]) -> dict:
         "attributed_precision": right_named / len(named) if named else 0.0,
         "wrong_speaker": len(named) - right_named,
         "unattributed": len(matched) - len(named),
-        "unattributed_but_labelled": sum(
-            1 for p, g in matched if p.speaker is None and g.speakers
-        ),
+        "unattributed_but_labelled": sum(1 for p, g in matched if p.speaker is None and g.speakers),
     }
 
 

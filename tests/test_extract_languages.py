@@ -54,8 +54,14 @@ def test_our_articles_in_three_languages(name, language, title, teaser):
 def test_a_german_briefing_says_what_it_could_not_do():
     result = run("brief", str(DATA / "bericht-de.html"))
     assert result.exit_code == 0
-    assert "> **Who said what**: English only: not computed for 1 article (de)." in result.stdout
-    assert "> **Timeline**: English only" in result.stdout
+    assert (
+        "> **Who said what**: not computed for 1 article (de): quotes and speakers are read "
+        "in English and French only." in result.stdout
+    )
+    assert "> **Timeline**: not computed for 1 article (de): dates are read in" in result.stdout
+    assert "> **Coverage**: sentences of 1 article (de) are compared by wording only" in (
+        result.stdout
+    )
     assert "- Der Stadtrat von Osterholm hat am Dienstag" in result.stdout  # the summary works
     assert "language de (" in result.stdout
 
@@ -171,5 +177,5 @@ def test_the_story_page_shows_the_english_only_notes(tmp_path):
     assert [n["section"] for n in record["notes"]] == ["quotes", "timeline", "actors", "coverage"]
     assert record["sources"][0]["language"] == "pl"
     page = run("show", story["id"], "--db", str(db), "--format", "html").stdout
-    assert "<strong>Who said what</strong>: English only: not computed for 1 article (pl)." in page
+    assert "<strong>Who said what</strong>: not computed for 1 article (pl): quotes" in page
     assert "language pl" in page

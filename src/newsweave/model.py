@@ -253,7 +253,7 @@ class SectionNote:
     """Why a briefing section is missing or partial, e.g. English-only analysis."""
 
     section: str  # "quotes" | "timeline" | "actors" | "coverage"
-    note: str  # shown to the reader: "English only: not computed for 1 article (de)"
+    note: str  # shown to the reader: "not computed for 1 article (de): dates are read in …"
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,7 @@ WHY_NOT = {
 }
 # Said of coverage when rule-only articles take part: what it could and could not do there.
 PARTIAL_COVERAGE = (
-    "sentences of {n} ({langs}) are compared by wording only: figures and names, and so "
+    "sentences of {n} are compared by wording only: figures and names, and so "
     "disagreements, need a tagger and named entities (" + _FULL_NAMES + " only)"
 )
 
@@ -271,7 +271,7 @@ def section_notes(articles: Iterable[Article]) -> tuple[SectionNote, ...]:
         elif section == "coverage" and partial:
             notes.append(SectionNote(
                 section,
-                PARTIAL_COVERAGE.format(n=_count(partial), langs=", ".join(sorted(partial))),
+                PARTIAL_COVERAGE.format(n=_count(partial)),
             ))  # fmt: skip
     return tuple(notes)
 

@@ -28,20 +28,37 @@ def document_rate(term: str, language: str | None = None) -> float:
     The language is `language` if given, else the one the term is keyed with
     (cluster.text.key: "de:brand" is German, an unmarked term English).
     """
-    from wordfreq import word_frequency  # frequencies from many corpora, shipped as data
-
     word, keyed = split_key(term)
-    language = language or keyed
+    return -math.expm1(-word_frequency(word, language or keyed) * PRIOR_DOC_WORDS)
+
+
+def word_frequency(word: str, language: str) -> float:
+    """wordfreq's frequency of `word` in general text of `language`; 0.0 where wordfreq has
+    no list, or needs a segmenter that is not installed (Chinese needs jieba, Japanese and
+    Korean MeCab: those languages then go without a prior rather than stop a run)."""
     if language not in _wordfreq_languages():
         return 0.0
-    return -math.expm1(-word_frequency(word, language) * PRIOR_DOC_WORDS)
+    from wordfreq import word_frequency as frequency  # many corpora, shipped as data
+
+    try:
+        return frequency(word, language)
+    except ImportError:
+        _UNSEGMENTED.add(language)
+        return 0.0
+
+
+_UNSEGMENTED: set[str] = set()  # languages whose wordfreq segmenter is missing here
 
 
 @functools.cache
-def _wordfreq_languages() -> frozenset[str]:
+def _available() -> frozenset[str]:
     from wordfreq import available_languages
 
     return frozenset(available_languages())
+
+
+def _wordfreq_languages() -> frozenset[str]:
+    return _available() - _UNSEGMENTED
 
 
 class Vocabulary:

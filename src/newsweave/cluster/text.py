@@ -227,7 +227,7 @@ def _name_counts_in(text: str, language: str) -> Counter[str]:
 
 
 def _rare(word: str, language: str) -> bool:
-    from wordfreq import word_frequency
+    from newsweave.cluster.idf import word_frequency  # idf reads this module's keys
 
     return word_frequency(word, language) < RARE_NAME_FREQUENCY
 
