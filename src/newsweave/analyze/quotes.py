@@ -441,7 +441,9 @@ def _speaker_from_subject(
         return _Speaker(None, None, "unattributed", span)
     if t.ent in ("GPE", "LOC"):  # "…the capital, Kuala Lumpur, a statement by X said"
         appos = [c for c in p.children[subj] if p.toks[c].dep == "appos"]
-        writing = [c for c in appos if p.toks[c].lemma.lower() in STATEMENT_WORDS | PUBLICATION_WORDS]
+        writing = [
+            c for c in appos if p.toks[c].lemma.lower() in STATEMENT_WORDS | PUBLICATION_WORDS
+        ]
         if writing:
             subj, t = writing[0], p.toks[writing[0]]
             span = (p.s.index, t.start, p.end(subj))
