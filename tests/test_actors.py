@@ -89,3 +89,16 @@ def test_acronym_defined_by_the_text_joins_its_long_form():
         "The NRA blamed the storm for the delay.",
     )
     assert "NRA" in actors["Northern Rail Authority"].aliases
+
+
+def test_variants_substances_places_and_nationality_words():
+    actors = _actors(
+        "Police said Tomas Ek-lund was attacked with VX nerve agent at Marrow Quay. "
+        "The North Korean envoy declined to comment. "
+        "Tomas Eklund had arrived at Marrow Quay from Lindau on Tuesday.",
+        "Tomas Ek-lund died in hospital, police said. Investigators found traces of VX.",
+    )
+    kinds = {name: a.kind for name, a in actors.items()}
+    assert "VX" not in actors or kinds["VX"] != "person"  # a substance, not a person
+    assert kinds.get("Marrow Quay") == "place"  # a quay is a place, whatever the tagger says
+    assert "North Korean" not in actors  # describes the envoy; it names no group

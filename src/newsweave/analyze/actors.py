@@ -74,6 +74,29 @@ PLACE_NOUNS = frozenset(
     ]
 )
 PLACE_PREPOSITIONS = frozenset(["in", "from", "to", "near", "at", "for"])
+# A name ending in one of these words is a place whatever the tagger says ("Veldt Quay",
+# tagged ORG in our example story; "Changi Airport").
+PLACE_HEADS = frozenset(
+    [
+        "quay",
+        "pier",
+        "wharf",
+        "dock",
+        "docks",
+        "harbour",
+        "harbor",
+        "port",
+        "airport",
+        "square",
+        "street",
+        "road",
+        "avenue",
+        "bridge",
+        "bay",
+        "island",
+        "park",
+    ]
+)
 _FORMAL_NAME = re.compile(
     r"(?:the\s+)?(?P<owner>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)['’]s\s+(?:formal|official|full)\s+"
     r"name,?\s+(?:is\s+|was\s+)?(?:the\s+)?(?P<long>[A-Z][^,.;:”\"]*[\w])"
@@ -106,11 +129,13 @@ class _ActorBuilder:
     mentions: Counter  # source -> count
     roles: list[str]
     citations: list[Citation]
+    spellings: Counter  # name as resolved -> count; the most used one is shown
 
 
 def find_actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:
     """Every person, organisation, place and group the story names, most mentioned first."""
-    mentions = [m for m in _mentions(articles) if not _is_junk(m)]
+    mentions = _titles_of_people([m for m in _mentions(articles) if not _is_junk(m)])
+    mentions = [m for m in mentions if not _not_a_person(m) and not _norp_modifier(m)]
     lowercase_words = _lowercase_words(articles)
     people = _person_names(mentions)
     story = NameResolver()
@@ -132,10 +157,16 @@ def find_actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:
         name, kind = resolved
         if kind == "person" and len(name.split()) == 1 and name.lower() in lowercase_words:
             continue  # "Styrene" is a chemical the story also writes in lowercase
-        key = name.lower().replace("’", "'")
-        builder = actors.get(key)
+        # hyphen and spacing variants are one person: "Kim Jong-nam" = "Kim Jong Nam"
+        key = name_key(name) if kind == "person" else name.lower().replace("’", "'")
+        if kind == "group":
+            key = _group_name(name).lower()
+        builder = actors.get(key or name.lower())
         if builder is None:
-            builder = actors[key] = _ActorBuilder(name, Counter(), set(), Counter(), [], [])
+            builder = actors[key or name.lower()] = _ActorBuilder(
+                name, Counter(), set(), Counter(), [], [], Counter()
+            )
+        builder.spellings[name] += 1
         builder.kinds[kind] += 1
         builder.mentions[m.source] += 1
         if m.text != name:
@@ -146,6 +177,9 @@ def find_actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:
                     builder.roles.append(role)
                     s = m.sentence
                     builder.citations.append(Citation(s.doc_id, m.source, s.index, s.text))
+    for b in actors.values():
+        b.name = b.spellings.most_common(1)[0][0]
+        b.aliases.update(b.spellings)
     out = [
         Actor(
             name=b.name,
@@ -261,6 +295,54 @@ def _is_junk(m: _Mention) -> bool:
     return " " not in text and text.lower().rstrip(".") in TITLE_WORDS  # "Defense" in a title
 
 
+def _not_a_person(m: _Mention) -> bool:
+    """A one-word "person" that is a substance, a product or a broadcaster: written in
+    capitals ("VX", "CCTV"), or naming the noun after it ("Koryo Air", "VX nerve agent")."""
+    if m.label != "PERSON" or " " in m.text:
+        return False
+    if not any(c.islower() for c in m.text):
+        return True
+    tokens = m.sentence.tokens
+    last = tokens[m.end - 1] if 0 < m.end <= len(tokens) else None
+    return bool(
+        last is not None
+        and last.dep == "compound"
+        and m.end < len(tokens)
+        and last.head >= m.end
+        and tokens[last.head].ent != "PERSON"
+        and (tokens[last.head].pos == "NOUN" or tokens[m.end].text[:1].isupper())
+    )
+
+
+def _norp_modifier(m: _Mention) -> bool:
+    """ "North Korean" in "the North Korean leader" describes someone; it is no group."""
+    if m.label != "NORP" or m.end <= m.start:
+        return False
+    last = m.sentence.tokens[m.end - 1]
+    return last.dep in ("amod", "compound") and last.head >= m.end
+
+
+def _titles_of_people(mentions: list[_Mention]) -> list[_Mention]:
+    """ "Inspector-General of Police Khalid Abu Bakar": an ORG that opens with a title word
+    and runs straight into a person's name is that person's role, not an organisation."""
+    out: list[_Mention] = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        first = re.split(r"[\s\-]", m.text, maxsplit=1)[0].lower().rstrip(".")
+        if (
+            m.label == "ORG"
+            and nxt is not None
+            and nxt.label == "PERSON"
+            and nxt.sentence is m.sentence
+            and nxt.start == m.end
+            and first in TITLE_WORDS
+        ):
+            nxt.role = nxt.role or m.text
+            continue
+        out.append(m)
+    return out
+
+
 def _lowercase_words(articles: Sequence[AnnotatedArticle]) -> set[str]:
     return {
         t.text
@@ -362,7 +444,7 @@ def _resolve(
         _role, bare = split_role(m.text)
         return (bare, "person") if bare else None
     if m.label == "NORP":
-        return _group_name(m.text), "group"
+        return m.text, "group"
     name = m.text
     for _ in range(
         3
@@ -371,6 +453,8 @@ def _resolve(
         name = defined.get(name, name)
         name = first_words.get(name, name)
     kind = KINDS[m.label]
+    if m.label == "ORG" and name.split()[-1].lower() in PLACE_HEADS:
+        return name, "place"
     if m.label == "ORG":
         if " " not in name and name in places:
             return name, "place"
@@ -383,7 +467,8 @@ def _resolve(
 
 
 def _group_name(text: str) -> str:
-    """ "North Koreans" and "North Korean" are one group."""
+    """ "North Koreans" and "a North Korean" are one group (the key; the shown name is the
+    spelling used most)."""
     return text[:-1] if text.endswith("ns") else text
 
 
@@ -407,8 +492,11 @@ def _roles(m: _Mention) -> list[str]:
             start -= 1
         else:
             break
-    if start < m.start:
-        roles.append(" ".join(t.text for t in tokens[start : m.start]))
+    before = " ".join(t.text for t in tokens[start : m.start])
+    if m.role and m.role.endswith(before):  # the whole title ("Inspector-General of Police")
+        roles.append(m.role)
+    elif start < m.start:
+        roles.append(before)
     elif m.role:
         roles.append(m.role)
     tree = DependencyTree(tokens)
