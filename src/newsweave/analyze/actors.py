@@ -510,8 +510,8 @@ def _roles(m: _Mention) -> list[str]:
     if head_index is not None and tokens[head_index].dep == "appos":
         head = tokens[head_index].head
         if tokens[head].pos == "NOUN":
-            before = [i for i in tree.subtree(head) if i < m.start and i not in name_span]
-            roles.append(_phrase(tokens, before))
+            described = [i for i in tree.subtree(head) if i < m.start and i not in name_span]
+            roles.append(_phrase(tokens, described))
     out = []
     for role in roles:
         words = role.split()
