@@ -226,6 +226,49 @@ DbOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or text.")]
+ContactOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--contact",
+        metavar="EMAIL_OR_URL",
+        envvar="NEWSWEAVE_CONTACT",
+        show_envvar=True,
+        help="Named in the User-Agent, so site owners can reach you.",
+    ),
+]
+IntervalOpt = Annotated[
+    float,
+    typer.Option(
+        "--interval",
+        min=0,
+        metavar="SECONDS",
+        help="First wait between two polls of a source; it then adapts to the source "
+        "(halved after a poll with new articles, x1.5 after one without, up to 6 hours).",
+    ),
+]
+MinIntervalOpt = Annotated[
+    float,
+    typer.Option("--min-interval", min=0, metavar="SECONDS", help="Shortest wait between polls."),
+]
+HostDelayOpt = Annotated[
+    float,
+    typer.Option(
+        "--host-delay",
+        min=0,
+        metavar="SECONDS",
+        help="Between two requests to one host (a robots.txt Crawl-delay can make it longer).",
+    ),
+]
+ExtractWorkersOpt = Annotated[
+    int,
+    typer.Option(
+        "--extract-workers",
+        min=0,
+        metavar="N",
+        help="Processes extracting pages while pages are fetched and stored "
+        "(0: in the main process).",
+    ),
+]
 
 
 class ShowFormat(StrEnum):
@@ -432,55 +475,15 @@ def serve(
             metavar="SOURCE",
             help="Follow this feed, sitemap or site URL, or OPML file (repeatable), as "
             "`newsweave watch` does, inside the server: the page shows stories as they grow, "
-            "POST /api/sources adds more.",
+            "POST /api/sources adds more; --contact, --interval, --min-interval, "
+            "--host-delay and --extract-workers apply to it as to `newsweave watch`.",
         ),
     ] = None,
-    contact: Annotated[
-        str | None,
-        typer.Option(
-            "--contact",
-            metavar="EMAIL_OR_URL",
-            envvar="NEWSWEAVE_CONTACT",
-            show_envvar=True,
-            help="With --watch: named in the User-Agent, so site owners can reach you.",
-        ),
-    ] = None,
-    interval: Annotated[
-        float,
-        typer.Option(
-            "--interval",
-            min=0,
-            metavar="SECONDS",
-            help="With --watch: first wait between two polls of a source (then it adapts).",
-        ),
-    ] = 900.0,
-    min_interval: Annotated[
-        float,
-        typer.Option(
-            "--min-interval",
-            min=0,
-            metavar="SECONDS",
-            help="With --watch: shortest wait between polls.",
-        ),
-    ] = 300.0,
-    host_delay: Annotated[
-        float,
-        typer.Option(
-            "--host-delay",
-            min=0,
-            metavar="SECONDS",
-            help="With --watch: between two requests to one host.",
-        ),
-    ] = 1.0,
-    extract_workers: Annotated[
-        int,
-        typer.Option(
-            "--extract-workers",
-            min=0,
-            metavar="N",
-            help="With --watch: processes extracting fetched pages (0: in the server).",
-        ),
-    ] = 1,
+    contact: ContactOpt = None,
+    interval: IntervalOpt = 900.0,
+    min_interval: MinIntervalOpt = 300.0,
+    host_delay: HostDelayOpt = 1.0,
+    extract_workers: ExtractWorkersOpt = 1,
 ) -> None:
     """Serve the corpus: REST API under /api (docs at /docs) and a reading page at /.
 
@@ -578,41 +581,10 @@ def watch(
     json_: Annotated[
         bool, typer.Option("--json", help="Print one JSON line of counts per round.")
     ] = False,
-    contact: Annotated[
-        str | None,
-        typer.Option(
-            "--contact",
-            metavar="EMAIL_OR_URL",
-            envvar="NEWSWEAVE_CONTACT",
-            show_envvar=True,
-            help="Named in the User-Agent, so site owners can reach you.",
-        ),
-    ] = None,
-    interval: Annotated[
-        float,
-        typer.Option(
-            "--interval",
-            min=0,
-            metavar="SECONDS",
-            help="First wait between two polls of a source; it then adapts to the source "
-            "(halved after a poll with new articles, x1.5 after one without, up to 6 hours).",
-        ),
-    ] = 900.0,
-    min_interval: Annotated[
-        float,
-        typer.Option(
-            "--min-interval", min=0, metavar="SECONDS", help="Shortest wait between polls."
-        ),
-    ] = 300.0,
-    host_delay: Annotated[
-        float,
-        typer.Option(
-            "--host-delay",
-            min=0,
-            metavar="SECONDS",
-            help="Between two requests to one host (a robots.txt Crawl-delay can make it longer).",
-        ),
-    ] = 1.0,
+    contact: ContactOpt = None,
+    interval: IntervalOpt = 900.0,
+    min_interval: MinIntervalOpt = 300.0,
+    host_delay: HostDelayOpt = 1.0,
     host_concurrency: Annotated[
         int,
         typer.Option(
@@ -641,16 +613,7 @@ def watch(
             "--batch-size", min=1, metavar="N", help="Pages fetched and committed together."
         ),
     ] = 50,
-    extract_workers: Annotated[
-        int,
-        typer.Option(
-            "--extract-workers",
-            min=0,
-            metavar="N",
-            help="Processes extracting pages while pages are fetched and stored "
-            "(0: in the main process).",
-        ),
-    ] = 1,
+    extract_workers: ExtractWorkersOpt = 1,
 ) -> None:
     """Follow feeds, sitemaps and sites: fetch each new article, store and cluster it.
 
