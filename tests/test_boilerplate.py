@@ -463,3 +463,16 @@ def test_membership_appeal_and_reprint_notice_are_removed():
         "The senator said on Monday that the bill would pass before the recess, according to aides.",
     )
     assert [r.reason for r in result.removed] == ["signup-prompt", "reprints"]
+
+
+def test_capitals_masthead_and_a_longer_slogan_naming_the_town():
+    r = clean(
+        "ORVILLE MATIN",
+        "Toutes les nouvelles d'Orville et de ses environs",
+        "Orville : le marché couvert rouvre après deux ans de travaux",
+        BODY_1,
+        "Abonnez-vous à Orville Matin pour recevoir nos lettres.",
+    )
+    assert r.outlet == "Orville Matin"
+    assert r.title == "Orville : le marché couvert rouvre après deux ans de travaux"
+    assert [i.reason for i in r.removed][:2] == ["masthead", "masthead"]

@@ -132,3 +132,11 @@ def test_outlet_from_url(url, outlet):
 )
 def test_outlet_from_url_rejects_junk(url):
     assert outlet_from_url(url) is None
+
+
+def test_dateline_with_accented_capitals_and_a_hyphenated_agency():
+    place, rest = split_dateline(
+        "ÉPINAL (Vosges-Info) - Le conseil a voté la fermeture du pont mardi."
+    )
+    assert place == "ÉPINAL"
+    assert rest == "Le conseil a voté la fermeture du pont mardi."

@@ -214,3 +214,42 @@ def test_absolute_dates_are_marked_as_needing_no_anchor():
     assert normalise("autumn 2026", anchor).absolute
     assert not normalise("January", anchor, "past").absolute
     assert not normalise("last year", anchor).absolute
+
+
+# --------------------------------------------------------------------------- French tense
+
+FR_ANCHOR = date(2026, 3, 16)  # a Monday in March
+
+
+def resolved_fr(text: str) -> dict[str, str | None]:
+    (annotated,) = annotate([Article("t", (text,), language="fr")])
+    (sentence,) = annotated.sentences
+    return {e.text: resolve(sentence, e, FR_ANCHOR).value for e in detect(sentence)}
+
+
+def test_french_waiting_for_a_season_points_to_the_coming_one():
+    got = resolved_fr("Le maire a exigé que le pont soit réparé « sans attendre l'automne ».")
+    assert got["l'automne"] == "2026-FA"
+    # waited for, in the past: the season already gone
+    assert resolved_fr("Les pêcheurs ont attendu l'hiver pour réparer les barques.") == {
+        "l'hiver": "2025-WI"
+    }
+
+
+def test_french_plan_without_a_direction_is_left_unresolved():
+    # "planned for October" in a bare participle: before or after publication? Unknown.
+    got = resolved_fr(
+        "Les réparations, prévues en octobre puis annulées le mois dernier, coûtent cher."
+    )
+    assert got["octobre"] is None
+    assert got["le mois dernier"] == "2026-02"
+    # a present plan points ahead; a future verb too; a compound past goes back
+    assert resolved_fr("La visite du ministre est prévue jeudi.") == {"jeudi": "2026-03-19"}
+    assert resolved_fr("Le syndicat votera en juin.") == {"juin": "2026-06"}
+    assert resolved_fr("La mairie a fermé le marché en janvier.") == {"janvier": "2026-01"}
+
+
+def test_french_infinitive_under_a_past_verb_has_no_direction():
+    # "promised to come back in May": May of which year cannot be told from the verb
+    assert resolved_fr("Le préfet a promis de revenir en mai.") == {"mai": None}
+    assert resolved_fr("Le préfet va revenir en mai.") == {"mai": "2026-05"}

@@ -50,7 +50,10 @@ from newsweave.lexicon import (
 )
 from newsweave.model import Precision, Sentence, Token
 
-Tense = Literal["past", "present", "future", "none"]
+# "unknown": the parse shows a verb but not which way it points from the publication date
+# (a French "prévus en février", planned either before or after it); a month, season or
+# weekday under it stays unresolved rather than guessed. "none": no verb governs it.
+Tense = Literal["past", "present", "future", "none", "unknown"]
 
 # --------------------------------------------------------------------------- rules as data
 
@@ -459,20 +462,50 @@ def _verb_tense(tokens: Sequence[Token], verb: int, depth: int = 0) -> Tense:
 # French verbs whose complement is planned ("la séance est prévue jeudi"), and the
 # auxiliary of the near future ("va annoncer").
 FRENCH_PLAN_LEMMAS = frozenset({"prévoir", "programmer", "planifier", "envisager", "compter"})
+# French verbs of waiting: what one waits for is ahead of the waiting ("sans attendre l'été").
+FRENCH_WAIT_LEMMAS = frozenset({"attendre", "patienter"})
 
 
 def _morph_tense(tokens: Sequence[Token], verb: int, aux: list[Token], depth: int) -> Tense:
     """Tense from morphology (a model whose tag is "Mood=Ind|Tense=Fut|..."): a future
-    verb or auxiliary, "aller" + infinitive and planning verbs are future; a compound past
-    (auxiliary + past participle), the imperfect and the simple past are past."""
+    verb or auxiliary and "aller" + infinitive are future; a compound past (auxiliary +
+    past participle), the imperfect and the simple past are past.
+
+    A plan says which way it points only when the plan itself is present or future ("la
+    séance est prévue jeudi", "il prévoit de partir en mai"); a plan in the past or a
+    bare participle ("les travaux prévus en février", "était prévue en mai") may be of a
+    date on either side of the publication date, so it is "unknown". An infinitive has no
+    tense of its own: under a future or present verb it points ahead, under a past one
+    ("a refusé de partir lundi" / "a promis de venir lundi") it is "unknown". The object
+    of a waiting verb that is not itself past is ahead ("sans attendre l'été")."""
     tok = tokens[verb]
     head = tokens[tok.head]
     if "Tense=Fut" in tok.tag or any("Tense=Fut" in a.tag for a in aux):
         return "future"
-    if tok.lemma in FRENCH_PLAN_LEMMAS or any(a.lemma == "aller" for a in aux):
+    if any(a.lemma == "aller" for a in aux):
         return "future"
-    if "VerbForm=Inf" in tok.tag and head.lemma in ("aller", *FRENCH_PLAN_LEMMAS):
+    own = _french_own_tense(tok, aux)
+    if tok.lemma in FRENCH_PLAN_LEMMAS:
+        return "future" if own == "present" else "unknown"
+    if tok.lemma in FRENCH_WAIT_LEMMAS and own != "past":
         return "future"
+    if own is not None:
+        return own
+    if "VerbForm=Inf" in tok.tag:
+        if head.lemma == "aller" or tok.head == verb or depth >= 3:
+            return "future" if head.lemma == "aller" else "none"
+        governing = _verb_tense(tokens, tok.head, depth + 1)
+        if governing in ("future", "present"):
+            return "future"
+        return "unknown" if governing in ("past", "unknown") else "none"
+    if tok.head != verb and depth < 3:
+        return _verb_tense(tokens, tok.head, depth + 1)
+    return "none"
+
+
+def _french_own_tense(tok: Token, aux: list[Token]) -> Tense | None:
+    """The tense a French verb shows by itself and its auxiliaries; None for an infinitive
+    or a form that shows none."""
     if "VerbForm=Part" in tok.tag and aux:
         if any("Tense=Imp" in a.tag or "Tense=Past" in a.tag for a in aux):
             return "past"
@@ -482,11 +515,9 @@ def _morph_tense(tokens: Sequence[Token], verb: int, aux: list[Token], depth: in
         return "past"
     if "VerbForm=Fin" in tok.tag and "Tense=Pres" in tok.tag:
         return "present"
-    if "VerbForm=Part" in tok.tag and not aux and "Tense=Past" in tok.tag:
+    if "VerbForm=Part" in tok.tag and "Tense=Past" in tok.tag:
         return "past"
-    if tok.head != verb and depth < 3:
-        return _verb_tense(tokens, tok.head, depth + 1)
-    return "none"
+    return None
 
 
 def _plans(tok: Token) -> bool:
@@ -647,13 +678,16 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     return n // 12, n % 12 + 1
 
 
-def _pick(candidates: Sequence[tuple[date, date, str]], anchor: date, tense: Tense) -> str:
+def _pick(candidates: Sequence[tuple[date, date, str]], anchor: date, tense: Tense) -> str | None:
     """Choose among consecutive occurrences (start, end, value) by tense.
 
     Past: the latest one starting on or before the anchor. Future: the earliest one
-    ending on or after it. Otherwise the one closest to the anchor, ties to the past,
-    because news mostly reports what has happened.
+    ending on or after it. "unknown" (a verb that points neither way): none, the
+    caller leaves the expression unresolved. Otherwise the one closest to the anchor,
+    ties to the past, because news mostly reports what has happened.
     """
+    if tense == "unknown":
+        return None
     if tense == "past":
         return max((c for c in candidates if c[0] <= anchor), key=lambda c: c[0])[2]
     if tense == "future":
@@ -685,6 +719,12 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 Handler = Callable[[re.Match[str], "date | None", Tense], "Timex | None"]
 
 
+def _picked(value: str | None, precision: Precision, why: str) -> Timex:
+    if value is None:
+        return unresolved("the verb does not tell whether it is before or after publication")
+    return Timex(value, precision, "DATE", why)
+
+
 def _iso(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | None:
     return Timex(m.group(0), "day", "DATE", "absolute ISO date")
 
@@ -708,7 +748,7 @@ def _month_day(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | N
         d = _safe_date(year, month, day)
         if d:
             options.append((d, d, d.isoformat()))
-    return Timex(_pick(options, anchor, tense), "day", "DATE", f"month-day, {tense} tense")
+    return _picked(_pick(options, anchor, tense), "day", f"month-day, {tense} tense")
 
 
 def _month(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | None:
@@ -727,7 +767,7 @@ def _month(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | None:
         (date(y, month, 1), _month_end(y, month), f"{y:04d}-{month:02d}")
         for y in (anchor.year - 1, anchor.year, anchor.year + 1)
     ]
-    return Timex(_pick(options, anchor, tense), "month", "DATE", f"month name, {tense} tense")
+    return _picked(_pick(options, anchor, tense), "month", f"month name, {tense} tense")
 
 
 def _weekday(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | None:
@@ -741,6 +781,8 @@ def _weekday(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | Non
         d = anchor + timedelta(days=delta or 7)
     elif rel == "this":
         d = anchor + timedelta(days=target - anchor.weekday())
+    elif tense == "unknown":
+        return unresolved("the verb does not tell which way the weekday lies")
     elif tense == "future" or (tense == "present" and delta):
         # "will meet Tuesday", "meets Tuesday": the next one; the anchor day itself if equal
         d = anchor + timedelta(days=delta)
@@ -797,6 +839,8 @@ def _relative_unit(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex
         base = anchor + timedelta(days=1) if anchor.weekday() == 6 else anchor
         return Timex(_week(base + timedelta(weeks=step)), "week", "DATE", f"{rel} week")
     if unit == "weekend":
+        if step == 0 and tense == "unknown":
+            return unresolved("the verb does not tell which weekend")
         return Timex(_weekend(anchor, step, tense), "weekend", "DATE", f"{rel} weekend, {tense}")
     if unit == "month":
         y, mo = _shift_month(anchor.year, anchor.month, step)
@@ -907,7 +951,7 @@ def _season(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | None
         if current:
             return Timex(current[0][2], "season", "DATE", "this season (current)")
         return Timex(f"{anchor.year:04d}-{code}", "season", "DATE", "this season")
-    return Timex(_pick(occurrences, anchor, tense), "season", "DATE", f"season, {tense} tense")
+    return _picked(_pick(occurrences, anchor, tense), "season", f"season, {tense} tense")
 
 
 def _year(m: re.Match[str], anchor: date | None, tense: Tense) -> Timex | None:

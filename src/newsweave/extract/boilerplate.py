@@ -54,6 +54,9 @@ NEAR_DUPLICATE_RATIO = 0.9
 NEAR_DUPLICATE_MAX_CHARS = 600  # fuzzy matching is quadratic; captions are shorter
 # A masthead slogan printed on its own line under the outlet name.
 SLOGAN_MAX_WORDS = 6
+# A slogan that repeats a word of the outlet's name ("All the news of Harrow and its
+# valley" under "HARROW NEWS") may be a little longer.
+SLOGAN_NAMED_MAX_WORDS = 10
 # A masthead is among the first few lines (after e.g. a "Subscribe" bar).
 MASTHEAD_MAX_LINE = 4
 
@@ -973,7 +976,7 @@ def _mark_masthead(lines: list[str], reasons: list[str | None]) -> str | None:
     if match is not None:
         outlet = match.group("outlet")
     elif _is_other_masthead(line, lines, reasons, first):
-        outlet = line
+        outlet = _spelled_elsewhere(line, lines, reasons, first)
     else:
         return None
     reasons[first] = "masthead"
@@ -983,8 +986,10 @@ def _mark_masthead(lines: list[str], reasons: list[str | None]) -> str | None:
         following is not None
         and _is_headline_shaped(slogan)
         and _is_headline_shaped(lines[following])
-        and _word_count(slogan) <= SLOGAN_MAX_WORDS
-        and (slogan.istitle() or _shares_word(slogan, outlet))
+        and (
+            (_word_count(slogan) <= SLOGAN_MAX_WORDS and slogan.istitle())
+            or (_word_count(slogan) <= SLOGAN_NAMED_MAX_WORDS and _shares_word(slogan, outlet))
+        )
     ):
         reasons[after] = "masthead"
     return outlet
@@ -1004,10 +1009,22 @@ def _is_other_masthead(line: str, lines: list[str], reasons: list[str | None], i
     if any(_NON_ALNUM.sub("", w).lower() in OTHER_OUTLET_WORDS for w in words):
         return True
     return any(
-        reasons[i] not in (None, "section-label") and line in other
+        reasons[i] not in (None, "section-label") and line.lower() in other.lower()
         for i, other in enumerate(lines)
         if i != index
     )
+
+
+def _spelled_elsewhere(line: str, lines: list[str], reasons: list[str | None], index: int) -> str:
+    """An all-capitals masthead ("HARROW NEWS") as a chrome line spells it ("© Harrow
+    News"); the line itself when no other line spells it differently."""
+    if not line.isupper():
+        return line
+    for i, other in enumerate(lines):
+        at = other.lower().find(line.lower())
+        if i != index and reasons[i] not in (None, "section-label") and at >= 0:
+            return other[at : at + len(line)]
+    return line
 
 
 def _shares_word(slogan: str, outlet: str) -> bool:

@@ -36,12 +36,13 @@ NOT_PLACES = _wordset(
     """
 )
 
-_PLACE_CAPS = r"[A-Z][A-Z.'’-]*[A-Z.](?:\s+[A-Z][A-Z.'’-]*[A-Z.]?){0,3}"  # SEOUL, ST. LOUIS
+_UP = "A-ZÀ-ÖØ-ÞŒŁŚŻŹĆŃ"  # capitals of the Latin languages we read: "BRÉVAL", "ŁÓDŹ"
+_PLACE_CAPS = rf"[{_UP}][{_UP}.'’-]*[{_UP}.](?:\s+[{_UP}][{_UP}.'’-]*[{_UP}.]?){{0,3}}"  # ST. LOUIS
 _PLACE_TITLE = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"  # Seoul, Rio de Janeiro-less forms
 _REGION = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"  # "South Korea", "Calif.", "N.Y."
 _MONTH = "(?:" + "|".join(a.title() for a in MONTH_ABBREVIATIONS) + r")[a-z]*\.?"
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,\s*\d{{4}})?"
-_AGENCY = r"\((?P<agency>[A-Z][A-Za-z .&]{0,30})\)"
+_AGENCY = r"\((?P<agency>[A-Z][A-Za-z .&-]{0,30})\)"  # "(AP)", "(Hexa-Presse)"
 # Long dashes may touch the text ("WASHINGTON —The"); a hyphen needs a space after it.
 _DASH = r"(?:(?:—|–|―|--)\s*|-\s+)"
 
