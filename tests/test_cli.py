@@ -212,7 +212,9 @@ def test_samples_actors_and_coverage(dated_samples_briefing):
     assert set(actors["Mark Esper"]["mentions"]) == {"The Washington Post", "Stars and Stripes"}
     assert {"Kim Jong Un", "Kim Yong Chol", "Kim Kye Gwan"} <= set(actors)
     shared = dated_samples_briefing["coverage"]["shared"]
-    assert any("Esper" in f["text"] for f in shared)
+    cited = [" ".join(c["text"] for c in f["citations"]) for f in shared]
+    assert any("Stockholm" in t for t in cited)  # both outlets tell the stalled talks
+    assert not any("Bangkok" in t for t in cited)  # only the Post has the news conference
     assert dated_samples_briefing["coverage"]["conflicts"] == []
 
 

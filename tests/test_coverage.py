@@ -70,20 +70,47 @@ def test_alignment_pairs_carry_similarity_and_cross_sources(fire):
     assert coverage.alignment
     for pair in coverage.alignment:
         assert pair.a.source != pair.b.source
-        assert 0.62 <= pair.similarity <= 1.2
+        assert 0.28 <= pair.similarity <= 1.2  # paraphrases with rare anchors from 0.28
 
 
-def test_esper_postponement_is_aligned_across_both_outlets(korea):
-    pairs = [
-        p
-        for p in korea.alignment
-        if {p.a.source, p.b.source} == {"The Washington Post", "Stars and Stripes"}
-        and any("Esper" in c.text and "postpon" in c.text for c in (p.a, p.b))
-    ]
-    assert pairs
-    wapo = {c.sentence for p in pairs for c in (p.a, p.b) if c.source == "The Washington Post"}
-    assert 3 in wapo  # "Defense Secretary Mark T. Esper announced the postponement ..."
+WAPO, STRIPES = "The Washington Post", "Stars and Stripes"
+
+
+def _facts_naming(facts, word: str, source: str) -> list:
+    return [f for f in facts if any(c.source == source and word in c.text for c in f.citations)]
+
+
+@pytest.mark.parametrize("place", ["Singapore", "Stockholm", "Hanoi"])
+def test_summits_and_talks_both_outlets_tell_are_shared(korea, place):
+    # Told in other words: "Talks in Stockholm broke down" / "negotiators failed to narrow
+    # the gap ... in Stockholm"; the Post's Hanoi summit is Stripes' February meeting in Vietnam.
+    (fact,) = _facts_naming(korea.shared, place, WAPO)
+    assert {c.source for c in fact.citations} == {WAPO, STRIPES}
+    assert not _facts_naming(korea.exclusive, place, WAPO)
+    assert not _facts_naming(korea.exclusive, place, STRIPES)
+
+
+def test_bangkok_news_conference_is_the_posts_alone(korea):
+    (fact,) = _facts_naming(korea.exclusive, "Bangkok", WAPO)
+    assert "news conference" in fact.text and len(fact.citations) == 1
+    assert not _facts_naming(korea.shared, "Bangkok", WAPO)
     assert korea.conflicts == ()
+
+
+def test_kim_yong_chols_response_is_not_merged_with_the_announcement(korea):
+    # Both sentences tell of Esper's announcement, but the Post never names Kim Yong Chol.
+    (fact,) = _facts_naming(korea.exclusive, "Kim Yong Chol gave", STRIPES)
+    assert fact.citations[0].sentence == 3
+
+
+def test_a_sentence_close_to_another_outlets_is_not_called_exclusive():
+    coverage = compare_coverage(
+        _story(
+            "The Lindau council voted on Monday to close the old tram depot by the river.",
+            "Councillors in Lindau decided on Monday that the riverside tram depot will close.",
+        )
+    )
+    assert coverage.exclusive == ()
 
 
 def _story(*texts: str) -> list:

@@ -65,11 +65,19 @@ def briefing_to_markdown(briefing: Briefing) -> str:
             lines += [f"- {c.kind}: {c.detail} [{cite(c.citations)}]" for c in coverage.conflicts]
             lines.append("")
         if coverage.shared:
-            every = "every source" if n <= 3 else "every source, or all but one"
-            lines += [f"**Reported by {every}**", ""]
-            lines += [f"- {f.text} [{cite(f.citations)}]" for f in coverage.shared[:MAX_SHARED]]
-            lines += _more(len(coverage.shared) - MAX_SHARED)
-            lines.append("")
+            # One heading per count, never more than the citations show: "4 of 5 sources".
+            shown = coverage.shared[:MAX_SHARED]
+            per_fact = [len({c.doc_id for c in f.citations}) for f in shown]
+            for k in sorted(set(per_fact), reverse=True):
+                lines += [f"**Reported by {k} of {n} sources**", ""]
+                lines += [
+                    f"- {f.text} [{cite(f.citations)}]"
+                    for f, count in zip(shown, per_fact, strict=True)
+                    if count == k
+                ]
+                lines.append("")
+            if len(coverage.shared) > MAX_SHARED:
+                lines[-1:] = [*_more(len(coverage.shared) - MAX_SHARED), ""]
         if coverage.exclusive:
             lines += ["**Only one source reports**", ""]
             by_source: dict[str, list[CoverageFact]] = {}
