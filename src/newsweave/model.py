@@ -47,6 +47,7 @@ Precision = Literal[
 ]
 ActorKind = Literal["person", "organisation", "place", "group"]
 ConflictKind = Literal["number", "date", "name", "attribution"]
+RecordKind = Literal["event", "story"]  # a StoryRecord of one event, or of a developing story
 
 
 @dataclass(frozen=True)
@@ -329,15 +330,42 @@ class StoryMerge:
 
 
 @dataclass(frozen=True)
+class StoryJoinRecord:
+    """Where a new original's event went at story level (`stories.StoryLinker`), and why.
+
+    `score` and `features` (STORY_FEATURES name, value) are the event's against the story
+    it joined; None and empty when it opened a story or was already in one. `shared`: the
+    heaviest names and terms the event and the story have in common. `merged`: developing
+    stories folded into `story` by this article (their ids now resolve to it).
+    """
+
+    article_id: int
+    event: str  # the event (clusterer group) the article is in
+    story: str  # the developing story the event is in
+    opened: bool  # the event opened a new developing story
+    score: float | None = None
+    features: tuple[tuple[str, float], ...] = ()
+    shared: tuple[str, ...] = ()
+    merged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class BatchResult:
-    """One stored batch: every article's outcome in input order, and the story changes."""
+    """One stored batch: every article's outcome in input order, and the story changes.
+
+    Two levels: `assignments`, `splits`, `merges`, `opened`, `updated` are about events
+    (the clusterer's groups, historically called stories: ids "s-..."); `story_joins` and
+    `story_merges` about developing stories (ids "st-...").
+    """
 
     articles: tuple[StoredOutcome, ...]
-    assignments: tuple[tuple[int, str], ...]  # (article id, story) per new original, in order
+    assignments: tuple[tuple[int, str], ...]  # (article id, event) per new original, in order
     splits: tuple[StorySplit, ...] = ()
     merges: tuple[StoryMerge, ...] = ()
-    opened: tuple[str, ...] = ()  # stories the batch created (splits included)
-    updated: tuple[str, ...] = ()  # stories that existed and gained or lost articles
+    opened: tuple[str, ...] = ()  # events the batch created (splits included)
+    updated: tuple[str, ...] = ()  # events that existed and gained or lost articles
+    story_joins: tuple[StoryJoinRecord, ...] = ()  # one per new original, in order
+    story_merges: tuple[StoryMerge, ...] = ()  # developing stories folded together
 
     def count(self, status: ArticleStatus) -> int:
         return sum(1 for a in self.articles if a.status == status)
@@ -365,3 +393,48 @@ class StoryRecord:
     story: str  # the live story id (merges followed)
     briefing: Briefing
     also_published_by: tuple[AlsoPublished, ...] = ()
+    kind: RecordKind = "event"  # "event": one clusterer group; "story": a developing story
+    developments: tuple[Development, ...] = ()  # a story's events, in time order
+    in_story: str | None = None  # an event's developing story
+    since: date | None = None  # a story shown from this date on only (`show --since`)
+
+
+@dataclass(frozen=True)
+class Development:
+    """One event of a developing story, as its "developments" section shows it.
+
+    `first` / `last`: the earliest and latest publication date of its articles (None:
+    none is dated, shown as unknown). `summary`: its top cited sentence (None when no
+    sentence could be selected).
+    """
+
+    event: str
+    headline: str | None
+    first: date | None
+    last: date | None
+    articles: int
+    sources: int
+    summary: SummarySentence | None = None
+
+
+@dataclass(frozen=True)
+class JoinExplanation:
+    """Why an article is where it is (`newsweave show --why ARTICLE`).
+
+    `join`: the article's own join (None for a duplicate, or an article stored before
+    stories were linked); `placed_by`: the join of the article that put its event in
+    the story, when that was another article. `via` says how the event got its story:
+    "opened", "joined", "split" (split off an event, kept its story) or "upgrade" (an
+    event of a store upgraded in place, its own story).
+    """
+
+    article_id: int
+    doc_id: str
+    title: str | None
+    event: str
+    story: str  # the live developing story (merges followed)
+    via: str
+    join: StoryJoinRecord | None = None
+    placed_by: StoryJoinRecord | None = None
+    duplicate_of: int | None = None
+    similarity: float | None = None

@@ -208,6 +208,66 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX watch_pages_due ON watch_pages(status, next_try);
     CREATE INDEX articles_doc_id ON articles(doc_id);
     """,
+    # 8: two levels. The tables `stories` / `story_members` of migration 1 hold *events*
+    # (the clusterer's groups, ids "s-..."; their names are kept so every reader of them
+    # goes on working); developing stories (`stories.StoryLinker`, ids "st-...") group
+    # events. An existing store is upgraded in place: each of its live events becomes a
+    # developing story of its own (id "st-" + the event id's tail, the linker's naming),
+    # and the first ingest after the upgrade replays its articles into the linker, so
+    # later events are linked into those stories. The linker state is kept in parts like
+    # the clusterer's (a header, one row per event and per story, a batch rewriting only
+    # what it changed), committed with the batch; `articles` on both states counts the
+    # originals each has seen, so `check` finds a state behind the tables.
+    """
+    CREATE TABLE developing_stories (
+        id TEXT PRIMARY KEY,                 -- "st-...": never reused, stable across runs
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        headline TEXT,                       -- of the article that opened it
+        merged_into TEXT REFERENCES developing_stories(id)
+    );
+    CREATE TABLE story_events (
+        event_id TEXT PRIMARY KEY REFERENCES stories(id),  -- a live event
+        story_id TEXT NOT NULL REFERENCES developing_stories(id),
+        via TEXT NOT NULL,                   -- 'opened' | 'joined' | 'split' | 'upgrade'
+        placed_by INTEGER REFERENCES articles(id)  -- the article whose join placed it
+    );
+    CREATE INDEX story_events_story ON story_events(story_id);
+    CREATE TABLE story_joins (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),  -- a new original
+        event_id TEXT NOT NULL,
+        story_id TEXT NOT NULL,              -- as joined (follow merged_into for the live one)
+        opened INTEGER NOT NULL,
+        score REAL,                          -- NULL: opened a story, or stayed in its own
+        features TEXT NOT NULL,              -- JSON {STORY_FEATURES name: value}
+        shared TEXT NOT NULL,                -- JSON list of shared names and terms
+        merged TEXT NOT NULL                 -- JSON list of stories this article folded in
+    );
+    CREATE INDEX story_joins_event ON story_joins(event_id);
+    CREATE TABLE linker_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        header BLOB NOT NULL,                -- zlib JSON: StoryLinker.to_state minus rows
+        articles INTEGER NOT NULL,           -- originals the linker has seen
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE linker_events (
+        id TEXT PRIMARY KEY,
+        data BLOB NOT NULL                   -- zlib JSON of the event's state row
+    );
+    CREATE TABLE linker_stories (
+        id TEXT PRIMARY KEY,
+        data BLOB NOT NULL                   -- zlib JSON of the story's state row
+    );
+    ALTER TABLE clusterer_state ADD COLUMN articles INTEGER;  -- NULL: saved before 8
+    INSERT INTO developing_stories (id, created, updated, headline)
+        SELECT 'st-' || substr(s.id, 3), s.created, s.updated, s.headline FROM stories s
+        WHERE s.merged_into IS NULL
+        AND EXISTS (SELECT 1 FROM story_members m WHERE m.story_id = s.id);
+    INSERT INTO story_events (event_id, story_id, via)
+        SELECT s.id, 'st-' || substr(s.id, 3), 'upgrade' FROM stories s
+        WHERE s.merged_into IS NULL
+        AND EXISTS (SELECT 1 FROM story_members m WHERE m.story_id = s.id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -418,6 +478,61 @@ class StorySummary:
 
 
 _STORY_SUMMARY_FIELDS = tuple(f.name for f in fields(StorySummary))
+
+
+@dataclass(frozen=True)
+class DevelopingSummary:
+    """A developing story as `newsweave stories` lists it."""
+
+    id: str
+    headline: str | None
+    events: int
+    sources: int  # distinct outlets among original (non-duplicate) articles
+    articles: int  # every member of every event, duplicates included
+    duplicates: int
+    first_seen: str | None  # earliest publication date; ingest date if none is dated
+    last_seen: str | None  # latest publication date; ingest date if none is dated
+    languages: tuple[str, ...]  # ISO 639-1 codes of its articles ("und" left out)
+    created: str
+    updated: str
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """One event (a clusterer group) of a developing story."""
+
+    id: str
+    story: str  # its developing story
+    headline: str | None
+    sources: int
+    articles: int
+    first_published: str | None  # earliest member publication date; None: none is dated
+    last_published: str | None
+    first_ingested: str  # when the store first held one of its articles (ISO date)
+
+
+@dataclass(frozen=True)
+class StoredJoin:
+    """A `story_joins` row (see model.StoryJoinRecord) and the event's placement."""
+
+    article_id: int
+    event: str
+    story: str
+    opened: bool
+    score: float | None
+    features: dict[str, float]
+    shared: tuple[str, ...]
+    merged: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EventPlacement:
+    """How an event got its developing story (a `story_events` row)."""
+
+    event: str
+    story: str  # as stored (live: story_events is rewritten on every merge)
+    via: str  # 'opened' | 'joined' | 'split' | 'upgrade'
+    placed_by: int | None
 
 
 @dataclass(frozen=True)
@@ -852,6 +967,108 @@ class Store:
         )
         self.conn.execute("DELETE FROM clusterer_stories WHERE row >= ?", (rows,))
 
+    def set_clusterer_articles(self, articles: int) -> None:
+        """How many originals the saved clusterer state has seen (for `check`)."""
+        self.conn.execute("UPDATE clusterer_state SET articles = ?", (articles,))
+
+    def save_linker_parts(
+        self,
+        header: bytes,
+        articles: int,
+        events: Iterable[tuple[str, bytes]],
+        stories: Iterable[tuple[str, bytes]],
+        gone_events: Iterable[str] = (),
+        gone_stories: Iterable[str] = (),
+        *,
+        replace_all: bool = False,
+    ) -> None:
+        """Save the story linker's state in parts: its header, the changed event and story
+        rows (a row keeps its place, so rows read back in creation order), rows dropped;
+        `replace_all`: the rows given are the whole state."""
+        if replace_all:
+            self.conn.execute("DELETE FROM linker_events")
+            self.conn.execute("DELETE FROM linker_stories")
+        self.conn.execute(
+            "INSERT OR REPLACE INTO linker_state (id, header, articles, updated) "
+            "VALUES (1, ?, ?, ?)",
+            (header, articles, now()),
+        )
+        for table, rows, gone in (
+            ("linker_events", events, gone_events),
+            ("linker_stories", stories, gone_stories),
+        ):
+            self.conn.executemany(
+                f"INSERT INTO {table} (id, data) VALUES (?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+                rows,
+            )
+            self.conn.executemany(f"DELETE FROM {table} WHERE id = ?", [(g,) for g in gone])
+
+    def open_developing_stories(self, rows: Sequence[tuple[str, str | None]]) -> None:
+        """Create developing stories (id, headline); one that exists is marked updated."""
+        stamp = now()
+        self.conn.executemany(
+            "INSERT INTO developing_stories (id, created, updated, headline) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, "
+            "headline = coalesce(developing_stories.headline, excluded.headline)",
+            [(story, stamp, stamp, headline) for story, headline in rows],
+        )
+
+    def merge_developing_stories(self, into: str, merged: Sequence[str]) -> None:
+        """Fold developing stories into `into`: their ids (and ids merged into them before)
+        redirect there; their events move with `place_events`."""
+        stamp = now()
+        for old in merged:
+            if old == into:
+                continue
+            self.conn.execute(
+                "UPDATE developing_stories SET merged_into = ?, updated = ? WHERE id = ?",
+                (into, stamp, old),
+            )
+            self.conn.execute(
+                "UPDATE developing_stories SET merged_into = ? WHERE merged_into = ?", (into, old)
+            )
+            self.conn.execute("DELETE FROM story_records WHERE story_id = ?", (old,))
+
+    def place_events(self, rows: Sequence[tuple[str, str, str, int | None]]) -> None:
+        """(event, story, via, placed_by) for events placed or moved; a moved event keeps
+        how it was first placed."""
+        self.conn.executemany(
+            "INSERT INTO story_events (event_id, story_id, via, placed_by) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(event_id) DO UPDATE SET story_id = excluded.story_id",
+            rows,
+        )
+        self.conn.executemany(
+            "UPDATE developing_stories SET updated = ? WHERE id = ?",
+            [(now(), story) for story in {r[1] for r in rows}],
+        )
+
+    def unplace_events(self, events: Iterable[str]) -> None:
+        """Events the clusterer folded into others: no longer events of any story."""
+        self.conn.executemany("DELETE FROM story_events WHERE event_id = ?", [(e,) for e in events])
+
+    def add_story_joins(self, rows: Sequence[StoredJoin], *, keep: bool = False) -> None:
+        """Store why each article's event is in its story; `keep`: a join already stored
+        for an article stays (a replay's joins only fill in the missing)."""
+        self.conn.executemany(
+            f"INSERT OR {'IGNORE' if keep else 'REPLACE'} INTO story_joins (article_id, "
+            "event_id, story_id, opened, score, features, shared, merged) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    j.article_id,
+                    j.event,
+                    j.story,
+                    int(j.opened),
+                    j.score,
+                    json.dumps(j.features),
+                    json.dumps(list(j.shared), ensure_ascii=False),
+                    json.dumps(list(j.merged)),
+                )
+                for j in rows
+            ],
+        )
+
     # -- reads ---------------------------------------------------------------
 
     def clusterer_state(self) -> bytes | None:
@@ -869,6 +1086,174 @@ class Store:
             for r in rows
         ]
         return self.clusterer_state(), stories
+
+    def linker_parts(
+        self,
+    ) -> tuple[bytes | None, int, list[tuple[str, bytes]], list[tuple[str, bytes]]]:
+        """The story linker's saved header, article count, event rows and story rows (in
+        creation order); (None, 0, [], []) when no linker state was saved yet."""
+        head = self._rows("SELECT header, articles FROM linker_state WHERE id = 1")
+        if not head:
+            return None, 0, [], []
+        events = self._rows("SELECT id, data FROM linker_events ORDER BY rowid")
+        stories = self._rows("SELECT id, data FROM linker_stories ORDER BY rowid")
+        return (
+            bytes(head[0]["header"]),
+            int(head[0]["articles"]),
+            [(r["id"], bytes(r["data"])) for r in events],
+            [(r["id"], bytes(r["data"])) for r in stories],
+        )
+
+    def placements(self) -> dict[str, str]:
+        """Every live event's developing story (the upgrade replay reads it)."""
+        return {r[0]: r[1] for r in self._rows("SELECT event_id, story_id FROM story_events")}
+
+    def is_event(self, event_id: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM stories WHERE id = ?", (event_id,)))
+
+    def is_developing_story(self, story_id: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM developing_stories WHERE id = ?", (story_id,)))
+
+    def resolve_developing_story(self, story_id: str) -> str:
+        """The live developing story for `story_id`, following merges; UnknownStoryError."""
+        current = story_id
+        for _ in range(100):
+            rows = self._rows("SELECT merged_into FROM developing_stories WHERE id = ?", (current,))
+            if not rows:
+                break
+            if rows[0]["merged_into"] is None:
+                return current
+            current = rows[0]["merged_into"]
+        raise UnknownStoryError(f"no story {story_id!r} in {self.path}")
+
+    def developing_stories(self, since: date | None = None) -> list[DevelopingSummary]:
+        """Live developing stories with at least one article, most recently seen first."""
+        rows = self._rows(
+            """
+            SELECT d.id, d.headline, d.created, d.updated,
+                   count(DISTINCT e.event_id) AS events,
+                   count(DISTINCT CASE WHEN a.duplicate_of IS NULL
+                                       THEN coalesce(a.outlet_id, -a.id) END) AS sources,
+                   count(a.id) AS articles,
+                   count(a.duplicate_of) AS duplicates,
+                   coalesce(min(a.published), min(substr(a.ingested, 1, 10))) AS first_seen,
+                   coalesce(max(a.published), max(substr(a.ingested, 1, 10))) AS last_seen,
+                   group_concat(DISTINCT a.language) AS languages
+            FROM developing_stories d
+            JOIN story_events e ON e.story_id = d.id
+            JOIN story_members m ON m.story_id = e.event_id
+            JOIN articles a ON a.id = m.article_id
+            WHERE d.merged_into IS NULL
+            GROUP BY d.id
+            ORDER BY last_seen DESC, d.updated DESC, d.id
+            """
+        )
+        result = [
+            DevelopingSummary(
+                id=r["id"],
+                headline=r["headline"],
+                events=r["events"],
+                sources=r["sources"],
+                articles=r["articles"],
+                duplicates=r["duplicates"],
+                first_seen=r["first_seen"],
+                last_seen=r["last_seen"],
+                languages=tuple(
+                    sorted(x for x in (r["languages"] or "").split(",") if x and x != "und")
+                ),
+                created=r["created"],
+                updated=r["updated"],
+            )
+            for r in rows
+        ]
+        if since is not None:
+            result = [s for s in result if (s.last_seen or "") >= since.isoformat()]
+        return result
+
+    def story_events(self, story_ids: Sequence[str]) -> list[EventSummary]:
+        """The events of these developing stories, in time order: by first publication
+        date (undated events last), then by when they were stored."""
+        rows = self._rows_in(
+            """
+            SELECT e.event_id AS id, e.story_id AS story, s.headline,
+                   count(DISTINCT CASE WHEN a.duplicate_of IS NULL
+                                       THEN coalesce(a.outlet_id, -a.id) END) AS sources,
+                   count(a.id) AS articles,
+                   min(a.published) AS first_published,
+                   max(a.published) AS last_published,
+                   min(substr(a.ingested, 1, 10)) AS first_ingested,
+                   min(a.id) AS first_article
+            FROM story_events e
+            JOIN stories s ON s.id = e.event_id
+            JOIN story_members m ON m.story_id = e.event_id
+            JOIN articles a ON a.id = m.article_id
+            WHERE e.story_id IN ({marks})
+            GROUP BY e.event_id
+            """,
+            story_ids,
+        )
+        rows = sorted(
+            rows,
+            key=lambda r: (
+                r["first_published"] is None,
+                r["first_published"] or "",
+                r["first_article"],
+            ),
+        )
+        return [
+            EventSummary(
+                r["id"],
+                r["story"],
+                r["headline"],
+                r["sources"],
+                r["articles"],
+                r["first_published"],
+                r["last_published"],
+                r["first_ingested"],
+            )
+            for r in rows
+        ]
+
+    def event_placement(self, event_id: str) -> EventPlacement | None:
+        rows = self._rows(
+            "SELECT event_id, story_id, via, placed_by FROM story_events WHERE event_id = ?",
+            (event_id,),
+        )
+        return EventPlacement(*rows[0]) if rows else None
+
+    def story_join(self, article_id: int) -> StoredJoin | None:
+        """The join stored for this original (None: a duplicate, or linked before joins)."""
+        rows = self._rows(
+            "SELECT article_id, event_id, story_id, opened, score, features, shared, merged "
+            "FROM story_joins WHERE article_id = ?",
+            (article_id,),
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return StoredJoin(
+            r["article_id"],
+            r["event_id"],
+            r["story_id"],
+            bool(r["opened"]),
+            r["score"],
+            json.loads(r["features"]),
+            tuple(json.loads(r["shared"])),
+            tuple(json.loads(r["merged"])),
+        )
+
+    def article_ids_by_doc_id(self, doc_id: str) -> list[int]:
+        """Stored articles with this document id (a path or URL as read), oldest first."""
+        rows = self._rows("SELECT id FROM articles WHERE doc_id = ? ORDER BY id", (doc_id,))
+        return [r["id"] for r in rows]
+
+    def ingested_dates(self, article_ids: Iterable[int]) -> dict[int, str]:
+        """When each article was stored (ISO date)."""
+        rows = self._rows_in(
+            "SELECT id, substr(ingested, 1, 10) AS day FROM articles WHERE id IN ({marks})",
+            article_ids,
+        )
+        return {r["id"]: r["day"] for r in rows}
 
     def clustered_originals(self) -> Iterator[tuple[str, StoredArticle, str]]:
         """(content hash, article, story id) of every clustered original, in ingest order."""
@@ -943,7 +1328,13 @@ class Store:
             "(SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL) AS duplicates, "
             "(SELECT count(*) FROM stories WHERE merged_into IS NULL) AS stories"
         )
+        # "stories" counts events (the name predates developing stories; `story_count`)
         return {key: row[key] for key in ("articles", "duplicates", "stories")}
+
+    def story_count(self) -> int:
+        """Live developing stories (with at least one event)."""
+        (row,) = self._rows("SELECT count(DISTINCT story_id) AS n FROM story_events")
+        return int(row["n"])
 
     def resolve_story(self, story_id: str) -> str:
         """The live id for `story_id`, following merges; UnknownStoryError if none."""
@@ -1307,8 +1698,59 @@ class Store:
             problems.append(f"clusterer story rows have gaps ({rows} rows up to row {last})")
         if rows and not self.query("SELECT count(*) FROM clusterer_state")[0][0]:
             problems.append("clusterer story rows without a clusterer state header")
+        problems += self._check_levels()
         if self.query("PRAGMA integrity_check")[0][0] != "ok":
             problems.append("integrity_check failed")
+        return problems
+
+    def _check_levels(self) -> list[str]:
+        """Events, developing stories and the two saved states agree."""
+        problems = []
+        (clustered,) = self.query(
+            "SELECT count(*) FROM articles a JOIN story_members m ON m.article_id = a.id "
+            "WHERE a.duplicate_of IS NULL"
+        )[0]
+        seen = self.query("SELECT articles FROM clusterer_state WHERE id = 1")
+        if seen and seen[0][0] is not None and seen[0][0] != clustered:
+            problems.append(
+                f"clusterer state behind the tables: it has seen {seen[0][0]} of "
+                f"{clustered} clustered articles"
+            )
+        dead = self.query(
+            "SELECT count(*) FROM story_events e JOIN developing_stories d ON d.id = e.story_id "
+            "WHERE d.merged_into IS NOT NULL"
+        )[0][0]
+        if dead:
+            problems.append(f"{dead} events of merged developing stories")
+        linker = self.query("SELECT articles FROM linker_state WHERE id = 1")
+        if not linker:
+            return problems
+        unplaced = self.query(
+            "SELECT count(*) FROM stories s WHERE s.merged_into IS NULL "
+            "AND EXISTS (SELECT 1 FROM story_members m WHERE m.story_id = s.id) "
+            "AND NOT EXISTS (SELECT 1 FROM story_events e WHERE e.event_id = s.id)"
+        )[0][0]
+        if unplaced:
+            problems.append(f"{unplaced} events in no developing story")
+        (joins,) = self.query("SELECT count(*) FROM story_joins")[0]
+        if linker[0][0] != joins:
+            problems.append(
+                f"story linker state behind the tables: it has seen {linker[0][0]} "
+                f"articles, {joins} joins are stored"
+            )
+        (unjoined,) = self.query(
+            "SELECT count(*) FROM articles a JOIN story_members m ON m.article_id = a.id "
+            "LEFT JOIN story_joins j ON j.article_id = a.id "
+            "WHERE a.duplicate_of IS NULL AND j.article_id IS NULL"
+        )[0]
+        if unjoined:
+            problems.append(f"{unjoined} clustered articles the story linker has not seen")
+        (missing,) = self.query(
+            "SELECT count(*) FROM story_events e "
+            "LEFT JOIN linker_events l ON l.id = e.event_id WHERE l.id IS NULL"
+        )[0]
+        if missing:
+            problems.append(f"{missing} events missing from the story linker state")
         return problems
 
 

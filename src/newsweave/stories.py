@@ -36,7 +36,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -300,6 +300,17 @@ class StoryLinker:
                 for s in self._stories.values()
             ],
         }
+
+    def state_of(self, event_ids: Iterable[str], story_ids: Iterable[str]) -> dict[str, Any]:
+        """`to_state` with only these (live) events and stories in its "events" and
+        "stories" rows: what a store rewrites after a batch (corpus/writer.py)."""
+        events, stories = self._events, self._stories
+        try:
+            self._events = {e: events[e] for e in event_ids if e in events}
+            self._stories = {s: stories[s] for s in story_ids if s in stories}
+            return self.to_state()
+        finally:
+            self._events, self._stories = events, stories
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> StoryLinker:

@@ -1,6 +1,11 @@
 """The corpus writer: prepared articles (`pipeline.prepare`) -> dedup -> cluster -> store,
 in batches; `Ingestor.add_batch` returns what it did as a `model.BatchResult`.
 
+Two levels: the clusterer puts each new original in an *event*, then the story linker
+(`stories.StoryLinker`) puts the event in a developing *story* (events the clusterer split
+off keep their story; events it merged take their stories along). The linker's state is
+saved in parts with the clusterer's, in the batch's transaction, with each join's reason.
+
 The store is asked about a batch as a whole (which articles it holds, their exact
 copies, the stories of the originals), not one query per article. Each batch is one
 transaction holding its articles, their story membership and the clusterer state after
@@ -10,6 +15,8 @@ in flight and a rerun picks up exactly where the last commit left off.
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,14 +32,16 @@ from newsweave.model import (
     PreparedArticle,
     SkippedDocument,
     StoredOutcome,
+    StoryJoinRecord,
     StoryMerge,
     StorySplit,
 )
 from newsweave.pipeline import fingerprint_article, prepare_sources
-from newsweave.store import NewArticle, Store
+from newsweave.store import NewArticle, Store, StoredJoin
 
 if TYPE_CHECKING:
-    from newsweave.cluster import OnlineClusterer
+    from newsweave.cluster import Assignment, ClusterInput, OnlineClusterer
+    from newsweave.stories import StoryJoin, StoryLinker
 
 BATCH_SIZE = 50
 Progress = Callable[[int], None]
@@ -51,6 +60,10 @@ class IngestSummary:
     updated_stories: int = 0
     merged_stories: int = 0
     split_stories: int = 0  # stories split off another (OnlineClusterer re-clustering)
+    # developing stories (the counts above are of events, the clusterer's groups)
+    opened_stories: int = 0  # developing stories a new event opened
+    joined_events: int = 0  # new events that joined an existing developing story
+    folded_stories: int = 0  # developing stories merged into another
 
     def add(self, batch: BatchResult) -> None:
         """Count one stored batch in."""
@@ -64,6 +77,9 @@ class IngestSummary:
         self.updated_stories += len(batch.updated)
         self.merged_stories += sum(len(m.merged) for m in batch.merges)
         self.split_stories += len(batch.splits)
+        self.opened_stories += sum(1 for j in batch.story_joins if j.opened)
+        self.joined_events += sum(1 for j in batch.story_joins if j.score is not None)
+        self.folded_stories += sum(len(m.merged) for m in batch.story_merges)
 
     @property
     def documents(self) -> int:
@@ -77,12 +93,23 @@ class IngestSummary:
             "already_stored": self.already_stored,
             "skipped": [{"id": s.doc_id, "reason": s.reason} for s in self.skipped],
             "already_stored_ids": self.already_stored_ids,
-            "stories": {
-                "new": self.new_stories,
-                "updated": self.updated_stories,
-                "merged": self.merged_stories,
-                "split": self.split_stories,
+            # "stories" counts events (its name predates developing stories); "events"
+            # is the same counts under their name
+            "stories": self._event_counts(),
+            "events": self._event_counts(),
+            "developing_stories": {
+                "new": self.opened_stories,
+                "joined": self.joined_events,
+                "merged": self.folded_stories,
             },
+        }
+
+    def _event_counts(self) -> dict[str, int]:
+        return {
+            "new": self.new_stories,
+            "updated": self.updated_stories,
+            "merged": self.merged_stories,
+            "split": self.split_stories,
         }
 
 
@@ -106,6 +133,7 @@ class Ingestor:
         if clusterer is not None:
             clusterer.mark_unsaved()  # the store may hold none of its stories yet
         self.clusterer = clusterer or self._restore_clusterer()
+        self.linker, self._linked, self._replayed = self._restore_linker()
 
     def _restore_clusterer(self) -> OnlineClusterer:
         """The clusterer the store saved (header and story rows, or one whole state)."""
@@ -137,6 +165,39 @@ class Ingestor:
             clusterer.add_to(item, story_id)
         return clusterer
 
+    def _restore_linker(self) -> tuple[StoryLinker, int, list[StoredJoin] | None]:
+        """The story linker the store saved, its article count, and (for a store upgraded
+        in place, or a linker state of an older version) the joins of a replay."""
+        from newsweave.stories import StoryLinker
+
+        header, articles, events, stories = self.store.linker_parts()
+        if header is not None:
+            state = json.loads(zlib.decompress(header))
+            state["events"] = [json.loads(zlib.decompress(d)) for _, d in events]
+            state["stories"] = [json.loads(zlib.decompress(d)) for _, d in stories]
+            try:
+                return StoryLinker.from_state(state), articles, None
+            except (ValueError, KeyError, TypeError):
+                pass  # an older linker state: replayed below
+        return self._replay_linker()
+
+    def _replay_linker(self) -> tuple[StoryLinker, int, list[StoredJoin] | None]:
+        """A linker for a store without one: each stored original back into its event and
+        its event's developing story (as the store has them), in ingest order."""
+        from newsweave.cluster import Assignment, ClusterInput
+        from newsweave.stories import StoryLinker
+
+        linker = StoryLinker()
+        placements = self.store.placements()
+        joins: list[StoredJoin] = []
+        for chash, stored, event in self.store.clustered_originals():
+            article = stored.article
+            item = ClusterInput(chash, article.title, article.text, article.published)
+            story = placements.get(event) or "st-" + event.removeprefix("s-")
+            join = linker.add_to(item, Assignment(event, article_id=chash), story)
+            joins.append(_stored_join(stored.id, join))
+        return linker, len(joins), joins if joins else None
+
     def add_batch(self, articles: Iterable[Item]) -> BatchResult:
         """Store one batch in one transaction; cluster new originals by publication date.
 
@@ -155,6 +216,7 @@ class Ingestor:
                 self.clusterer = self._restore_clusterer()
             else:  # kept as it is: its next delta must carry every story the store lacks
                 self.clusterer.mark_unsaved()
+            self.linker, self._linked, self._replayed = self._restore_linker()
             raise
 
     def _store(self, given: list[PreparedArticle]) -> BatchResult:
@@ -200,7 +262,7 @@ class Ingestor:
             else:
                 duplicates.append((row.id, original))
         self.store.add_articles(sorted(rows.values(), key=lambda r: r.id))
-        assignments, splits, merges, opened, touched = self._cluster(originals)
+        assignments, splits, merges, opened, touched, links = self._cluster(originals)
         touched += self._link_duplicates(duplicates)
         row_of = {r.chash: r for r in rows.values()}
         ids = [r.id for r in rows.values()] + [link.id for link in before.values()]
@@ -232,19 +294,24 @@ class Ingestor:
             merges=tuple(merges),
             opened=new_stories,
             updated=tuple(s for s in dict.fromkeys(touched) if s not in new_stories),
+            story_joins=links.joins,
+            story_merges=links.merges,
         )
 
     def _cluster(
         self, originals: list[tuple[int, PreparedArticle]]
-    ) -> tuple[list[tuple[int, str]], list[StorySplit], list[StoryMerge], list[str], list[str]]:
+    ) -> tuple[
+        list[tuple[int, str]], list[StorySplit], list[StoryMerge], list[str], list[str], _Links
+    ]:
         """Cluster the batch's new originals; store their memberships, merges and splits
-        in clusterer order (memberships in one statement between two story changes)."""
+        in clusterer order (memberships in one statement between two story changes);
+        then link their events into developing stories (`_link`)."""
         assignments: list[tuple[int, str]] = []
         splits: list[StorySplit] = []
         merges: list[StoryMerge] = []
         opened: list[str] = []
         if not originals:
-            return assignments, splits, merges, opened, []
+            return assignments, splits, merges, opened, [], self._link([], set())
         inputs = [_cluster_input(p) for _, p in originals]
         known = set(self.clusterer.stories)
         members: list[tuple[int, str, str | None]] = []
@@ -253,9 +320,8 @@ class Ingestor:
             self.store.add_members(members)
             members.clear()
 
-        for (article_id, item), assignment in zip(
-            originals, self.clusterer.add_many(inputs), strict=True
-        ):
+        placed = list(zip(originals, inputs, self.clusterer.add_many(inputs), strict=True))
+        for (article_id, item), _, assignment in placed:
             if assignment.merged:
                 flush()
                 self.store.merge_stories(assignment.story_id, assignment.merged)
@@ -272,7 +338,92 @@ class Ingestor:
         flush()
         delta = self.clusterer.state_delta()
         self.store.save_clusterer_parts(delta.header, delta.rows, delta.stories)
-        return assignments, splits, merges, opened, [story for _, story in assignments]
+        links = self._link(
+            [(article_id, item.article.title, x, a) for (article_id, item), x, a in placed],
+            known,
+        )
+        self.store.set_clusterer_articles(self._linked)
+        return assignments, splits, merges, opened, [story for _, story in assignments], links
+
+    def _link(
+        self,
+        placed: list[tuple[int, str | None, ClusterInput, Assignment]],
+        known: set[str],
+    ) -> _Links:
+        """Link each new original's event into a developing story and store what changed:
+        stories opened and merged, events placed, each join and its reason, and the
+        linker state rows the batch changed (events and stories), all in this batch."""
+        linker = self.linker
+        joins: list[StoryJoinRecord] = []
+        story_merges: list[StoryMerge] = []
+        dirty_events: set[str] = set()
+        dirty_stories: set[str] = set()
+        how: dict[str, tuple[str, int]] = {}  # new event -> (via, placing article)
+        headline: dict[str, str | None] = {}
+        rows = [] if self._replayed is None else list(self._replayed)
+        for article_id, title, item, assignment in placed:
+            join = linker.add(item, assignment)
+            record = _join_record(article_id, join)
+            joins.append(record)
+            rows.append(_stored_join(article_id, join))
+            event = join.event_id
+            dirty_events.add(event)
+            dirty_events.update(assignment.merged)
+            dirty_stories.add(join.story_id)
+            dirty_stories.update(join.merged)
+            if event not in known:
+                how[event] = ("opened" if join.opened else "joined", article_id)
+                known.add(event)
+            if join.opened:
+                headline[join.story_id] = title
+            for new_id, _ in assignment.split:
+                dirty_events.add(new_id)
+                how.setdefault(new_id, ("split", article_id))
+                known.add(new_id)
+            if join.merged:
+                story_merges.append(StoryMerge(join.story_id, join.merged))
+        self._linked += len(placed)
+        live = linker.stories
+        story_of = {e: s for s, events in live.items() for e in events}
+        full = self._replayed is not None
+        if full:  # a replayed linker: every event and story is saved
+            dirty_events.update(story_of)
+            dirty_stories.update(live)
+        for merge in story_merges:  # every event of a story that took others in moves
+            dirty_events.update(live.get(linker.resolve(merge.into), ()))
+        dirty_stories.update(story_of[e] for e in dirty_events if e in story_of)
+        gone_stories = sorted(s for s in dirty_stories if s not in live)
+        live_stories = sorted(s for s in dirty_stories if s in live)
+        # a story opened and merged in this batch needs its row too, to redirect
+        self.store.open_developing_stories(
+            [(s, headline.get(s)) for s in live_stories + gone_stories]
+        )
+        for story in gone_stories:
+            self.store.merge_developing_stories(linker.resolve(story), [story])
+        default = ("upgrade" if full else "joined", None)
+        self.store.place_events(
+            [(e, story_of[e], *how.get(e, default)) for e in sorted(dirty_events) if e in story_of]
+        )
+        gone_events = sorted(e for e in dirty_events if e not in story_of)
+        self.store.unplace_events(gone_events)
+        self.store.add_story_joins(rows, keep=full)
+        state = linker.state_of(
+            story_of if full else (e for e in dirty_events if e in story_of),
+            live if full else live_stories,
+        )
+        self._replayed = None
+        event_rows = [(r["id"], _pack(r)) for r in state.pop("events")]
+        story_rows = [(r["id"], _pack(r)) for r in state.pop("stories")]
+        self.store.save_linker_parts(
+            _pack(state),
+            self._linked,
+            event_rows,
+            story_rows,
+            gone_events,
+            gone_stories,
+            replace_all=full,
+        )
+        return _Links(tuple(joins), tuple(story_merges))
 
     def _link_duplicates(self, duplicates: list[tuple[int, int]]) -> list[str]:
         """Put each duplicate in its original's story; the stories they joined."""
@@ -302,6 +453,42 @@ class Ingestor:
             return None, None
         match = self.index.find(item.minhash)
         return (match.original, round(match.similarity, 3)) if match else (None, None)
+
+
+@dataclass(frozen=True)
+class _Links:
+    joins: tuple[StoryJoinRecord, ...]
+    merges: tuple[StoryMerge, ...]
+
+
+def _pack(value: Any) -> bytes:
+    return zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 1)
+
+
+def _join_record(article_id: int, join: StoryJoin) -> StoryJoinRecord:
+    return StoryJoinRecord(
+        article_id,
+        join.event_id,
+        join.story_id,
+        join.opened,
+        join.score,
+        tuple(join.features.items()),
+        tuple(join.shared),
+        tuple(join.merged),
+    )
+
+
+def _stored_join(article_id: int, join: StoryJoin) -> StoredJoin:
+    return StoredJoin(
+        article_id,
+        join.event_id,
+        join.story_id,
+        join.opened,
+        join.score,
+        dict(join.features),
+        tuple(join.shared),
+        tuple(join.merged),
+    )
 
 
 def _prepared(item: Item) -> PreparedArticle:
