@@ -165,7 +165,11 @@ def brief(
     ),
     out: OutOpt = None,
 ) -> None:
-    """Summarize the articles under PATHS as one story, every sentence cited."""
+    """Summarize the articles under PATHS as one story, every sentence cited.
+
+    Input holding several stories (Multi-News clusters, or articles the event
+    clusterer ingest uses puts in more than one story) is refused, naming the groups.
+    """
     from newsweave.pipeline import brief_articles
     from newsweave.render import briefing_to_json, briefing_to_markdown
 
