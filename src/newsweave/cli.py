@@ -165,7 +165,11 @@ def brief(
     ),
     out: OutOpt = None,
 ) -> None:
-    """Summarize the articles under PATHS as one story, every sentence cited."""
+    """Summarize the articles under PATHS as one story, every sentence cited.
+
+    Input holding several stories (Multi-News clusters, or articles the event
+    clusterer ingest uses puts in more than one story) is refused, naming the groups.
+    """
     from newsweave.pipeline import brief_articles
     from newsweave.render import briefing_to_json, briefing_to_markdown
 
@@ -719,13 +723,34 @@ _CLUSTER_MEMBER = re.compile(r"^(.+)/\d+$")
 
 def _check_one_story(articles: list[Article]) -> None:
     """`brief` summarises one story: refuse input holding several Multi-News clusters
-    (each is a story of its own) rather than merge them into one briefing."""
+    (each is a story of its own), or articles the event clusterer ingest uses puts in
+    more than one story, rather than merge them into one briefing."""
     clusters = sorted({m[1] for a in articles if (m := _CLUSTER_MEMBER.match(a.doc_id))})
     if len(clusters) > 1:
         raise SeveralStoriesError(
             f"the input holds {len(clusters)} Multi-News clusters ({', '.join(clusters[:3])}"
             f"{', ...' if len(clusters) > 3 else ''}), each a story of its own; brief one "
             "cluster at a time, or `newsweave ingest` them and `newsweave show` each story"
+        )
+    if len(articles) < 2:
+        return
+    from newsweave.pipeline import story_groups
+
+    with err.status(f"grouping {len(articles)} articles into stories", spinner="dots"):
+        groups = story_groups(articles)
+    if len(groups) > 1:
+        named = [
+            "[" + ", ".join(shown(a.doc_id) for a in g[:4]) + (", ..." if len(g) > 4 else "") + "]"
+            for g in groups[:4]
+        ]
+        listed = (
+            ", ".join(named[:-1]) + " and " + named[-1]
+            if len(groups) <= 4
+            else (", ".join(named) + ", ...")
+        )
+        raise SeveralStoriesError(
+            f"the input holds {len(groups)} stories: {listed}; brief each on its own, "
+            "or `newsweave ingest` them and `newsweave show` each story"
         )
 
 

@@ -14,7 +14,7 @@
     │   └── UnknownStoryError .... no story with that id
     ├── ClusterStateError ........ the stored clusterer state cannot be read
     ├── ScaleError ............... a Dask task failed for good
-    └── SeveralStoriesError ...... `brief` was given the clusters of several stories
+    └── SeveralStoriesError ...... `brief` was given several stories (clusters, groups)
 
 Each message is one line that names the document, file or id and, where there is
 one, the fix. The CLI (`cli.py`) and the web service (`api.py`) each map this tree
@@ -86,4 +86,5 @@ class ScaleError(NewsweaveError):
 
 
 class SeveralStoriesError(NewsweaveError):
-    """`brief` summarises one story, but its input holds several (Multi-News clusters)."""
+    """`brief` summarises one story, but its input holds several (Multi-News clusters,
+    or articles the event clusterer puts in more than one story)."""

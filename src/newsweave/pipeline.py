@@ -8,7 +8,7 @@ ingested, prepared on a Dask worker or posted to the web service.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -125,6 +125,34 @@ def extract(
         if progress:
             progress(1)
     return ExtractResult(tuple(articles), tuple(skipped))
+
+
+def story_groups(articles: Sequence[Article]) -> list[list[Article]]:
+    """The articles grouped into stories by the event clusterer ingest uses (a fresh
+    OnlineClusterer fed as corpus/writer.py feeds it), each group in reading order;
+    `brief` refuses input that forms more than one group. One article is one group
+    (the clusterer, and scikit-learn with it, is then not loaded)."""
+    if len(articles) < 2:
+        return [list(articles)]
+    from newsweave.cluster import ClusterInput, OnlineClusterer
+
+    ids = [f"{content_hash(a)}-{i}" for i, a in enumerate(articles)]
+    inputs = [
+        ClusterInput(key, a.title, a.text, a.published, language=a.language)
+        for key, a in zip(ids, articles, strict=True)
+    ]
+    story_of: dict[str, str] = {}
+    for key, assignment in zip(ids, OnlineClusterer().add_many(inputs), strict=True):
+        for old in assignment.merged:
+            for member, story in story_of.items():
+                if story == old:
+                    story_of[member] = assignment.story_id
+        story_of[key] = assignment.story_id
+        for new_story, moved in assignment.split:
+            for member in moved:
+                story_of[member] = new_story
+    order = list(dict.fromkeys(story_of[key] for key in ids))
+    return [[a for key, a in zip(ids, articles, strict=True) if story_of[key] == s] for s in order]
 
 
 def brief_articles(
