@@ -13,7 +13,6 @@ state would fall behind the stories table. Readers never need the lease.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -22,7 +21,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -676,7 +675,7 @@ class Store:
         (it does after a full disk or an I/O error, and ROLLBACK then fails)."""
         if self.conn.in_transaction:
             # a failed ROLLBACK changes nothing: the journal restores the last commit
-            with contextlib.suppress(sqlite3.Error):
+            with suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
 
     def _migrate(self) -> None:
@@ -1116,15 +1115,7 @@ class Store:
 
     def resolve_developing_story(self, story_id: str) -> str:
         """The live developing story for `story_id`, following merges; UnknownStoryError."""
-        current = story_id
-        for _ in range(100):
-            rows = self._rows("SELECT merged_into FROM developing_stories WHERE id = ?", (current,))
-            if not rows:
-                break
-            if rows[0]["merged_into"] is None:
-                return current
-            current = rows[0]["merged_into"]
-        raise UnknownStoryError(f"no story {story_id!r} in {self.path}")
+        return self._follow_merges("developing_stories", story_id)
 
     def developing_stories(self, since: date | None = None) -> list[DevelopingSummary]:
         """Live developing stories with at least one article, most recently seen first."""
@@ -1338,9 +1329,14 @@ class Store:
 
     def resolve_story(self, story_id: str) -> str:
         """The live id for `story_id`, following merges; UnknownStoryError if none."""
+        return self._follow_merges("stories", story_id)
+
+    def _follow_merges(self, table: str, story_id: str) -> str:
+        """The live row of `table` (stories or developing_stories) `story_id` was merged
+        into, through any chain of merges (at most 100 steps); UnknownStoryError if none."""
         current = story_id
         for _ in range(100):
-            rows = self._rows("SELECT merged_into FROM stories WHERE id = ?", (current,))
+            rows = self._rows(f"SELECT merged_into FROM {table} WHERE id = ?", (current,))
             if not rows:
                 break
             if rows[0]["merged_into"] is None:

@@ -210,7 +210,7 @@ def _units(
                         sentence,
                         annotated.article.label,
                         a_i,
-                        _entity_keys(sentence),
+                        _keys(sentence, _ENTITY_LABELS),
                         _counts(sentence),
                         _weekdays(sentence),
                         _keys(sentence, _PLACE_LABELS),
@@ -233,18 +233,9 @@ def _is_headline(sentence: Sentence) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) / len(words) > 0.6
 
 
-def _entity_keys(sentence: Sentence) -> frozenset[str]:
-    """Names as comparable keys: the last word, so "Ellesund" matches "Mayor Marit Ellesund"."""
-    keys = set()
-    for e in sentence.entities:
-        if e.label in _ENTITY_LABELS:
-            words = re.sub(r"['’]s$", "", e.text).lower().split()
-            if words:
-                keys.add(words[-1])
-    return frozenset(keys)
-
-
 def _keys(sentence: Sentence, labels: frozenset[str]) -> frozenset[str]:
+    """Names of these labels as comparable keys: the last word, so "Ellesund" matches
+    "Mayor Marit Ellesund"."""
     keys = set()
     for e in sentence.entities:
         if e.label in labels:

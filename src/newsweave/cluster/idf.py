@@ -36,7 +36,7 @@ def word_frequency(word: str, language: str) -> float:
     """wordfreq's frequency of `word` in general text of `language`; 0.0 where wordfreq has
     no list, or needs a segmenter that is not installed (Chinese needs jieba, Japanese and
     Korean MeCab: those languages then go without a prior rather than stop a run)."""
-    if language not in _wordfreq_languages():
+    if language not in _available() or language in _UNSEGMENTED:
         return 0.0
     from wordfreq import word_frequency as frequency  # many corpora, shipped as data
 
@@ -55,10 +55,6 @@ def _available() -> frozenset[str]:
     from wordfreq import available_languages
 
     return frozenset(available_languages())
-
-
-def _wordfreq_languages() -> frozenset[str]:
-    return _available() - _UNSEGMENTED
 
 
 class Vocabulary:
