@@ -259,6 +259,31 @@ def test_adhoc_brief_stores_nothing(client):
     assert nothing.status_code == 422 and "no posted article" in nothing.json()["error"]["message"]
 
 
+def test_adhoc_brief_of_two_stories_is_a_422_naming_the_groups(client):
+    """As the CLI's `brief`: articles the event clusterer puts in two stories are refused,
+    not merged into one briefing (issue 17 item 2)."""
+    from test_brief_stories import STORIES
+
+    def body(name: str) -> dict[str, str]:
+        title, _, text = STORIES[name].partition("\n\n")
+        return {"title": title, "text": text}
+
+    order = ("mill-1.txt", "chess-1.txt", "mill-2.txt", "chess-2.txt")
+    response = client.post("/api/brief", json={"articles": [body(n) for n in order]})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message"] == (
+        "the posted articles hold 2 stories: [api:1, api:3] and [api:2, api:4]; brief each "
+        "on its own, or POST them to /api/articles and read each story from /api/stories"
+    )
+    files = [("files", (n, STORIES[n].encode())) for n in order[:2]]
+    uploaded = client.post("/api/brief", files=files)
+    assert uploaded.status_code == 422
+    assert "[upload:mill-1.txt] and [upload:chess-1.txt]" in uploaded.json()["error"]["message"]
+    one = client.post("/api/brief", json={"articles": [body("mill-1.txt"), body("mill-2.txt")]})
+    assert one.status_code == 200, one.text
+    assert "Glassmere" in json.dumps(one.json()["summary"])
+
+
 def test_pages_render_and_escape_article_text(client, db):
     page = client.get("/", params={"q": "styrene"})
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]

@@ -65,6 +65,7 @@ from newsweave.errors import (
     MissingDependencyError,
     NewsweaveError,
     ScaleError,
+    SeveralStoriesError,
     StoreError,
     StoreInUseError,
     UnknownStoryError,
@@ -347,6 +348,7 @@ class _Corpus:
         from newsweave.render import briefing_to_dict
 
         with self._analysis_lock:
+            _check_one_story(articles)
             briefing = brief_articles(articles, words=words, skipped=skipped)
         return briefing_to_dict(briefing)
 
@@ -404,6 +406,33 @@ class _Corpus:
             }
             for item, outcome in zip(items, batch.articles, strict=True)
         ]
+
+
+def _check_one_story(articles: list[Article]) -> None:
+    """A briefing is of one story: refuse posted articles that the event clusterer (as
+    ingest uses it, `pipeline.story_groups`) puts in several, naming the groups, as the
+    CLI's `brief` does, rather than merge them into one briefing."""
+    from newsweave.pipeline import story_groups
+
+    groups = story_groups(articles)
+    if len(groups) < 2:
+        return
+    named = [
+        "["
+        + ", ".join(a.doc_id.split("#", 1)[0] for a in group[:4])
+        + (", ..." if len(group) > 4 else "")
+        + "]"
+        for group in groups[:4]
+    ]
+    listed = (
+        ", ".join(named[:-1]) + " and " + named[-1]
+        if len(groups) <= 4
+        else ", ".join(named) + ", ..."
+    )
+    raise SeveralStoriesError(
+        f"the posted articles hold {len(groups)} stories: {listed}; brief each on its own, "
+        "or POST them to /api/articles and read each story from /api/stories"
+    )
 
 
 # -- request bodies -> articles -----------------------------------------------------------
