@@ -46,6 +46,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
+import h11
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
@@ -56,6 +57,7 @@ from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from newsweave import __version__
 from newsweave.errors import (
@@ -104,6 +106,12 @@ MAX_ARTICLE_ID = 2**63 - 1
 # a busy writer (a batch a second) sends a page at most this often to each reader.
 LIVE_KEEPALIVE = 15.0
 LIVE_MIN_GAP = 1.0
+# A request's headers are a few hundred bytes: 10 s is generous on any link. A body is
+# at most the request limit (12 MB: seconds on a slow link). Idle keep-alive connections
+# are closed after 30 s (a page's next request comes sooner; a browser reconnects).
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 60.0
+IDLE_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,12 @@ class ServiceSettings:
     # `serve --watch`: sources the server follows (URLs, OPML files), and how
     watch: tuple[str, ...] = ()
     watch_settings: Any = None  # watch.WatchSettings; its defaults when None
+    # Seconds a client has to send a request's headers (from the connection's start or
+    # its first byte) and then its body, and may stay idle between requests: a client
+    # trickling bytes (slowloris) is cut at the limit, not held forever (`Deadlines`).
+    header_timeout: float = HEADER_TIMEOUT
+    body_timeout: float = BODY_TIMEOUT
+    idle_timeout: float = IDLE_TIMEOUT
 
 
 class _WriterThread:
@@ -794,6 +808,120 @@ class BodyLimit:
 
     async def _too_large(self, send: Send) -> None:
         await _send_error(send, 413, f"request body over {self.limit} bytes", close=True)
+
+
+# -- the HTTP server: deadlines uvicorn does not have -------------------------------------------
+
+
+class Deadlines(H11Protocol):
+    """uvicorn's h11 protocol with deadlines for receiving a request.
+
+    uvicorn's only timeout is keep-alive between requests, cancelled by the first byte
+    received, so a client that connects and sends nothing, or trickles its headers or
+    body a byte at a time (slowloris), holds a connection - and its memory - forever;
+    ASGI middleware cannot help, as the app runs only once the headers are in. Here a
+    connection's headers must arrive within `header_timeout` of its start (or of the
+    first byte of the next request on a kept-alive connection), and the body within
+    `body_timeout` of the headers; a late client gets a 408 (if it sent anything) and
+    the connection is closed. Bytes that keep coming do not extend a deadline. Once a
+    request is in, no deadline runs: a slow briefing or a live stream is not cut.
+    """
+
+    header_timeout: float = HEADER_TIMEOUT
+    body_timeout: float = BODY_TIMEOUT
+
+    _deadline: asyncio.TimerHandle | None = None
+    _phase: str | None = None  # "headers" or "body" while a deadline runs
+    _received = False  # any byte of the request whose headers are awaited
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm("headers")
+
+    def data_received(self, data: bytes) -> None:
+        if self.conn.their_state is h11.IDLE:
+            self._received = True
+            if self._phase != "headers":  # the first byte of a kept-alive connection's next
+                self._arm("headers")
+        super().data_received(data)
+        self._follow()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]:
+            self._disarm()  # idle between requests: uvicorn's keep-alive timeout applies
+            self._received = False
+        else:
+            self._follow()  # a pipelined request already started
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _follow(self) -> None:
+        """The deadline for the phase the client's side of the connection is now in."""
+        state = self.conn.their_state
+        if state is h11.IDLE:
+            if self._phase != "headers":
+                self._arm("headers")
+        elif state is h11.SEND_BODY:
+            self._received = False
+            if self._phase != "body":
+                self._arm("body")
+        else:  # the request is in (or the connection is closing)
+            self._received = False
+            self._disarm()
+
+    def _arm(self, phase: str) -> None:
+        self._disarm()
+        seconds = self.header_timeout if phase == "headers" else self.body_timeout
+        self._phase = phase
+        self._deadline = self.loop.call_later(seconds, self._expired)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = None
+        self._phase = None
+
+    def _expired(self) -> None:
+        phase, self._deadline, self._phase = self._phase, None, None
+        if self.transport.is_closing():
+            return
+        log.warning(
+            "closed a connection from %s: request %s not received within %g s",
+            f"{self.client[0]}:{self.client[1]}" if self.client else "a client",
+            phase,
+            self.header_timeout if phase == "headers" else self.body_timeout,
+        )
+        if phase == "headers" and self._received:  # nothing of a response was sent yet
+            message = b"request headers not received in time\n"
+            self.transport.write(
+                b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(message), message)
+            )
+        self.transport.close()
+
+
+def server_config(app: FastAPI, host: str, port: int, **options: Any) -> Any:
+    """The uvicorn.Config `serve` runs `app` with: the Deadlines protocol with the app's
+    ServiceSettings timeouts (`options` are passed on to uvicorn.Config)."""
+    import uvicorn
+
+    settings: ServiceSettings = app.state.settings
+    protocol = type(
+        "ServiceProtocol",
+        (Deadlines,),
+        {"header_timeout": settings.header_timeout, "body_timeout": settings.body_timeout},
+    )
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=protocol,
+        timeout_keep_alive=settings.idle_timeout,  # type: ignore[arg-type]
+        **options,
+    )
 
 
 # The HTTP status of each kind of NewsweaveError, first match wins; any other (a bad
