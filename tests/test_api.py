@@ -259,6 +259,44 @@ def test_adhoc_brief_stores_nothing(client):
     assert nothing.status_code == 422 and "no posted article" in nothing.json()["error"]["message"]
 
 
+def test_brief_body_is_validated_once_and_a_bad_article_is_skipped_with_its_reason(client):
+    """BriefBody validates each article by ArticleBody and keeps an article's error as its
+    skip reason; a body that is not a BriefBody is a 422 naming the field."""
+    good = json.loads((STORY / "meridian-press.jsonl").read_text().splitlines()[0])
+    for body, message in (
+        ({"articles": "x"}, "articles: Input should be a valid list"),
+        ({"articles": [good], "words": True}, "words: Input should be a valid integer"),
+        ({"articles": [good] * 51}, "articles: List should have at most 50 items"),
+        ([good], "the body must be a JSON object"),
+    ):
+        response = client.post("/api/brief", json=body)
+        assert response.status_code == 422, body
+        assert response.json()["error"]["message"].startswith(message)
+    response = client.post(
+        "/api/brief", json={"articles": [good, {"title": 7, "text": "x"}, [1]], "words": 5000}
+    )
+    assert response.status_code == 200, response.text
+    briefing = response.json()
+    assert briefing["word_budget"] == 2000  # held to the range, as the query's would be
+    assert briefing["skipped"] == [
+        {"id": "api:2", "reason": "title: Input should be a valid string"},
+        {"id": "api:3", "reason": "the article must be a JSON object"},
+    ]
+
+
+def test_upload_form_fields_are_validated_by_article_upload(client):
+    text = FOLLOW_UP["text"].encode()
+    response = client.post(
+        "/api/articles", files={"file": ("a.txt", text), "title": ("t.txt", b"a file")}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "title: Input should be a valid string"
+    two = client.post("/api/articles", files=[("file", ("a.txt", text)), ("file", ("b.txt", text))])
+    assert two.status_code == 422
+    assert two.json()["error"]["message"] == "post one article at a time (got 2)"
+    assert client.get("/api/health").json()["articles"] == 5
+
+
 def test_adhoc_brief_of_two_stories_is_a_422_naming_the_groups(client):
     """As the CLI's `brief`: articles the event clusterer puts in two stories are refused,
     not merged into one briefing (issue 17 item 2)."""

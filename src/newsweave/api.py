@@ -44,7 +44,7 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import h11
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -52,7 +52,16 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WrapValidator,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -82,6 +91,7 @@ from newsweave.model import (
 )
 from newsweave.store import Store
 
+BaseModelT = TypeVar("BaseModelT", bound=BaseModel)
 log = logging.getLogger("newsweave.api")
 watch_log = logging.getLogger("newsweave.watch")
 
@@ -484,11 +494,46 @@ class ArticleUpload(BaseModel):
     published: str | None = Field(None, description="Publication date, YYYY-MM-DD.")
 
 
+@dataclass(frozen=True)
+class UnusableArticle:
+    """An article of a list that ArticleBody refused, and why (one line): the briefing
+    lists it as skipped instead of refusing the whole body."""
+
+    reason: str
+
+
+def _validation_reason(exc: ValidationError, what: str = "the article") -> str:
+    """The first problem of a refused body or article, as one line naming the field."""
+    first = exc.errors()[0]
+    if first["type"] in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{what} must be a JSON object"
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def _article_or_unusable(value: Any, handler: Any) -> ArticleBody | UnusableArticle:
+    """Validate one article of a list by ArticleBody, keeping its error as a value."""
+    try:
+        return ArticleBody.model_validate(value)
+    except ValidationError as exc:
+        return UnusableArticle(_validation_reason(exc))
+
+
+# An article of BriefBody's list: an ArticleBody (its schema, in the OpenAPI document),
+# or what was wrong with it.
+BriefArticle = Annotated[
+    ArticleBody | SkipJsonSchema[UnusableArticle], WrapValidator(_article_or_unusable)
+]
+
+
 class BriefBody(BaseModel):
     """Articles to brief as one story; an unusable one is listed as skipped, not an error."""
 
-    articles: list[ArticleBody] = Field(max_length=MAX_BRIEF_ARTICLES)
-    words: int = Field(120, description="Summary length in words (10 to 2000).")
+    articles: list[BriefArticle] = Field(max_length=MAX_BRIEF_ARTICLES)
+    # the query's `words` when absent; out of range is held to it (as before models)
+    words: Annotated[int, AfterValidator(lambda n: max(10, min(2000, n)))] | None = Field(
+        None, strict=True, description="Summary length in words (10 to 2000)."
+    )
 
 
 class BriefUpload(BaseModel):
@@ -546,18 +591,6 @@ def _openapi_with_bodies(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
-def _article_body(record: object, label: str) -> ArticleBody:
-    """A JSON article checked by ArticleBody; DocumentError names it and the reason."""
-    if not isinstance(record, dict):
-        raise DocumentError(label, "the article must be a JSON object")
-    try:
-        return ArticleBody.model_validate(record)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise DocumentError(label, f"{where}: {first['msg']}" if where else first["msg"]) from None
-
-
 def _raw_from_json(body: ArticleBody, default_id: str) -> RawDocument:
     """A JSON article (fields as in a JSONL line) to a RawDocument."""
     from newsweave.ingest.jsonl import read_jsonl_lines
@@ -577,16 +610,22 @@ def _raw_from_json(body: ArticleBody, default_id: str) -> RawDocument:
     return replace(item, doc_id=_doc_id(item, default_id), origin="api", hints=hints)
 
 
-def _raw_from_upload(filename: str | None, data: bytes, form: Mapping[str, str]) -> RawDocument:
-    """An uploaded file's bytes to a RawDocument, sniffed like a file given to `ingest`.
+def _upload_label(filename: str | None) -> str:
+    return f"upload:{Path(filename or 'upload').name[:200] or 'upload'}"
+
+
+def _raw_from_upload(
+    filename: str | None, data: bytes, form: ArticleUpload | None = None
+) -> RawDocument:
+    """An uploaded file's bytes to a RawDocument, sniffed like a file given to `ingest`;
+    the form's fields (ArticleUpload) override what the file says.
 
     The bytes are read from memory as "standard input": the file name is only a label.
     """
     from newsweave.ingest import read_sources
     from newsweave.ingest.jsonl import parse_date
 
-    name = Path(filename or "upload").name[:200] or "upload"
-    label = f"upload:{name}"
+    label = _upload_label(filename)
     items = list(read_sources(["-"], stdin=io.BytesIO(data)))
     if not items:
         raise DocumentError(label, "the file holds no document")
@@ -597,11 +636,11 @@ def _raw_from_upload(filename: str | None, data: bytes, form: Mapping[str, str])
     (item,) = items
     if isinstance(item, SkippedDocument):
         raise DocumentError(label, item.reason)
-    published = parse_date(form.get("published"))
-    outlet = form.get("outlet")
+    published = parse_date(form.published if form else None)
+    outlet = form.outlet if form else None
     hints = DocHints(
-        url=form.get("url") or item.hints.url,
-        title=form.get("title") or item.hints.title,
+        url=(form.url if form else None) or item.hints.url,
+        title=(form.title if form else None) or item.hints.title,
         outlet=outlet or item.hints.outlet,
         outlet_source="api" if outlet else item.hints.outlet_source,
         published=published or item.hints.published,
@@ -634,44 +673,89 @@ def _clean(raw: RawDocument, *, fingerprint: bool = True) -> PreparedArticle:
 Posted = tuple[str, RawDocument | None, str | None]  # (label, document, why it is unusable)
 
 
-async def _posted_documents(request: Request) -> tuple[list[Posted], int | None]:
-    """Each article of a JSON or multipart body (or the reason it cannot be read), and
-    the body's `words`: the body is read and parsed once."""
+def _is_form(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith("multipart/form-data")
+
+
+async def _json_body(request: Request) -> Any:
+    """The request's JSON value (decoded once; its model validates it); 415 for another
+    content type, 422 for JSON that cannot be read."""
     ctype = request.headers.get("content-type", "")
-    results: list[Posted] = []
-    if ctype.startswith("multipart/form-data"):
-        form = await request.form()
-        fields = {k: v for k, v in form.items() if isinstance(v, str)}
-        uploads = [v for _, v in form.multi_items() if not isinstance(v, str)]
-        if not uploads:
-            raise HTTPException(422, "multipart body without a file field")
-        for upload in uploads:
-            label = f"upload:{Path(upload.filename or 'upload').name[:200]}"
-            data = await upload.read()
-            try:
-                results.append((label, _raw_from_upload(upload.filename, data, fields), None))
-            except DocumentError as exc:
-                results.append((label, None, exc.reason))
-        return results, None
     if ctype.split(";")[0].strip() not in ("application/json", ""):
         raise HTTPException(415, "send application/json or multipart/form-data")
     try:
-        body = json.loads(await request.body())
+        # json.loads keeps a lone surrogate escape ("\ud800"), which the JSONL reader
+        # then replaces; pydantic's own JSON parser refuses the whole body for it
+        return json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise HTTPException(422, f"invalid JSON body: {exc}") from None
     except RecursionError:
         raise HTTPException(422, "invalid JSON body: nested too deeply to read") from None
-    records = body.get("articles") if isinstance(body, dict) and "articles" in body else [body]
-    if not isinstance(records, list):
-        raise HTTPException(422, "'articles' must be a list of article objects")
-    for n, record in enumerate(records, start=1):
-        label = f"api:{n}"
+
+
+def _validated(model: type[BaseModelT], value: Any, label: str | None = None) -> BaseModelT:
+    """`value` validated by `model`; a 422 naming the field (and `label`) if it is not."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        reason = _validation_reason(exc, "the article" if model is ArticleBody else "the body")
+        raise HTTPException(422, f"{label}: {reason}" if label else reason) from None
+
+
+async def _posted_article(request: Request) -> Posted:
+    """POST /api/articles: the one article of an ArticleBody (JSON) or ArticleUpload
+    (multipart) body, or the reason it cannot be read."""
+    if not _is_form(request):
+        body = _validated(ArticleBody, await _json_body(request), "api:1")
         try:
-            results.append((label, _raw_from_json(_article_body(record, label), label), None))
+            return "api:1", _raw_from_json(body, "api:1"), None
         except DocumentError as exc:
-            results.append((label, None, exc.reason))
-    words = body.get("words") if isinstance(body, dict) else None
-    return results, words if isinstance(words, int) and not isinstance(words, bool) else None
+            return "api:1", None, exc.reason
+    form = await request.form()
+    files = [v for v in form.getlist("file") if not isinstance(v, str)]
+    if not files:
+        raise HTTPException(422, "multipart body without a file field")
+    if len(files) > 1:
+        raise HTTPException(422, f"post one article at a time (got {len(files)})")
+    (upload,) = files
+    fields = {k: v for k, v in form.items() if k != "file"}
+    upload_body = _validated(ArticleUpload, {**fields, "file": await upload.read()})
+    label = _upload_label(upload.filename)
+    try:
+        return label, _raw_from_upload(upload.filename, upload_body.file, upload_body), None
+    except DocumentError as exc:
+        return label, None, exc.reason
+
+
+async def _posted_brief(request: Request) -> tuple[list[Posted], int | None]:
+    """POST /api/brief: each article of a BriefBody (JSON) or BriefUpload (multipart)
+    body, or the reason it cannot be used, and the body's `words` (None: the query's)."""
+    results: list[Posted] = []
+    if not _is_form(request):
+        body = _validated(BriefBody, await _json_body(request))
+        for n, item in enumerate(body.articles, start=1):
+            label = f"api:{n}"
+            if isinstance(item, UnusableArticle):
+                results.append((label, None, item.reason))
+                continue
+            try:
+                results.append((label, _raw_from_json(item, label), None))
+            except DocumentError as exc:
+                results.append((label, None, exc.reason))
+        return results, body.words
+    form = await request.form()
+    uploads = [v for v in form.getlist("files") if not isinstance(v, str)]
+    if not uploads:
+        raise HTTPException(422, "multipart body without a files field")
+    upload_body = _validated(BriefUpload, {"files": [await u.read() for u in uploads]})
+    for upload, data in zip(uploads, upload_body.files, strict=True):
+        try:
+            results.append(
+                (_upload_label(upload.filename), _raw_from_upload(upload.filename, data), None)
+            )
+        except DocumentError as exc:
+            results.append((_upload_label(upload.filename), None, exc.reason))
+    return results, None
 
 
 # -- middleware, errors, auth ----------------------------------------------------------------
@@ -1098,10 +1182,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     )
     async def post_article(request: Request) -> JSONResponse:
         """Clean, store and cluster one article (JSON or an uploaded file); names its story."""
-        documents, _ = await _posted_documents(request)
-        if len(documents) != 1:
-            raise HTTPException(422, f"post one article at a time (got {len(documents)})")
-        ((label, raw, reason),) = documents
+        label, raw, reason = await _posted_article(request)
         if raw is None:
             raise HTTPException(422, f"{label}: {reason}")
         prepared = await run_in_threadpool(_clean, raw)
@@ -1116,11 +1197,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     )
     async def post_brief(request: Request, words: Annotated[int, Query(ge=10, le=2000)] = 120):
         """A cited briefing of the posted articles, treated as one story; nothing is stored."""
-        documents, body_words = await _posted_documents(request)
-        if len(documents) > MAX_BRIEF_ARTICLES:
-            raise HTTPException(422, f"at most {MAX_BRIEF_ARTICLES} articles a briefing")
-        if body_words is not None:  # the body's words win over the query's, held to its range
-            words = max(10, min(2000, body_words))
+        documents, body_words = await _posted_brief(request)
+        if body_words is not None:  # the body's words win over the query's
+            words = body_words
         articles: list[Article] = []
         skipped: list[SkippedDocument] = []
         for label, raw, reason in documents:
