@@ -50,7 +50,7 @@ import h11
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi_offline import FastAPIOffline
 from pydantic import (
     AfterValidator,
@@ -109,6 +109,7 @@ MAX_WRITE_BATCH = 50
 MAX_BRIEF_ARTICLES = 50
 TOKEN_ENV = "NEWSWEAVE_TOKEN"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+JSON = "application/json"
 # Largest article id a path may name: SQLite's INTEGER range (a bigger number is a 422,
 # not an overflow inside the database driver).
 MAX_ARTICLE_ID = 2**63 - 1
@@ -186,6 +187,42 @@ class _WriterThread:
             self.thread.join()
 
 
+class _Memo:
+    """One read's answer per key while the store's version stays put (and at most `ttl`
+    seconds): the readers of one page between two commits share one query, and the
+    readers who ask while it runs wait for that one, instead of each running it (under
+    200 clients the story-list query on 40 threads at once was most of the server's CPU).
+    Bounded: past `size` keys the oldest answers are dropped."""
+
+    def __init__(self, size: int = 256, ttl: float = 5.0) -> None:
+        self.size = size
+        self.ttl = ttl
+        self._done: dict[Any, tuple[str, float, Any]] = {}
+        self._running: dict[tuple[Any, str], asyncio.Future] = {}
+
+    async def get(self, key: Any, version: str, compute: Callable[[], Awaitable[Any]]) -> Any:
+        import time
+
+        done = self._done.get(key)
+        if done is not None and done[0] == version and time.monotonic() - done[1] < self.ttl:
+            return done[2]
+        running = self._running.get((key, version))
+        if running is None:
+            running = asyncio.ensure_future(compute())
+            self._running[(key, version)] = running
+
+            def finished(future: asyncio.Future) -> None:
+                self._running.pop((key, version), None)
+                if not future.cancelled() and future.exception() is None:
+                    self._done.pop(key, None)
+                    self._done[key] = (version, time.monotonic(), future.result())
+                    while len(self._done) > self.size:
+                        del self._done[next(iter(self._done))]
+
+            running.add_done_callback(finished)
+        return await asyncio.shield(running)
+
+
 class _Corpus:
     """Per-thread read connections, one writer thread, one analysis lock."""
 
@@ -198,6 +235,8 @@ class _Corpus:
         # briefings are built here, one at a time; requests await them on the event loop
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
         self._building: dict[tuple[str, str], asyncio.Future] = {}
+        self.pages = _Memo()  # story-list pages (GET /api/stories, the reading page)
+        self.stories = _Memo()  # story JSON (GET /api/stories/{id})
         self._pending: list[tuple[PreparedArticle, Future[dict[str, Any]]]] = []
         self._pending_lock = threading.Lock()
         self._draining = False
@@ -404,9 +443,11 @@ class _Corpus:
                 for *_, future in batch:
                     future.set_exception(exc)
                 continue
+            # the change notice first: the server's loop runs it before it hands any
+            # poster its answer, so a poster's next read is never an older page (_Memo)
+            self.changed()
             for (_, future), result in zip(batch, results, strict=True):
                 future.set_result(result)
-            self.changed()
 
     def _add_many(self, items: list[PreparedArticle]) -> list[dict[str, Any]]:
         """Store the waiting articles as one batch; each one's outcome, in order."""
@@ -1140,19 +1181,38 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         """Liveness and corpus size."""
         return {"status": "ok", "version": __version__, **corpus.reader().counts()}
 
-    @app.get("/api/stories", tags=["stories"])
-    def list_stories(
-        q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
-    ) -> dict[str, Any]:
-        """Live stories, most recently seen first; `q` searches headlines and bodies (FTS5)."""
-        return story_page(q, since, limit, offset)
+    async def page_of(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
+        """story_page, shared by every reader of it between two commits (_Memo)."""
+        key = (q.strip(), since, limit, offset)
+        return await corpus.pages.get(
+            key,
+            corpus.version(),
+            lambda: run_in_threadpool(story_page, key[0], since, limit, offset),
+        )
 
-    @app.get("/api/stories/{story_id}", tags=["stories"])
-    async def get_story(story_id: str) -> dict[str, Any]:
+    def json_bytes(data: Any) -> bytes:
+        # encoded as FastAPI's JSONResponse does, without its walk over every value
+        return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+    def json_response(data: Any) -> Response:
+        return Response(data if isinstance(data, bytes) else json_bytes(data), media_type=JSON)
+
+    @app.get("/api/stories", tags=["stories"], response_model=None)
+    async def list_stories(
+        q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
+    ) -> Response:
+        """Live stories, most recently seen first; `q` searches headlines and bodies (FTS5)."""
+        return json_response(await page_of(q, since, limit, offset))
+
+    @app.get("/api/stories/{story_id}", tags=["stories"], response_model=None)
+    async def get_story(story_id: str) -> Response:
         """The story's cited briefing (the JSON `newsweave show --format json` prints)."""
         from newsweave.render import story_to_dict
 
-        return story_to_dict(await corpus.story(story_id))
+        async def encoded() -> bytes:
+            return json_bytes(story_to_dict(await corpus.story(story_id)))
+
+        return json_response(await corpus.stories.get(story_id, corpus.version(), encoded))
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def get_article(
@@ -1297,7 +1357,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                     if corpus.version() == seen:
                         yield ": keep-alive\n\n"
                     continue
-                page = await run_in_threadpool(story_page, q, since, limit, offset)
+                page = await page_of(q, since, limit, offset)
                 data = json.dumps(page, ensure_ascii=False)
                 yield f"id: {version}\nevent: stories\ndata: {data}\n\n"
                 seen = version
@@ -1312,7 +1372,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     # -- the reading page -------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page_list(q: Search = "", since: str = "", offset: Offset = 0) -> HTMLResponse:
+    async def page_list(q: Search = "", since: str = "", offset: Offset = 0) -> HTMLResponse:
         from newsweave.render.html import story_list_to_html
 
         try:
@@ -1320,7 +1380,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         except ValueError:
             raise HTTPException(422, f"{since!r} is not a date (YYYY-MM-DD)") from None
         version = corpus.version()  # read first: a change while the rows are read is resent
-        result = story_page(q, since_date, 50, offset)
+        result = await page_of(q, since_date, 50, offset)
         return HTMLResponse(
             story_list_to_html(
                 result["stories"],
