@@ -127,13 +127,13 @@ def introduce_people(texts: Sequence[str], actors: Sequence[Actor]) -> list[str]
         for name in names:
             if name[:1].isupper():
                 by_name.setdefault(name, set()).add(actor.name)
-    names = sorted((n for n, who in by_name.items() if len(who) == 1), key=len, reverse=True)
+    unique = sorted((n for n, who in by_name.items() if len(who) == 1), key=len, reverse=True)
     introduced: set[str] = set()
     out = []
     for text in texts:
         claimed: list[tuple[int, int]] = []
         found: list[tuple[int, str, str]] = []  # (where, mention, person)
-        for name in names:
+        for name in unique:
             for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
                 span = match.span()
                 if any(a < span[1] and span[0] < b for a, b in claimed):
