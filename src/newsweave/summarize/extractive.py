@@ -6,10 +6,17 @@ how early they come in their article (news puts the core facts first) and how
 many salient entities they carry. The early-position bonus only counts in full
 for on-topic sentences, and articles far from the rest of the story (an
 off-topic piece or a leftover archive notice) weigh less. A greedy MMR pass
-picks high scorers that do not repeat what is already chosen; sentences from
-other outlets that say the same thing become extra citations of the chosen one
-rather than repeats. The summary never exceeds the word budget and shows whole
-sentences in story order.
+picks high scorers that do not repeat what is already chosen, with a bonus for
+word pairs several articles share that the summary does not have yet (concept
+coverage); sentences from other outlets that say the same thing become extra
+citations of the chosen one rather than repeats. The summary never exceeds the
+word budget and shows whole sentences in story order.
+
+It reads on its own (summarize/readable.py): a pronoun-led sentence ("He said
+...") comes in only with the sentence it leans on, right after it; an opening
+connective ("But ...") is dropped from what is shown; people are introduced by
+full name and role at first mention, from the actors analysis of the same text.
+Citations always keep the sentence as the outlet wrote it.
 """
 
 from __future__ import annotations
@@ -63,6 +70,11 @@ class SummarySettings:
     # summary, so distinct points of the story beat a second sentence on the first.
     topic_weight: float = 0.0
     topic_size: int = 6
+    # Concept coverage (Gillick & Favre 2009): word pairs several articles share are the
+    # story's concepts; a candidate gains by the weight of the pairs not yet in the summary
+    # (weight = share of articles with the pair; pairs of two stop words do not count).
+    bigram_weight: float = 0.3
+    bigram_min_docs: int = 2
     # Readability (summarize/readable.py): a pronoun-led sentence only right after the
     # sentence it leans on; people introduced by full name and role at first mention.
     standalone: bool = True
@@ -113,9 +125,21 @@ def summarize(
         if overflow <= 0:
             return summary
         budget -= overflow
-    # still over: the plain sentences, which fit by construction
-    chosen = _select(candidates, scores, similarity, words, settings, previous, vectors)
-    return _cite_and_order(candidates, chosen, similarity, settings, previous, scores, ())
+    # still over: drop the last picks (and what leans on them) until it fits
+    while chosen:
+        chosen = chosen[:-1]
+        while True:  # a chain of pronoun-led sentences goes with its head
+            kept = set(chosen)
+            held = [i for i in chosen if not _leans(candidates[i], settings) or previous[i] in kept]
+            if len(held) == len(chosen):
+                break
+            chosen = held
+        summary = _cite_and_order(
+            candidates, chosen, similarity, settings, previous, scores, actors
+        )
+        if sum(count_words(s.text) for s in summary) <= words:
+            return summary
+    return ()
 
 
 def _candidates(
@@ -299,12 +323,18 @@ def _select(
     topics = _topics(vectors, settings.topic_size) if settings.topic_weight else np.zeros(n, int)
     reward = np.clip(scores, 0.0, None)
     topic_mass = np.zeros(int(topics.max()) + 1)
+    concepts = _concepts(candidates, settings) if settings.bigram_weight else []
+    concept_best = max((sum(row.values()) for row in concepts), default=0.0)
+    seen: set[tuple[str, str]] = set()
     while available.any() and budget - used >= settings.min_words:
         value = scores - settings.mmr_lambda * overlap
         if settings.coverage_weight:
             gain = np.minimum(covered[None, :] + weights, cap).sum(axis=1)
             gain -= np.minimum(covered, cap).sum()
             value = value + settings.coverage_weight * gain / n
+        if settings.bigram_weight and concept_best > 0:
+            gain_b = np.array([sum(w for b, w in row.items() if b not in seen) for row in concepts])
+            value = value + settings.bigram_weight * gain_b / concept_best
         if settings.topic_weight:
             mass = topic_mass[topics]
             value = value + settings.topic_weight * (np.sqrt(mass + reward) - np.sqrt(mass))
@@ -323,8 +353,37 @@ def _select(
                 used += candidates[i].words
                 overlap = np.maximum(overlap, similarity[i])
                 covered += weights[i]
+                if concepts:
+                    seen.update(concepts[i])
                 topic_mass[topics[i]] += reward[i]
     return chosen
+
+
+def _concepts(
+    candidates: list[_Candidate], settings: SummarySettings
+) -> list[dict[tuple[str, str], float]]:
+    """Per candidate: its word pairs that `bigram_min_docs` or more articles have, weighted
+    by the share of articles that have them (one article: pairs it repeats)."""
+    pairs = []
+    for c in candidates:
+        stop = _english_stop_words() if c.language == "en" else tokens.stop_words(c.language)
+        row = [w for w in _TFIDF_TOKEN.findall(c.sentence.text.lower())]
+        pairs.append(
+            {(a, b) for a, b in zip(row, row[1:], strict=False) if a not in stop or b not in stop}
+        )
+    n_docs = len({c.article for c in candidates})
+    docs: dict[tuple[str, str], set[int]] = {}
+    count: Counter[tuple[str, str]] = Counter()
+    for c, row in zip(candidates, pairs, strict=True):
+        for pair in row:
+            docs.setdefault(pair, set()).add(c.article)
+            count[pair] += 1
+    need = min(settings.bigram_min_docs, n_docs)
+    if n_docs == 1:
+        weight = {p: 1.0 for p, n in count.items() if n >= 2}
+    else:
+        weight = {p: len(d) / n_docs for p, d in docs.items() if len(d) >= max(need, 2)}
+    return [{p: weight[p] for p in row if p in weight} for row in pairs]
 
 
 def _with_antecedents(
@@ -451,3 +510,7 @@ def _compatible_numbers(a: _Candidate, b: _Candidate) -> bool:
 def _citation(candidate: _Candidate) -> Citation:
     s = candidate.sentence
     return Citation(s.doc_id, candidate.source, s.index, s.text)
+
+
+def _leans(candidate: _Candidate, settings: SummarySettings) -> bool:
+    return settings.standalone and candidate.dependent
