@@ -223,14 +223,17 @@ def test_person_named_by_surname_is_introduced_with_name_and_role(docks):
 
     sentences = docks[0].sentences
     from newsweave.analyze.actors import find_actors
+    from newsweave.summarize.extractive import _nouns
 
-    actors = find_actors(docks)
+    actors, nouns = find_actors(docks), _nouns(docks)
     # the surname-only sentence shown first: it gets the full name and the role from the text
-    texts = introduce_people([sentences[4].text, sentences[1].text], actors)
+    texts = introduce_people(
+        [(sentences[4].text, sentences[4], 0), (sentences[1].text, sentences[1], 0)], actors, nouns
+    )
     assert texts[0].startswith("Union regional secretary Ines Marlow rejected an offer of talks")
     assert texts[1] == sentences[1].text  # already introduced: unchanged
     # a name the actors analysis does not know is left as written
-    assert introduce_people([sentences[4].text], ()) == [sentences[4].text]
+    assert introduce_people([(sentences[4].text, sentences[4], 0)], ()) == [sentences[4].text]
 
 
 def test_tfidf_uses_the_articles_language_stop_words():

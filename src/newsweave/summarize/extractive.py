@@ -113,13 +113,14 @@ def summarize(
     scores = _scores(candidates, vectors, similarity, settings)
     previous = _previous(candidates)
     actors = _actors(articles) if settings.introduce else ()
+    nouns = _nouns(articles) if actors else {}
     # Introductions add words to what is shown: select again under a budget smaller by
     # the overflow (a few rounds), so the summary still fills but never exceeds `words`.
     budget = words
     for _ in range(4):
         chosen = _select(candidates, scores, similarity, budget, settings, previous, vectors)
         summary = _cite_and_order(
-            candidates, chosen, similarity, settings, previous, scores, actors
+            candidates, chosen, similarity, settings, previous, scores, actors, nouns
         )
         overflow = sum(count_words(s.text) for s in summary) - words
         if overflow <= 0:
@@ -135,7 +136,7 @@ def summarize(
                 break
             chosen = held
         summary = _cite_and_order(
-            candidates, chosen, similarity, settings, previous, scores, actors
+            candidates, chosen, similarity, settings, previous, scores, actors, nouns
         )
         if sum(count_words(s.text) for s in summary) <= words:
             return summary
@@ -364,18 +365,18 @@ def _concepts(
 ) -> list[dict[tuple[str, str], float]]:
     """Per candidate: its word pairs that `bigram_min_docs` or more articles have, weighted
     by the share of articles that have them (one article: pairs it repeats)."""
-    pairs = []
+    pairs: list[set[tuple[str, str]]] = []
     for c in candidates:
         stop = _english_stop_words() if c.language == "en" else tokens.stop_words(c.language)
-        row = [w for w in _TFIDF_TOKEN.findall(c.sentence.text.lower())]
+        seq = _TFIDF_TOKEN.findall(c.sentence.text.lower())
         pairs.append(
-            {(a, b) for a, b in zip(row, row[1:], strict=False) if a not in stop or b not in stop}
+            {(a, b) for a, b in zip(seq, seq[1:], strict=False) if a not in stop or b not in stop}
         )
     n_docs = len({c.article for c in candidates})
     docs: dict[tuple[str, str], set[int]] = {}
     count: Counter[tuple[str, str]] = Counter()
-    for c, row in zip(candidates, pairs, strict=True):
-        for pair in row:
+    for c, found in zip(candidates, pairs, strict=True):
+        for pair in found:
             docs.setdefault(pair, set()).add(c.article)
             count[pair] += 1
     need = min(settings.bigram_min_docs, n_docs)
@@ -449,6 +450,7 @@ def _cite_and_order(
     previous: list[int | None],
     scores: np.ndarray,
     actors: Sequence[Actor],
+    nouns: dict[str, str] | None = None,
 ) -> tuple[SummarySentence, ...]:
     """Cite every article that says the same thing; order by where the story tells it.
 
@@ -484,8 +486,23 @@ def _cite_and_order(
         for i in order
     ]
     if actors:
-        texts = readable.introduce_people(texts, actors)
+        shown = [
+            (t, candidates[i].sentence, len(candidates[i].sentence.text) - len(t))
+            for t, i in zip(texts, order, strict=True)
+        ]
+        texts = readable.introduce_people(shown, actors, nouns)
     return tuple(SummarySentence(t, cites[i]) for t, i in zip(texts, order, strict=True))
+
+
+def _nouns(articles: Sequence[AnnotatedArticle]) -> dict[str, str]:
+    """Lower-case noun -> its Penn tag in the articles (singular wins over plural)."""
+    out: dict[str, str] = {}
+    for a in articles:
+        for s in a.sentences:
+            for t in s.tokens:
+                if t.pos in ("NOUN", "PROPN") and out.get(t.text.lower()) not in ("NN", "NNP"):
+                    out[t.text.lower()] = t.tag
+    return out
 
 
 def _actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:

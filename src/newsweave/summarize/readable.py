@@ -109,15 +109,25 @@ def depends_on_previous(sentence: Sentence, language: str) -> bool:
     return False
 
 
-def introduce_people(texts: Sequence[str], actors: Sequence[Actor]) -> list[str]:
+def introduce_people(
+    shown: Sequence[tuple[str, Sentence, int]],
+    actors: Sequence[Actor],
+    nouns: dict[str, str] | None = None,
+) -> list[str]:
     """Name each person in full, with the role the articles give them, at first mention.
 
-    `texts` are the summary's sentences as shown, in order; `actors` is the actors
-    analysis of the same articles. A person is found by the
-    names the analysis merged (name and aliases) and by the surname of a full name,
-    when only one person of the story goes by it.
+    `shown` holds, in summary order, each sentence as shown, the sentence it comes from
+    and how many characters were cut from its start (a dropped connective); `actors` is
+    the actors analysis of the same articles. A person is found by the names the
+    analysis merged (name and aliases) and by the surname of a full name, when only one
+    person of the story goes by it. The change is conservative: a name used as a
+    modifier ("the Kalashnikov rifle"), tagged as something else than a person, or
+    followed by an appositive ("Ines Marlow, the union's secretary") is left alone, so is
+    anything inside quotation marks (the speaker's own words), and a role is added only
+    where the articles wrote it right before the full name and it ends in a singular
+    noun (`nouns`: word -> Penn tag of the articles' nouns; no roles without it).
     """
-    # The shown text is searched, not the tagger's entities: it can miss "Marlow" once.
+    other_names = {n for a in actors if a.kind != "person" for n in (a.name, *a.aliases)}
     by_name: dict[str, set[str]] = {}
     people = {a.name: a for a in actors if a.kind == "person"}
     for actor in people.values():
@@ -125,12 +135,12 @@ def introduce_people(texts: Sequence[str], actors: Sequence[Actor]) -> list[str]
         if len(actor.name.split()) > 1:
             names.add(actor.name.split()[-1])
         for name in names:
-            if name[:1].isupper():
+            if name[:1].isupper() and name not in other_names:
                 by_name.setdefault(name, set()).add(actor.name)
     unique = sorted((n for n, who in by_name.items() if len(who) == 1), key=len, reverse=True)
     introduced: set[str] = set()
     out = []
-    for text in texts:
+    for text, sentence, cut in shown:
         claimed: list[tuple[int, int]] = []
         found: list[tuple[int, str, str]] = []  # (where, mention, person)
         for name in unique:
@@ -144,25 +154,68 @@ def introduce_people(texts: Sequence[str], actors: Sequence[Actor]) -> list[str]
             first = min(a for a, _, p in found if p == person)
             if person in introduced or at != first:
                 continue
-            text = _introduce(text, at, mention, people[person])
+            if _is_person_name(sentence, at + cut, len(mention)) and not _quoted(text, at):
+                text = _introduce(text, at, mention, people[person], nouns or {})
         introduced.update(person for _, _, person in found)
         out.append(text)
     return out
 
 
-def _introduce(text: str, at: int, mention: str, actor: Actor) -> str:
-    role = actor.roles[0] if actor.roles else ""
-    lowered = text.lower()
-    if role and role.lower() in lowered:
-        role = ""  # the sentence already says it
-    before = text[:at].split()
-    if before and before[-1][:1].isupper():
-        role = ""  # a title of its own ("Secretary Esper"), or a name run ("Kim" in "Kim Kye")
+_NOT_PEOPLE = frozenset(
+    word_list("ORG GPE LOC NORP PRODUCT FAC WORK_OF_ART EVENT LAW LANGUAGE DATE MONEY")
+)
+_MODIFIER_DEPS = frozenset(word_list("compound amod nmod"))
+
+
+def _is_person_name(sentence: Sentence, begin: int, length: int) -> bool:
+    """Whether the words at `begin` in the sentence read as a person's name standing on
+    its own: no other entity kind, not a modifier of a noun, not cut from a longer name."""
+    if not sentence.tokens:
+        return True  # no parse to check against (rule-split languages)
+    inside = [i for i, t in enumerate(sentence.tokens) if begin <= t.start < begin + length]
+    if not inside:
+        return False
+    tokens = sentence.tokens
+    if any(tokens[i].ent in _NOT_PEOPLE for i in inside):
+        return False
+    last = tokens[inside[-1]]
+    if last.dep in _MODIFIER_DEPS and tokens[last.head].pos in ("NOUN", "PROPN"):
+        head = tokens[last.head]
+        if head.ent != "PERSON" and last.head not in inside:
+            return False
+    after = inside[-1] + 1
+    return not (after < len(tokens) and tokens[after].pos == "PROPN")
+
+
+# Words after which a role reads naturally before a name ("said Defense Secretary ...").
+_ROLE_AFTER = frozenset(word_list("said says told added and by with from to according"))
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Whether position `at` lies inside quotation marks."""
+    head = text[:at]
+    return head.count("“") > head.count("”") or head.count('"') % 2 == 1
+
+
+def _introduce(text: str, at: int, mention: str, actor: Actor, nouns: dict[str, str]) -> str:
     name = actor.name if len(actor.name) > len(mention) and mention in actor.name else mention
-    if name == mention and not role:
-        return text
-    if name != mention and _find_word(text, actor.name) >= 0:
-        name = mention  # the full name is already in the sentence
+    rest = re.findall(r"\w+", text[at + len(mention) :])[:1]
+    if name != mention and (
+        _find_word(text, actor.name) >= 0  # the full name is already in the sentence
+        or (rest and rest[0] in actor.name.split())  # "Kleiner, Perkins": a list, not a name
+    ):
+        name = mention
+    role = _stated_role(actor, nouns)
+    before = text[:at].rstrip()
+    after = text[at + len(mention) :]
+    if role and (
+        role.lower() in text.lower()  # the sentence already says it
+        or re.match(r"\s*,\s*(?:the |a |an )?[a-z]", after)  # an appositive describes them
+        or not (
+            not before or before[-1] in ",;:—–(\"“”'‘’" or before.split()[-1].lower() in _ROLE_AFTER
+        )
+    ):
+        role = ""
     if not role and name == mention:
         return text
     phrase = f"{role} {name}" if role else name
@@ -170,7 +223,22 @@ def _introduce(text: str, at: int, mention: str, actor: Actor) -> str:
         phrase = phrase[:1].upper() + phrase[1:]
     elif phrase.split()[0].lower() in _LOWER_INSIDE:
         phrase = phrase[:1].lower() + phrase[1:]
-    return text[:at] + phrase + text[at + len(mention) :]
+    return text[:at] + phrase + after
+
+
+def _stated_role(actor: Actor, nouns: dict[str, str]) -> str:
+    """The first role the articles wrote right before the person's full name, ending in a
+    singular noun ("designer", not "admirable" or "archaeologists"), if any."""
+    for role in actor.roles:
+        if len(role.split()) > 6 or any(ch.isdigit() for ch in role):
+            continue
+        if nouns.get(role.split()[-1].lower()) not in ("NN", "NNP"):
+            continue
+        first = f"[{re.escape(role[0].lower())}{re.escape(role[0].upper())}]"
+        pattern = rf"(?<![\w-]){first}{re.escape(role[1:])}\s+{re.escape(actor.name)}(?!\w)"
+        if any(re.search(pattern, c.text) for c in actor.citations):
+            return role
+    return ""
 
 
 def _find_word(text: str, word: str) -> int:
