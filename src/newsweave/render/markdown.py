@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from newsweave.analyze.temporal import value_label
 from newsweave.model import Briefing, Citation, CoverageFact, Quote, StoryRecord
-from newsweave.render.json import SECTION_TITLES, source_labels
+from newsweave.render.json import SECTION_TITLES, source_labels, story_languages
 
 # Long lists are cut in the Markdown view (the JSON has everything).
 MAX_ACTORS = 12
@@ -23,7 +23,13 @@ def briefing_to_markdown(briefing: Briefing) -> str:
     title = next((a.title for a in briefing.sources if a.title), None)
     lines = [f"# {title}" if title else "# Briefing", ""]
     n = len(briefing.sources)
-    lines.append(f"*{n} source{'s' if n != 1 else ''} · summary of {briefing.summary_words} words*")
+    languages = story_languages(briefing.sources)
+    # a story across languages says so (cross-lingual stories); one language goes unsaid
+    in_languages = f" in {len(languages)} languages ({', '.join(languages)})"
+    lines.append(
+        f"*{n} source{'s' if n != 1 else ''}{in_languages if len(languages) > 1 else ''}"
+        f" · summary of {briefing.summary_words} words*"
+    )
     if briefing.notes:
         lines.append("")
         lines += [f"> **{SECTION_TITLES[n.section]}**: {n.note}." for n in briefing.notes]
