@@ -239,12 +239,15 @@ def main() -> None:
         help="instead: the clusterer alone on synthetic corpora of these sizes (capped and, "
         "up to 10,000, uncapped candidate lookup); stored under 'cluster_scale' in --out",
     )
+    parser.add_argument(
+        "--capped-only", action="store_true", help="with --cluster-scale: skip the uncapped runs"
+    )
     args = parser.parse_args()
     if args.cluster_scale:
         scale = {}
         for n in args.cluster_scale:
             scale[n] = {"capped": in_child("run_cluster_scale", corpus(n))}
-            if n <= 10000:
+            if n <= 10000 and not args.capped_only:
                 scale[n]["uncapped"] = in_child("run_cluster_scale_uncapped", corpus(n))
             print(n, scale[n], file=sys.stderr)
         _update(args.out, {"cluster_scale": scale})
