@@ -526,6 +526,34 @@ def serve(
             "--host-delay and --extract-workers apply to it as to `newsweave watch`.",
         ),
     ] = None,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout",
+            min=0.1,
+            metavar="SECONDS",
+            help="Close a connection whose request headers are not all in after this long "
+            "(a client trickling bytes is cut, not held).",
+        ),
+    ] = 10.0,
+    body_timeout: Annotated[
+        float,
+        typer.Option(
+            "--body-timeout",
+            min=0.1,
+            metavar="SECONDS",
+            help="Close a connection whose request body is not all in this long after its headers.",
+        ),
+    ] = 60.0,
+    idle_timeout: Annotated[
+        float,
+        typer.Option(
+            "--idle-timeout",
+            min=0.1,
+            metavar="SECONDS",
+            help="Close a kept-alive connection idle this long between requests.",
+        ),
+    ] = 30.0,
     contact: ContactOpt = None,
     interval: IntervalOpt = 900.0,
     min_interval: MinIntervalOpt = 300.0,
@@ -546,7 +574,7 @@ def serve(
         raise MissingDependencyError(
             f"serve needs the web extra ({exc.name} is missing): pip install 'newsweave[web]'"
         ) from None
-    from newsweave.api import LOOPBACK_HOSTS, ServiceSettings, create_app
+    from newsweave.api import LOOPBACK_HOSTS, ServiceSettings, create_app, server_config
     from newsweave.store import default_db_path
 
     watch_settings = None
@@ -571,6 +599,9 @@ def serve(
         allowed_hosts=tuple(dict.fromkeys([*LOOPBACK_HOSTS, host, *(allow_host or [])])),
         watch=tuple(watch_sources or ()),
         watch_settings=watch_settings,
+        header_timeout=header_timeout,
+        body_timeout=body_timeout,
+        idle_timeout=idle_timeout,
     )
     with _store(settings.db) as lease:
         lease.acquire_writer()  # the service writes (POST): refused at once if another does
@@ -590,13 +621,8 @@ def serve(
                 corpus.stop()
                 super().handle_exit(sig, frame)
 
-        config = uvicorn.Config(
-            application,
-            host=host,
-            port=port,
-            log_level="warning",
-            timeout_keep_alive=30,
-            timeout_graceful_shutdown=30,
+        config = server_config(
+            application, host, port, log_level="warning", timeout_graceful_shutdown=30
         )
         Server(config).run()
 

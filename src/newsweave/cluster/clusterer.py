@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 
 import numpy as np
 
@@ -258,16 +260,20 @@ class OnlineClusterer:
         terms and the best `max_candidates` scored in full.
         """
         st = self.settings
-        probes = sorted(a.items(), key=lambda kv: -kv[1])[: st.probe_terms]
-        hits: dict[int, float] = {}
+        # the heaviest terms, ties in the article's order (as a stable sort would give)
+        probes = heapq.nlargest(st.probe_terms, a.items(), key=itemgetter(1))
+        # the weight of shared probe terms per story row, added in probe order; every
+        # weight is > 0 (idf >= 1), so a row has a non-zero total exactly when it was hit
+        hits = np.zeros(len(self._stories))
         for term, weight in probes:
             rows = self._postings.get(term)
             if not rows or len(rows) > st.max_postings:
                 continue
-            for row in rows:
-                hits[row] = hits.get(row, 0.0) + weight
+            hits[np.fromiter(rows, dtype=np.intp, count=len(rows))] += weight
+        found = np.flatnonzero(hits)
+        ranked = found[np.lexsort((found, -hits[found]))]  # heaviest first, then by row
         out = []
-        for row, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])):
+        for row in ranked.tolist():
             story = self._stories[row]
             if not story.alive:
                 continue

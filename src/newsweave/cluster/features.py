@@ -31,6 +31,8 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 from typing import Literal
 
 import numpy as np
@@ -122,10 +124,12 @@ def cosine(
         weigh = _idf_of(probe.vocabulary, idf)
         # the article's side of an average cosine: its unit weights times idf again
         query = {t: v * weigh(t) ** 2 for t, v in probe.units[name].items()}
+        terms, weights = list(query), list(query.values())
         out = np.zeros(len(probe.stories))
         for i, story in enumerate(probe.stories):
-            sums = getattr(story, name)
-            out[i] = sum(w * sums[t] for t, w in query.items() if t in sums) / story.size
+            # a term the story lacks adds w * 0.0 == 0.0: the same sum, in C loops
+            found = map(getattr(story, name).get, terms, repeat(0.0))
+            out[i] = sum(map(mul, weights, found)) / story.size
         return out
 
     def pairs(pairs: MemberPairs) -> np.ndarray:
