@@ -16,6 +16,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -153,13 +154,9 @@ def extract_html(
         url=url,
         fast=True,  # trafilatura's own fallbacks are replaced by the second opinion below
         include_comments=False,
-        with_metadata=True,
-        date_extraction_params=date_params,
     )
-    if isinstance(found, TrafilaturaDocument):
-        doc, main = found, _lines(found.text or "")
-    else:  # no body found: the metadata can still be read
-        doc, main = extract_metadata(tree, default_url=url, date_config=date_params), []
+    main = _lines(found.text or "") if isinstance(found, TrafilaturaDocument) else []
+    doc = _metadata(tree, url, date_params)
 
     page_url = doc.url or url
     outlet = _outlet(doc.sitename, tree)
@@ -185,6 +182,46 @@ def extract_html(
         published_source=source,
         url=page_url,
     )
+
+
+def _metadata(
+    tree: lxml.html.HtmlElement, url: str | None, date_params: dict[str, Any]
+) -> TrafilaturaDocument:
+    """trafilatura's metadata (title, author, url, site name, htmldate's date) as its
+    extract_metadata finds them, in the same order, without the fields newsweave never reads:
+    categories, tags and licence took a third of its time on the Zyte pages."""
+    try:  # the steps of extract_metadata are not public API: degrade to the whole of it
+        from trafilatura.metadata import (
+            META_URL,
+            examine_meta,
+            extract_author,
+            extract_meta_json,
+            extract_sitename,
+            extract_title,
+            extract_url,
+        )
+    except ImportError:  # pragma: no cover - depends on the installed trafilatura
+        return extract_metadata(tree, default_url=url, date_config=date_params)
+    doc = examine_meta(tree)
+    if doc.author and " " not in doc.author:  # one word is no name (as trafilatura)
+        doc.author = None
+    try:
+        doc = extract_meta_json(tree, doc)
+    except Exception as err:  # JSON-LD of any shape: trafilatura logs and goes on, too
+        LOGGER.debug("JSON-LD metadata unreadable: %s", err)
+    doc.title = doc.title or extract_title(tree)
+    doc.author = doc.author or extract_author(tree)
+    doc.url = doc.url or extract_url(tree, url)
+    doc.date = find_date(tree, **{**date_params, "url": doc.url})
+    doc.sitename = doc.sitename or extract_sitename(tree)
+    if doc.sitename:
+        doc.sitename = doc.sitename.lstrip("@")
+        if doc.sitename and "." not in doc.sitename and not doc.sitename[0].isupper():
+            doc.sitename = doc.sitename.title()
+    elif doc.url and (match := META_URL.match(doc.url)):
+        doc.sitename = match[1]
+    doc.clean_and_trim()
+    return doc
 
 
 def _bounded_attributes(html: str) -> str:
