@@ -306,13 +306,21 @@ class _Opinion:
 
     shingles: set[tuple[str, ...]]
     lines: frozenset[str]  # each paragraph's words, space-joined
+    words: tuple[str, ...]  # all of them, in order
 
     @classmethod
     def of(cls, paragraphs: list[str]) -> _Opinion:
         words = [_words(p) for p in paragraphs]
-        return cls(
-            _shingles([w for ws in words for w in ws]), frozenset(" ".join(ws) for ws in words)
-        )
+        every = [w for ws in words for w in ws]
+        return cls(_shingles(every), frozenset(" ".join(ws) for ws in words), tuple(every))
+
+    def covers(self, other: _Opinion) -> float:
+        """`support` of the other extraction's whole text, from its own index (no re-reading)."""
+        if not other.words:
+            return 0.0
+        if len(other.words) < SHINGLE:
+            return 1.0 if " ".join(other.words) in self.lines else 0.0
+        return len(other.shingles & self.shingles) / len(other.shingles)
 
     def support(self, text: str) -> float:
         """Share of `text`'s word 4-grams found here (0 for text without words).
@@ -398,16 +406,16 @@ def _second_opinion(main: list[str], other: list[str]) -> list[str]:
     mine, theirs = _Opinion.of(main), _Opinion.of(other)
     main_text, other_text = "\n".join(main), "\n".join(other)
     if len(other_text) >= EXTEND_MIN_RATIO * len(main_text) and (
-        not main or theirs.support(main_text) >= EXTEND_MIN_SUPPORT
+        not main or theirs.covers(mine) >= EXTEND_MIN_SUPPORT
     ):
         return other
-    if mine.support(other_text) < TRIM_MIN_AGREEMENT:
+    if mine.covers(theirs) < TRIM_MIN_AGREEMENT:
         return main
     if len(main) == 1:
         # One block cannot be trimmed at paragraph edges. It is typically trafilatura's last
         # resort (the page's text run together); readability has that text in paragraphs.
         return other
-    longest = None if theirs.support(main_text) >= TRIM_MIN_COVERAGE else LOW_COVERAGE_EDGE_WORDS
+    longest = None if theirs.covers(mine) >= TRIM_MIN_COVERAGE else LOW_COVERAGE_EDGE_WORDS
     start, end = 0, len(main)
     while start < end and not _lede(main[start]) and _foreign_edge(main[start], theirs, longest):
         start += 1
