@@ -56,7 +56,7 @@ STORY_FEATURES = (
     "recency",  # exp(-gap / decay_days), the gap in days to the story's span; 0.5 undated
     "body_near",  # best cosine with one of the story's events x the decay of the gap to it
     "body_local",  # mean cosine with the story's events, each weighted by the decay of its gap
-    "names_held",  # idf-weighted share of the event's names, each x the share of its events naming it
+    "names_held",  # idf-weighted share of its names, each x the share of story events naming it
     "gap_near",  # exp(-gap / decay_days), the gap in days to the story's nearest event; 0.5 undated
     "size",  # log(1 + the story's events): a big story names more, by chance too
 )
