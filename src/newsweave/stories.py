@@ -38,6 +38,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from newsweave.cluster import Assignment, ClusterInput
@@ -185,7 +187,8 @@ def _names(text: str) -> Counter[str]:
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(k, 0.0) for k, v in a.items())
+    # the same products in the same order as a generator would give, in C loops
+    return sum(map(mul, a.values(), map(b.get, a.keys(), repeat(0.0))))
 
 
 # --- events and stories -------------------------------------------------------------------
