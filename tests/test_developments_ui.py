@@ -227,3 +227,39 @@ def test_a_story_merged_in_a_later_run_resolves_its_old_id_to_the_survivor(tmp_p
     assert {s["id"] for s in record["sources"]} == {"mine", "strike", "bridge"}
     markdown = run("show", ids["strike"], "--db", str(db)).stdout
     assert f"`{ids['strike']}` was merged into it" in markdown.splitlines()[0]
+
+
+def test_api_serves_stories_with_developments_and_events_and_404s_unknown_ids(duc):
+    pytest.importorskip("fastapi", reason="the web extra is part of the test extra")
+    from fastapi.testclient import TestClient
+
+    from newsweave.api import ServiceSettings, create_app
+
+    db, _ = duc
+    with TestClient(create_app(ServiceSettings(db=db)), base_url="http://127.0.0.1") as client:
+        page = client.get("/api/stories").json()
+        assert page["total"] == 2 and [s["id"][:3] for s in page["stories"]] == ["st-"] * 2
+        cambodia, nba = page["stories"]
+        assert cambodia["lead"] and cambodia["headline"] is None and cambodia["events"] >= 2
+        (found,) = client.get("/api/stories", params={"q": "Sihanouk"}).json()["stories"]
+        assert found["id"] == cambodia["id"]
+        record = client.get(f"/api/stories/{nba['id']}").json()
+        assert record == _json("show", nba["id"], "--db", str(db), "--format", "json")
+        assert record["kind"] == "story" and len(record["developments"]) == nba["events"]
+        events = client.get("/api/events", params={"limit": 200}).json()["events"]
+        assert {e["in_story"] for e in events} == {cambodia["id"], nba["id"]}
+        event = events[0]
+        served = client.get(f"/api/events/{event['id']}").json()
+        assert served == _json("show", event["id"], "--db", str(db), "--format", "json")
+        assert served["kind"] == "event" and served["in_story"] == event["in_story"]
+        for path in (
+            f"/api/events/{nba['id']}",  # a story is not an event
+            "/api/events/s-0000000000",
+            "/api/stories/st-0000000000",
+            "/api/stories/1",  # an article id
+            "/api/stories/%00",
+        ):
+            response = client.get(path)
+            assert response.status_code == 404, path
+            assert response.json()["error"]["status"] == 404
+        assert client.get("/api/stories/" + "s" * 500).status_code == 422
