@@ -263,3 +263,24 @@ def test_api_serves_stories_with_developments_and_events_and_404s_unknown_ids(du
             assert response.status_code == 404, path
             assert response.json()["error"]["status"] == 404
         assert client.get("/api/stories/" + "s" * 500).status_code == 422
+
+
+def test_show_since_gives_only_the_new_developments_for_a_returning_reader(duc):
+    db, docs = duc
+    cambodia = _json("stories", "--db", str(db), "--json")[0]
+    full = _json("show", cambodia["id"], "--db", str(db), "--format", "json")
+    new = _json("show", cambodia["id"], "--db", str(db), "-f", "json", "--since", "1998-11-01")
+    assert new["since"] == "1998-11-01" and full["since"] is None
+    assert new["lead"] == cambodia["lead"]  # still the whole story's headline
+    kept = [d for d in full["developments"] if d["last"] >= "1998-11-01"]
+    assert [d["event"] for d in new["developments"]] == [d["event"] for d in kept]
+    assert len(new["developments"]) < len(full["developments"])
+    assert new["sources"] and all(s["published"] >= "1998-11-01" for s in new["sources"])
+    for s in new["summary"]:
+        assert all(c["source_id"] in {x["id"] for x in new["sources"]} for c in s["citations"])
+    later = run("show", cambodia["id"], "--db", str(db), "--since", "1998-11-25")
+    assert later.exit_code == 0
+    assert "Nothing new: no article of this story was published" in later.stdout
+    event = _json("stories", "--events", "--db", str(db), "--json")[0]["id"]
+    assert run("show", event, "--db", str(db), "--since", "1998-11-01").exit_code == 2
+    assert run("show", cambodia["id"], "--db", str(db), "--since", "Nov 1").exit_code == 2

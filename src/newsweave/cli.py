@@ -483,6 +483,15 @@ def show(
             "time gap), or why an event or article is where it is.",
         ),
     ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="YYYY-MM-DD",
+            help="A story's news from this date on only: its new events, briefed from the "
+            "articles published since.",
+        ),
+    ] = None,
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ShowFormat.md
     ),
@@ -499,8 +508,16 @@ def show(
     from newsweave.render import story_to_json, story_to_markdown, why_to_json, why_to_markdown
     from newsweave.render.html import story_to_html
 
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise typer.BadParameter(f"{since!r} is not YYYY-MM-DD", param_hint="--since") from None
     with _store(db, read_only=True) as store:
         kind, found = resolve_id(store, item_id)
+        if since_date is not None and (why or kind != "story"):
+            raise typer.BadParameter(
+                "takes a story id (st-...), without --why", param_hint="--since"
+            )
         if why:
             if fmt is ShowFormat.html:
                 raise typer.BadParameter("--why prints md or json", param_hint="--format")
@@ -528,7 +545,7 @@ def show(
             )
         with err.status(f"briefing {item_id}", spinner="dots"):
             if kind == "story":
-                record = read_developing_story(store, found)
+                record = read_developing_story(store, found, since_date)
             else:
                 record = read_event(store, found)
     if record.requested:

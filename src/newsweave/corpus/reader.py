@@ -299,20 +299,52 @@ def lookup_developing_story(store: Store, story_id: str) -> StoryLookup:
     return StoryLookup(live, key, replace(record, requested=requested) if record else None)
 
 
-def read_developing_story(store: Store, story_id: str) -> StoryRecord:
+def read_developing_story(store: Store, story_id: str, since: date | None = None) -> StoryRecord:
     """A developing story's record: the briefing of its latest articles (at most
     MAX_BRIEFED_ARTICLES originals) and its developments, every event in time order
     with its dates, size, outlets and one-sentence cited summary. Cached in the store
-    under `developing_hash`, so it is rebuilt only when the story changed."""
+    under `developing_hash`, so it is rebuilt only when the story changed.
+
+    With `since`, only what is new from that date on, for a reader coming back: the
+    events with an article published then or later, briefed from those articles alone
+    (their quotes and facts); an undated article counts as new when it was stored on or
+    after `since`. Not cached (one record per story is)."""
     live = store.resolve_developing_story(story_id)
     events = store.story_events([live])
     members = _developing_members(store, events)
+    if since is not None:
+        record = _build_developing_story(store, live, *_since(store, events, members, since))
+        return replace(
+            record,
+            since=since,
+            requested=story_id if story_id != live else None,
+            headline=headlines(store, {live: events})[live],  # the whole story's
+        )
     key = developing_hash(members)
     record = store.cached_story_record(live, key)
     if record is None:
         record = _build_developing_story(store, live, events, members)
         store.cache_story_record(key, record)
     return replace(record, requested=story_id if story_id != live else None)
+
+
+def _since(
+    store: Store,
+    events: list[EventSummary],
+    members: dict[str, list[StoredArticle]],
+    since: date,
+) -> tuple[list[EventSummary], dict[str, list[StoredArticle]]]:
+    """The events and articles new on or after `since` (an undated article: stored then)."""
+    ingested = store.ingested_dates(m.id for rows in members.values() for m in rows)
+    day = since.isoformat()
+
+    def new(m: StoredArticle) -> bool:
+        if m.article.published is not None:
+            return m.article.published >= since
+        return ingested.get(m.id, "") >= day
+
+    kept = {e.id: [m for m in members[e.id] if new(m)] for e in events}
+    return [e for e in events if kept[e.id]], {k: v for k, v in kept.items() if v}
 
 
 def _build_developing_story(

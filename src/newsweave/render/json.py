@@ -153,6 +153,7 @@ def story_to_dict(record: StoryRecord) -> dict[str, Any]:
         "kind": record.kind,
         "requested": record.requested,
         "in_story": record.in_story,
+        "since": record.since.isoformat() if record.since else None,
         **headline_fields(record.headline),
         **briefing,
         "developments": [development_to_dict(d, labels) for d in record.developments],

@@ -149,6 +149,13 @@ def story_to_markdown(record: StoryRecord) -> str:
         top[0] += f" — `{record.requested}` was merged into it"
     if record.in_story:
         top[0] += f" · part of story {record.in_story}"
+    if record.since:
+        top[0] += f" · what is new since {record.since.isoformat()}"
+        if not record.developments:
+            return (
+                f"{top[0]}\n\nNothing new: no article of this story was published (or, "
+                f"undated, stored) on or after {record.since.isoformat()}.\n"
+            )
     heading = None
     if record.headline is not None and record.headline.kind == "lead":
         heading = [
