@@ -253,12 +253,14 @@ def story_of_event(store: Store, event_id: str) -> str | None:
 
 
 def record_kind(store: Store, item_id: str, only: str | None = None) -> str:
-    """The kind, "story" or "event", of an id a reader asks for (`only`: that kind only);
-    UnknownStoryError for anything else (an article id included)."""
-    kind, _ = resolve_id(store, item_id)
-    if kind == "article" or (only is not None and kind != only):
-        what = {"story": "story", "event": "event"}.get(only or "", "story or event")
-        raise UnknownStoryError(f"no {what} {item_id!r} in {store.path}")
+    """The kind, "story" or "event", of an id a reader of the API asks for (`only`: that
+    kind only); UnknownStoryError ("no story ...") for anything else, an article id too."""
+    try:
+        kind, _ = resolve_id(store, item_id)
+    except UnknownStoryError:
+        kind = "unknown"
+    if kind not in ("story", "event") or (only is not None and kind != only):
+        raise UnknownStoryError(f"no {only or 'story'} {item_id!r} in {store.path}")
     return kind
 
 
@@ -321,11 +323,11 @@ def read_developing_story(store: Store, story_id: str, since: date | None = None
             headline=headlines(store, {live: events})[live],  # the whole story's
         )
     key = developing_hash(members)
-    record = store.cached_story_record(live, key)
-    if record is None:
-        record = _build_developing_story(store, live, events, members)
-        store.cache_story_record(key, record)
-    return replace(record, requested=story_id if story_id != live else None)
+    cached = store.cached_story_record(live, key)
+    if cached is None:
+        cached = _build_developing_story(store, live, events, members)
+        store.cache_story_record(key, cached)
+    return replace(cached, requested=story_id if story_id != live else None)
 
 
 def _since(
