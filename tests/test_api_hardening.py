@@ -54,9 +54,10 @@ def health(port: int) -> int:
 
 def trickle(port: int, head: bytes, every: float = 0.2) -> tuple[float, bytes]:
     """Send `head` then one more byte every `every` seconds until the server closes the
-    connection; how long that took and what the server answered."""
+    connection; how long that took and what the server answered. The clock starts before
+    connecting: the server's deadline runs from the accepted connection, never earlier."""
+    started = time.monotonic()
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        started = time.monotonic()
         sock.sendall(head)
         sock.settimeout(every)
         answer = b""

@@ -18,7 +18,9 @@ SCHEMA_DOC = (ROOT / "docs" / "json-schema.md").read_text(encoding="utf-8")
 
 
 def doc_row(field: str) -> str:
-    (row,) = [line for line in SCHEMA_DOC.splitlines() if line.startswith(f"| `{field}` |")]
+    # the article and briefing fields (a stored story's own `kind` is documented further on)
+    fields = SCHEMA_DOC.split("## Stored stories", 1)[0]
+    (row,) = [line for line in fields.splitlines() if line.startswith(f"| `{field}` |")]
     return row
 
 
