@@ -153,6 +153,17 @@ def _input_names(paths: list[str]) -> set[str]:
     return names
 
 
+CrossLingualOpt = Annotated[
+    bool,
+    typer.Option(
+        "--cross-lingual",
+        help="Let one story hold reports in several languages (a multilingual encoder "
+        "compares the articles' leads; about a second per article). Off: a story keeps "
+        "to one language.",
+    ),
+]
+
+
 @app.command()
 def brief(
     paths: PathsArg,
@@ -164,6 +175,7 @@ def brief(
         BriefFormat.md
     ),
     out: OutOpt = None,
+    cross_lingual: CrossLingualOpt = False,
 ) -> None:
     """Summarize the articles under PATHS as one story, every sentence cited.
 
@@ -174,7 +186,7 @@ def brief(
     from newsweave.render import briefing_to_json, briefing_to_markdown
 
     articles, skipped = _read(paths, parse_dates(date_, paths))
-    _check_one_story(articles)
+    _check_one_story(articles, cross_lingual=cross_lingual)
     with err.status(f"annotating {len(articles)} articles", spinner="dots"):
         briefing = brief_articles(articles, words=words, skipped=skipped)
     text = briefing_to_json(briefing) if fmt is BriefFormat.json else briefing_to_markdown(briefing)
@@ -327,6 +339,15 @@ def ingest(
             "implies --dask.",
         ),
     ] = None,
+    cross_lingual: Annotated[
+        bool,
+        typer.Option(
+            "--cross-lingual",
+            help="Stories of this corpus may hold reports in several languages (a "
+            "multilingual encoder compares the articles' leads; about a second per article). "
+            "Chosen when the corpus is created and kept by it (serve and watch too).",
+        ),
+    ] = False,
 ) -> None:
     """Add articles to the corpus: drop duplicates, group the rest into stories."""
     from newsweave.corpus import ingest as ingest_paths
@@ -334,6 +355,7 @@ def ingest(
     dates = parse_dates(date_, paths)
     with _store(db) as store, _progress(paths) as advance:
         store.acquire_writer()  # refused at once, before any reading, if another writes it
+        clusterer = _cross_lingual_clusterer(store) if cross_lingual else None
 
         def progress(n: int) -> None:
             for _ in range(n):
@@ -344,6 +366,7 @@ def ingest(
             "batch_size": batch_size,
             "progress": progress,
             "on_skip": None if json_ else _report_skip,
+            "clusterer": clusterer,
         }
         if dask or dask_scheduler:
             from newsweave.scale.dask import ingest_dask, print_dashboard
@@ -374,62 +397,205 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _cross_lingual_clusterer(store) -> Any:
+    """A cross-lingual clusterer for a new store; None for a store created with the switch
+    (its clusterer is restored as saved). A store whose stories keep to one language is
+    not switched halfway: its stories were formed without lead vectors."""
+    from newsweave.cluster import DEFAULT_SETTINGS, OnlineClusterer
+    from newsweave.cluster.state import Whole, decode
+
+    saved = store.clusterer_state()
+    if saved is None:
+        return OnlineClusterer(DEFAULT_SETTINGS.with_cross_lingual())
+    header = decode(saved)
+    if (header.header if isinstance(header, Whole) else header).settings.cross_lingual:
+        return None
+    raise typer.BadParameter(
+        f"the corpus {store.path} was created with stories in one language each; "
+        "cross-lingual stories are chosen when a corpus is created: ingest into a new --db",
+        param_hint="--cross-lingual",
+    )
+
+
 @app.command()
 def stories(
     db: DbOpt = None,
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", metavar="YYYY-MM-DD", help="Only stories seen on or after this date."
+            "--since",
+            metavar="YYYY-MM-DD",
+            help="Only stories (or events) with an article dated on or after this date.",
         ),
     ] = None,
+    events: Annotated[
+        bool,
+        typer.Option(
+            "--events", help="List events (one happening each, ids s-...) instead of stories."
+        ),
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """List the stories in the corpus, most recently seen first."""
+    """List the developing stories in the corpus (ids st-...), latest activity first."""
     from dataclasses import asdict
 
     from rich.table import Table
+
+    from newsweave.corpus import list_events, list_stories
+    from newsweave.render.json import headline_fields
+
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise typer.BadParameter(f"{since!r} is not YYYY-MM-DD", param_hint="--since") from None
+    # piped: one row a line, nothing cut (a terminal gets a table that fits it)
+    width = None if sys.stdout.isatty() else 400
+    console = Console(width=width, highlight=False, emoji=False)
+    if events:
+        with _store(db, read_only=True) as store:
+            rows = list_events(store, since_date)
+        if json_:
+            data = [asdict(r) | headline_fields(h) | {"in_story": st} for r, st, h in rows]
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+            return
+        table = Table("id", "story", "headline", "sources", "articles", "first seen", "last seen")
+        for r, story, title in rows:
+            table.add_row(
+                r.id,
+                story or "",
+                shown(_headline_cell(title)),
+                str(r.sources),
+                str(r.articles),
+                r.first_seen or "",
+                r.last_seen or "",
+            )
+        console.print(table, markup=False)
+        return
+    with _store(db, read_only=True) as store:
+        listed = list_stories(store, since_date)
+    if json_:
+        data = [
+            asdict(x.summary)
+            | headline_fields(x.headline)
+            | {"languages": list(x.summary.languages)}
+            for x in listed
+        ]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
+    table = Table(
+        "id", "headline", "first seen", "last seen", "events", "articles", "outlets", "languages"
+    )
+    for x in listed:
+        item = x.summary
+        table.add_row(
+            item.id,
+            shown(_headline_cell(x.headline)),
+            item.first_seen or "",
+            item.last_seen or "",
+            str(item.events),
+            str(item.articles),
+            str(item.sources),
+            ", ".join(item.languages),
+        )
+    console.print(table, markup=False)
+
+
+def _headline_cell(headline: Any) -> str:
+    """A title as is; a lead-sentence fallback quoted and marked "(lead)"."""
+    if headline is None:
+        return "(untitled)"
+    return f"“{headline.text}” (lead)" if headline.kind == "lead" else str(headline.text)
+
+
+@app.command()
+def show(
+    item_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A story id (st-..., from `newsweave stories`), an event id (s-..., from "
+            "`newsweave stories --events`) or, with --why, an article id (a number).",
+        ),
+    ],
+    db: DbOpt = None,
+    why: Annotated[
+        bool,
+        typer.Option(
+            "--why",
+            help="Why the story holds each of its events (score, shared names and terms, "
+            "time gap), or why an event or article is where it is.",
+        ),
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="YYYY-MM-DD",
+            help="A story's news from this date on only: its new events, briefed from the "
+            "articles published since.",
+        ),
+    ] = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ShowFormat.md
+    ),
+    out: OutOpt = None,
+) -> None:
+    """The cited briefing of a story (with its developments) or of one event."""
+    from newsweave.corpus import (
+        explain_article,
+        explain_story,
+        read_developing_story,
+        read_event,
+        resolve_id,
+    )
+    from newsweave.render import story_to_json, story_to_markdown, why_to_json, why_to_markdown
+    from newsweave.render.html import story_to_html
 
     try:
         since_date = date.fromisoformat(since) if since else None
     except ValueError:
         raise typer.BadParameter(f"{since!r} is not YYYY-MM-DD", param_hint="--since") from None
     with _store(db, read_only=True) as store:
-        rows = store.stories(since_date)
-    if json_:
-        sys.stdout.write(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1) + "\n")
-        return
-    table = Table("id", "headline", "sources", "articles", "first seen", "last seen")
-    for r in rows:
-        table.add_row(
-            r.id,
-            r.headline or "(untitled)",
-            str(r.sources),
-            str(r.articles),
-            r.first_seen or "",
-            r.last_seen or "",
+        kind, found = resolve_id(store, item_id)
+        if since_date is not None and (why or kind != "story"):
+            raise typer.BadParameter(
+                "takes a story id (st-...), without --why", param_hint="--since"
+            )
+        if why:
+            if fmt is ShowFormat.html:
+                raise typer.BadParameter("--why prints md or json", param_hint="--format")
+            if kind == "story":
+                live, explanations = explain_story(store, found)
+                requested = found if found != live else None
+            else:
+                explanation = explain_article(store, int(found)) if kind == "article" else None
+                if explanation is None:  # an event: the join that placed it
+                    live_story = store.event_placement(store.resolve_story(found))
+                    story = live_story.story if live_story else ""
+                    live, all_events = explain_story(store, story)
+                    event = store.resolve_story(found)
+                    explanations = [e for e in all_events if e.event == event]
+                else:
+                    live, explanations = explanation.story, [explanation]
+                requested = found
+            render_why = why_to_json if fmt is ShowFormat.json else why_to_markdown
+            _emit(render_why(live, explanations, requested), out, markdown=fmt is ShowFormat.md)
+            return
+        if kind == "article":
+            raise NewsweaveError(
+                f"{found} is an article id: `newsweave show {found} --why` tells why it is "
+                "where it is; `newsweave show` takes a story (st-...) or event (s-...) id"
+            )
+        with err.status(f"briefing {item_id}", spinner="dots"):
+            if kind == "story":
+                record = read_developing_story(store, found, since_date)
+            else:
+                record = read_event(store, found)
+    if record.requested:
+        err.print(
+            f"newsweave: {record.requested} was merged into {record.story}; showing {record.story}",
+            markup=False,
         )
-    Console(soft_wrap=not sys.stdout.isatty()).print(table)
-
-
-@app.command()
-def show(
-    story_id: Annotated[
-        str, typer.Argument(metavar="STORY_ID", help="A story id from `newsweave stories`.")
-    ],
-    db: DbOpt = None,
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        ShowFormat.md
-    ),
-    out: OutOpt = None,
-) -> None:
-    """The cited briefing for one story, with the outlets that republished it."""
-    from newsweave.corpus import read_story
-    from newsweave.render import story_to_json, story_to_markdown
-    from newsweave.render.html import story_to_html
-
-    with _store(db, read_only=True) as store, err.status(f"briefing {story_id}", spinner="dots"):
-        record = read_story(store, story_id)
     render = {ShowFormat.md: story_to_markdown, ShowFormat.json: story_to_json}
     text = story_to_html(record) if fmt is ShowFormat.html else render[fmt](record)
     _emit(text, out, markdown=fmt is ShowFormat.md)
@@ -747,7 +913,7 @@ def _read(paths: list[str], dates: dict[str, date]) -> tuple[list[Article], list
 _CLUSTER_MEMBER = re.compile(r"^(.+)/\d+$")
 
 
-def _check_one_story(articles: list[Article]) -> None:
+def _check_one_story(articles: list[Article], *, cross_lingual: bool = False) -> None:
     """`brief` summarises one story: refuse input holding several Multi-News clusters
     (each is a story of its own), or articles the event clusterer ingest uses puts in
     more than one story, rather than merge them into one briefing."""
@@ -763,7 +929,7 @@ def _check_one_story(articles: list[Article]) -> None:
     from newsweave.pipeline import story_groups
 
     with err.status(f"grouping {len(articles)} articles into stories", spinner="dots"):
-        groups = story_groups(articles)
+        groups = story_groups(articles, cross_lingual=cross_lingual)
     if len(groups) > 1:
         named = [
             "[" + ", ".join(shown(a.doc_id) for a in g[:4]) + (", ..." if len(g) > 4 else "") + "]"
