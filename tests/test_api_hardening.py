@@ -94,7 +94,7 @@ def test_a_client_trickling_its_headers_is_cut_while_others_are_served(server):
     assert health(server) == 200
 
 
-def test_a_client_trickling_a_body_is_cut(server):
+def test_a_client_trickling_a_body_is_cut(server, caplog):
     head = (
         b"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         b"Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"
@@ -103,6 +103,7 @@ def test_a_client_trickling_a_body_is_cut(server):
     assert LIMIT <= elapsed < LIMIT + 1.5
     assert b"201" not in answer
     assert health(server) == 200
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # no traceback logged
 
 
 def test_a_silent_connection_is_closed_and_a_kept_alive_one_is_not_cut_early(server):

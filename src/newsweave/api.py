@@ -69,6 +69,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -1164,6 +1165,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         busy = isinstance(exc, DatabaseLockedError | StoreInUseError)
         headers = {"Retry-After": "5"} if busy else None
         return _error(request, error_status(exc), str(exc), headers)
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Any:
+        # the client went away mid-body (or Deadlines cut it): nobody reads the answer
+        return _error(request, 400, "the client disconnected before its request was read")
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Any:
