@@ -64,6 +64,13 @@ CALIBRATION_SEEDS = range(100, 103)
 THRESHOLD_OFFSETS = [-1.0, -0.5, 0.0, 0.5]
 MERGE_OFFSETS = [2.0, 99.0]
 WEIGHT_OF = {name: "w_" + name for name in STORY_FEATURES}
+# The features the regression weighs. Left out (weight 0, still computed and shown in a
+# join's explanation): those over the union of a story's events (any event naming a name,
+# the best of its events), which grow with the story whatever the event, so a story that
+# took one wrong event draws the next of its beat (chaining).
+FITTED = tuple(
+    f for f in STORY_FEATURES if f not in ("names", "body_max", "names_missing", "lead_names")
+)
 
 
 def load() -> tuple[list[dict], list[dict]]:
@@ -211,11 +218,12 @@ def calibrate(docs: list[dict]) -> tuple[dict[str, float], dict]:
                 labels.extend(story == gold for story in story_ids)
 
             linker.add_to(x, a, gold, on_features=record)
-    model = LogisticRegression(C=1.0, max_iter=5000).fit(np.asarray(rows), labels)
-    weights = {
-        WEIGHT_OF[n]: round(float(c), 2)
-        for n, c in zip(STORY_FEATURES, model.coef_[0], strict=True)
-    }
+    columns = [STORY_FEATURES.index(f) for f in FITTED]
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(np.asarray(rows)[:, columns], labels)
+    weights = dict.fromkeys(WEIGHT_OF.values(), 0.0)
+    weights.update(
+        {WEIGHT_OF[n]: round(float(c), 2) for n, c in zip(FITTED, model.coef_[0], strict=True)}
+    )
     weights["bias"] = round(float(model.intercept_[0]), 2)
     return weights, {"rows": len(labels), "positives": int(sum(labels))}
 

@@ -28,6 +28,7 @@ import os
 import random
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -272,12 +273,18 @@ async def run_clients(
 
     recorder = Recorder()
     kinds = [k for k, weight in MIX.items() for _ in range(weight)]
+    timeout = httpx.Timeout(300.0, connect=30.0)
+    # Every client is made before the clock starts, sharing one TLS context (unused over
+    # http://): an httpx client otherwise loads the CA bundle as it is made, 50-100 ms
+    # of the benchmark's one event loop each, and 200 of them inside the measured phase
+    # stalled every request in flight for seconds (seen with py-spy on this script).
+    tls = ssl.create_default_context()
+    pool = [httpx.AsyncClient(base_url=base, timeout=timeout, verify=tls) for _ in range(clients)]
     deadline = time.monotonic() + seconds
 
-    async def client_loop(n: int) -> None:
+    async def client_loop(n: int, client: Any) -> None:
         rng = random.Random(seed * 1000 + n)
-        timeout = httpx.Timeout(300.0, connect=30.0)
-        async with httpx.AsyncClient(base_url=base, timeout=timeout) as client:
+        async with client:
             while time.monotonic() < deadline:
                 kind = rng.choice(kinds)
                 start = time.perf_counter()
@@ -289,7 +296,7 @@ async def run_clients(
                 recorder.latencies[kind].append(time.perf_counter() - start)
 
     started = time.perf_counter()
-    await asyncio.gather(*(client_loop(n) for n in range(clients)))
+    await asyncio.gather(*(client_loop(n, client) for n, client in enumerate(pool)))
     return recorder, time.perf_counter() - started
 
 
@@ -342,6 +349,16 @@ def wait_ready(base: str, process: subprocess.Popen, log: Path) -> None:
     sys.exit("server did not become ready in 120 s")
 
 
+def server_memory(pid: int) -> dict[str, float]:
+    """The server's resident memory now and at its peak (MiB), from /proc."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = round(int(value.split()[0]) / 1024, 1)
+    return {"rss_mib": fields["VmRSS"], "peak_rss_mib": fields["VmHWM"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     import httpx
 
@@ -383,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"setup {setup_s:.1f} s",
                 file=sys.stderr,
             )
+            before = httpx.get(base + "/api/health").json()
             baseline, base_elapsed = asyncio.run(
                 run_clients(base, 1, args.baseline_seconds, stories, args.seed)
             )
@@ -390,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
                 run_clients(base, args.clients, args.duration, stories, args.seed + 2)
             )
             health = httpx.get(base + "/api/health").json()
+            memory = server_memory(process.pid)
         finally:
             process.terminate()
             try:
@@ -413,6 +432,24 @@ def main(argv: list[str] | None = None) -> int:
         "load": summarize(loaded, load_elapsed),
         "corpus_after": {k: health[k] for k in ("articles", "duplicates", "stories")},
         "server_log_errors": len(server_errors),
+        "server_memory": memory,
+    }
+    # every POST answered "new" or "duplicate" added one article row: any missing is lost
+    stored = sum(
+        result[phase]["post_status"].get(status, 0)
+        for phase in ("baseline_1_client", "load")
+        for status in ("new", "duplicate")
+    )
+    result["lost_posts"] = stored - (health["articles"] - before["articles"])
+    endpoints = result["load"]["endpoints"]
+    result["targets"] = {
+        "errors == 0": result["load"]["errors"] == 0,
+        "lost posts == 0": result["lost_posts"] == 0,
+        "GET p99 < 1 s": all(
+            (endpoints[k]["p99_ms"] or 0) < 1000 for k in ("list", "search", "story")
+        ),
+        "POST p99 < 3 s": (endpoints["post"]["p99_ms"] or 0) < 3000,
+        "server peak RSS < 1 GiB": memory["peak_rss_mib"] < 1024,
     }
     for phase in ("baseline_1_client", "load"):
         data = result[phase]
@@ -427,6 +464,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"p99={row['p99_ms']} ms max={row['max_ms']} ms",
                 file=sys.stderr,
             )
+    print(
+        f"lost posts: {result['lost_posts']}; server RSS {memory['rss_mib']} MiB "
+        f"(peak {memory['peak_rss_mib']} MiB)",
+        file=sys.stderr,
+    )
+    for target, met in result["targets"].items():
+        print(f"  {target}: {'met' if met else 'NOT met'}", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     failed = result["load"]["errors"] + result["baseline_1_client"]["errors"] + len(server_errors)

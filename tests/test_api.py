@@ -144,6 +144,50 @@ def test_post_article_joins_the_story_then_is_recognised(client):
     assert any(s["outlet"] == "Osterholm Evening Herald" for s in story["sources"])
 
 
+def test_a_cached_story_list_is_never_older_than_the_posters_article(client):
+    """Pages are shared between commits (api._Memo); a commit shows in the next read."""
+    from test_brief_stories import STORIES
+
+    for _ in range(3):  # read, and read again from the shared copy
+        assert client.get("/api/stories").json()["total"] == 1
+    story = client.get(f"/api/stories/{story_id(client)}").json()
+    title, _, text = STORIES["chess-1.txt"].partition("\n\n")
+    posted = client.post("/api/articles", json={"title": title, "text": text}).json()
+    listing = client.get("/api/stories").json()
+    assert listing["total"] == 2 and listing["stories"][0]["id"] == posted["story"]
+    assert client.get("/api/stories", params={"q": "Tolvay"}).json()["total"] == 1
+    # the untouched story is served from its encoded copy, byte for byte as before
+    assert client.get(f"/api/stories/{story['story']}").json() == story
+
+
+def test_readers_get_the_previous_briefing_while_the_new_one_is_built(client):
+    """Under load a story changes with every batch: its readers are not queued behind
+    the rebuild one reader started; they get the previous JSON, marked as such."""
+    import threading
+    import time
+
+    sid = story_id(client)
+    before = client.get(f"/api/stories/{sid}").json()
+    assert client.post("/api/articles", json=FOLLOW_UP).status_code == 201
+    corpus = client.app.state.corpus
+    answers = []
+    with corpus._analysis_lock:  # the new briefing cannot be built yet
+        first = threading.Thread(target=lambda: answers.append(client.get(f"/api/stories/{sid}")))
+        first.start()
+        deadline = time.monotonic() + 30
+        while not corpus._encoding:  # the first reader has started the build
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        meanwhile = client.get(f"/api/stories/{sid}")
+        assert meanwhile.headers["x-newsweave-briefing"] == "previous; rebuilding"
+        assert meanwhile.json() == before
+    first.join(timeout=120)
+    (built,) = answers
+    assert "x-newsweave-briefing" not in built.headers
+    assert any(s["outlet"] == "Osterholm Evening Herald" for s in built.json()["sources"])
+    assert client.get(f"/api/stories/{sid}").json() == built.json()
+
+
 def test_post_article_as_uploaded_file(client):
     html = (STORY / "brenmark-courier.html").read_bytes()
     response = client.post(
@@ -257,6 +301,69 @@ def test_adhoc_brief_stores_nothing(client):
     assert client.get("/api/health").json()["articles"] == 5
     nothing = client.post("/api/brief", json={"articles": [{"text": ""}]})
     assert nothing.status_code == 422 and "no posted article" in nothing.json()["error"]["message"]
+
+
+def test_brief_body_is_validated_once_and_a_bad_article_is_skipped_with_its_reason(client):
+    """BriefBody validates each article by ArticleBody and keeps an article's error as its
+    skip reason; a body that is not a BriefBody is a 422 naming the field."""
+    good = json.loads((STORY / "meridian-press.jsonl").read_text().splitlines()[0])
+    for body, message in (
+        ({"articles": "x"}, "articles: Input should be a valid list"),
+        ({"articles": [good], "words": True}, "words: Input should be a valid integer"),
+        ({"articles": [good] * 51}, "articles: List should have at most 50 items"),
+        ([good], "the body must be a JSON object"),
+    ):
+        response = client.post("/api/brief", json=body)
+        assert response.status_code == 422, body
+        assert response.json()["error"]["message"].startswith(message)
+    response = client.post(
+        "/api/brief", json={"articles": [good, {"title": 7, "text": "x"}, [1]], "words": 5000}
+    )
+    assert response.status_code == 200, response.text
+    briefing = response.json()
+    assert briefing["word_budget"] == 2000  # held to the range, as the query's would be
+    assert briefing["skipped"] == [
+        {"id": "api:2", "reason": "title: Input should be a valid string"},
+        {"id": "api:3", "reason": "the article must be a JSON object"},
+    ]
+
+
+def test_upload_form_fields_are_validated_by_article_upload(client):
+    text = FOLLOW_UP["text"].encode()
+    response = client.post(
+        "/api/articles", files={"file": ("a.txt", text), "title": ("t.txt", b"a file")}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "title: Input should be a valid string"
+    two = client.post("/api/articles", files=[("file", ("a.txt", text)), ("file", ("b.txt", text))])
+    assert two.status_code == 422
+    assert two.json()["error"]["message"] == "post one article at a time (got 2)"
+    assert client.get("/api/health").json()["articles"] == 5
+
+
+def test_adhoc_brief_of_two_stories_is_a_422_naming_the_groups(client):
+    """As the CLI's `brief`: articles the event clusterer puts in two stories are refused,
+    not merged into one briefing (issue 17 item 2)."""
+    from test_brief_stories import STORIES
+
+    def body(name: str) -> dict[str, str]:
+        title, _, text = STORIES[name].partition("\n\n")
+        return {"title": title, "text": text}
+
+    order = ("mill-1.txt", "chess-1.txt", "mill-2.txt", "chess-2.txt")
+    response = client.post("/api/brief", json={"articles": [body(n) for n in order]})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message"] == (
+        "the posted articles hold 2 stories: [api:1, api:3] and [api:2, api:4]; brief each "
+        "on its own, or POST them to /api/articles and read each story from /api/stories"
+    )
+    files = [("files", (n, STORIES[n].encode())) for n in order[:2]]
+    uploaded = client.post("/api/brief", files=files)
+    assert uploaded.status_code == 422
+    assert "[upload:mill-1.txt] and [upload:chess-1.txt]" in uploaded.json()["error"]["message"]
+    one = client.post("/api/brief", json={"articles": [body("mill-1.txt"), body("mill-2.txt")]})
+    assert one.status_code == 200, one.text
+    assert "Glassmere" in json.dumps(one.json()["summary"])
 
 
 def test_pages_render_and_escape_article_text(client, db):

@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from conftest import EVALDATA, need
+from conftest import EVALDATA, EXAMPLES, ROOT, need
 
 from newsweave.extract.boilerplate import PlainTextResult, clean_plain_text
 from newsweave.model import RemovedLine
@@ -476,3 +476,37 @@ def test_capitals_masthead_and_a_longer_slogan_naming_the_town():
     assert r.outlet == "Orville Matin"
     assert r.title == "Orville : le marché couvert rouvre après deux ans de travaux"
     assert [i.reason for i in r.removed][:2] == ["masthead", "masthead"]
+
+
+# --- Our labelled example scrapes in seven languages ------------------------------
+
+LABELS = json.loads((ROOT / "bench" / "boilerplate_labels.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_labelled_examples_lose_exactly_their_chrome(name):
+    """Every line of our example scrapes was labelled by hand (bench/boilerplate_labels.json,
+    also scored by `bench/boilerplate_audit.py --labelled`): the cleaner removes the chrome
+    lines and keeps every article line."""
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    chrome = set(LABELS[name]["chrome"])
+    removed = {item.text for item in clean_plain_text(text).removed}
+    lines = {line.strip() for line in text.splitlines() if line.strip()}
+    assert chrome <= lines  # the labels were read on this text
+    assert sorted(chrome - removed) == []
+    assert sorted(removed & (lines - chrome)) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Mis à jour à 07h12", "Aktualisiert um 8:15 Uhr", "Updated 10:45", "Actualizado: 21.30 h"],
+)
+def test_an_update_stamp_needs_no_year(line):
+    r = clean(line, BODY_1, BODY_2)
+    assert r.paragraphs == (BODY_1, BODY_2)
+    assert reasons(r) == {line: "timestamp"}
+
+
+def test_a_sentence_opening_with_the_stamp_verb_is_kept():
+    line = "Updated figures released at 10:45 showed the bridge carries more traffic than thought."
+    assert clean(line, BODY_1).paragraphs == (line, BODY_1)

@@ -150,6 +150,65 @@ def test_check_finds_a_linker_state_behind_the_tables(dam_db):
         assert any("clusterer state behind" in p for p in store.check())
 
 
+# An invented story that has nothing to do with the dam.
+CHESS = {
+    "title": "Teenager takes the Orlin chess crown",
+    "outlet": "Drumholt Herald",
+    "url": "https://news.example/chess/1",
+    "published": "2026-03-28",
+    "text": (
+        "Mira Tolvay, 16, became the youngest Orlin chess champion on Sunday, beating the "
+        "title holder in the ninth and final round, the national chess federation said. "
+        "She had lost only one game in the tournament."
+    ),
+}
+
+
+def test_check_finds_a_clusterer_state_left_behind_by_a_second_writer(tmp_path):
+    """Two writers on one store (what the writer lease prevents): the second saves a
+    clusterer state that never saw the first one's articles or stories."""
+    db = tmp_path / "two.db"
+    items = list(newsweave.pipeline.prepare_sources([write_corpus(tmp_path)]))
+    with Store(db) as first, Store(db) as second:
+        one, two = Ingestor(first), Ingestor(second)  # both load the same (empty) state
+        one.add_batch(items[:3])
+        two.add_batch(items[3:])
+    with Store(db) as store:
+        (made,) = store.query("SELECT count(*) FROM stories")[0]
+        (known,) = store.query("SELECT count(*) FROM clusterer_stories")[0]
+        assert known < made
+        problems = store.check()
+        assert "clusterer state behind the tables: it has seen 3 of 6 clustered articles" in (
+            problems
+        )
+        assert (
+            f"clusterer state behind the stories table: it knows {known} of {made} stories"
+            in problems
+        )
+
+
+def test_check_finds_an_older_clusterer_state_put_back(dam_db, tmp_path):
+    """A state copied back from before the last ingest knows fewer stories than the table."""
+    with Store(dam_db) as store:
+        saved = store.clusterer_parts()
+        (articles,) = store.query("SELECT articles FROM clusterer_state")[0]
+    with Store(dam_db) as store:
+        chess = tmp_path / "chess.jsonl"
+        chess.write_text(json.dumps(CHESS) + "\n", encoding="utf-8")
+        assert newsweave.ingest([chess], store).new == 1
+        # the new article opened a story of its own: the table has one story more
+        header, rows = saved
+        store.save_clusterer_parts(header, len(rows), rows)
+        store.set_clusterer_articles(articles)
+        store.conn.commit()
+    with Store(dam_db) as store:
+        (made,) = store.query("SELECT count(*) FROM stories")[0]
+        assert store.check() == [
+            f"clusterer state behind the stories table: it knows {made - 1} of {made} stories",
+            "clusterer state behind the tables: it has seen 6 of 7 clustered articles",
+        ]
+
+
 def _downgrade_to_7(db: Path) -> None:
     """The store as newsweave before developing stories left it (schema 7)."""
     conn = sqlite3.connect(db)

@@ -167,6 +167,21 @@ def test_second_opinion_trims_edges_it_does_not_support():
     assert _second_opinion(main, list(BODY)) == list(BODY)
 
 
+def test_a_leading_paragraph_of_prose_is_the_lede_and_stays():
+    """readability often scores a container that leaves the lede out; its silence does not
+    make a 30-word opening sentence chrome, while a short unsupported line still goes."""
+    lede = (
+        "Portvale's harbour bridge, which carries most of the town's traffic to the ferry "
+        "terminal, will close for at least six months from April while engineers replace "
+        "its corroded steel supports, the council announced on Monday."
+    )
+    assert _second_opinion([lede, *BODY], list(BODY)) == [lede, *BODY]
+    teaser = "Most read: ferry timetable extended"
+    assert _second_opinion([teaser, lede, *BODY], list(BODY)) == [lede, *BODY]
+    unfinished = lede.removesuffix(".")  # a caption or a list item, not a sentence
+    assert _second_opinion([unfinished, *BODY], list(BODY)) == list(BODY)
+
+
 def test_second_opinion_extends_when_readability_has_more_of_the_same_article():
     assert _second_opinion(list(BODY[:2]), list(BODY)) == list(BODY)
 
@@ -208,3 +223,17 @@ def test_real_page_matches_ground_truth(page_id, zyte_truth):
     assert shared / sum(got.values()) >= 0.9  # precision
     assert shared / sum(want.values()) >= 0.9  # recall
     assert result.published is not None and result.published <= date(2019, 12, 31)
+
+
+@pytest.mark.parametrize("page_id", ZYTE_PAGES)
+def test_cheaper_readability_cleaning_reads_the_same_text(page_id):
+    """newsweave skips the javascript-link rewriting of readability's sanitiser (time only):
+    the paragraphs must be readability's own, word for word, on real pages."""
+    from trafilatura import load_html
+
+    from newsweave.extract.html import _readability
+
+    with gzip.open(need(ZYTE / "html" / f"{page_id}.html.gz"), "rt", encoding="utf-8") as f:
+        html = f.read()
+    fast = _readability(load_html(html), fast=True)
+    assert fast and fast == _readability(load_html(html), fast=False)

@@ -10,10 +10,14 @@ writes - posted articles, which are cleaned, deduplicated and clustered - run on
 writer thread that owns the `Ingestor` (its dedup index and clusterer live in memory);
 articles posted while it is busy are committed together as the next batch (group
 commit: one transaction, one batched encoder call). Briefings are built on one analysis
-thread, and a request waiting for one awaits it without holding a server thread. The
-NLP models are shared, so a briefing build and a clustering batch take
-`_analysis_lock`, one at a time. Every connection waits up to `BUSY_TIMEOUT` seconds
-for SQLite's write lock (busy_timeout) instead of failing with "database is locked".
+thread, and a request waiting for one awaits it without holding a server thread; the
+spaCy pipelines are used by one briefing at a time (`_analysis_lock`). A clustering
+batch uses only the sentence encoder, whose onnxruntime session and tokenizer may be
+called from two threads at once, so a POST never waits for a briefing build (under
+load, stories change with every batch and their rebuilds take seconds). Readers of one
+story-list page or story between two commits share one read (`_Memo`). Every connection
+waits up to `BUSY_TIMEOUT` seconds for SQLite's write lock (busy_timeout) instead of
+failing with "database is locked".
 
 `serve --watch` runs the watcher (`watch.Watcher`) on that same writer thread, as a task
 of the thread's own event loop, over the writer's own `Ingestor`: watched pages and
@@ -44,18 +48,29 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+import h11
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WrapValidator,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from newsweave import __version__
 from newsweave.errors import (
@@ -65,6 +80,7 @@ from newsweave.errors import (
     MissingDependencyError,
     NewsweaveError,
     ScaleError,
+    SeveralStoriesError,
     StoreError,
     StoreInUseError,
     UnknownStoryError,
@@ -79,6 +95,7 @@ from newsweave.model import (
 )
 from newsweave.store import Store
 
+BaseModelT = TypeVar("BaseModelT", bound=BaseModel)
 log = logging.getLogger("newsweave.api")
 watch_log = logging.getLogger("newsweave.watch")
 
@@ -96,6 +113,9 @@ MAX_WRITE_BATCH = 50
 MAX_BRIEF_ARTICLES = 50
 TOKEN_ENV = "NEWSWEAVE_TOKEN"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+JSON = "application/json"
+# Story JSON kept in memory by member set (about 20-60 KB each).
+ENCODED_STORIES = 256
 # Largest article id a path may name: SQLite's INTEGER range (a bigger number is a 422,
 # not an overflow inside the database driver).
 MAX_ARTICLE_ID = 2**63 - 1
@@ -103,6 +123,12 @@ MAX_ARTICLE_ID = 2**63 - 1
 # a busy writer (a batch a second) sends a page at most this often to each reader.
 LIVE_KEEPALIVE = 15.0
 LIVE_MIN_GAP = 1.0
+# A request's headers are a few hundred bytes: 10 s is generous on any link. A body is
+# at most the request limit (12 MB: seconds on a slow link). Idle keep-alive connections
+# are closed after 30 s (a page's next request comes sooner; a browser reconnects).
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 60.0
+IDLE_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +147,12 @@ class ServiceSettings:
     # `serve --watch`: sources the server follows (URLs, OPML files), and how
     watch: tuple[str, ...] = ()
     watch_settings: Any = None  # watch.WatchSettings; its defaults when None
+    # Seconds a client has to send a request's headers (from the connection's start or
+    # its first byte) and then its body, and may stay idle between requests: a client
+    # trickling bytes (slowloris) is cut at the limit, not held forever (`Deadlines`).
+    header_timeout: float = HEADER_TIMEOUT
+    body_timeout: float = BODY_TIMEOUT
+    idle_timeout: float = IDLE_TIMEOUT
 
 
 class _WriterThread:
@@ -161,6 +193,42 @@ class _WriterThread:
             self.thread.join()
 
 
+class _Memo:
+    """One read's answer per key while the store's version stays put (and at most `ttl`
+    seconds): the readers of one page between two commits share one query, and the
+    readers who ask while it runs wait for that one, instead of each running it (under
+    200 clients the story-list query on 40 threads at once was most of the server's CPU).
+    Bounded: past `size` keys the oldest answers are dropped."""
+
+    def __init__(self, size: int = 256, ttl: float = 5.0) -> None:
+        self.size = size
+        self.ttl = ttl
+        self._done: dict[Any, tuple[str, float, Any]] = {}
+        self._running: dict[tuple[Any, str], asyncio.Future] = {}
+
+    async def get(self, key: Any, version: str, compute: Callable[[], Awaitable[Any]]) -> Any:
+        import time
+
+        done = self._done.get(key)
+        if done is not None and done[0] == version and time.monotonic() - done[1] < self.ttl:
+            return done[2]
+        running = self._running.get((key, version))
+        if running is None:
+            running = asyncio.ensure_future(compute())
+            self._running[(key, version)] = running
+
+            def finished(future: asyncio.Future) -> None:
+                self._running.pop((key, version), None)
+                if not future.cancelled() and future.exception() is None:
+                    self._done.pop(key, None)
+                    self._done[key] = (version, time.monotonic(), future.result())
+                    while len(self._done) > self.size:
+                        del self._done[next(iter(self._done))]
+
+            running.add_done_callback(finished)
+        return await asyncio.shield(running)
+
+
 class _Corpus:
     """Per-thread read connections, one writer thread, one analysis lock."""
 
@@ -173,6 +241,14 @@ class _Corpus:
         # briefings are built here, one at a time; requests await them on the event loop
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
         self._building: dict[tuple[str, str], asyncio.Future] = {}
+        self.pages = _Memo()  # story-list pages (GET /api/stories, the reading page)
+        self.located = _Memo()  # story id -> (live id, member-set hash)
+        # each story's latest JSON, by live id: (member-set hash, bytes). A commit that
+        # leaves a story as it was costs its next reader a lookup, not a decode and an
+        # encode of its record; one that changed it has its readers served this previous
+        # JSON while the new briefing is built (see story_json)
+        self._latest: dict[str, tuple[str, bytes]] = {}
+        self._encoding: dict[tuple[str, str], asyncio.Future] = {}
         self._pending: list[tuple[PreparedArticle, Future[dict[str, Any]]]] = []
         self._pending_lock = threading.Lock()
         self._draining = False
@@ -334,6 +410,46 @@ class _Corpus:
         # built under the live id: say which id was asked for when a merge redirected it
         return replace(record, requested=story_id if story_id != record.story else None)
 
+    async def story_json(self, story_id: str, only: str | None = None) -> tuple[bytes, bool]:
+        """GET /api/stories/{id}: the story's record as JSON, and whether it is the
+        current one. While the briefing of the story's current member set is being built
+        for one reader, others are answered at once with the story's previous JSON
+        (False) rather than queue behind the build; a reader who starts a build (the
+        poster of an article, reading its story next) waits for it."""
+        live, key = await self.located.get(
+            (story_id, only),
+            self.version(),
+            lambda: run_in_threadpool(self._locate, story_id, only),
+        )
+        if live != story_id:
+            # a merged story's old id: its record names the id asked for, so not shared
+            return _story_bytes(await self.story(story_id, only)), True
+        latest = self._latest.get(live)
+        if latest is not None and latest[0] == key:
+            self._latest[live] = self._latest.pop(live)  # the most recently used
+            return latest[1], True
+        encoding = self._encoding.get((live, key))
+        if encoding is not None and latest is not None:
+            return latest[1], False
+        if encoding is None:
+            encoding = asyncio.ensure_future(self._encode_story(story_id, live, key, only))
+            self._encoding[(live, key)] = encoding
+            encoding.add_done_callback(lambda _: self._encoding.pop((live, key), None))
+        return await asyncio.shield(encoding), True
+
+    async def _encode_story(self, story_id: str, live: str, key: str, only: str | None) -> bytes:
+        data = await run_in_threadpool(_story_bytes, await self.story(story_id, only))
+        self._latest.pop(live, None)
+        self._latest[live] = (key, data)
+        while len(self._latest) > ENCODED_STORIES:
+            del self._latest[next(iter(self._latest))]
+        return data
+
+    def _locate(self, story_id: str, only: str | None) -> tuple[str, str]:
+        """The story's or event's live id and member-set hash (the key of its briefing)."""
+        found = self._lookup(story_id, only)
+        return found.live, found.members_hash
+
     def _lookup(self, story_id: str, only: str | None) -> Any:
         from newsweave.corpus import lookup_record
 
@@ -350,6 +466,7 @@ class _Corpus:
         from newsweave.render import briefing_to_dict
 
         with self._analysis_lock:
+            _check_one_story(articles)
             briefing = brief_articles(articles, words=words, skipped=skipped)
         return briefing_to_dict(briefing)
 
@@ -381,9 +498,11 @@ class _Corpus:
                 for *_, future in batch:
                     future.set_exception(exc)
                 continue
+            # the change notice first: the server's loop runs it before it hands any
+            # poster its answer, so a poster's next read is never an older page (_Memo)
+            self.changed()
             for (_, future), result in zip(batch, results, strict=True):
                 future.set_result(result)
-            self.changed()
 
     def _add_many(self, items: list[PreparedArticle]) -> list[dict[str, Any]]:
         """Store the waiting articles as one batch; each one's outcome, in order."""
@@ -391,8 +510,7 @@ class _Corpus:
 
         ingestor = self._ingestor_for_writes()
         store: Store = ingestor.store
-        with self._analysis_lock:
-            batch = ingestor.add_batch(items)
+        batch = ingestor.add_batch(items)  # not under _analysis_lock: see the module's doc
         return [
             {
                 "article_id": outcome.article_id,
@@ -410,6 +528,44 @@ class _Corpus:
             }
             for item, outcome in zip(items, batch.articles, strict=True)
         ]
+
+
+def json_bytes(data: Any) -> bytes:
+    """JSON as FastAPI's JSONResponse encodes it, without FastAPI's walk over every value."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def _story_bytes(record: StoryRecord) -> bytes:
+    from newsweave.render import story_to_dict
+
+    return json_bytes(story_to_dict(record))
+
+
+def _check_one_story(articles: list[Article]) -> None:
+    """A briefing is of one story: refuse posted articles that the event clusterer (as
+    ingest uses it, `pipeline.story_groups`) puts in several, naming the groups, as the
+    CLI's `brief` does, rather than merge them into one briefing."""
+    from newsweave.pipeline import story_groups
+
+    groups = story_groups(articles)
+    if len(groups) < 2:
+        return
+    named = [
+        "["
+        + ", ".join(a.doc_id.split("#", 1)[0] for a in group[:4])
+        + (", ..." if len(group) > 4 else "")
+        + "]"
+        for group in groups[:4]
+    ]
+    listed = (
+        ", ".join(named[:-1]) + " and " + named[-1]
+        if len(groups) <= 4
+        else ", ".join(named) + ", ..."
+    )
+    raise SeveralStoriesError(
+        f"the posted articles hold {len(groups)} stories: {listed}; brief each on its own, "
+        "or POST them to /api/articles and read each story from /api/stories"
+    )
 
 
 # -- request bodies -> articles -----------------------------------------------------------
@@ -447,11 +603,46 @@ class ArticleUpload(BaseModel):
     published: str | None = Field(None, description="Publication date, YYYY-MM-DD.")
 
 
+@dataclass(frozen=True)
+class UnusableArticle:
+    """An article of a list that ArticleBody refused, and why (one line): the briefing
+    lists it as skipped instead of refusing the whole body."""
+
+    reason: str
+
+
+def _validation_reason(exc: ValidationError, what: str = "the article") -> str:
+    """The first problem of a refused body or article, as one line naming the field."""
+    first = exc.errors()[0]
+    if first["type"] in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{what} must be a JSON object"
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def _article_or_unusable(value: Any, handler: Any) -> ArticleBody | UnusableArticle:
+    """Validate one article of a list by ArticleBody, keeping its error as a value."""
+    try:
+        return ArticleBody.model_validate(value)
+    except ValidationError as exc:
+        return UnusableArticle(_validation_reason(exc))
+
+
+# An article of BriefBody's list: an ArticleBody (its schema, in the OpenAPI document),
+# or what was wrong with it.
+BriefArticle = Annotated[
+    ArticleBody | SkipJsonSchema[UnusableArticle], WrapValidator(_article_or_unusable)
+]
+
+
 class BriefBody(BaseModel):
     """Articles to brief as one story; an unusable one is listed as skipped, not an error."""
 
-    articles: list[ArticleBody] = Field(max_length=MAX_BRIEF_ARTICLES)
-    words: int = Field(120, description="Summary length in words (10 to 2000).")
+    articles: list[BriefArticle] = Field(max_length=MAX_BRIEF_ARTICLES)
+    # the query's `words` when absent; out of range is held to it (as before models)
+    words: Annotated[int, AfterValidator(lambda n: max(10, min(2000, n)))] | None = Field(
+        None, strict=True, description="Summary length in words (10 to 2000)."
+    )
 
 
 class BriefUpload(BaseModel):
@@ -509,18 +700,6 @@ def _openapi_with_bodies(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
-def _article_body(record: object, label: str) -> ArticleBody:
-    """A JSON article checked by ArticleBody; DocumentError names it and the reason."""
-    if not isinstance(record, dict):
-        raise DocumentError(label, "the article must be a JSON object")
-    try:
-        return ArticleBody.model_validate(record)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise DocumentError(label, f"{where}: {first['msg']}" if where else first["msg"]) from None
-
-
 def _raw_from_json(body: ArticleBody, default_id: str) -> RawDocument:
     """A JSON article (fields as in a JSONL line) to a RawDocument."""
     from newsweave.ingest.jsonl import read_jsonl_lines
@@ -540,16 +719,22 @@ def _raw_from_json(body: ArticleBody, default_id: str) -> RawDocument:
     return replace(item, doc_id=_doc_id(item, default_id), origin="api", hints=hints)
 
 
-def _raw_from_upload(filename: str | None, data: bytes, form: Mapping[str, str]) -> RawDocument:
-    """An uploaded file's bytes to a RawDocument, sniffed like a file given to `ingest`.
+def _upload_label(filename: str | None) -> str:
+    return f"upload:{Path(filename or 'upload').name[:200] or 'upload'}"
+
+
+def _raw_from_upload(
+    filename: str | None, data: bytes, form: ArticleUpload | None = None
+) -> RawDocument:
+    """An uploaded file's bytes to a RawDocument, sniffed like a file given to `ingest`;
+    the form's fields (ArticleUpload) override what the file says.
 
     The bytes are read from memory as "standard input": the file name is only a label.
     """
     from newsweave.ingest import read_sources
     from newsweave.ingest.jsonl import parse_date
 
-    name = Path(filename or "upload").name[:200] or "upload"
-    label = f"upload:{name}"
+    label = _upload_label(filename)
     items = list(read_sources(["-"], stdin=io.BytesIO(data)))
     if not items:
         raise DocumentError(label, "the file holds no document")
@@ -560,11 +745,11 @@ def _raw_from_upload(filename: str | None, data: bytes, form: Mapping[str, str])
     (item,) = items
     if isinstance(item, SkippedDocument):
         raise DocumentError(label, item.reason)
-    published = parse_date(form.get("published"))
-    outlet = form.get("outlet")
+    published = parse_date(form.published if form else None)
+    outlet = form.outlet if form else None
     hints = DocHints(
-        url=form.get("url") or item.hints.url,
-        title=form.get("title") or item.hints.title,
+        url=(form.url if form else None) or item.hints.url,
+        title=(form.title if form else None) or item.hints.title,
         outlet=outlet or item.hints.outlet,
         outlet_source="api" if outlet else item.hints.outlet_source,
         published=published or item.hints.published,
@@ -597,44 +782,89 @@ def _clean(raw: RawDocument, *, fingerprint: bool = True) -> PreparedArticle:
 Posted = tuple[str, RawDocument | None, str | None]  # (label, document, why it is unusable)
 
 
-async def _posted_documents(request: Request) -> tuple[list[Posted], int | None]:
-    """Each article of a JSON or multipart body (or the reason it cannot be read), and
-    the body's `words`: the body is read and parsed once."""
+def _is_form(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith("multipart/form-data")
+
+
+async def _json_body(request: Request) -> Any:
+    """The request's JSON value (decoded once; its model validates it); 415 for another
+    content type, 422 for JSON that cannot be read."""
     ctype = request.headers.get("content-type", "")
-    results: list[Posted] = []
-    if ctype.startswith("multipart/form-data"):
-        form = await request.form()
-        fields = {k: v for k, v in form.items() if isinstance(v, str)}
-        uploads = [v for _, v in form.multi_items() if not isinstance(v, str)]
-        if not uploads:
-            raise HTTPException(422, "multipart body without a file field")
-        for upload in uploads:
-            label = f"upload:{Path(upload.filename or 'upload').name[:200]}"
-            data = await upload.read()
-            try:
-                results.append((label, _raw_from_upload(upload.filename, data, fields), None))
-            except DocumentError as exc:
-                results.append((label, None, exc.reason))
-        return results, None
     if ctype.split(";")[0].strip() not in ("application/json", ""):
         raise HTTPException(415, "send application/json or multipart/form-data")
     try:
-        body = json.loads(await request.body())
+        # json.loads keeps a lone surrogate escape ("\ud800"), which the JSONL reader
+        # then replaces; pydantic's own JSON parser refuses the whole body for it
+        return json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise HTTPException(422, f"invalid JSON body: {exc}") from None
     except RecursionError:
         raise HTTPException(422, "invalid JSON body: nested too deeply to read") from None
-    records = body.get("articles") if isinstance(body, dict) and "articles" in body else [body]
-    if not isinstance(records, list):
-        raise HTTPException(422, "'articles' must be a list of article objects")
-    for n, record in enumerate(records, start=1):
-        label = f"api:{n}"
+
+
+def _validated(model: type[BaseModelT], value: Any, label: str | None = None) -> BaseModelT:
+    """`value` validated by `model`; a 422 naming the field (and `label`) if it is not."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        reason = _validation_reason(exc, "the article" if model is ArticleBody else "the body")
+        raise HTTPException(422, f"{label}: {reason}" if label else reason) from None
+
+
+async def _posted_article(request: Request) -> Posted:
+    """POST /api/articles: the one article of an ArticleBody (JSON) or ArticleUpload
+    (multipart) body, or the reason it cannot be read."""
+    if not _is_form(request):
+        body = _validated(ArticleBody, await _json_body(request), "api:1")
         try:
-            results.append((label, _raw_from_json(_article_body(record, label), label), None))
+            return "api:1", _raw_from_json(body, "api:1"), None
         except DocumentError as exc:
-            results.append((label, None, exc.reason))
-    words = body.get("words") if isinstance(body, dict) else None
-    return results, words if isinstance(words, int) and not isinstance(words, bool) else None
+            return "api:1", None, exc.reason
+    form = await request.form()
+    files = [v for v in form.getlist("file") if not isinstance(v, str)]
+    if not files:
+        raise HTTPException(422, "multipart body without a file field")
+    if len(files) > 1:
+        raise HTTPException(422, f"post one article at a time (got {len(files)})")
+    (upload,) = files
+    fields = {k: v for k, v in form.items() if k != "file"}
+    upload_body = _validated(ArticleUpload, {**fields, "file": await upload.read()})
+    label = _upload_label(upload.filename)
+    try:
+        return label, _raw_from_upload(upload.filename, upload_body.file, upload_body), None
+    except DocumentError as exc:
+        return label, None, exc.reason
+
+
+async def _posted_brief(request: Request) -> tuple[list[Posted], int | None]:
+    """POST /api/brief: each article of a BriefBody (JSON) or BriefUpload (multipart)
+    body, or the reason it cannot be used, and the body's `words` (None: the query's)."""
+    results: list[Posted] = []
+    if not _is_form(request):
+        body = _validated(BriefBody, await _json_body(request))
+        for n, item in enumerate(body.articles, start=1):
+            label = f"api:{n}"
+            if isinstance(item, UnusableArticle):
+                results.append((label, None, item.reason))
+                continue
+            try:
+                results.append((label, _raw_from_json(item, label), None))
+            except DocumentError as exc:
+                results.append((label, None, exc.reason))
+        return results, body.words
+    form = await request.form()
+    uploads = [v for v in form.getlist("files") if not isinstance(v, str)]
+    if not uploads:
+        raise HTTPException(422, "multipart body without a files field")
+    upload_body = _validated(BriefUpload, {"files": [await u.read() for u in uploads]})
+    for upload, data in zip(uploads, upload_body.files, strict=True):
+        try:
+            results.append(
+                (_upload_label(upload.filename), _raw_from_upload(upload.filename, data), None)
+            )
+        except DocumentError as exc:
+            results.append((_upload_label(upload.filename), None, exc.reason))
+    return results, None
 
 
 # -- middleware, errors, auth ----------------------------------------------------------------
@@ -771,6 +1001,120 @@ class BodyLimit:
 
     async def _too_large(self, send: Send) -> None:
         await _send_error(send, 413, f"request body over {self.limit} bytes", close=True)
+
+
+# -- the HTTP server: deadlines uvicorn does not have -------------------------------------------
+
+
+class Deadlines(H11Protocol):
+    """uvicorn's h11 protocol with deadlines for receiving a request.
+
+    uvicorn's only timeout is keep-alive between requests, cancelled by the first byte
+    received, so a client that connects and sends nothing, or trickles its headers or
+    body a byte at a time (slowloris), holds a connection - and its memory - forever;
+    ASGI middleware cannot help, as the app runs only once the headers are in. Here a
+    connection's headers must arrive within `header_timeout` of its start (or of the
+    first byte of the next request on a kept-alive connection), and the body within
+    `body_timeout` of the headers; a late client gets a 408 (if it sent anything) and
+    the connection is closed. Bytes that keep coming do not extend a deadline. Once a
+    request is in, no deadline runs: a slow briefing or a live stream is not cut.
+    """
+
+    header_timeout: float = HEADER_TIMEOUT
+    body_timeout: float = BODY_TIMEOUT
+
+    _deadline: asyncio.TimerHandle | None = None
+    _phase: str | None = None  # "headers" or "body" while a deadline runs
+    _received = False  # any byte of the request whose headers are awaited
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm("headers")
+
+    def data_received(self, data: bytes) -> None:
+        if self.conn.their_state is h11.IDLE:
+            self._received = True
+            if self._phase != "headers":  # the first byte of a kept-alive connection's next
+                self._arm("headers")
+        super().data_received(data)
+        self._follow()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]:
+            self._disarm()  # idle between requests: uvicorn's keep-alive timeout applies
+            self._received = False
+        else:
+            self._follow()  # a pipelined request already started
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _follow(self) -> None:
+        """The deadline for the phase the client's side of the connection is now in."""
+        state = self.conn.their_state
+        if state is h11.IDLE:
+            if self._phase != "headers":
+                self._arm("headers")
+        elif state is h11.SEND_BODY:
+            self._received = False
+            if self._phase != "body":
+                self._arm("body")
+        else:  # the request is in (or the connection is closing)
+            self._received = False
+            self._disarm()
+
+    def _arm(self, phase: str) -> None:
+        self._disarm()
+        seconds = self.header_timeout if phase == "headers" else self.body_timeout
+        self._phase = phase
+        self._deadline = self.loop.call_later(seconds, self._expired)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = None
+        self._phase = None
+
+    def _expired(self) -> None:
+        phase, self._deadline, self._phase = self._phase, None, None
+        if self.transport.is_closing():
+            return
+        log.warning(
+            "closed a connection from %s: request %s not received within %g s",
+            f"{self.client[0]}:{self.client[1]}" if self.client else "a client",
+            phase,
+            self.header_timeout if phase == "headers" else self.body_timeout,
+        )
+        if phase == "headers" and self._received:  # nothing of a response was sent yet
+            message = b"request headers not received in time\n"
+            self.transport.write(
+                b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(message), message)
+            )
+        self.transport.close()
+
+
+def server_config(app: FastAPI, host: str, port: int, **options: Any) -> Any:
+    """The uvicorn.Config `serve` runs `app` with: the Deadlines protocol with the app's
+    ServiceSettings timeouts (`options` are passed on to uvicorn.Config)."""
+    import uvicorn
+
+    settings: ServiceSettings = app.state.settings
+    protocol = type(
+        "ServiceProtocol",
+        (Deadlines,),
+        {"header_timeout": settings.header_timeout, "body_timeout": settings.body_timeout},
+    )
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=protocol,
+        timeout_keep_alive=settings.idle_timeout,  # type: ignore[arg-type]
+        **options,
+    )
 
 
 # The HTTP status of each kind of NewsweaveError, first match wins; any other (a bad
@@ -933,21 +1277,38 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         """Liveness and corpus size."""
         return {"status": "ok", "version": __version__, **corpus.reader().counts()}
 
-    @app.get("/api/stories", tags=["stories"])
-    def list_stories(
+    def paged(q: str, since: date | None, limit: int, offset: int) -> tuple[dict, bytes]:
+        page = story_page(q, since, limit, offset)
+        return page, json_bytes(page)
+
+    async def page_and_bytes(
+        q: str, since: date | None, limit: int, offset: int
+    ) -> tuple[dict[str, Any], bytes]:
+        """story_page and its JSON, shared by every reader of it between two commits."""
+        key = (q.strip(), since, limit, offset)
+        return await corpus.pages.get(
+            key, corpus.version(), lambda: run_in_threadpool(paged, key[0], since, limit, offset)
+        )
+
+    async def page_of(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
+        return (await page_and_bytes(q, since, limit, offset))[0]
+
+    @app.get("/api/stories", tags=["stories"], response_model=None)
+    async def list_stories(
         q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Live developing stories (ids st-...), latest activity first; `q` searches
         headlines and bodies (FTS5): a story matches when one of its articles does."""
-        return story_page(q, since, limit, offset)
+        return Response((await page_and_bytes(q, since, limit, offset))[1], media_type=JSON)
 
-    @app.get("/api/stories/{story_id}", tags=["stories"])
-    async def get_story(story_id: Annotated[str, PathParam(max_length=100)]) -> dict[str, Any]:
+    @app.get("/api/stories/{story_id}", tags=["stories"], response_model=None)
+    async def get_story(story_id: Annotated[str, PathParam(max_length=100)]) -> Response:
         """A developing story's cited briefing with its `developments` (its events in time
         order), or an event's (an s-... id): what `newsweave show --format json` prints."""
-        from newsweave.render import story_to_dict
-
-        return story_to_dict(await corpus.story(story_id))
+        data, current = await corpus.story_json(story_id)
+        # while the story's new briefing is built, its previous one (the header says so)
+        headers = None if current else {"x-newsweave-briefing": "previous; rebuilding"}
+        return Response(data, media_type=JSON, headers=headers)
 
     @app.get("/api/events", tags=["events"])
     def list_events(
@@ -956,12 +1317,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         """Live events (ids s-...), most recently seen first, each with `in_story`."""
         return event_page(q, since, limit, offset)
 
-    @app.get("/api/events/{event_id}", tags=["events"])
-    async def get_event(event_id: Annotated[str, PathParam(max_length=100)]) -> dict[str, Any]:
+    @app.get("/api/events/{event_id}", tags=["events"], response_model=None)
+    async def get_event(event_id: Annotated[str, PathParam(max_length=100)]) -> Response:
         """One event's cited briefing, with the developing story it is in (`in_story`)."""
-        from newsweave.render import story_to_dict
-
-        return story_to_dict(await corpus.story(event_id, only="event"))
+        data, current = await corpus.story_json(event_id, only="event")
+        headers = None if current else {"x-newsweave-briefing": "previous; rebuilding"}
+        return Response(data, media_type=JSON, headers=headers)
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def get_article(
@@ -994,10 +1355,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     )
     async def post_article(request: Request) -> JSONResponse:
         """Clean, store and cluster one article (JSON or an uploaded file); names its story."""
-        documents, _ = await _posted_documents(request)
-        if len(documents) != 1:
-            raise HTTPException(422, f"post one article at a time (got {len(documents)})")
-        ((label, raw, reason),) = documents
+        label, raw, reason = await _posted_article(request)
         if raw is None:
             raise HTTPException(422, f"{label}: {reason}")
         prepared = await run_in_threadpool(_clean, raw)
@@ -1012,11 +1370,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     )
     async def post_brief(request: Request, words: Annotated[int, Query(ge=10, le=2000)] = 120):
         """A cited briefing of the posted articles, treated as one story; nothing is stored."""
-        documents, body_words = await _posted_documents(request)
-        if len(documents) > MAX_BRIEF_ARTICLES:
-            raise HTTPException(422, f"at most {MAX_BRIEF_ARTICLES} articles a briefing")
-        if body_words is not None:  # the body's words win over the query's, held to its range
-            words = max(10, min(2000, body_words))
+        documents, body_words = await _posted_brief(request)
+        if body_words is not None:  # the body's words win over the query's
+            words = body_words
         articles: list[Article] = []
         skipped: list[SkippedDocument] = []
         for label, raw, reason in documents:
@@ -1114,7 +1470,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                     if corpus.version() == seen:
                         yield ": keep-alive\n\n"
                     continue
-                page = await run_in_threadpool(story_page, q, since, limit, offset)
+                page = await page_of(q, since, limit, offset)
                 data = json.dumps(page, ensure_ascii=False)
                 yield f"id: {version}\nevent: stories\ndata: {data}\n\n"
                 seen = version
@@ -1129,7 +1485,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     # -- the reading page -------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page_list(q: Search = "", since: str = "", offset: Offset = 0) -> HTMLResponse:
+    async def page_list(q: Search = "", since: str = "", offset: Offset = 0) -> HTMLResponse:
         from newsweave.render.html import story_list_to_html
 
         try:
@@ -1137,7 +1493,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         except ValueError:
             raise HTTPException(422, f"{since!r} is not a date (YYYY-MM-DD)") from None
         version = corpus.version()  # read first: a change while the rows are read is resent
-        result = story_page(q, since_date, 50, offset)
+        result = await page_of(q, since_date, 50, offset)
         return HTMLResponse(
             story_list_to_html(
                 result["stories"],

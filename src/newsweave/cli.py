@@ -153,6 +153,17 @@ def _input_names(paths: list[str]) -> set[str]:
     return names
 
 
+CrossLingualOpt = Annotated[
+    bool,
+    typer.Option(
+        "--cross-lingual",
+        help="Let one story hold reports in several languages (a multilingual encoder "
+        "compares the articles' leads; about a second per article). Off: a story keeps "
+        "to one language.",
+    ),
+]
+
+
 @app.command()
 def brief(
     paths: PathsArg,
@@ -164,6 +175,7 @@ def brief(
         BriefFormat.md
     ),
     out: OutOpt = None,
+    cross_lingual: CrossLingualOpt = False,
 ) -> None:
     """Summarize the articles under PATHS as one story, every sentence cited.
 
@@ -174,7 +186,7 @@ def brief(
     from newsweave.render import briefing_to_json, briefing_to_markdown
 
     articles, skipped = _read(paths, parse_dates(date_, paths))
-    _check_one_story(articles)
+    _check_one_story(articles, cross_lingual=cross_lingual)
     with err.status(f"annotating {len(articles)} articles", spinner="dots"):
         briefing = brief_articles(articles, words=words, skipped=skipped)
     text = briefing_to_json(briefing) if fmt is BriefFormat.json else briefing_to_markdown(briefing)
@@ -327,6 +339,15 @@ def ingest(
             "implies --dask.",
         ),
     ] = None,
+    cross_lingual: Annotated[
+        bool,
+        typer.Option(
+            "--cross-lingual",
+            help="Stories of this corpus may hold reports in several languages (a "
+            "multilingual encoder compares the articles' leads; about a second per article). "
+            "Chosen when the corpus is created and kept by it (serve and watch too).",
+        ),
+    ] = False,
 ) -> None:
     """Add articles to the corpus: drop duplicates, group the rest into stories."""
     from newsweave.corpus import ingest as ingest_paths
@@ -334,6 +355,7 @@ def ingest(
     dates = parse_dates(date_, paths)
     with _store(db) as store, _progress(paths) as advance:
         store.acquire_writer()  # refused at once, before any reading, if another writes it
+        clusterer = _cross_lingual_clusterer(store) if cross_lingual else None
 
         def progress(n: int) -> None:
             for _ in range(n):
@@ -344,6 +366,7 @@ def ingest(
             "batch_size": batch_size,
             "progress": progress,
             "on_skip": None if json_ else _report_skip,
+            "clusterer": clusterer,
         }
         if dask or dask_scheduler:
             from newsweave.scale.dask import ingest_dask, print_dashboard
@@ -372,6 +395,26 @@ def ingest(
         )
     if summary.documents and summary.documents == len(summary.skipped):
         raise typer.Exit(1)
+
+
+def _cross_lingual_clusterer(store) -> Any:
+    """A cross-lingual clusterer for a new store; None for a store created with the switch
+    (its clusterer is restored as saved). A store whose stories keep to one language is
+    not switched halfway: its stories were formed without lead vectors."""
+    from newsweave.cluster import DEFAULT_SETTINGS, OnlineClusterer
+    from newsweave.cluster.state import Whole, decode
+
+    saved = store.clusterer_state()
+    if saved is None:
+        return OnlineClusterer(DEFAULT_SETTINGS.with_cross_lingual())
+    header = decode(saved)
+    if (header.header if isinstance(header, Whole) else header).settings.cross_lingual:
+        return None
+    raise typer.BadParameter(
+        f"the corpus {store.path} was created with stories in one language each; "
+        "cross-lingual stories are chosen when a corpus is created: ingest into a new --db",
+        param_hint="--cross-lingual",
+    )
 
 
 @app.command()
@@ -606,6 +649,34 @@ def serve(
             "--host-delay and --extract-workers apply to it as to `newsweave watch`.",
         ),
     ] = None,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout",
+            min=0.1,
+            metavar="SECONDS",
+            help="Close a connection whose request headers are not all in after this long "
+            "(a client trickling bytes is cut, not held).",
+        ),
+    ] = 10.0,
+    body_timeout: Annotated[
+        float,
+        typer.Option(
+            "--body-timeout",
+            min=0.1,
+            metavar="SECONDS",
+            help="Close a connection whose request body is not all in this long after its headers.",
+        ),
+    ] = 60.0,
+    idle_timeout: Annotated[
+        float,
+        typer.Option(
+            "--idle-timeout",
+            min=0.1,
+            metavar="SECONDS",
+            help="Close a kept-alive connection idle this long between requests.",
+        ),
+    ] = 30.0,
     contact: ContactOpt = None,
     interval: IntervalOpt = 900.0,
     min_interval: MinIntervalOpt = 300.0,
@@ -626,7 +697,7 @@ def serve(
         raise MissingDependencyError(
             f"serve needs the web extra ({exc.name} is missing): pip install 'newsweave[web]'"
         ) from None
-    from newsweave.api import LOOPBACK_HOSTS, ServiceSettings, create_app
+    from newsweave.api import LOOPBACK_HOSTS, ServiceSettings, create_app, server_config
     from newsweave.store import default_db_path
 
     watch_settings = None
@@ -651,6 +722,9 @@ def serve(
         allowed_hosts=tuple(dict.fromkeys([*LOOPBACK_HOSTS, host, *(allow_host or [])])),
         watch=tuple(watch_sources or ()),
         watch_settings=watch_settings,
+        header_timeout=header_timeout,
+        body_timeout=body_timeout,
+        idle_timeout=idle_timeout,
     )
     with _store(settings.db) as lease:
         lease.acquire_writer()  # the service writes (POST): refused at once if another does
@@ -670,13 +744,8 @@ def serve(
                 corpus.stop()
                 super().handle_exit(sig, frame)
 
-        config = uvicorn.Config(
-            application,
-            host=host,
-            port=port,
-            log_level="warning",
-            timeout_keep_alive=30,
-            timeout_graceful_shutdown=30,
+        config = server_config(
+            application, host, port, log_level="warning", timeout_graceful_shutdown=30
         )
         Server(config).run()
 
@@ -844,7 +913,7 @@ def _read(paths: list[str], dates: dict[str, date]) -> tuple[list[Article], list
 _CLUSTER_MEMBER = re.compile(r"^(.+)/\d+$")
 
 
-def _check_one_story(articles: list[Article]) -> None:
+def _check_one_story(articles: list[Article], *, cross_lingual: bool = False) -> None:
     """`brief` summarises one story: refuse input holding several Multi-News clusters
     (each is a story of its own), or articles the event clusterer ingest uses puts in
     more than one story, rather than merge them into one briefing."""
@@ -860,7 +929,7 @@ def _check_one_story(articles: list[Article]) -> None:
     from newsweave.pipeline import story_groups
 
     with err.status(f"grouping {len(articles)} articles into stories", spinner="dots"):
-        groups = story_groups(articles)
+        groups = story_groups(articles, cross_lingual=cross_lingual)
     if len(groups) > 1:
         named = [
             "[" + ", ".join(shown(a.doc_id) for a in g[:4]) + (", ..." if len(g) > 4 else "") + "]"

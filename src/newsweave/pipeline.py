@@ -127,14 +127,20 @@ def extract(
     return ExtractResult(tuple(articles), tuple(skipped))
 
 
-def story_groups(articles: Sequence[Article]) -> list[list[Article]]:
+def story_groups(
+    articles: Sequence[Article], *, cross_lingual: bool = False
+) -> list[list[Article]]:
     """The articles grouped into stories by the event clusterer ingest uses (a fresh
     OnlineClusterer fed as corpus/writer.py feeds it), each group in reading order;
     `brief` refuses input that forms more than one group. One article is one group
-    (the clusterer, and scikit-learn with it, is then not loaded)."""
+    (the clusterer, and scikit-learn with it, is then not loaded). Stories stay within
+    one language unless `cross_lingual` (`ClusterSettings.with_cross_lingual`: the
+    multilingual lead encoder is then loaded)."""
     if len(articles) < 2:
         return [list(articles)]
-    from newsweave.cluster import ClusterInput, OnlineClusterer
+    from newsweave.cluster import DEFAULT_SETTINGS, ClusterInput, OnlineClusterer
+
+    settings = DEFAULT_SETTINGS.with_cross_lingual() if cross_lingual else DEFAULT_SETTINGS
 
     ids = [f"{content_hash(a)}-{i}" for i, a in enumerate(articles)]
     inputs = [
@@ -142,7 +148,8 @@ def story_groups(articles: Sequence[Article]) -> list[list[Article]]:
         for key, a in zip(ids, articles, strict=True)
     ]
     story_of: dict[str, str] = {}
-    for key, assignment in zip(ids, OnlineClusterer().add_many(inputs), strict=True):
+    assignments = OnlineClusterer(settings).add_many(inputs)
+    for key, assignment in zip(ids, assignments, strict=True):
         for old in assignment.merged:
             for member, story in story_of.items():
                 if story == old:

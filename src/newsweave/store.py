@@ -1730,6 +1730,14 @@ class Store:
             problems.append(f"clusterer story rows have gaps ({rows} rows up to row {last})")
         if rows and not self.query("SELECT count(*) FROM clusterer_state")[0][0]:
             problems.append("clusterer story rows without a clusterer state header")
+        # the clusterer keeps a row for every story it ever made (merged ones too), and
+        # only it makes stories: fewer rows than stories is a state another writer, or an
+        # older copy, left behind
+        (made,) = self.query("SELECT count(*) FROM stories")[0]
+        if rows and rows < made:
+            problems.append(
+                f"clusterer state behind the stories table: it knows {rows} of {made} stories"
+            )
         problems += self._check_levels()
         if self.query("PRAGMA integrity_check")[0][0] != "ok":
             problems.append("integrity_check failed")

@@ -38,6 +38,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from newsweave.cluster import Assignment, ClusterInput
@@ -55,6 +57,10 @@ STORY_FEATURES = (
     "lead_names",  # share of the event's key names named in the story's first events
     "recency",  # exp(-gap / decay_days), the gap in days to the story's span; 0.5 undated
     "body_near",  # best cosine with one of the story's events x the decay of the gap to it
+    "body_local",  # mean cosine with the story's events, each weighted by the decay of its gap
+    "names_held",  # idf-weighted share of its names, each x the share of story events naming it
+    "gap_near",  # exp(-gap / decay_days), the gap in days to the story's nearest event; 0.5 undated
+    "size",  # log(1 + the story's events): a big story names more, by chance too
 )
 
 
@@ -73,14 +79,18 @@ class StorySettings:
     The lookup bounds were not searched: they cap the cost per article.
     """
 
-    w_body_mean: float = 3.42
-    w_body_max: float = 3.86
-    w_names: float = 2.52
-    w_names_missing: float = -1.78
-    w_lead_names: float = 1.4
-    w_recency: float = 2.36
-    w_body_near: float = 0.0
-    bias: float = -2.66
+    w_body_mean: float = 4.59
+    w_body_max: float = 0.0
+    w_names: float = 0.0
+    w_names_missing: float = 0.0
+    w_lead_names: float = 0.0
+    w_recency: float = 1.15
+    w_body_near: float = 3.65
+    w_body_local: float = 4.62
+    w_names_held: float = 3.36
+    w_gap_near: float = 1.22
+    w_size: float = 0.27
+    bias: float = -4.31
     threshold: float = -0.5  # join the best story at or above this score, else open one
     merge_threshold: float = 1.5  # an event scoring this with a second story merges the two
     decay_days: float = 14.0
@@ -104,6 +114,10 @@ class StorySettings:
             self.w_lead_names,
             self.w_recency,
             self.w_body_near,
+            self.w_body_local,
+            self.w_names_held,
+            self.w_gap_near,
+            self.w_size,
         )
 
 
@@ -148,8 +162,16 @@ _CAPITAL = re.compile(r"(?<![.!?\n]\s)(?<!^)\b[A-Z][a-z][\w'\-]*")
 _PRIOR_DOCS = 1000.0  # imagined English documents in idf (as the event clusterer does)
 
 
+def _base(word: str) -> str:
+    """A word without a possessive ("sharon's" -> "sharon") or stray apostrophes."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.strip("'")
+
+
 def _terms(text: str) -> Counter[str]:
-    return Counter(w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP)
+    words = (_base(w) for w in _WORD.findall(text.lower()))
+    return Counter(w for w in words if len(w) > 2 and w not in _STOP)
 
 
 def _names(text: str) -> Counter[str]:
@@ -157,18 +179,16 @@ def _names(text: str) -> Counter[str]:
 
     A word the text also writes in lower case ("Central", "Cross") is not a name there.
     """
-    lower = set(_WORD.findall(text))
-    return Counter(
-        w.lower()
-        for w in _CAPITAL.findall(text)
-        if len(w) > 2 and w.lower() not in _STOP and w.lower() not in lower
-    )
+    lower = {_base(w) for w in _WORD.findall(text)}
+    words = (_base(w.lower()) for w in _CAPITAL.findall(text))
+    return Counter(w for w in words if len(w) > 2 and w not in _STOP and w not in lower)
 
 
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(k, 0.0) for k, v in a.items())
+    # the same products in the same order as a generator would give, in C loops
+    return sum(map(mul, a.values(), map(b.get, a.keys(), repeat(0.0))))
 
 
 # --- events and stories -------------------------------------------------------------------
@@ -486,21 +506,42 @@ class StoryLinker:
         # the lead events and the latest ones: a bounded cost however long the story runs
         near = story.events[: st.lead_events] + story.events[st.lead_events :][-RECENT_EVENTS:]
         body_max = body_near = 0.0
+        local_sum = local_weight = 0.0
+        gap_near = 0.0
         for e in near:
             other = self._events.get(e)
             if other is None:
                 continue
             cos = _dot(event.unit, other.unit)
+            decay = _decay(event, other.first, other.last, st)
             body_max = max(body_max, cos)
-            body_near = max(body_near, cos * _decay(event, other.first, other.last, st))
+            body_near = max(body_near, cos * decay)
+            local_sum += cos * decay
+            local_weight += decay
+            gap_near = max(gap_near, decay)
+        body_local = local_sum / local_weight if local_weight else 0.0
         weights = {m: self._name_weight(m) * c for m, c in event.names.items()}
         total = sum(weights.values()) or 1.0
         names = sum(w for m, w in weights.items() if story.name_events.get(m, 0) > 0) / total
+        held = sum(w * min(1.0, story.name_events.get(m, 0) / n) for m, w in weights.items())
+        names_held = held / total
         key = event.key or ()
         missing = sum(1 for m in key if story.name_events.get(m, 0) <= 0) / (len(key) or 1)
         lead = sum(1 for m in key if story.lead_names.get(m, 0) > 0) / (len(key) or 1)
         recency = _decay(event, story.first, story.last, st)
-        return [body_mean, body_max, names, missing, lead, recency, body_near]
+        return [
+            body_mean,
+            body_max,
+            names,
+            missing,
+            lead,
+            recency,
+            body_near,
+            body_local,
+            names_held,
+            gap_near,
+            math.log1p(len(story.events)),
+        ]
 
     def _score(self, row: list[float]) -> float:
         return self.settings.bias + sum(

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import datetime
+import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 
 import numpy as np
 
 from newsweave.cluster import state
-from newsweave.cluster.features import REGISTRY, MemberPairs, Probe, salient_names
+from newsweave.cluster.features import (
+    CROSS_LINGUAL_FLOOR,
+    REGISTRY,
+    MemberPairs,
+    Probe,
+    salient_names,
+)
 from newsweave.cluster.idf import Vocabulary
 from newsweave.cluster.records import (
     SUMS,
@@ -20,6 +28,7 @@ from newsweave.cluster.records import (
     Member,
     StateDelta,
     Story,
+    language_total,
     lead,
     profile,
 )
@@ -221,20 +230,23 @@ class OnlineClusterer:
 
     def _vectors(self, items: Sequence[ClusterInput]) -> list[np.ndarray | None]:
         """The lead embedding of each item when the score uses one (given or computed)."""
-        if not self.settings.embeds:  # embeddings off: never load the encoder
+        st = self.settings
+        if not (st.embeds or st.cross_lingual):  # embeddings off: never load the encoder
             return [None] * len(items)
-        missing = [item for item in items if item.embedding is None]
-        computed = iter(self._embed([lead(item, self.settings.lead_chars) for item in missing]))
-        return [
-            next(computed) if item.embedding is None else np.asarray(item.embedding, np.float32)
-            for item in items
-        ]
+        # a given embedding is MiniLM's (a Dask worker's): cross-lingual leads are re-embedded
+        given = [None if st.cross_lingual else item.embedding for item in items]
+        missing = [item for item, v in zip(items, given, strict=True) if v is None]
+        computed = iter(self._embed([lead(item, st.lead_chars) for item in missing]))
+        return [next(computed) if v is None else np.asarray(v, np.float32) for v in given]
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         if self._encode is None:
-            from newsweave.encoder import encode
+            if self.settings.cross_lingual:
+                from newsweave.multilingual import encode
+            else:
+                from newsweave.encoder import encode
 
             self._encode = encode
         return np.asarray(self._encode(texts), dtype=np.float32)
@@ -248,16 +260,20 @@ class OnlineClusterer:
         terms and the best `max_candidates` scored in full.
         """
         st = self.settings
-        probes = sorted(a.items(), key=lambda kv: -kv[1])[: st.probe_terms]
-        hits: dict[int, float] = {}
+        # the heaviest terms, ties in the article's order (as a stable sort would give)
+        probes = heapq.nlargest(st.probe_terms, a.items(), key=itemgetter(1))
+        # the weight of shared probe terms per story row, added in probe order; every
+        # weight is > 0 (idf >= 1), so a row has a non-zero total exactly when it was hit
+        hits = np.zeros(len(self._stories))
         for term, weight in probes:
             rows = self._postings.get(term)
             if not rows or len(rows) > st.max_postings:
                 continue
-            for row in rows:
-                hits[row] = hits.get(row, 0.0) + weight
+            hits[np.fromiter(rows, dtype=np.intp, count=len(rows))] += weight
+        found = np.flatnonzero(hits)
+        ranked = found[np.lexsort((found, -hits[found]))]  # heaviest first, then by row
         out = []
-        for row, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])):
+        for row in ranked.tolist():
             story = self._stories[row]
             if not story.alive:
                 continue
@@ -269,6 +285,30 @@ class OnlineClusterer:
             if len(out) >= st.max_candidates:
                 break
         return sorted(out)
+
+    def _near(self, rows: list[int], vector: np.ndarray, date: datetime.date | None) -> list[int]:
+        """`rows` and the live stories whose mean lead vector is within reach of the article's
+        (CROSS_LINGUAL_FLOOR), within the window: candidates in any language. One product
+        with every story's summed vector, which costs far less than embedding the lead."""
+        n = len(self._stories)
+        if self._sums.shape[1:] != vector.shape or not n:
+            return rows
+        sizes = np.array([s.size if s.alive else 0 for s in self._stories], dtype=np.float32)
+        means = (self._sums[:n] @ vector) / np.maximum(sizes, 1.0)
+        near = [int(r) for r in np.argsort(-means, kind="stable")[: self.settings.max_candidates]]
+        keep = set(rows)
+        for row in near:
+            if means[row] <= CROSS_LINGUAL_FLOOR:
+                break
+            story = self._stories[row]
+            if sizes[row] == 0:
+                continue
+            if date is not None and story.first is not None and story.last is not None:
+                gap = max((story.first - date).days, (date - story.last).days, 0)
+                if self.settings.window_days >= 0 and gap > self.settings.window_days:
+                    continue
+            keep.add(row)
+        return sorted(keep)
 
     def _units(self, feats: ArticleProfile) -> dict[str, dict[str, float]]:
         """The article's unit vectors, by story sum: scored against stories, then joined."""
@@ -310,12 +350,15 @@ class OnlineClusterer:
         feats = profile(item, st.lead_chars)
         # Update document frequencies first, so the article's own terms are known words.
         self._vocabulary.count(feats.terms.keys(), feats.names.keys())
+        self._vocabulary.prime(feats.terms.keys(), feats.names.keys())
         if self._vocabulary.n_docs % min(SWEEP_EVERY, max(st.split_idle, 1)) == 0:
             self._close_stale()
         feats.salient = salient_names(feats.names, self._vocabulary)
         idf = self._vocabulary.idf
         probe = {t: (1.0 + math.log(c)) * idf(t) for t, c in feats.terms.items()}
         rows = self._candidates(probe, item.published)
+        if st.cross_lingual and vector is not None:  # stories in other languages share no term
+            rows = self._near(rows, vector, item.published)
         units = self._units(feats)
         matrix = self._matrix(feats, units, vector, rows)
         if on_features is not None:
@@ -349,6 +392,7 @@ class OnlineClusterer:
             feats.years,
             feats.salient,
             vector,
+            feats.language,
         )
         self._join(target, member)
         story_id = self._stories[target].story_id
@@ -401,6 +445,7 @@ class OnlineClusterer:
             with_years=int(bool(member.years)),
             with_salient=int(bool(member.salient)),
         )
+        story.totals[language_total(member.language)] += 1
         if story.members is not None:
             story.members.append(member)
             if story.size > self.settings.split_max:

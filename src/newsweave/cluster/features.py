@@ -31,12 +31,16 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 from typing import Literal
 
 import numpy as np
 
 from newsweave.cluster.idf import Vocabulary, unit
-from newsweave.cluster.records import ArticleProfile, Member, Story
+from newsweave.cluster.records import ArticleProfile, Member, Story, language_total
+from newsweave.cluster.text import key as keyed
+from newsweave.cluster.text import split_key
 
 
 @dataclass(frozen=True)
@@ -120,10 +124,12 @@ def cosine(
         weigh = _idf_of(probe.vocabulary, idf)
         # the article's side of an average cosine: its unit weights times idf again
         query = {t: v * weigh(t) ** 2 for t, v in probe.units[name].items()}
+        terms, weights = list(query), list(query.values())
         out = np.zeros(len(probe.stories))
         for i, story in enumerate(probe.stories):
-            sums = getattr(story, name)
-            out[i] = sum(w * sums[t] for t, w in query.items() if t in sums) / story.size
+            # a term the story lacks adds w * 0.0 == 0.0: the same sum, in C loops
+            found = map(getattr(story, name).get, terms, repeat(0.0))
+            out[i] = sum(map(mul, weights, found)) / story.size
         return out
 
     def pairs(pairs: MemberPairs) -> np.ndarray:
@@ -248,6 +254,76 @@ def _embed_pairs(pairs: MemberPairs) -> np.ndarray:
     return vectors @ vectors.T
 
 
+# Cross-lingual stories (ClusterSettings.cross_lingual). e5 lead vectors (newsweave.
+# multilingual) of two reports of one event in two languages scored 0.87-0.96 cosine on
+# the tuning half of bench/data/crosslingual, of unrelated reports 0.68-0.85 (e5's floor
+# is high): a mean cosine counts from this floor up, 0 below it. Searched with the
+# weight on that tuning half (bench/cluster_crosslingual.py, docs/benchmarks.md).
+CROSS_LINGUAL_FLOOR = 0.84
+
+
+def calibrated(cosine: np.ndarray) -> np.ndarray:
+    """An e5 cosine as evidence: 0 at or below CROSS_LINGUAL_FLOOR, rising to 1 at 1."""
+    return np.clip((cosine - CROSS_LINGUAL_FLOOR) / (1.0 - CROSS_LINGUAL_FLOOR), 0.0, 1.0)
+
+
+def _cross_lingual(probe: Probe) -> np.ndarray:
+    """The article's lead against the story's, weighed by the share of the story's members
+    in other languages: 0 for a story in the article's own language, so within one
+    language the other features decide alone, as without the switch."""
+    if probe.vector is None or probe.vector_sums is None:
+        return np.zeros(len(probe.stories))
+    sizes = np.array([s.size for s in probe.stories], dtype=float)
+    own = language_total(probe.profile.language)
+    others = 1.0 - np.array([s.totals.get(own, 0) for s in probe.stories]) / sizes
+    return others * calibrated((probe.vector_sums @ probe.vector) / sizes)
+
+
+def _differ(members: Sequence[Member]) -> np.ndarray:
+    languages = np.array([m.language for m in members])
+    return (languages[:, None] != languages[None, :]).astype(float)
+
+
+def _cross_lingual_pairs(pairs: MemberPairs) -> np.ndarray:
+    members = pairs.members
+    if not all(m.vector is not None for m in members):
+        return np.zeros((len(members), len(members)))
+    vectors = np.stack([m.vector for m in members if m.vector is not None])
+    return _differ(members) * calibrated(vectors @ vectors.T)
+
+
+def _story_languages(story: Story) -> list[str]:
+    prefix = language_total("")
+    return [k[len(prefix) :] for k, n in story.totals.items() if k.startswith(prefix) and n]
+
+
+def _cross_names(probe: Probe, story: Story) -> float:
+    """The share of the article's key names that the story's members in other languages
+    name too, each name looked up as that language keys it ("sollberg", "de:sollberg")."""
+    feats = probe.profile
+    others = [lang for lang in _story_languages(story) if lang != feats.language]
+    if not feats.salient or not others:
+        return 0.0
+    words = [split_key(w)[0] for w in feats.salient]
+    named = sum(story.name_members.get(keyed(w, lang), 0) for w in words for lang in others)
+    return named / (len(words) * story.size)
+
+
+def _cross_names_pairs(pairs: MemberPairs) -> np.ndarray:
+    """The share of i's key names that j names, for i and j in two languages, both ways."""
+    members = pairs.members
+
+    def bare(keys) -> dict[str, float]:
+        return {split_key(k)[0]: 1.0 for k in keys}
+
+    named = pairs.sparse([bare(m.units["names"]) for m in members])
+    salient = pairs.sparse(
+        [{w: 1.0 / len(m.salient) for w in bare(m.salient)} if m.salient else {} for m in members]
+    )
+    shared = (salient @ named.T).toarray()
+    return _differ(members) * (shared + shared.T) / 2
+
+
 REGISTRY: tuple[Feature, ...] = (
     cosine("body", "TF-IDF cosine of the full texts", lambda p: p.terms, "terms"),
     cosine("lead", "TF-IDF cosine of headline + lead", lambda p: p.lead_terms, "terms"),
@@ -284,5 +360,17 @@ REGISTRY: tuple[Feature, ...] = (
         _names_missing_pairs,
     ),
     Feature("embed", "cosine of the MiniLM headline + lead embeddings", _embed, _embed_pairs),
+    Feature(
+        "cross_lingual",
+        "e5 lead cosine over its floor, with the story's members in other languages",
+        _cross_lingual,
+        _cross_lingual_pairs,
+    ),
+    Feature(
+        "cross_names",
+        "key names the story's members in other languages name too",
+        per_story(_cross_names),
+        _cross_names_pairs,
+    ),
 )
 FEATURES = tuple(feature.name for feature in REGISTRY)  # the order of a feature row

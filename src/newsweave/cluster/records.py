@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from newsweave.cluster import text
+from newsweave.tokens import is_english
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,16 @@ def lead(item: ClusterInput, chars: int) -> str:
     return f"{item.title}\n{body}" if item.title else body
 
 
+def reading_language(language: str | None) -> str:
+    """The language an article's words are keyed in (cluster.text): "und" reads as English."""
+    return "en" if is_english(language) else str(language)
+
+
+def language_total(language: str) -> str:
+    """The key of `Story.totals` counting the story's members in `language`."""
+    return f"language:{language}"
+
+
 @dataclass
 class ArticleProfile:
     """What cluster.text reads in one article, and its key names."""
@@ -88,6 +99,7 @@ class ArticleProfile:
     dates: set[str]
     years: set[str]
     salient: tuple[str, ...] = ()  # the article's key names (features.salient_names)
+    language: str = "en"  # the language its words are keyed in (reading_language)
 
 
 def profile(item: ClusterInput, lead_chars: int) -> ArticleProfile:
@@ -103,6 +115,7 @@ def profile(item: ClusterInput, lead_chars: int) -> ArticleProfile:
         text.numbers(full),
         text.written_dates(full),
         text.years(full),
+        language=reading_language(language),
     )
 
 
@@ -119,6 +132,7 @@ class Member:
     years: set[str]
     salient: tuple[str, ...]
     vector: np.ndarray | None = None  # the lead embedding, when used
+    language: str = "en"  # reading_language of the article (cross-lingual pairs)
     encoded: bytes | None = field(default=None, repr=False, compare=False)  # its state line
 
 
@@ -145,7 +159,8 @@ class Story:
     vocabulary statistics stay current); numbers / dates / years count the members
     naming each value, name_members the members naming each name, salient the
     members' salient names (each member's share 1/|salient|). `totals` holds the
-    members' set sizes and how many name a year or have salient names.
+    members' set sizes, how many name a year or have salient names, and how many are in
+    each language (`language_total`).
     """
 
     story_id: str
@@ -159,7 +174,8 @@ class Story:
     years: Counter[str] = field(default_factory=Counter)
     name_members: Counter[str] = field(default_factory=Counter)  # members naming each name
     salient: Counter[str] = field(default_factory=Counter)  # sum of 1/|S| over members' salient S
-    # "numbers", "dates" (set sizes), "with_years", "with_salient" (members having any)
+    # "numbers", "dates" (set sizes), "with_years", "with_salient" (members having any),
+    # "language:<code>" (members in that language)
     totals: Counter[str] = field(default_factory=Counter)
     first: datetime.date | None = None
     last: datetime.date | None = None

@@ -131,6 +131,7 @@ def member_record(m: Member) -> dict[str, Any]:
             if m.vector is not None
             else None
         ),
+        "language": m.language,
     }
 
 
@@ -239,6 +240,7 @@ def member_from_record(record: dict[str, Any]) -> Member:
         set(record["years"]),
         tuple(record["salient"]),
         np.frombuffer(base64.b64decode(vector), np.float32) if vector else None,
+        record.get("language", "en"),  # states written before languages were kept
     )
 
 

@@ -867,9 +867,22 @@ DATE_LINE_MAX_WORDS = 12
 DATE_LINE_OTHER_WORDS = 1
 
 
+# An update or publication stamp opens with its verb; then a time alone is enough ("Mis à
+# jour à 07h12", "Aktualisiert um 8:15 Uhr"): a bare clock time needs no year to be a stamp.
+_STAMP_START = re.compile(
+    r"^\W*(?:updated|posted|published|aktualisiert|veröffentlicht|mis à jour|publié|modifié|"
+    r"actualizado|publicado|aggiornato|pubblicato|aktualizacja|zaktualizowano|opublikowano|"
+    r"atualizado)\b",
+    _I,
+)
+_CLOCK = re.compile(r"(?<![\d.:])\d{1,2}[:h.]\d{2}(?![\d.:])")
+
+
 def _is_date_line(line: str, words: int) -> bool:
     """A line that is a publication or update stamp in any of the seven languages."""
-    if words > DATE_LINE_MAX_WORDS or not _DATE_YEAR.search(line) or "://" in line:
+    if words > DATE_LINE_MAX_WORDS or "://" in line:
+        return False
+    if not _DATE_YEAR.search(line) and not (_STAMP_START.match(line) and _CLOCK.search(line)):
         return False
     other = 0
     for token in line.split():

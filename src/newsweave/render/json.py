@@ -59,8 +59,14 @@ def skipped_to_dict(skipped: SkippedDocument) -> dict[str, str]:
     return {"id": skipped.doc_id, "reason": skipped.reason}
 
 
+def story_languages(sources: tuple[Article, ...] | list[Article]) -> list[str]:
+    """The languages a story's sources are written in (ISO 639-1 codes, "und"), sorted."""
+    return sorted({a.language for a in sources})
+
+
 def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
     labels = source_labels(briefing.sources)
+    language_of = {a.doc_id: a.language for a in briefing.sources}
 
     def cite(citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
         return [
@@ -78,11 +84,20 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
         "schema": BRIEFING_SCHEMA,
         "word_budget": briefing.word_budget,
         "summary_words": briefing.summary_words,
+        "languages": story_languages(briefing.sources),
         "sources": [
             {"label": labels[a.doc_id], **article_to_dict(a, with_removed=False)}
             for a in briefing.sources
         ],
-        "summary": [{"text": s.text, "citations": cite(s.citations)} for s in briefing.summary],
+        # each sentence as its source wrote it, in its source's language (never translated)
+        "summary": [
+            {
+                "text": s.text,
+                "language": language_of.get(s.citations[0].doc_id) if s.citations else None,
+                "citations": cite(s.citations),
+            }
+            for s in briefing.summary
+        ],
         "quotes": [
             {
                 "text": q.text,

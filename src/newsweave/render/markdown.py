@@ -16,7 +16,7 @@ from newsweave.model import (
     StoryJoinRecord,
     StoryRecord,
 )
-from newsweave.render.json import SECTION_TITLES, source_labels
+from newsweave.render.json import SECTION_TITLES, source_labels, story_languages
 
 # Long lists are cut in the Markdown view (the JSON has everything).
 MAX_ACTORS = 12
@@ -39,7 +39,13 @@ def briefing_to_markdown(
         heading = [f"# {title}" if title else "# Briefing"]
     lines = [*heading, ""]
     n = len(briefing.sources)
-    lines.append(f"*{n} source{'s' if n != 1 else ''} · summary of {briefing.summary_words} words*")
+    languages = story_languages(briefing.sources)
+    # a story across languages says so (cross-lingual stories); one language goes unsaid
+    in_languages = f" in {len(languages)} languages ({', '.join(languages)})"
+    lines.append(
+        f"*{n} source{'s' if n != 1 else ''}{in_languages if len(languages) > 1 else ''}"
+        f" · summary of {briefing.summary_words} words*"
+    )
     if briefing.notes:
         lines.append("")
         lines += [f"> **{SECTION_TITLES[n.section]}**: {n.note}." for n in briefing.notes]
