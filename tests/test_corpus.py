@@ -13,11 +13,14 @@ import sys
 import time
 from pathlib import Path
 
+import msgpack
 import pytest
 from conftest import EVALDATA, EXAMPLES, GULLS_OKAFOR, GULLS_VELDER, need
 from typer.testing import CliRunner
 
+import newsweave
 from newsweave.cli import app
+from newsweave.corpus import Ingestor
 from newsweave.store import Store
 
 STORY = EXAMPLES / "kestrelholm-fire"
@@ -568,3 +571,46 @@ def test_story_record_is_cached_whole_and_rendered_three_ways(tmp_path):
     ]
     html = story_to_html(record)
     assert "Ardmoor Wire" in html and html.count('class="cite"') > 5
+
+
+def test_a_linker_state_saved_as_zlib_json_is_still_read(tmp_path):
+    """Linker rows are msgpack since 2026-12-03; a store written before (zlib JSON rows)
+    restores the same linker without replaying it."""
+    import zlib
+
+    from test_developments import write_corpus
+
+    db = tmp_path / "older.db"
+    with Store(db) as store:
+        ingestor = Ingestor(store)
+        items = list(newsweave.pipeline.prepare_sources([write_corpus(tmp_path)]))
+        ingestor.add_batch(items)
+        in_memory = ingestor.linker.to_state()
+    with Store(db) as store:
+        header, articles, events, stories = store.linker_parts()
+        assert header[:1] != b"\x78"  # written as msgpack now
+
+        def older(blob: bytes) -> bytes:
+            return zlib.compress(json.dumps(msgpack.unpackb(blob)).encode(), 1)
+
+        with store.transaction():
+            store.save_linker_parts(
+                older(header),
+                articles,
+                [(i, older(d)) for i, d in events],
+                [(i, older(d)) for i, d in stories],
+                replace_all=True,
+            )
+    with Store(db) as store:
+        assert store.linker_parts()[0][:1] == b"\x78"
+        restored = Ingestor(store)
+        assert restored._replayed is None  # read, not rebuilt from the articles
+        mine = restored.linker.to_state()
+
+    def rows(state):  # rows compared as sets: a row keeps its place, not its order
+        return {
+            k: sorted(json.dumps(r, sort_keys=True) for r in v) if k in ("events", "stories") else v
+            for k, v in json.loads(json.dumps(state)).items()
+        }
+
+    assert rows(mine) == rows(in_memory)

@@ -116,6 +116,9 @@ def test_ingest_cli_cross_lingual_corpus(tmp_path):
     museum = next(s for s in listed if s["articles"] == 2)
     shown = json.loads(run("show", museum["id"], "--db", db, "--format", "json").stdout)
     assert shown["languages"] == ["en", "fr"]
+    page = run("show", museum["id"], "--db", db, "--format", "html").stdout
+    assert "2 sources in 2 languages (en, fr)" in page
+    assert '<p class="sentence" lang="fr">' in page and '<p class="sentence" lang="en">' in page
     # the corpus keeps the switch: a later ingest without it still crosses languages
     later = run("ingest", *as_text(tmp_path, "t3-de"), "--db", db, "--json")
     assert later.exit_code == 0, later.stderr

@@ -10,10 +10,14 @@ writes - posted articles, which are cleaned, deduplicated and clustered - run on
 writer thread that owns the `Ingestor` (its dedup index and clusterer live in memory);
 articles posted while it is busy are committed together as the next batch (group
 commit: one transaction, one batched encoder call). Briefings are built on one analysis
-thread, and a request waiting for one awaits it without holding a server thread. The
-NLP models are shared, so a briefing build and a clustering batch take
-`_analysis_lock`, one at a time. Every connection waits up to `BUSY_TIMEOUT` seconds
-for SQLite's write lock (busy_timeout) instead of failing with "database is locked".
+thread, and a request waiting for one awaits it without holding a server thread; the
+spaCy pipelines are used by one briefing at a time (`_analysis_lock`). A clustering
+batch uses only the sentence encoder, whose onnxruntime session and tokenizer may be
+called from two threads at once, so a POST never waits for a briefing build (under
+load, stories change with every batch and their rebuilds take seconds). Readers of one
+story-list page or story between two commits share one read (`_Memo`). Every connection
+waits up to `BUSY_TIMEOUT` seconds for SQLite's write lock (busy_timeout) instead of
+failing with "database is locked".
 
 `serve --watch` runs the watcher (`watch.Watcher`) on that same writer thread, as a task
 of the thread's own event loop, over the writer's own `Ingestor`: watched pages and
@@ -110,6 +114,8 @@ MAX_BRIEF_ARTICLES = 50
 TOKEN_ENV = "NEWSWEAVE_TOKEN"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 JSON = "application/json"
+# Story JSON kept in memory by member set (about 20-60 KB each).
+ENCODED_STORIES = 256
 # Largest article id a path may name: SQLite's INTEGER range (a bigger number is a 422,
 # not an overflow inside the database driver).
 MAX_ARTICLE_ID = 2**63 - 1
@@ -236,7 +242,13 @@ class _Corpus:
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
         self._building: dict[tuple[str, str], asyncio.Future] = {}
         self.pages = _Memo()  # story-list pages (GET /api/stories, the reading page)
-        self.stories = _Memo()  # story JSON (GET /api/stories/{id})
+        self.located = _Memo()  # story id -> (live id, member-set hash)
+        # each story's latest JSON, by live id: (member-set hash, bytes). A commit that
+        # leaves a story as it was costs its next reader a lookup, not a decode and an
+        # encode of its record; one that changed it has its readers served this previous
+        # JSON while the new briefing is built (see story_json)
+        self._latest: dict[str, tuple[str, bytes]] = {}
+        self._encoding: dict[tuple[str, str], asyncio.Future] = {}
         self._pending: list[tuple[PreparedArticle, Future[dict[str, Any]]]] = []
         self._pending_lock = threading.Lock()
         self._draining = False
@@ -395,6 +407,44 @@ class _Corpus:
             building.add_done_callback(lambda _: self._building.pop(version, None))
         return await asyncio.shield(building)
 
+    async def story_json(self, story_id: str) -> tuple[bytes, bool]:
+        """GET /api/stories/{id}: the story's record as JSON, and whether it is the
+        current one. While the briefing of the story's current member set is being built
+        for one reader, others are answered at once with the story's previous JSON
+        (False) rather than queue behind the build; a reader who starts a build (the
+        poster of an article, reading its story next) waits for it."""
+        live, key = await self.located.get(
+            story_id, self.version(), lambda: run_in_threadpool(self._locate, story_id)
+        )
+        latest = self._latest.get(live)
+        if latest is not None and latest[0] == key:
+            self._latest[live] = self._latest.pop(live)  # the most recently used
+            return latest[1], True
+        encoding = self._encoding.get((live, key))
+        if encoding is not None and latest is not None:
+            return latest[1], False
+        if encoding is None:
+            encoding = asyncio.ensure_future(self._encode_story(story_id, live, key))
+            self._encoding[(live, key)] = encoding
+            encoding.add_done_callback(lambda _: self._encoding.pop((live, key), None))
+        return await asyncio.shield(encoding), True
+
+    async def _encode_story(self, story_id: str, live: str, key: str) -> bytes:
+        data = await run_in_threadpool(_story_bytes, await self.story(story_id))
+        self._latest.pop(live, None)
+        self._latest[live] = (key, data)
+        while len(self._latest) > ENCODED_STORIES:
+            del self._latest[next(iter(self._latest))]
+        return data
+
+    def _locate(self, story_id: str) -> tuple[str, str]:
+        """The story's live id and member-set hash (the key of its briefing)."""
+        from newsweave.corpus.reader import members_hash
+
+        store = self.reader()
+        live = store.resolve_story(story_id)
+        return live, members_hash(store.members(live))
+
     def _lookup(self, story_id: str) -> Any:
         from newsweave.corpus import lookup_story
 
@@ -453,8 +503,7 @@ class _Corpus:
         """Store the waiting articles as one batch; each one's outcome, in order."""
         ingestor = self._ingestor_for_writes()
         store: Store = ingestor.store
-        with self._analysis_lock:
-            batch = ingestor.add_batch(items)
+        batch = ingestor.add_batch(items)  # not under _analysis_lock: see the module's doc
         return [
             {
                 "article_id": outcome.article_id,
@@ -471,6 +520,17 @@ class _Corpus:
             }
             for item, outcome in zip(items, batch.articles, strict=True)
         ]
+
+
+def json_bytes(data: Any) -> bytes:
+    """JSON as FastAPI's JSONResponse encodes it, without FastAPI's walk over every value."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def _story_bytes(record: StoryRecord) -> bytes:
+    from newsweave.render import story_to_dict
+
+    return json_bytes(story_to_dict(record))
 
 
 def _check_one_story(articles: list[Article]) -> None:
@@ -1181,38 +1241,36 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         """Liveness and corpus size."""
         return {"status": "ok", "version": __version__, **corpus.reader().counts()}
 
-    async def page_of(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
-        """story_page, shared by every reader of it between two commits (_Memo)."""
+    def paged(q: str, since: date | None, limit: int, offset: int) -> tuple[dict, bytes]:
+        page = story_page(q, since, limit, offset)
+        return page, json_bytes(page)
+
+    async def page_and_bytes(
+        q: str, since: date | None, limit: int, offset: int
+    ) -> tuple[dict[str, Any], bytes]:
+        """story_page and its JSON, shared by every reader of it between two commits."""
         key = (q.strip(), since, limit, offset)
         return await corpus.pages.get(
-            key,
-            corpus.version(),
-            lambda: run_in_threadpool(story_page, key[0], since, limit, offset),
+            key, corpus.version(), lambda: run_in_threadpool(paged, key[0], since, limit, offset)
         )
 
-    def json_bytes(data: Any) -> bytes:
-        # encoded as FastAPI's JSONResponse does, without its walk over every value
-        return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
-
-    def json_response(data: Any) -> Response:
-        return Response(data if isinstance(data, bytes) else json_bytes(data), media_type=JSON)
+    async def page_of(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
+        return (await page_and_bytes(q, since, limit, offset))[0]
 
     @app.get("/api/stories", tags=["stories"], response_model=None)
     async def list_stories(
         q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
     ) -> Response:
         """Live stories, most recently seen first; `q` searches headlines and bodies (FTS5)."""
-        return json_response(await page_of(q, since, limit, offset))
+        return Response((await page_and_bytes(q, since, limit, offset))[1], media_type=JSON)
 
     @app.get("/api/stories/{story_id}", tags=["stories"], response_model=None)
     async def get_story(story_id: str) -> Response:
         """The story's cited briefing (the JSON `newsweave show --format json` prints)."""
-        from newsweave.render import story_to_dict
-
-        async def encoded() -> bytes:
-            return json_bytes(story_to_dict(await corpus.story(story_id)))
-
-        return json_response(await corpus.stories.get(story_id, corpus.version(), encoded))
+        data, current = await corpus.story_json(story_id)
+        # while the story's new briefing is built, its previous one (the header says so)
+        headers = None if current else {"x-newsweave-briefing": "previous; rebuilding"}
+        return Response(data, media_type=JSON, headers=headers)
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def get_article(

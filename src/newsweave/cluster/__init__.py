@@ -11,7 +11,12 @@ logistic regression on ECB+ (ClusterSettings). idf comes from the corpus so far
 plus a prior of general English word frequencies (wordfreq), so a young corpus
 already knows that "earthquake" is common and "Velmora" is not. A MiniLM
 embedding of headline + lead can be added (weight "embed", off by default: see
-docs/benchmarks.md for what it adds and costs). A time window keeps dated
+docs/benchmarks.md for what it adds and costs). Stories keep to one language
+(terms and names are keyed by language, cluster.text) unless cross-lingual stories
+are switched on (`ClusterSettings.with_cross_lingual`, off by default): a
+multilingual e5 embedding of each lead (newsweave.multilingual) then finds
+candidate stories in every language and scores the article against a story's
+members in other languages, with the key names they share. A time window keeps dated
 articles away from stale stories; undated articles skip the window. When an
 article scores above the merge bar with a second story, that story is folded
 into the first (a bridging article). Each time a story's size reaches a multiple

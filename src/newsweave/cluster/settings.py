@@ -33,7 +33,7 @@ FITTED_WEIGHTS: Mapping[str, float] = {
 # The weights that switch cross-lingual stories on (`--cross-lingual`): searched on the
 # tuning half of our bilingual set, bench/data/crosslingual (bench/cluster_crosslingual.py;
 # docs/benchmarks.md), the other weights left as fitted on ECB+.
-CROSS_LINGUAL_WEIGHTS: Mapping[str, float] = {"cross_lingual": 20.0, "cross_names": 4.0}
+CROSS_LINGUAL_WEIGHTS: Mapping[str, float] = {"cross_lingual": 24.0, "cross_names": 4.0}
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ def story_page_model(story: StoryRecord) -> dict[str, Any]:
         "sources": [{**s, "n": number[s["id"]]} for s in sources],
         "summary": [{**s, "cites": cites(s["citations"])} for s in record.get("summary", [])],
         "summary_words": record.get("summary_words"),
+        "languages": record.get("languages", []),
         "quote_groups": quote_groups,
         "timeline": placed,
         "unresolved": unplaced,
