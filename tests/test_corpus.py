@@ -177,7 +177,9 @@ def test_unknown_story_and_corrupt_database_are_clear_errors(corpus, tmp_path):
     db, _, _ = corpus
     result = run("show", "s-0000000000", "--db", str(db))
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"newsweave: error: no story 's-0000000000' in {db}"
+    assert result.stderr.startswith(
+        f"newsweave: error: no story, event or article 's-0000000000' in {db}: story ids are st-"
+    )
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"\x00garbage" * 1000)
     result = run("stories", "--db", str(bad))
@@ -547,7 +549,7 @@ def test_story_record_is_cached_whole_and_rendered_three_ways(tmp_path):
         assert store.query("SELECT count(*) FROM story_records") == [(1,)]
 
     markdown = story_to_markdown(record)
-    assert markdown.startswith(f"*story {story}*\n\n# {record.briefing.sources[0].title}")
+    assert markdown.startswith(f"*event {story}*\n\n# {record.briefing.sources[0].title}")
     assert markdown.endswith(
         f"## Also published by\n\n- Ardmoor Wire (wire-copy.txt) — exact copy of {fire[0].label}\n"
     )

@@ -391,11 +391,12 @@ class _Corpus:
 
     # -- reads -----------------------------------------------------------------------------
 
-    async def story(self, story_id: str) -> StoryRecord:
-        """The story's record: from the cache, else built once on the analysis thread;
-        concurrent requests for the same story version await that one build without
-        holding a server thread (so reads of other stories never queue behind it)."""
-        found = await run_in_threadpool(self._lookup, story_id)
+    async def story(self, story_id: str, only: str | None = None) -> StoryRecord:
+        """The record of a developing story ("st-...") or event ("s-..."; `only`: that
+        kind only): from the cache, else built once on the analysis thread; concurrent
+        requests for the same version await that one build without holding a server
+        thread (so reads of other stories never queue behind it)."""
+        found = await run_in_threadpool(self._lookup, story_id, only)
         if found.record is not None:
             return found.record
         version = (found.live, found.members_hash)
@@ -405,17 +406,24 @@ class _Corpus:
             building = loop.run_in_executor(self._analysis, self._build_story, found.live)
             self._building[version] = building
             building.add_done_callback(lambda _: self._building.pop(version, None))
-        return await asyncio.shield(building)
+        record = await asyncio.shield(building)
+        # built under the live id: say which id was asked for when a merge redirected it
+        return replace(record, requested=story_id if story_id != record.story else None)
 
-    async def story_json(self, story_id: str) -> tuple[bytes, bool]:
+    async def story_json(self, story_id: str, only: str | None = None) -> tuple[bytes, bool]:
         """GET /api/stories/{id}: the story's record as JSON, and whether it is the
         current one. While the briefing of the story's current member set is being built
         for one reader, others are answered at once with the story's previous JSON
         (False) rather than queue behind the build; a reader who starts a build (the
         poster of an article, reading its story next) waits for it."""
         live, key = await self.located.get(
-            story_id, self.version(), lambda: run_in_threadpool(self._locate, story_id)
+            (story_id, only),
+            self.version(),
+            lambda: run_in_threadpool(self._locate, story_id, only),
         )
+        if live != story_id:
+            # a merged story's old id: its record names the id asked for, so not shared
+            return _story_bytes(await self.story(story_id, only)), True
         latest = self._latest.get(live)
         if latest is not None and latest[0] == key:
             self._latest[live] = self._latest.pop(live)  # the most recently used
@@ -424,37 +432,34 @@ class _Corpus:
         if encoding is not None and latest is not None:
             return latest[1], False
         if encoding is None:
-            encoding = asyncio.ensure_future(self._encode_story(story_id, live, key))
+            encoding = asyncio.ensure_future(self._encode_story(story_id, live, key, only))
             self._encoding[(live, key)] = encoding
             encoding.add_done_callback(lambda _: self._encoding.pop((live, key), None))
         return await asyncio.shield(encoding), True
 
-    async def _encode_story(self, story_id: str, live: str, key: str) -> bytes:
-        data = await run_in_threadpool(_story_bytes, await self.story(story_id))
+    async def _encode_story(self, story_id: str, live: str, key: str, only: str | None) -> bytes:
+        data = await run_in_threadpool(_story_bytes, await self.story(story_id, only))
         self._latest.pop(live, None)
         self._latest[live] = (key, data)
         while len(self._latest) > ENCODED_STORIES:
             del self._latest[next(iter(self._latest))]
         return data
 
-    def _locate(self, story_id: str) -> tuple[str, str]:
-        """The story's live id and member-set hash (the key of its briefing)."""
-        from newsweave.corpus.reader import members_hash
+    def _locate(self, story_id: str, only: str | None) -> tuple[str, str]:
+        """The story's or event's live id and member-set hash (the key of its briefing)."""
+        found = self._lookup(story_id, only)
+        return found.live, found.members_hash
 
-        store = self.reader()
-        live = store.resolve_story(story_id)
-        return live, members_hash(store.members(live))
+    def _lookup(self, story_id: str, only: str | None) -> Any:
+        from newsweave.corpus import lookup_record
 
-    def _lookup(self, story_id: str) -> Any:
-        from newsweave.corpus import lookup_story
-
-        return lookup_story(self.reader(), story_id)  # this thread's connection
+        return lookup_record(self.reader(), story_id, only)  # this thread's connection
 
     def _build_story(self, live: str) -> StoryRecord:
-        from newsweave.corpus import read_story
+        from newsweave.corpus import read_record
 
         with self._analysis_lock:
-            return read_story(self.reader(), live)
+            return read_record(self.reader(), live)
 
     def brief(self, articles: list[Article], skipped: list[SkippedDocument], words: int) -> dict:
         from newsweave.pipeline import brief_articles
@@ -501,6 +506,8 @@ class _Corpus:
 
     def _add_many(self, items: list[PreparedArticle]) -> list[dict[str, Any]]:
         """Store the waiting articles as one batch; each one's outcome, in order."""
+        from newsweave.corpus import story_of_event
+
         ingestor = self._ingestor_for_writes()
         store: Store = ingestor.store
         batch = ingestor.add_batch(items)  # not under _analysis_lock: see the module's doc
@@ -511,7 +518,8 @@ class _Corpus:
                 "status": outcome.status,
                 "duplicate_of": outcome.duplicate_of,
                 "similarity": outcome.similarity,
-                "story": store.resolve_story(outcome.story) if outcome.story else None,
+                "story": story_of_event(store, outcome.story) if outcome.story else None,
+                "event": store.resolve_story(outcome.story) if outcome.story else None,
                 "title": item.article.title,
                 "outlet": item.article.outlet,
                 "published": item.article.published.isoformat() if item.article.published else None,
@@ -1224,16 +1232,44 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     auth = Depends(_token_check(settings.token))
 
     def story_page(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
+        """A page of developing stories, latest activity first (`q`: an article matches)."""
+        from newsweave.corpus import list_stories
+        from newsweave.render.json import headline_fields
+
         store = corpus.reader()
-        rows = store.stories(since)
+        rows = list_stories(store, since)
         if q.strip():
-            hits = store.search_stories(q)
-            rows = [r for r in rows if r.id in hits]
+            placed = store.placements()
+            hits = {placed.get(e) for e in store.search_stories(q)}
+            rows = [r for r in rows if r.summary.id in hits]
         return {
             "total": len(rows),
             "offset": offset,
             "limit": limit,
-            "stories": [asdict(r) for r in rows[offset : offset + limit]],
+            "stories": [
+                asdict(r.summary) | headline_fields(r.headline)
+                for r in rows[offset : offset + limit]
+            ],
+        }
+
+    def event_page(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
+        """A page of events (the clusterer's groups), most recently seen first."""
+        from newsweave.corpus import list_events
+        from newsweave.render.json import headline_fields
+
+        store = corpus.reader()
+        rows = list_events(store, since)
+        if q.strip():
+            hits = store.search_stories(q)
+            rows = [r for r in rows if r[0].id in hits]
+        return {
+            "total": len(rows),
+            "offset": offset,
+            "limit": limit,
+            "events": [
+                asdict(e) | headline_fields(h) | {"in_story": story}
+                for e, story, h in rows[offset : offset + limit]
+            ],
         }
 
     @app.get("/api/health", tags=["service"])
@@ -1261,14 +1297,30 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     async def list_stories(
         q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
     ) -> Response:
-        """Live stories, most recently seen first; `q` searches headlines and bodies (FTS5)."""
+        """Live developing stories (ids st-...), latest activity first; `q` searches
+        headlines and bodies (FTS5): a story matches when one of its articles does."""
         return Response((await page_and_bytes(q, since, limit, offset))[1], media_type=JSON)
 
     @app.get("/api/stories/{story_id}", tags=["stories"], response_model=None)
-    async def get_story(story_id: str) -> Response:
-        """The story's cited briefing (the JSON `newsweave show --format json` prints)."""
+    async def get_story(story_id: Annotated[str, PathParam(max_length=100)]) -> Response:
+        """A developing story's cited briefing with its `developments` (its events in time
+        order), or an event's (an s-... id): what `newsweave show --format json` prints."""
         data, current = await corpus.story_json(story_id)
         # while the story's new briefing is built, its previous one (the header says so)
+        headers = None if current else {"x-newsweave-briefing": "previous; rebuilding"}
+        return Response(data, media_type=JSON, headers=headers)
+
+    @app.get("/api/events", tags=["events"])
+    def list_events(
+        q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
+    ) -> dict[str, Any]:
+        """Live events (ids s-...), most recently seen first, each with `in_story`."""
+        return event_page(q, since, limit, offset)
+
+    @app.get("/api/events/{event_id}", tags=["events"], response_model=None)
+    async def get_event(event_id: Annotated[str, PathParam(max_length=100)]) -> Response:
+        """One event's cited briefing, with the developing story it is in (`in_story`)."""
+        data, current = await corpus.story_json(event_id, only="event")
         headers = None if current else {"x-newsweave-briefing": "previous; rebuilding"}
         return Response(data, media_type=JSON, headers=headers)
 
@@ -1283,13 +1335,16 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         stored = store.article(article_id)
         if stored is None:
             raise HTTPException(404, f"no article {article_id}")
-        story = store.story_of(article_id)
+        from newsweave.corpus import story_of_event
+
+        event = store.story_of(article_id)
         return {
             **article_to_dict(stored.article, with_removed=False),
             "article_id": stored.id,
             "duplicate_of": stored.duplicate_of,
             "similarity": stored.similarity,
-            "story": store.resolve_story(story) if story else None,
+            "story": story_of_event(store, event) if event else None,
+            "event": store.resolve_story(event) if event else None,
         }
 
     @app.post(
