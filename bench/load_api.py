@@ -349,6 +349,16 @@ def wait_ready(base: str, process: subprocess.Popen, log: Path) -> None:
     sys.exit("server did not become ready in 120 s")
 
 
+def server_memory(pid: int) -> dict[str, float]:
+    """The server's resident memory now and at its peak (MiB), from /proc."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = round(int(value.split()[0]) / 1024, 1)
+    return {"rss_mib": fields["VmRSS"], "peak_rss_mib": fields["VmHWM"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     import httpx
 
@@ -390,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"setup {setup_s:.1f} s",
                 file=sys.stderr,
             )
+            before = httpx.get(base + "/api/health").json()
             baseline, base_elapsed = asyncio.run(
                 run_clients(base, 1, args.baseline_seconds, stories, args.seed)
             )
@@ -397,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
                 run_clients(base, args.clients, args.duration, stories, args.seed + 2)
             )
             health = httpx.get(base + "/api/health").json()
+            memory = server_memory(process.pid)
         finally:
             process.terminate()
             try:
@@ -420,6 +432,24 @@ def main(argv: list[str] | None = None) -> int:
         "load": summarize(loaded, load_elapsed),
         "corpus_after": {k: health[k] for k in ("articles", "duplicates", "stories")},
         "server_log_errors": len(server_errors),
+        "server_memory": memory,
+    }
+    # every POST answered "new" or "duplicate" added one article row: any missing is lost
+    stored = sum(
+        result[phase]["post_status"].get(status, 0)
+        for phase in ("baseline_1_client", "load")
+        for status in ("new", "duplicate")
+    )
+    result["lost_posts"] = stored - (health["articles"] - before["articles"])
+    endpoints = result["load"]["endpoints"]
+    result["targets"] = {
+        "errors == 0": result["load"]["errors"] == 0,
+        "lost posts == 0": result["lost_posts"] == 0,
+        "GET p99 < 1 s": all(
+            (endpoints[k]["p99_ms"] or 0) < 1000 for k in ("list", "search", "story")
+        ),
+        "POST p99 < 3 s": (endpoints["post"]["p99_ms"] or 0) < 3000,
+        "server peak RSS < 1 GiB": memory["peak_rss_mib"] < 1024,
     }
     for phase in ("baseline_1_client", "load"):
         data = result[phase]
@@ -434,6 +464,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"p99={row['p99_ms']} ms max={row['max_ms']} ms",
                 file=sys.stderr,
             )
+    print(
+        f"lost posts: {result['lost_posts']}; server RSS {memory['rss_mib']} MiB "
+        f"(peak {memory['peak_rss_mib']} MiB)",
+        file=sys.stderr,
+    )
+    for target, met in result["targets"].items():
+        print(f"  {target}: {'met' if met else 'NOT met'}", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     failed = result["load"]["errors"] + result["baseline_1_client"]["errors"] + len(server_errors)

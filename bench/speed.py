@@ -15,6 +15,7 @@ Each is a ratio to the spaCy work a briefing cannot avoid, measured in this one 
   three, with the number of articles annotated for it.
 
     python bench/speed.py            # table + bench/results/speed.json
+    VENV/bin/python bench/speed.py --only cold --out bench/results/speed_cold_VENV.json
 
 DUC 2004 text is read from ../shared and only written to a temporary directory.
 """
@@ -282,7 +283,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="cold-start pairs (default 3)")
     parser.add_argument("--out", type=Path, default=RESULTS / "speed.json")
+    parser.add_argument(
+        "--only", choices=("cold",), help="only the cold start (e.g. in another virtualenv)"
+    )
     args = parser.parse_args(argv)
+    if args.only == "cold":
+        with tempfile.TemporaryDirectory(prefix="newsweave-speed-") as tmp:
+            c = cold(args.runs, Path(tmp))
+        c |= {"environment": environment(), "python": sys.executable}
+        print(
+            f"cold `newsweave brief` of two sentences: {c['ratio']:.2f}x spaCy import+load "
+            f"(brief {c['brief_s']} s, spaCy {c['spacy_import_and_load_s']} s)"
+        )
+        print_stages("cold stages", c["stages_s"], c["profile_total_s"])
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(c, indent=1) + "\n", encoding="utf-8")
+        return 0
 
     topics = duc_topics()
     with tempfile.TemporaryDirectory(prefix="newsweave-speed-") as tmp:

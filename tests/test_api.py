@@ -144,6 +144,50 @@ def test_post_article_joins_the_story_then_is_recognised(client):
     assert any(s["outlet"] == "Osterholm Evening Herald" for s in story["sources"])
 
 
+def test_a_cached_story_list_is_never_older_than_the_posters_article(client):
+    """Pages are shared between commits (api._Memo); a commit shows in the next read."""
+    from test_brief_stories import STORIES
+
+    for _ in range(3):  # read, and read again from the shared copy
+        assert client.get("/api/stories").json()["total"] == 1
+    story = client.get(f"/api/stories/{story_id(client)}").json()
+    title, _, text = STORIES["chess-1.txt"].partition("\n\n")
+    posted = client.post("/api/articles", json={"title": title, "text": text}).json()
+    listing = client.get("/api/stories").json()
+    assert listing["total"] == 2 and listing["stories"][0]["id"] == posted["story"]
+    assert client.get("/api/stories", params={"q": "Tolvay"}).json()["total"] == 1
+    # the untouched story is served from its encoded copy, byte for byte as before
+    assert client.get(f"/api/stories/{story['story']}").json() == story
+
+
+def test_readers_get_the_previous_briefing_while_the_new_one_is_built(client):
+    """Under load a story changes with every batch: its readers are not queued behind
+    the rebuild one reader started; they get the previous JSON, marked as such."""
+    import threading
+    import time
+
+    sid = story_id(client)
+    before = client.get(f"/api/stories/{sid}").json()
+    assert client.post("/api/articles", json=FOLLOW_UP).status_code == 201
+    corpus = client.app.state.corpus
+    answers = []
+    with corpus._analysis_lock:  # the new briefing cannot be built yet
+        first = threading.Thread(target=lambda: answers.append(client.get(f"/api/stories/{sid}")))
+        first.start()
+        deadline = time.monotonic() + 30
+        while not corpus._encoding:  # the first reader has started the build
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        meanwhile = client.get(f"/api/stories/{sid}")
+        assert meanwhile.headers["x-newsweave-briefing"] == "previous; rebuilding"
+        assert meanwhile.json() == before
+    first.join(timeout=120)
+    (built,) = answers
+    assert "x-newsweave-briefing" not in built.headers
+    assert any(s["outlet"] == "Osterholm Evening Herald" for s in built.json()["sources"])
+    assert client.get(f"/api/stories/{sid}").json() == built.json()
+
+
 def test_post_article_as_uploaded_file(client):
     html = (STORY / "brenmark-courier.html").read_bytes()
     response = client.post(

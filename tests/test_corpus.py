@@ -13,11 +13,14 @@ import sys
 import time
 from pathlib import Path
 
+import msgpack
 import pytest
 from conftest import EVALDATA, EXAMPLES, GULLS_OKAFOR, GULLS_VELDER, need
 from typer.testing import CliRunner
 
+import newsweave
 from newsweave.cli import app
+from newsweave.corpus import Ingestor
 from newsweave.store import Store
 
 STORY = EXAMPLES / "kestrelholm-fire"
@@ -174,7 +177,9 @@ def test_unknown_story_and_corrupt_database_are_clear_errors(corpus, tmp_path):
     db, _, _ = corpus
     result = run("show", "s-0000000000", "--db", str(db))
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"newsweave: error: no story 's-0000000000' in {db}"
+    assert result.stderr.startswith(
+        f"newsweave: error: no story, event or article 's-0000000000' in {db}: story ids are st-"
+    )
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"\x00garbage" * 1000)
     result = run("stories", "--db", str(bad))
@@ -544,7 +549,7 @@ def test_story_record_is_cached_whole_and_rendered_three_ways(tmp_path):
         assert store.query("SELECT count(*) FROM story_records") == [(1,)]
 
     markdown = story_to_markdown(record)
-    assert markdown.startswith(f"*story {story}*\n\n# {record.briefing.sources[0].title}")
+    assert markdown.startswith(f"*event {story}*\n\n# {record.briefing.sources[0].title}")
     assert markdown.endswith(
         f"## Also published by\n\n- Ardmoor Wire (wire-copy.txt) — exact copy of {fire[0].label}\n"
     )
@@ -568,3 +573,46 @@ def test_story_record_is_cached_whole_and_rendered_three_ways(tmp_path):
     ]
     html = story_to_html(record)
     assert "Ardmoor Wire" in html and html.count('class="cite"') > 5
+
+
+def test_a_linker_state_saved_as_zlib_json_is_still_read(tmp_path):
+    """Linker rows are msgpack since 2026-12-03; a store written before (zlib JSON rows)
+    restores the same linker without replaying it."""
+    import zlib
+
+    from test_developments import write_corpus
+
+    db = tmp_path / "older.db"
+    with Store(db) as store:
+        ingestor = Ingestor(store)
+        items = list(newsweave.pipeline.prepare_sources([write_corpus(tmp_path)]))
+        ingestor.add_batch(items)
+        in_memory = ingestor.linker.to_state()
+    with Store(db) as store:
+        header, articles, events, stories = store.linker_parts()
+        assert header[:1] != b"\x78"  # written as msgpack now
+
+        def older(blob: bytes) -> bytes:
+            return zlib.compress(json.dumps(msgpack.unpackb(blob)).encode(), 1)
+
+        with store.transaction():
+            store.save_linker_parts(
+                older(header),
+                articles,
+                [(i, older(d)) for i, d in events],
+                [(i, older(d)) for i, d in stories],
+                replace_all=True,
+            )
+    with Store(db) as store:
+        assert store.linker_parts()[0][:1] == b"\x78"
+        restored = Ingestor(store)
+        assert restored._replayed is None  # read, not rebuilt from the articles
+        mine = restored.linker.to_state()
+
+    def rows(state):  # rows compared as sets: a row keeps its place, not its order
+        return {
+            k: sorted(json.dumps(r, sort_keys=True) for r in v) if k in ("events", "stories") else v
+            for k, v in json.loads(json.dumps(state)).items()
+        }
+
+    assert rows(mine) == rows(in_memory)

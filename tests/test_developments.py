@@ -222,7 +222,7 @@ def _downgrade_to_7(db: Path) -> None:
     ):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("ALTER TABLE clusterer_state DROP COLUMN articles")
-    conn.execute("DELETE FROM schema_migrations WHERE version = 8")
+    conn.execute("DELETE FROM schema_migrations WHERE version >= 8")
     conn.execute("PRAGMA user_version = 7")
     conn.commit()
     conn.close()

@@ -116,3 +116,20 @@ def test_vectors_agree_with_the_pytorch_model():
     theirs = np.array(list(EXPECTATIONS["vectors"].values()), dtype=np.float32)
     cosine = (encode(texts) * theirs).sum(axis=1)
     assert cosine.min() > 0.998, cosine
+
+
+def test_batching_and_repeats_do_not_change_a_sentence_vector(encoder):
+    # sentences of very different lengths in one call (batches are cut by word pieces),
+    # one of them twice: each row is what that sentence gets alone
+    texts = [
+        "Ferries are running late.",
+        "The council voted to close the old harbour bridge for repairs, and the mayor said "
+        "the work on its piers, railings and the lifting span would take about a year.",
+        "Ferries are running late.",
+        "Rain.",
+    ] + [f"Crews cleared {n} fallen trees from the coast road overnight." for n in range(40)]
+    together = encode(texts)
+    alone = np.concatenate([encode([t]) for t in texts[:4]])
+    assert np.allclose(together[:4], alone, atol=1e-5)
+    assert np.array_equal(together[0], together[2])
+    assert together[4] @ together[5] < 0.9999  # the numbers still count

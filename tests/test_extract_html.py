@@ -167,6 +167,21 @@ def test_second_opinion_trims_edges_it_does_not_support():
     assert _second_opinion(main, list(BODY)) == list(BODY)
 
 
+def test_a_leading_paragraph_of_prose_is_the_lede_and_stays():
+    """readability often scores a container that leaves the lede out; its silence does not
+    make a 30-word opening sentence chrome, while a short unsupported line still goes."""
+    lede = (
+        "Portvale's harbour bridge, which carries most of the town's traffic to the ferry "
+        "terminal, will close for at least six months from April while engineers replace "
+        "its corroded steel supports, the council announced on Monday."
+    )
+    assert _second_opinion([lede, *BODY], list(BODY)) == [lede, *BODY]
+    teaser = "Most read: ferry timetable extended"
+    assert _second_opinion([teaser, lede, *BODY], list(BODY)) == [lede, *BODY]
+    unfinished = lede.removesuffix(".")  # a caption or a list item, not a sentence
+    assert _second_opinion([unfinished, *BODY], list(BODY)) == list(BODY)
+
+
 def test_second_opinion_extends_when_readability_has_more_of_the_same_article():
     assert _second_opinion(list(BODY[:2]), list(BODY)) == list(BODY)
 

@@ -149,6 +149,17 @@ def test_real_pages_are_extracted_in_their_language(url, language):
     assert len(article.text) > 2000  # the whole article, not a fragment
 
 
+def test_a_fragment_from_the_fast_pass_makes_trafilatura_run_again():
+    """A print-edition page where trafilatura's fast pass keeps 121 words (mostly the
+    footer) of an article readability reads in full: the rerun with trafilatura's fallbacks
+    brings the article back (the page's own "with" snippets), without the footer."""
+    article = _dev_article("https://www.spiegel.de/spiegel/print/d-161500790.html")
+    assert "Wie konnte es dazu kommen?" in article.text
+    assert "Die Geschichte beginnt am 26. Oktober" in article.text
+    assert len(article.text.split()) > 1500
+    assert "Vervielfältigung nur mit Genehmigung" not in article.text
+
+
 def test_a_cue_alone_takes_the_headline_under_it():
     from newsweave.extract.teasers import drop_teasers
 

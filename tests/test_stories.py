@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import datetime
 import json
+import random
+from pathlib import Path
+
+import pytest
 
 from newsweave.cluster import ClusterInput, OnlineClusterer
 from newsweave.stories import STORY_FEATURES, StoryLinker
 
+ROOT = Path(__file__).resolve().parents[1]
 DAY0 = datetime.date(2026, 3, 2)
 
 # The Velmora dam story: collapse, rescue and toll, inquiry, arrest (over 3 weeks).
@@ -174,3 +179,44 @@ def test_bridging_event_merges_two_stories_and_the_merged_id_resolves_to_the_old
     assert joined.story_id == first.story_id
     assert linker.resolve(second.story_id) == first.story_id
     assert set(linker.stories) == {first.story_id}
+
+
+# --- real text: two DUC 2004 stories of one beat (Turkey and the Kurds, weeks apart) -------
+
+DUC = ROOT.parent / "shared" / "evaldata" / "duc2004-topics" / "docs.jsonl"
+# Two pairs of DUC 2004 stories on one beat: Turkish troops on the Syrian border (October)
+# and the flight of the Kurdish leader Ocalan (November); Yeltsin's burnt hand (October) and
+# the murder of a liberal lawmaker in St Petersburg (November).
+PAIRS = [("d30028t", "d30044t"), ("d31032t", "d30059t")]
+
+
+def duc_items(topics: tuple[str, ...], seed: int | None = None) -> list[tuple[str, ClusterInput]]:
+    """(gold topic, article) for these topics, in date order or shuffled with `seed`."""
+    rows = [json.loads(line) for line in DUC.read_text(encoding="utf-8").splitlines()]
+    out = {
+        r["doc_id"]: (
+            r["topic"],
+            ClusterInput(r["doc_id"], None, r["text"], datetime.date.fromisoformat(r["published"])),
+        )
+        for r in rows
+        if r["topic"] in topics
+    }
+    items = sorted(out.values(), key=lambda x: (x[1].published, x[1].article_id))
+    if seed is not None:
+        random.Random(seed).shuffle(items)
+    return items
+
+
+@pytest.mark.parametrize("seed", [None, 0, 1])
+@pytest.mark.parametrize("pair", PAIRS)
+def test_two_duc_stories_of_one_beat_each_link_their_events_into_their_own_story(pair, seed):
+    items = duc_items(pair, seed)
+    linker, event_of, _ = _run([x for _, x in items])
+    story_of = {
+        x.article_id: linker.resolve(linker.story_of(event_of[x.article_id])) for _, x in items
+    }
+    stories = {t: {story_of[x.article_id] for topic, x in items if topic == t} for t in pair}
+    assert [len(s) for s in stories.values()] == [1, 1]  # each story's 10 articles together
+    assert stories[pair[0]] != stories[pair[1]]  # one country's names shared, weeks apart
+    # and the linker did joining: the clusterer's events are more than the two stories
+    assert sum(len(linker.stories[next(iter(s))]) for s in stories.values()) > 2

@@ -155,3 +155,161 @@ def test_tfidf_matrix_is_scikit_learns():
     expected = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
     assert np.allclose(_vectorize(texts), expected.toarray(), atol=1e-12)
     assert _vectorize(["It is what it is.", "And so on."]).shape == (2, 1)
+
+
+# --- a summary a reader can follow: no sentence that leans on one not shown, people introduced
+
+DOCKS = Article(
+    doc_id="docks.txt",
+    outlet="Port Ledger",
+    paragraphs=(
+        "Dock workers at the port of Saltreach walked out on Monday over a new shift rota, "
+        "halting cargo traffic for the day.",
+        "Union regional secretary Ines Marlow said the rota had been imposed without any "
+        "consultation of the crews.",
+        "She said the crews would stay out until the port authority withdrew the rota in full.",
+        "But the port authority said the new shifts were needed to clear a backlog of "
+        "container ships.",
+        "Marlow rejected an offer of talks on Tuesday, saying the authority had to withdraw "
+        "the rota before any meeting.",
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def docks():
+    return annotate([DOCKS])
+
+
+def test_pronoun_led_sentence_only_right_after_the_one_it_leans_on(docks):
+    from newsweave.summarize.readable import depends_on_previous
+
+    sentences = docks[0].sentences
+    assert [depends_on_previous(s, "en") for s in sentences] == [False, False, True, False, False]
+    for budget in (40, 60, 80, 120):
+        summary = summarize(docks, words=budget)
+        shown = [s.citations[0].sentence for s in summary]
+        if 3 in shown:  # "She said ..." comes straight after Marlow's sentence
+            assert shown[shown.index(3) - 1] == 2
+
+
+def test_quote_with_a_pronoun_speaker_depends_on_the_one_before():
+    from newsweave.summarize.readable import depends_on_previous
+
+    (annotated,) = annotate(
+        [
+            Article(
+                doc_id="q.txt",
+                paragraphs=(
+                    "Harbour master Olu Brandt closed the channel on Friday.",
+                    "“The channel is not safe for any vessel until the wreck is lifted,” he said.",
+                    "Brandt said he expected the wreck to be lifted within a week.",
+                ),
+            )
+        ]
+    )
+    assert [depends_on_previous(s, "en") for s in annotated.sentences] == [False, True, False]
+
+
+def test_leading_connective_is_dropped_but_the_citation_keeps_it(docks):
+    summary = summarize(docks, words=120)
+    (authority,) = [s for s in summary if "backlog" in s.text]
+    assert authority.text.startswith("The port authority said the new shifts")
+    assert authority.citations[0].text.startswith("But the port authority said")
+
+
+def test_person_named_by_surname_is_introduced_with_name_and_role(docks):
+    from newsweave.summarize.readable import introduce_people
+
+    sentences = docks[0].sentences
+    from newsweave.analyze.actors import find_actors
+    from newsweave.summarize.extractive import _nouns
+
+    actors, nouns = find_actors(docks), _nouns(docks)
+    # the surname-only sentence shown first: it gets the full name and the role from the text
+    texts = introduce_people(
+        [(sentences[4].text, sentences[4], 0), (sentences[1].text, sentences[1], 0)], actors, nouns
+    )
+    assert texts[0].startswith("Union regional secretary Ines Marlow rejected an offer of talks")
+    assert texts[1] == sentences[1].text  # already introduced: unchanged
+    # a name the actors analysis does not know is left as written
+    assert introduce_people([(sentences[4].text, sentences[4], 0)], ()) == [sentences[4].text]
+
+
+def test_tfidf_uses_the_articles_language_stop_words():
+    from newsweave.summarize.extractive import _vectorize
+
+    french = [
+        "Le pont de la ville est tombé dans le fleuve.",
+        "Les élus de la ville sont dans la salle.",
+    ]
+    as_english = _vectorize(french)  # "le", "la", "de", "dans" count as shared terms
+    as_french = _vectorize(french, ["fr", "fr"])  # only "ville" is shared
+    assert as_english.shape[1] > as_french.shape[1]
+    assert as_english[0] @ as_english[1] > as_french[0] @ as_french[1] > 0.0
+    # each row keeps only content words: 4 in the first sentence ("pont ville tombé fleuve")
+    assert (as_french[0] > 0).sum() == 4
+
+
+# --- the two seed scrapes (../shared/samples): the summary tells the story at 120 words
+
+REACTION = {("Stars and Stripes", n) for n in (1, 3, 4, 5, 10, 11)} | {
+    ("The Washington Post", n) for n in (11, 12, 13, 14, 15)
+}
+SUMMIT_REJECTED = {("Stars and Stripes", n) for n in (12, 14, 19)}
+TALKS_STALLED = {("Stars and Stripes", n) for n in (9, 16, 18)} | {
+    ("The Washington Post", n) for n in (16, 18)
+}
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    from conftest import SAMPLES, need
+
+    from newsweave.pipeline import extract
+
+    paths = [need(SAMPLES / "korea-drills-stripes.txt"), need(SAMPLES / "korea-drills-wapo.txt")]
+    return annotate(list(extract(paths).articles))
+
+
+@pytest.fixture(scope="module")
+def seed_summary(seeds):
+    return summarize(seeds, words=120)
+
+
+def cited(summary) -> set[tuple[str, int]]:
+    return {(c.source, c.sentence) for s in summary for c in s.citations}
+
+
+@pytest.mark.xfail(strict=True, reason="ranker not yet covering all three points at 120 words")
+def test_seed_summary_opens_with_a_lead_and_covers_the_key_points(seed_summary):
+    assert words(seed_summary) <= 120
+    assert seed_summary[0].citations[0].sentence == 1  # what happened
+    found = cited(seed_summary)
+    assert found & REACTION, "North Korea's rejection of the gesture"
+    assert found & SUMMIT_REJECTED, "the rejection of another summit"
+    assert found & TALKS_STALLED, "the stalled talks"
+
+
+def test_seed_summary_has_no_sentence_leaning_on_one_not_shown(seeds, seed_summary):
+    from newsweave.summarize.readable import depends_on_previous
+
+    by_key = {(a.article.label, s.index): s for a in seeds for s in a.sentences}
+    shown = [(s.citations[0].source, s.citations[0].sentence) for s in seed_summary]
+    for i, key in enumerate(shown):
+        if depends_on_previous(by_key[key], "en"):
+            assert i > 0 and shown[i - 1] == (key[0], key[1] - 1), key
+    for s in seed_summary:
+        assert not s.text.startswith(("But ", "He ", "She ", "It ", "They "))
+        assert s.citations and all(
+            c.text == by_key[(c.source, c.sentence)].text for c in s.citations
+        )
+
+
+def test_seed_summary_introduces_people_at_first_mention(seeds):
+    for budget in (120, 250):
+        text = " ".join(s.text for s in summarize(seeds, words=budget))
+        if "Esper" in text:
+            assert text.index("Defense Secretary Mark") <= text.index("Esper")
+        if "Kim Kye Gwan" in text:
+            assert text.index("Kim Kye Gwan") > text.index("Foreign Ministry official")

@@ -163,7 +163,7 @@ def test_story_page_sections_on_a_phone(server, browser):
         page.goto(f"{server['base']}/stories/{server['story']}")
         # nothing wider than the screen
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
-        axis = page.locator("ol.axis li.event")
+        axis = page.locator("#timeline ol.axis li.event")
         assert axis.count() >= 3
         days = [axis.nth(i).get_attribute("data-date") for i in range(axis.count())]
         assert days == sorted(days)

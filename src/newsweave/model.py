@@ -397,6 +397,8 @@ class StoryRecord:
     developments: tuple[Development, ...] = ()  # a story's events, in time order
     in_story: str | None = None  # an event's developing story
     since: date | None = None  # a story shown from this date on only (`show --since`)
+    requested: str | None = None  # the id asked for, when a merge redirected it to `story`
+    headline: Headline | None = None  # a developing story's headline, or its lead fallback
 
 
 @dataclass(frozen=True)
@@ -415,6 +417,19 @@ class Development:
     articles: int
     sources: int
     summary: SummarySentence | None = None
+    outlets: tuple[str, ...] = ()  # the outlets of its original articles, most articles first
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What a story is called on a list: an article's own title (`kind` "title"), or,
+    when none of its articles has one (DUC newswire, many feeds), its most central lead
+    sentence shortened (`kind` "lead"), shown as a quotation, never as a title. `doc_id`:
+    the article it comes from."""
+
+    text: str
+    kind: Literal["title", "lead"]
+    doc_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -438,3 +453,6 @@ class JoinExplanation:
     placed_by: StoryJoinRecord | None = None
     duplicate_of: int | None = None
     similarity: float | None = None
+    published: date | None = None  # the article's publication date
+    gap_days: int | None = None  # days from the story's development before this event to
+    # this event's first date (None: the first development, or a date unknown)

@@ -267,6 +267,20 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE s.merged_into IS NULL
         AND EXISTS (SELECT 1 FROM story_members m WHERE m.story_id = s.id);
     """,
+    # 9: the cached records (`story_records`) of developing stories too ("st-..." ids, a
+    # briefing with its developments) beside those of events: the key no longer refers
+    # to `stories` (a developing story is not one); rows are copied as they are.
+    """
+    CREATE TABLE story_records_9 (
+        story_id TEXT PRIMARY KEY,           -- an event ("s-...") or developing story ("st-...")
+        members_hash TEXT NOT NULL,          -- corpus.reader: the member set it was built from
+        record TEXT NOT NULL,                -- codec.dumps(StoryRecord)
+        created TEXT NOT NULL
+    );
+    INSERT INTO story_records_9 SELECT story_id, members_hash, record, created FROM story_records;
+    DROP TABLE story_records;
+    ALTER TABLE story_records_9 RENAME TO story_records;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1204,6 +1218,28 @@ class Store:
             )
             for r in rows
         ]
+
+    def event_leads(
+        self, event_ids: Sequence[str], per_event: int = 8
+    ) -> dict[str, list[tuple[str, str]]]:
+        """(doc id, first paragraph) of up to `per_event` original articles of each of these
+        events, earliest published first: what an untitled story's headline fallback reads."""
+        rows = self._rows_in(
+            """
+            SELECT m.story_id AS event, a.doc_id,
+                   json_extract(a.paragraphs, '$[0]') AS lead
+            FROM story_members m JOIN articles a ON a.id = m.article_id
+            WHERE m.story_id IN ({marks}) AND a.duplicate_of IS NULL
+            ORDER BY a.published IS NULL, a.published, a.id
+            """,
+            event_ids,
+        )
+        leads: dict[str, list[tuple[str, str]]] = {}
+        for r in rows:
+            found = leads.setdefault(r["event"], [])
+            if len(found) < per_event and r["lead"]:
+                found.append((r["doc_id"], r["lead"]))
+        return leads
 
     def event_placement(self, event_id: str) -> EventPlacement | None:
         rows = self._rows(

@@ -38,6 +38,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from newsweave.cluster import Assignment, ClusterInput
@@ -56,7 +58,7 @@ STORY_FEATURES = (
     "recency",  # exp(-gap / decay_days), the gap in days to the story's span; 0.5 undated
     "body_near",  # best cosine with one of the story's events x the decay of the gap to it
     "body_local",  # mean cosine with the story's events, each weighted by the decay of its gap
-    "names_held",  # idf-weighted share of the event's names, each x the share of its events naming it
+    "names_held",  # idf-weighted share of its names, each x the share of story events naming it
     "gap_near",  # exp(-gap / decay_days), the gap in days to the story's nearest event; 0.5 undated
     "size",  # log(1 + the story's events): a big story names more, by chance too
 )
@@ -185,7 +187,8 @@ def _names(text: str) -> Counter[str]:
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(k, 0.0) for k, v in a.items())
+    # the same products in the same order as a generator would give, in C loops
+    return sum(map(mul, a.values(), map(b.get, a.keys(), repeat(0.0))))
 
 
 # --- events and stories -------------------------------------------------------------------

@@ -350,6 +350,7 @@ class OnlineClusterer:
         feats = profile(item, st.lead_chars)
         # Update document frequencies first, so the article's own terms are known words.
         self._vocabulary.count(feats.terms.keys(), feats.names.keys())
+        self._vocabulary.prime(feats.terms.keys(), feats.names.keys())
         if self._vocabulary.n_docs % min(SWEEP_EVERY, max(st.split_idle, 1)) == 0:
             self._close_stale()
         feats.salient = salient_names(feats.names, self._vocabulary)

@@ -74,36 +74,40 @@ class Vocabulary:
         self.name_df: Counter[str] = Counter()  # document frequency of names
         self._prior: dict[str, float] = {}  # term -> share of prior documents naming it
         # idf of the terms and names asked since the last `count` (idf changes only there)
-        self._memo: tuple[int, dict[str, float], dict[str, float]] = (-1, {}, {})
+        self._term_memo: dict[str, float] = {}
+        self._name_memo: dict[str, float] = {}
 
     def count(self, terms: Iterable[str], names: Iterable[str]) -> None:
         """Count one more document with these (distinct) terms and names."""
         self.n_docs += 1
         self.df.update(terms)
         self.name_df.update(names)
+        self._term_memo, self._name_memo = {}, {}
+
+    def prime(self, terms: Iterable[str], names: Iterable[str]) -> None:
+        """Work out the idf of an article's terms and names in one loop: the features then
+        weigh each several times (probe, unit vectors, scores), from the memo."""
+        for words, df, memo in (
+            (terms, self.df, self._term_memo),
+            (names, self.name_df, self._name_memo),
+        ):
+            for word in words:
+                if word not in memo:
+                    memo[word] = self._smoothed(word, df.get(word, 0))
 
     def idf(self, term: str) -> float:
         """idf of a term (a lower-cased word of cluster.text.terms)."""
-        memo = self._current_memo()[1]
-        value = memo.get(term)
+        value = self._term_memo.get(term)
         if value is None:
-            value = memo[term] = self._smoothed(term, self.df.get(term, 0))
+            value = self._term_memo[term] = self._smoothed(term, self.df.get(term, 0))
         return value
 
     def name_idf(self, name: str) -> float:
         """idf of a name (of cluster.text.name_counts)."""
-        memo = self._current_memo()[2]
-        value = memo.get(name)
+        value = self._name_memo.get(name)
         if value is None:
-            value = memo[name] = self._smoothed(name, self.name_df.get(name, 0))
+            value = self._name_memo[name] = self._smoothed(name, self.name_df.get(name, 0))
         return value
-
-    def _current_memo(self) -> tuple[int, dict[str, float], dict[str, float]]:
-        """The idf memo of the current document count: an article's terms are weighed
-        several times (candidate probe, unit vectors, each feature) between two counts."""
-        if self._memo[0] != self.n_docs:
-            self._memo = (self.n_docs, {}, {})
-        return self._memo
 
     def _smoothed(self, term: str, df: int) -> float:
         """idf over the corpus plus `prior_docs` imagined documents of general text.

@@ -172,10 +172,10 @@ class Ingestor:
 
         header, articles, events, stories = self.store.linker_parts()
         if header is not None:
-            state = json.loads(zlib.decompress(header))
-            state["events"] = [json.loads(zlib.decompress(d)) for _, d in events]
-            state["stories"] = [json.loads(zlib.decompress(d)) for _, d in stories]
             try:
+                state = _unpack(header)
+                state["events"] = [_unpack(d) for _, d in events]
+                state["stories"] = [_unpack(d) for _, d in stories]
                 return StoryLinker.from_state(state), articles, None
             except (ValueError, KeyError, TypeError):
                 pass  # an older linker state: replayed below
@@ -462,7 +462,20 @@ class _Links:
 
 
 def _pack(value: Any) -> bytes:
-    return zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 1)
+    """A linker state part as msgpack: the same values as JSON gives back (floats exact),
+    six times faster to write than zlib JSON (bench/ingest_throughput.py)."""
+    import msgpack
+
+    return msgpack.packb(value)
+
+
+def _unpack(blob: bytes) -> Any:
+    """A linker state part as `_pack` wrote it, or as zlib JSON (stores written before)."""
+    if blob[:1] == b"\x78":  # a zlib stream; msgpack of a map starts 0x8_ or 0xde/0xdf
+        return json.loads(zlib.decompress(blob))
+    import msgpack
+
+    return msgpack.unpackb(blob)
 
 
 def _join_record(article_id: int, join: StoryJoin) -> StoryJoinRecord:

@@ -5,7 +5,7 @@ our settings) finds the publication date. readability-lxml gives a second
 opinion on where the article starts and ends: trafilatura sometimes stops
 after the first of several body blocks, or keeps the headline, a standfirst
 or a "related stories" list at the edges. The page is parsed once: trafilatura
-works on a copy of the tree, readability on the tree itself.
+and readability work on copies of the tree.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -59,6 +60,15 @@ TRIM_MIN_COVERAGE = 0.6
 LOW_COVERAGE_EDGE_WORDS = 10
 # An edge paragraph (leading or trailing) stays only if readability supports it this much.
 EDGE_MIN_SUPPORT = 0.5
+# ...except a leading paragraph of prose: this many words, ending like a sentence. That is
+# the lede or the standfirst, which sits outside the container readability scores on many
+# sites (a headline, a menu item, a credit or a teaser list is shorter or ends otherwise).
+# On the tune half of trafilatura-dev (with the rerun ratio above): F1 0.9376 (always
+# trimmed) / 0.9413 / 0.9405 / 0.9405 / 0.9398 at 20 / 25 / 30 / 40 words (confirm 0.9281 /
+# 0.9342 / 0.9334 / 0.9334 / 0.9318); Zyte 0.977 / 0.975 / 0.976 / 0.977 / 0.977 (Zyte's
+# reference bodies leave the standfirst out). 30: tune's best but for 20, which costs Zyte.
+LEDE_MIN_WORDS = 30
+_SENTENCE_END = re.compile(r"[.!?…\"”»“«)]\s*$")
 
 # trafilatura runs first without its fallbacks ("fast"); when that finds fewer words than
 # this (a caption, a login form, one teaser), it runs again with them. On the tune half of
@@ -67,6 +77,11 @@ EDGE_MIN_SUPPORT = 0.5
 # lose a Zyte page whose short article the fast pass had right (Zyte F1 0.977 -> 0.971),
 # so 100: the largest that keeps Zyte unchanged; it re-runs about 6% of the dev pages.
 FULL_RERUN_MAX_WORDS = 100
+# It also runs again when readability found this many times more words: the fast pass then
+# kept a fragment (a print-edition page gave 121 words of a 2,277-word article, mostly its
+# footer). On the tune half: F1 0.9348 -> 0.9376 at 2, 3, 4, 5 and 8 (confirm 0.9281 at
+# each); 2 and 3 cost Zyte 0.977 -> 0.971, 4 to 8 leave it unchanged; 5, mid-range.
+FULL_RERUN_MIN_RATIO = 5
 
 SHINGLE = 4
 _WORD = re.compile(r"\w+")
@@ -139,22 +154,19 @@ def extract_html(
         url=url,
         fast=True,  # trafilatura's own fallbacks are replaced by the second opinion below
         include_comments=False,
-        with_metadata=True,
-        date_extraction_params=date_params,
     )
-    if isinstance(found, TrafilaturaDocument):
-        doc, main = found, _lines(found.text or "")
-    else:  # no body found: the metadata can still be read
-        doc, main = extract_metadata(tree, default_url=url, date_config=date_params), []
-    fuller = _full_extraction(tree, url) if _word_count(main) < FULL_RERUN_MAX_WORDS else []
+    main = _lines(found.text or "") if isinstance(found, TrafilaturaDocument) else []
+    doc = _metadata(tree, url, date_params)
 
     page_url = doc.url or url
     outlet = _outlet(doc.sitename, tree)
     title = clean_title(doc.title or None, doc.sitename or None, page_url)
     published, source = _published(doc.date, tree, page_url, max_date)
     author = doc.author or None
-    other = _readability(tree)  # last: it consumes the tree
-    main = _better_supported(main, fuller, other)
+    other = _readability(tree)  # leaves the tree as it was, but for scripts and styles
+    words = _word_count(main)
+    if words < FULL_RERUN_MAX_WORDS or _word_count(other) >= FULL_RERUN_MIN_RATIO * words:
+        main = _better_supported(main, _full_extraction(tree, url), other)
     return HtmlResult(
         paragraphs=tuple(
             drop_teasers(
@@ -170,6 +182,46 @@ def extract_html(
         published_source=source,
         url=page_url,
     )
+
+
+def _metadata(
+    tree: lxml.html.HtmlElement, url: str | None, date_params: dict[str, Any]
+) -> TrafilaturaDocument:
+    """trafilatura's metadata (title, author, url, site name, htmldate's date) as its
+    extract_metadata finds them, in the same order, without the fields newsweave never reads:
+    categories, tags and licence took a third of its time on the Zyte pages."""
+    try:  # the steps of extract_metadata are not public API: degrade to the whole of it
+        from trafilatura.metadata import (
+            META_URL,
+            examine_meta,
+            extract_author,
+            extract_meta_json,
+            extract_sitename,
+            extract_title,
+            extract_url,
+        )
+    except ImportError:  # pragma: no cover - depends on the installed trafilatura
+        return extract_metadata(tree, default_url=url, date_config=date_params)
+    doc = examine_meta(tree)
+    if doc.author and " " not in doc.author:  # one word is no name (as trafilatura)
+        doc.author = None
+    try:
+        doc = extract_meta_json(tree, doc)
+    except Exception as err:  # JSON-LD of any shape: trafilatura logs and goes on, too
+        LOGGER.debug("JSON-LD metadata unreadable: %s", err)
+    doc.title = doc.title or extract_title(tree)
+    doc.author = doc.author or extract_author(tree)
+    doc.url = doc.url or extract_url(tree, url)
+    doc.date = find_date(tree, **{**date_params, "url": doc.url})
+    doc.sitename = doc.sitename or extract_sitename(tree)
+    if doc.sitename:
+        doc.sitename = doc.sitename.lstrip("@")
+        if doc.sitename and "." not in doc.sitename and not doc.sitename[0].isupper():
+            doc.sitename = doc.sitename.title()
+    elif doc.url and (match := META_URL.match(doc.url)):
+        doc.sitename = match[1]
+    doc.clean_and_trim()
+    return doc
 
 
 def _bounded_attributes(html: str) -> str:
@@ -254,13 +306,21 @@ class _Opinion:
 
     shingles: set[tuple[str, ...]]
     lines: frozenset[str]  # each paragraph's words, space-joined
+    words: tuple[str, ...]  # all of them, in order
 
     @classmethod
     def of(cls, paragraphs: list[str]) -> _Opinion:
         words = [_words(p) for p in paragraphs]
-        return cls(
-            _shingles([w for ws in words for w in ws]), frozenset(" ".join(ws) for ws in words)
-        )
+        every = [w for ws in words for w in ws]
+        return cls(_shingles(every), frozenset(" ".join(ws) for ws in words), tuple(every))
+
+    def covers(self, other: _Opinion) -> float:
+        """`support` of the other extraction's whole text, from its own index (no re-reading)."""
+        if not other.words:
+            return 0.0
+        if len(other.words) < SHINGLE:
+            return 1.0 if " ".join(other.words) in self.lines else 0.0
+        return len(other.shingles & self.shingles) / len(other.shingles)
 
     def support(self, text: str) -> float:
         """Share of `text`'s word 4-grams found here (0 for text without words).
@@ -301,23 +361,26 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
 
     def _parse(self, input: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
         # as readability's own _parse for a tree without a URL: hidden elements go, then
-        # the sanitiser runs on a copy, so a second ("less ruthless") pass starts afresh
+        # the sanitiser runs; all on a copy, so a second ("less ruthless") pass starts afresh
+        # (on a copy it makes itself, so that trafilatura can still read the tree after)
         self.encoding = "utf-8"
-        for element in input.xpath("//*[@hidden]"):
+        doc = copy.deepcopy(input)
+        for element in doc.xpath("//*[@hidden]"):
             element.drop_tree()
         hidden_style = READABILITY_REGEXES["displayNoneRe"]
-        for element in input.xpath("//*[@style]"):
+        for element in doc.xpath("//*[@style]"):
             if hidden_style.search(element.get("style")):
                 element.drop_tree()
-        doc = _CLEANER.clean_html(input)
+        _CLEANER(doc)  # in place
         doc.resolve_base_href(handle_failures=self.handle_failures)
         return doc
 
 
 def _readability(tree: lxml.html.HtmlElement, *, fast: bool = True) -> list[str]:
-    """readability-lxml's article paragraphs ([] when it finds nothing). Modifies `tree`.
-
-    `fast=False` runs readability's own cleaning (for the test that both read the same)."""
+    """readability-lxml's article paragraphs ([] when it finds nothing). Strips `tree`'s
+    scripts, styles and comments; with `fast=False` (readability's own cleaning, for the
+    test that both read the same text) it also drops its hidden elements.
+    """
     # readability's cleaner drops these too; dropping them first saves ~2 ms a page
     lxml.etree.strip_elements(tree, "script", "style", lxml.etree.Comment, with_tail=False)
     try:
@@ -343,22 +406,27 @@ def _second_opinion(main: list[str], other: list[str]) -> list[str]:
     mine, theirs = _Opinion.of(main), _Opinion.of(other)
     main_text, other_text = "\n".join(main), "\n".join(other)
     if len(other_text) >= EXTEND_MIN_RATIO * len(main_text) and (
-        not main or theirs.support(main_text) >= EXTEND_MIN_SUPPORT
+        not main or theirs.covers(mine) >= EXTEND_MIN_SUPPORT
     ):
         return other
-    if mine.support(other_text) < TRIM_MIN_AGREEMENT:
+    if mine.covers(theirs) < TRIM_MIN_AGREEMENT:
         return main
     if len(main) == 1:
         # One block cannot be trimmed at paragraph edges. It is typically trafilatura's last
         # resort (the page's text run together); readability has that text in paragraphs.
         return other
-    longest = None if theirs.support(main_text) >= TRIM_MIN_COVERAGE else LOW_COVERAGE_EDGE_WORDS
+    longest = None if theirs.covers(mine) >= TRIM_MIN_COVERAGE else LOW_COVERAGE_EDGE_WORDS
     start, end = 0, len(main)
-    while start < end and _foreign_edge(main[start], theirs, longest):
+    while start < end and not _lede(main[start]) and _foreign_edge(main[start], theirs, longest):
         start += 1
     while end > start and _foreign_edge(main[end - 1], theirs, longest):
         end -= 1
     return main[start:end]
+
+
+def _lede(paragraph: str) -> bool:
+    """Prose long enough to be the article's first paragraph (see LEDE_MIN_WORDS)."""
+    return len(paragraph.split()) >= LEDE_MIN_WORDS and bool(_SENTENCE_END.search(paragraph))
 
 
 def _foreign_edge(paragraph: str, theirs: _Opinion, longest: int | None) -> bool:

@@ -6,8 +6,10 @@ from newsweave.render.json import (
     briefing_to_json,
     story_to_dict,
     story_to_json,
+    why_to_dict,
+    why_to_json,
 )
-from newsweave.render.markdown import briefing_to_markdown, story_to_markdown
+from newsweave.render.markdown import briefing_to_markdown, story_to_markdown, why_to_markdown
 
 __all__ = [
     "article_to_dict",
@@ -17,4 +19,7 @@ __all__ = [
     "story_to_dict",
     "story_to_json",
     "story_to_markdown",
+    "why_to_dict",
+    "why_to_json",
+    "why_to_markdown",
 ]

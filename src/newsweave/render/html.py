@@ -124,7 +124,12 @@ def story_page_model(story: StoryRecord) -> dict[str, Any]:
     headline = record.get("headline") or next((s["title"] for s in sources if s.get("title")), None)
     return {
         "story": record.get("story"),
+        "kind": record.get("kind", "event"),
+        "requested": record.get("requested"),
+        "in_story": record.get("in_story"),
         "headline": headline,
+        "lead": record.get("lead") if not headline else None,
+        "developments": _developments(story, cites),
         "sources": [{**s, "n": number[s["id"]]} for s in sources],
         "summary": [{**s, "cites": cites(s["citations"])} for s in record.get("summary", [])],
         "summary_words": record.get("summary_words"),
@@ -144,6 +149,35 @@ def story_page_model(story: StoryRecord) -> dict[str, Any]:
             for n in record.get("notes", [])
         ],
     }
+
+
+def _developments(story: StoryRecord, cites: Any) -> list[dict[str, Any]]:
+    """A developing story's events as the page's timeline: dates, the gap since the
+    development before, size, outlets and the cited sentence (a source the briefing does
+    not number, one of its older articles, is marked "•")."""
+    from newsweave.render.json import development_to_dict
+    from newsweave.render.markdown import span_label
+
+    items: list[dict[str, Any]] = []
+    previous: date | None = None
+    for d in story.developments:
+        data = development_to_dict(d)
+        gap = (d.first - previous).days if d.first and previous else 0
+        summary = data["summary"]
+        marks = cites(summary["citations"]) if summary else []
+        for mark in marks:
+            mark["n"] = mark["n"] or "•"
+        items.append(
+            {
+                **data,
+                "dates": span_label(d.first, d.last),
+                "gap": _elapsed(gap) if gap > 1 else None,
+                "cites": marks,
+            }
+        )
+        if d.last and (previous is None or d.last > previous):
+            previous = d.last
+    return items
 
 
 def story_to_html(record: StoryRecord, *, standalone: bool = True) -> str:

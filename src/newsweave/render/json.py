@@ -6,9 +6,22 @@ import json
 from typing import Any
 
 from newsweave.analyze.temporal import value_label
-from newsweave.model import AlsoPublished, Article, Briefing, Citation, SkippedDocument, StoryRecord
+from newsweave.model import (
+    AlsoPublished,
+    Article,
+    Briefing,
+    Citation,
+    Development,
+    Headline,
+    JoinExplanation,
+    SkippedDocument,
+    StoryJoinRecord,
+    StoryRecord,
+    SummarySentence,
+)
 
 BRIEFING_SCHEMA = "newsweave.briefing/1"
+WHY_SCHEMA = "newsweave.why/1"
 ARTICLE_SCHEMA = "newsweave.article/1"
 
 # Reader-facing name of each briefing section a SectionNote can name.
@@ -143,14 +156,117 @@ def briefing_to_json(briefing: Briefing) -> str:
 
 
 def story_to_dict(record: StoryRecord) -> dict[str, Any]:
-    """A stored story: its briefing record plus `story` and `also_published_by`, what
-    `newsweave show --format json` prints, `GET /api/stories/{id}` serves and the story
-    page is rendered from."""
+    """A stored story or event: its briefing record plus `story`, `kind`, `headline` /
+    `lead`, `developments` (a developing story's events in time order), `in_story` (an
+    event's developing story) and `also_published_by`: what `newsweave show --format json`
+    prints, `GET /api/stories/{id}` and `GET /api/events/{id}` serve and the story page is
+    rendered from."""
+    briefing = briefing_to_dict(record.briefing)
+    labels = {s["id"]: s["label"] for s in briefing["sources"]}
     return {
         "story": record.story,
-        **briefing_to_dict(record.briefing),
+        "kind": record.kind,
+        "requested": record.requested,
+        "in_story": record.in_story,
+        "since": record.since.isoformat() if record.since else None,
+        **headline_fields(record.headline),
+        **briefing,
+        "developments": [development_to_dict(d, labels) for d in record.developments],
         "also_published_by": [also_published_to_dict(c) for c in record.also_published_by],
     }
+
+
+def headline_fields(headline: Headline | None) -> dict[str, Any]:
+    """`headline`: an article's own title (null when none has one); `lead`: the fallback
+    shown instead, `{text, source_id}` (the story's most central lead sentence, shortened)."""
+    if headline is None:
+        return {"headline": None, "lead": None}
+    if headline.kind == "title":
+        return {"headline": headline.text, "lead": None}
+    return {"headline": None, "lead": {"text": headline.text, "source_id": headline.doc_id}}
+
+
+def _sentence(s: SummarySentence | None, labels: dict[str, str]) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {
+        "text": s.text,
+        "citations": [
+            {
+                "source_id": c.doc_id,
+                "source": labels.get(c.doc_id, c.source),
+                "sentence": c.sentence,
+                "text": c.text,
+            }
+            for c in s.citations
+        ],
+    }
+
+
+def development_to_dict(d: Development, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "event": d.event,
+        "headline": d.headline,
+        "first": d.first.isoformat() if d.first else None,
+        "last": d.last.isoformat() if d.last else None,
+        "articles": d.articles,
+        "sources": d.sources,
+        "outlets": list(d.outlets),
+        "summary": _sentence(d.summary, labels or {}),
+    }
+
+
+def join_to_dict(join: StoryJoinRecord | None) -> dict[str, Any] | None:
+    if join is None:
+        return None
+    return {
+        "article_id": join.article_id,
+        "event": join.event,
+        "story": join.story,
+        "opened": join.opened,
+        "score": join.score,
+        "features": dict(join.features),
+        "shared": list(join.shared),
+        "merged": list(join.merged),
+    }
+
+
+def explanation_to_dict(e: JoinExplanation) -> dict[str, Any]:
+    return {
+        "article_id": e.article_id,
+        "source_id": e.doc_id,
+        "title": e.title,
+        "published": e.published.isoformat() if e.published else None,
+        "event": e.event,
+        "story": e.story,
+        "via": e.via,
+        "gap_days": e.gap_days,
+        "join": join_to_dict(e.join),
+        "placed_by": join_to_dict(e.placed_by),
+        "duplicate_of": e.duplicate_of,
+        "similarity": e.similarity,
+    }
+
+
+def why_to_dict(
+    story: str, explanations: list[JoinExplanation], requested: str | None = None
+) -> dict[str, Any]:
+    """`newsweave show ID --why --format json`: why each event is in the story (or, for
+    an article id, why that article is where it is: one explanation)."""
+    return {
+        "schema": WHY_SCHEMA,
+        "story": story,
+        "requested": requested,
+        "explanations": [explanation_to_dict(e) for e in explanations],
+    }
+
+
+def why_to_json(
+    story: str, explanations: list[JoinExplanation], requested: str | None = None
+) -> str:
+    return (
+        json.dumps(why_to_dict(story, explanations, requested), ensure_ascii=False, indent=1) + "\n"
+    )
 
 
 def story_to_json(record: StoryRecord) -> str:

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
 
 from newsweave.analyze.temporal import value_label
-from newsweave.model import Briefing, Citation, CoverageFact, Quote, StoryRecord
+from newsweave.model import (
+    Briefing,
+    Citation,
+    CoverageFact,
+    Development,
+    JoinExplanation,
+    Quote,
+    StoryJoinRecord,
+    StoryRecord,
+)
 from newsweave.render.json import SECTION_TITLES, source_labels, story_languages
 
 # Long lists are cut in the Markdown view (the JSON has everything).
@@ -14,14 +24,20 @@ MAX_EXCLUSIVE_PER_SOURCE = 3
 MAX_SHARED = 6
 
 
-def briefing_to_markdown(briefing: Briefing) -> str:
+def briefing_to_markdown(
+    briefing: Briefing, *, heading: list[str] | None = None, after_summary: Sequence[str] = ()
+) -> str:
+    """The briefing; `heading` replaces its title line, `after_summary` (Markdown lines)
+    goes between the summary and the other sections."""
     labels = source_labels(briefing.sources)
 
     def cite(citations: Iterable[Citation]) -> str:
         return "; ".join(f"{labels.get(c.doc_id, c.source)}, s{c.sentence}" for c in citations)
 
     title = next((a.title for a in briefing.sources if a.title), None)
-    lines = [f"# {title}" if title else "# Briefing", ""]
+    if heading is None:
+        heading = [f"# {title}" if title else "# Briefing"]
+    lines = [*heading, ""]
     n = len(briefing.sources)
     languages = story_languages(briefing.sources)
     # a story across languages says so (cross-lingual stories); one language goes unsaid
@@ -38,6 +54,7 @@ def briefing_to_markdown(briefing: Briefing) -> str:
     if not briefing.summary:
         lines.append("_No sentence could be selected._")
     lines += [f"- {s.text} [{cite(s.citations)}]" for s in briefing.summary]
+    lines += after_summary
 
     if briefing.quotes:
         lines += ["", "## Who said what", ""]
@@ -129,8 +146,35 @@ def _more(hidden: int, where: str = "") -> list[str]:
 
 
 def story_to_markdown(record: StoryRecord) -> str:
-    """A stored story: its briefing, then the outlets that republished its articles."""
-    lines = [f"*story {record.story}*", "", briefing_to_markdown(record.briefing).rstrip("\n")]
+    """A stored story or event: its briefing (a developing story's with its
+    "Developments" section), then the outlets that republished its articles."""
+    labels = source_labels(record.briefing.sources)
+    what = "story" if record.kind == "story" else "event"
+    top = [f"*{what} {record.story}*"]
+    if record.requested:
+        top[0] += f" — `{record.requested}` was merged into it"
+    if record.in_story:
+        top[0] += f" · part of story {record.in_story}"
+    if record.since:
+        top[0] += f" · what is new since {record.since.isoformat()}"
+        if not record.developments:
+            return (
+                f"{top[0]}\n\nNothing new: no article of this story was published (or, "
+                f"undated, stored) on or after {record.since.isoformat()}.\n"
+            )
+    heading = None
+    if record.headline is not None and record.headline.kind == "lead":
+        heading = [
+            f"# “{record.headline.text}”",
+            "",
+            f"*No article of this {what} has a headline: its most central lead sentence "
+            f"(from {labels.get(record.headline.doc_id or '', record.headline.doc_id)}).*",
+        ]
+    elif record.headline is not None:
+        heading = [f"# {record.headline.text}"]
+    after = developments_markdown(record.developments, labels) if record.kind == "story" else []
+    body = briefing_to_markdown(record.briefing, heading=heading, after_summary=after)
+    lines = [*top, "", body.rstrip("\n")]
     if record.also_published_by:
         lines += ["", "## Also published by", ""]
         for c in record.also_published_by:
@@ -141,6 +185,103 @@ def story_to_markdown(record: StoryRecord) -> str:
             )
             lines.append(f"- {c.source} ({c.doc_id}) — {similarity} of {c.original_source}")
     return "\n".join(lines) + "\n"
+
+
+def span_label(first: date | None, last: date | None) -> str:
+    """An event's dates: "27 Nov 1998", "27 Nov – 3 Dec 1998", "date unknown"."""
+    if first is None or last is None:
+        return "date unknown"
+
+    def day(d: date, year: bool = True) -> str:
+        return f"{d.day} {d:%b}" + (f" {d.year}" if year else "")
+
+    if first == last:
+        return day(first)
+    return f"{day(first, first.year != last.year)} – {day(last)}"
+
+
+def developments_markdown(developments: Iterable[Development], labels: dict[str, str]) -> list[str]:
+    """The "Developments" section: each event in time order with its dates, size,
+    outlets and one-sentence cited summary."""
+    items = list(developments)
+    lines = ["", "## Developments", ""]
+    for d in items:
+        n = d.articles
+        outlets = ", ".join(d.outlets) or "no outlet named"
+        if d.summary is not None:
+            cites = "; ".join(
+                f"{labels.get(c.doc_id, c.source)}, s{c.sentence}" for c in d.summary.citations
+            )
+            lead = f"{d.summary.text} [{cites}]"
+        else:
+            lead = "_no sentence could be selected_"
+        lines.append(
+            f"- **{span_label(d.first, d.last)}** · {n} article{'s' if n != 1 else ''} · "
+            f"{outlets} · `{d.event}` — {lead}"
+        )
+    if not items:
+        lines.append("_No event yet._")
+    return lines
+
+
+def why_to_markdown(
+    story: str, explanations: list[JoinExplanation], requested: str | None = None
+) -> str:
+    """`newsweave show ID --why`: why each event is in the story (score, features, shared
+    names and terms, time gap), or why one article is where it is."""
+    lines = [f"# Why story {story} holds what it holds", ""]
+    if requested and requested != story:
+        lines[0:1] = [f"# Why {requested} is where it is", "", f"*story {story}*"]
+    for e in explanations:
+        when = e.published.isoformat() if e.published else "date unknown"
+        lines += [f"## `{e.event}` — article {e.article_id} ({when})", ""]
+        lines.append(f"- article: `{e.doc_id}`" + (f" “{e.title}”" if e.title else ""))
+        if e.duplicate_of is not None:
+            similarity = f", similarity {e.similarity:.2f}" if e.similarity is not None else ""
+            lines.append(
+                f"- a copy of article {e.duplicate_of}{similarity}: it goes where that goes"
+            )
+        lines.append(f"- {VIA_TEXT.get(e.via, e.via)}")
+        if e.gap_days is not None:
+            days = f"{e.gap_days} day{'s' if e.gap_days != 1 else ''}"
+            lines.append(f"- time gap: {days} after the development before it")
+        for label, join in (("its join", e.join), ("placed by", e.placed_by)):
+            if join is None:
+                continue
+            lines += _join_lines(label, join)
+        if e.join is None and e.placed_by is None and e.duplicate_of is None:
+            lines.append("- no join recorded (stored before stories were linked)")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+VIA_TEXT = {
+    "opened": "opened the story",
+    "joined": "joined the story",
+    "split": "split off another event and kept its story",
+    "upgrade": "an event of a store upgraded in place: its own story",
+    "unknown": "not linked to a story yet",
+}
+
+
+def _join_lines(label: str, join: StoryJoinRecord) -> list[str]:
+    lines = []
+    prefix = f"{label} (article {join.article_id})" if label == "placed by" else label
+    if join.opened:
+        lines.append(f"- {prefix}: opened a new story (no story scored high enough)")
+    elif join.score is not None:
+        lines.append(f"- {prefix}: score {join.score:.2f} against story {join.story}")
+    else:
+        lines.append(f"- {prefix}: stayed in its event's story {join.story}")
+    if join.shared:
+        lines.append(f"- shared names and terms: {', '.join(join.shared)}")
+    if join.features:
+        lines.append(
+            "- features: " + ", ".join(f"{name} {value:.2f}" for name, value in join.features)
+        )
+    if join.merged:
+        lines.append(f"- merged into it: {', '.join(join.merged)}")
+    return lines
 
 
 def _quotes(quotes: tuple[Quote, ...], cite) -> list[str]:

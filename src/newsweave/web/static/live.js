@@ -42,12 +42,13 @@
     var li = element("li");
     li.dataset.id = s.id;
     li.dataset.sources = s.sources;
-    var link = element("a", "headline", s.headline || "(untitled)");
+    var link = element("a", "headline", s.headline || (s.lead ? "\u201c" + s.lead.text + "\u201d" : "(untitled)"));
     link.href = "/stories/" + encodeURIComponent(s.id);
     li.appendChild(link);
     var span = s.first_seen + (s.last_seen !== s.first_seen ? " – " + s.last_seen : "");
     li.appendChild(element("span", "meta",
-      plural(s.sources, "source") + " · " + plural(s.articles, "article") + " · " + span));
+      plural(s.sources, "source") + " · " + plural(s.articles, "article") + " · " +
+      (s.events !== undefined ? plural(s.events, "event") + " · " : "") + span));
     var time = element("time", "updated");
     time.setAttribute("datetime", s.updated);
     li.appendChild(time);
