@@ -106,12 +106,17 @@ def test_brief_cli_one_story_across_languages_only_with_the_switch(tmp_path):
     assert "*2 sources in 2 languages (de, en) · summary of" in markdown.stdout
 
 
+def events(db: str) -> list[dict]:
+    """The corpus's events (the clusterer's stories), from `stories --events --json`."""
+    return json.loads(run("stories", "--db", db, "--events", "--json").stdout)
+
+
 def test_ingest_cli_cross_lingual_corpus(tmp_path):
     paths = as_text(tmp_path, "t3-en", "t3-fr", "d3-fr")
     db = str(tmp_path / "xl.db")
     result = run("ingest", *paths, "--db", db, "--cross-lingual", "--json")
     assert result.exit_code == 0, result.stderr
-    listed = json.loads(run("stories", "--db", db, "--json").stdout)
+    listed = events(db)
     assert sorted(s["articles"] for s in listed) == [1, 2]
     museum = next(s for s in listed if s["articles"] == 2)
     shown = json.loads(run("show", museum["id"], "--db", db, "--format", "json").stdout)
@@ -122,13 +127,11 @@ def test_ingest_cli_cross_lingual_corpus(tmp_path):
     # the corpus keeps the switch: a later ingest without it still crosses languages
     later = run("ingest", *as_text(tmp_path, "t3-de"), "--db", db, "--json")
     assert later.exit_code == 0, later.stderr
-    listed = json.loads(run("stories", "--db", db, "--json").stdout)
-    assert sorted(s["articles"] for s in listed) == [1, 3]
+    assert sorted(s["articles"] for s in events(db)) == [1, 3]
 
     plain = str(tmp_path / "plain.db")
     assert run("ingest", *paths, "--db", plain, "--json").exit_code == 0
-    listed = json.loads(run("stories", "--db", plain, "--json").stdout)
-    assert sorted(s["articles"] for s in listed) == [1, 1, 1]
+    assert sorted(s["articles"] for s in events(plain)) == [1, 1, 1]
     refused = run("ingest", *paths, "--db", plain, "--cross-lingual")
     assert refused.exit_code == 2
     assert "created with stories in one language each" in refused.stderr
