@@ -281,12 +281,20 @@ def cited(summary) -> set[tuple[str, int]]:
     return {(c.source, c.sentence) for s in summary for c in s.citations}
 
 
-@pytest.mark.xfail(strict=True, reason="ranker not yet covering all three points at 120 words")
-def test_seed_summary_opens_with_a_lead_and_covers_the_key_points(seed_summary):
+def test_seed_summary_opens_with_a_lead_and_covers_the_reaction(seed_summary):
     assert words(seed_summary) <= 120
     assert seed_summary[0].citations[0].sentence == 1  # what happened
+    assert cited(seed_summary) & REACTION, "North Korea's rejection of the gesture"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16: at 120 words the ranker prefers the cross-outlet Singapore and Esper "
+    "sentences to the summit rejection and the stalled talks (single-outlet, or shared only "
+    "in other words)",
+)
+def test_seed_summary_covers_the_summit_rejection_and_the_stalled_talks(seed_summary):
     found = cited(seed_summary)
-    assert found & REACTION, "North Korea's rejection of the gesture"
     assert found & SUMMIT_REJECTED, "the rejection of another summit"
     assert found & TALKS_STALLED, "the stalled talks"
 

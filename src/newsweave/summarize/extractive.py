@@ -117,7 +117,7 @@ def summarize(
     # Introductions add words to what is shown: select again under a budget smaller by
     # the overflow (a few rounds), so the summary still fills but never exceeds `words`.
     budget = words
-    for _ in range(4):
+    for _ in range(10):
         chosen = _select(candidates, scores, similarity, budget, settings, previous, vectors)
         summary = _cite_and_order(
             candidates, chosen, similarity, settings, previous, scores, actors, nouns
