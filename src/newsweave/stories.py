@@ -89,10 +89,10 @@ class StorySettings:
     w_gap_near: float = 1.22
     w_size: float = 0.27
     bias: float = -4.31
-    threshold: float = -0.5  # join the best story at or above this score, else open one
-    merge_threshold: float = 1.5  # an event scoring this with a second story merges the two
+    threshold: float = -1.0  # join the best story at or above this score, else open one
+    merge_threshold: float = 98.0  # an event scoring this with a second story merges the two
     decay_days: float = 14.0
-    competition: float = 0.0  # the join bar rises by this x log(1 + sum exp(other scores))
+    competition: float = 1.0  # the join bar rises by this x log(1 + sum exp(other scores))
     min_names: float = 0.0  # a join needs this much shared-name evidence ...
     min_body: float = 0.0  # ... and this much body similarity (best event cosine)
     key_names: int = 5  # an event's key names: the most mentioned x idf
