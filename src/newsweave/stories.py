@@ -505,7 +505,9 @@ class StoryLinker:
             : st.max_candidates
         ]
 
-    def _features(self, event: _Event, story: _Story) -> list[float]:
+    def _features(self, event: _Event, story: _Story, weights: dict[str, float]) -> list[float]:
+        """The event's STORY_FEATURES against a story; `weights` are the event's names
+        weighted (`_name_weights`), computed once for all its candidates."""
         st = self.settings
         n = len(story.events) or 1
         body_mean = _dot(event.unit, story.unit_sum) / n
@@ -526,7 +528,6 @@ class StoryLinker:
             local_weight += decay
             gap_near = max(gap_near, decay)
         body_local = local_sum / local_weight if local_weight else 0.0
-        weights = {m: self._name_weight(m) * c for m, c in event.names.items()}
         total = sum(weights.values()) or 1.0
         names = sum(w for m, w in weights.items() if story.name_events.get(m, 0) > 0) / total
         held = sum(w * min(1.0, story.name_events.get(m, 0) / n) for m, w in weights.items())
@@ -554,10 +555,15 @@ class StoryLinker:
             w * f for w, f in zip(self.settings.weights(), row, strict=True)
         )
 
+    def _name_weights(self, event: _Event) -> dict[str, float]:
+        """Each of the event's names: articles naming it x its idf."""
+        return {m: self._name_weight(m) * c for m, c in event.names.items()}
+
     def _scored(self, event: _Event) -> list[tuple[float, str, list[float]]]:
+        weights = self._name_weights(event)
         out = []
         for story_id in self._candidates(event):
-            row = self._features(event, self._stories[story_id])
+            row = self._features(event, self._stories[story_id], weights)
             out.append((self._score(row), story_id, row))
         out.sort(key=lambda x: (-x[0], x[1]))
         return out
