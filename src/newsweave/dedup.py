@@ -92,7 +92,9 @@ class NearDuplicateIndex:
 
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self._signatures: dict[int, MinHash] = {}
+        # each original's 128 hash values only (1 KiB), not its MinHash object, which
+        # carries its own permutation arrays (bench/ingest_throughput.py, memory)
+        self._signatures: dict[int, np.ndarray] = {}
 
     @classmethod
     def from_signatures(
@@ -108,13 +110,15 @@ class NearDuplicateIndex:
 
     def add(self, article_id: int, minhash: MinHash) -> None:
         self._lsh.insert(article_id, minhash)
-        self._signatures[article_id] = minhash
+        self._signatures[article_id] = np.asarray(minhash.hashvalues, dtype=np.uint64)
 
     def find(self, minhash: MinHash) -> Match | None:
         """The most similar known original at or above the threshold."""
         best: Match | None = None
+        values = np.asarray(minhash.hashvalues, dtype=np.uint64)
         for candidate in self._lsh.query(minhash):
-            score = minhash.jaccard(self._signatures[candidate])
+            # MinHash.jaccard's estimate: the share of equal hash values
+            score = float(np.count_nonzero(values == self._signatures[candidate])) / len(values)
             if score >= self.threshold and (
                 best is None or (score, -candidate) > (best.similarity, -best.original)
             ):

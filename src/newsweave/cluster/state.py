@@ -168,8 +168,18 @@ def encode_header(header: Header) -> bytes:
 
 
 def encode_story(story: Story) -> bytes:
-    """One story row of a state in parts."""
-    return zlib.compress(_story_block(story), 1)
+    """One story row of a state in parts.
+
+    The block is not cached on the story (a store rewrites a story only when it changed,
+    so the cache would only hold memory: every quiet story's block, for ever); its
+    members' lines are.
+    """
+    block = story.encoded
+    if block is None:
+        lines = [_line(story_record(story))]
+        lines += [_member_line(m) for m in story.members or ()]
+        block = b"\n".join(lines)
+    return zlib.compress(block, 1)
 
 
 def encode_whole(header: Header, stories: list[Story], sums: np.ndarray) -> bytes:
