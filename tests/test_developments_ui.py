@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -47,6 +48,10 @@ def duc(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
     db = folder / "duc.db"
     result = run("ingest", str(sliced), "--db", str(db))
     assert result.exit_code == 0, result.output
+    # the summary line counts events and the developing stories made of them apart
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("newsweave: events: ")]
+    assert re.search(r"; stories: 2 new, \d+ continued by a new event, 0 merged; ", line), line
+    assert re.search(r": 20 articles, \d+ events in 2 stories$", line), line
     return db, {d["doc_id"]: d for d in chosen}
 
 

@@ -377,6 +377,7 @@ def ingest(
         else:
             summary = ingest_paths(paths, store, **options)
         totals = store.counts()
+        story_count = store.story_count()
     if json_:
         record = summary.to_dict() | {"db": str(store.path), "corpus": totals}
         sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
@@ -387,10 +388,13 @@ def ingest(
             f"{len(summary.skipped)} skipped",
             markup=False,
         )
+        # events are the clusterer's; stories the developing stories the linker makes of them
         err.print(
-            f"newsweave: stories: {summary.new_stories} new, {summary.updated_stories} updated, "
-            f"{summary.merged_stories} merged, {summary.split_stories} split; "
-            f"corpus {store.path}: {totals['articles']} articles, {totals['stories']} stories",
+            f"newsweave: events: {summary.new_stories} new, {summary.updated_stories} updated, "
+            f"{summary.merged_stories} merged, {summary.split_stories} split; stories: "
+            f"{summary.opened_stories} new, {summary.joined_events} continued by a new event, "
+            f"{summary.folded_stories} merged; corpus {store.path}: {totals['articles']} "
+            f"articles, {totals['stories']} events in {story_count} stories",
             markup=False,
         )
     if summary.documents and summary.documents == len(summary.skipped):
