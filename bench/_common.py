@@ -150,3 +150,37 @@ def environment() -> dict[str, str]:
         "processor": platform.processor() or platform.machine(),
         "commit": commit or "(uncommitted)",
     }
+
+
+def run_extractors(
+    extractors: dict, pages: Sequence[tuple[str, object, str]], *, progress: int = 0
+) -> dict[str, tuple[list[str], float, list[str]]]:
+    """(texts, CPU seconds per page, errors) of each extractor over `pages` (page id, raw
+    page, url), run interleaved page by page; each extractor is called as (raw, url).
+
+    The machine is shared: run one extractor after another and each meets a different
+    load. So every page goes through all of them in turn (the order rotating from page to
+    page), and the time is this process's CPU time, which other processes' work does not
+    inflate the way wall-clock time is. `progress`: a line on stderr every that many pages.
+    """
+    import time
+
+    names = list(extractors)
+    for extract in extractors.values():
+        extract(pages[0][1], pages[0][2])  # warm-up: imports, lazy models, caches
+    texts: dict[str, list[str]] = {name: [] for name in names}
+    errors: dict[str, list[str]] = {name: [] for name in names}
+    seconds = dict.fromkeys(names, 0.0)
+    for number, (page_id, raw, url) in enumerate(pages):
+        for name in names[number % len(names) :] + names[: number % len(names)]:
+            start = time.process_time()
+            try:
+                text = extractors[name](raw, url)
+            except Exception as exc:  # a crash on one page scores as an empty extraction
+                text = ""
+                errors[name].append(f"{page_id}: {type(exc).__name__}: {str(exc)[:100]}")
+            seconds[name] += time.process_time() - start
+            texts[name].append(text)
+        if progress and number % progress == progress - 1:
+            print(f"  {number + 1} pages", file=sys.stderr, flush=True)
+    return {name: (texts[name], seconds[name] / len(pages), errors[name]) for name in names}

@@ -29,7 +29,6 @@ import io
 import json
 import re
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,7 +36,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import RESULTS, SHARED, environment  # noqa: E402
+from _common import RESULTS, SHARED, environment, run_extractors  # noqa: E402
 from extraction_zyte import newspaper_extractor, readability_extractor, version  # noqa: E402
 
 DATA = SHARED / "evaldata" / "trafilatura-dev"
@@ -167,38 +166,6 @@ EXTRACTORS: dict[str, tuple[str, Callable[[], Extractor]]] = {
 }
 
 
-def run_extractors(
-    extractors: dict[str, Extractor], pages: list[Page]
-) -> dict[str, tuple[list[str], float, list[str]]]:
-    """(texts, CPU seconds per page, errors) of each extractor, run interleaved page by page.
-
-    The machine is shared: run one extractor after another and each meets a different
-    load. So every page goes through all of them in turn (the order rotating from page to
-    page), and the time is this process's CPU time, which other processes' work does not
-    inflate the way wall-clock time is.
-    """
-    names = list(extractors)
-    for extract in extractors.values():
-        extract(pages[0].raw, pages[0].url)  # warm-up: imports, lazy models
-    texts: dict[str, list[str]] = {name: [] for name in names}
-    errors: dict[str, list[str]] = {name: [] for name in names}
-    seconds = dict.fromkeys(names, 0.0)
-    for number, page in enumerate(pages):
-        turn = names[number % len(names) :] + names[: number % len(names)]
-        for name in turn:
-            start = time.process_time()
-            try:
-                text = extractors[name](page.raw, page.url)
-            except Exception as exc:  # a crash on one page scores as an empty extraction
-                text = ""
-                errors[name].append(f"{page.url}: {type(exc).__name__}: {str(exc)[:100]}")
-            seconds[name] += time.process_time() - start
-            texts[name].append(text)
-        if number % 100 == 99:
-            print(f"  {number + 1} pages", file=sys.stderr, flush=True)
-    return {name: (texts[name], seconds[name] / len(pages), errors[name]) for name in names}
-
-
 def page_languages(pages: list[Page], trafilatura_texts: list[str]) -> list[str]:
     from newsweave.language import detect_language
 
@@ -261,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         except ImportError as exc:
             print(f"{name}: not installed ({exc.name}); skipped", file=sys.stderr)
     print(f"running {', '.join(extractors)} on {len(pages)} pages ...", file=sys.stderr)
-    runs = run_extractors(extractors, pages)
+    runs = run_extractors(extractors, [(p.url, p.raw, p.url) for p in pages], progress=100)
     languages = page_languages(pages, runs[TRAFILATURA][0])
     results: dict[str, dict] = {}
     for name, (texts, seconds, errors) in runs.items():

@@ -26,7 +26,6 @@ import random
 import re
 import statistics
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from importlib import metadata
@@ -34,7 +33,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import RESULTS, SHARED, environment, punkt_tokenizer, split_name  # noqa: E402
+from _common import (  # noqa: E402
+    RESULTS,
+    SHARED,
+    environment,
+    punkt_tokenizer,
+    run_extractors,
+    split_name,
+)
 
 ZYTE = SHARED / "evaldata" / "zyte"
 N_BOOTSTRAP = 1000
@@ -203,33 +209,9 @@ def version(dist: str) -> str:
         return "?"
 
 
-def run_extractors(
-    extractors: dict[str, Extractor], pages: list[tuple[str, str, str, str]]
-) -> dict[str, tuple[list[str], float, list[str]]]:
-    """(texts, CPU seconds per page, errors) of each extractor, run interleaved page by page.
-
-    The machine is shared: run one extractor after another and each meets a different
-    load. So every page goes through all of them in turn (the order rotating from page to
-    page), and the time is this process's CPU time, which other processes' work does not
-    inflate the way wall-clock time is.
-    """
-    names = list(extractors)
-    for extract in extractors.values():
-        extract(pages[0][2], pages[0][1])  # warm-up: imports, lazy models, caches
-    texts: dict[str, list[str]] = {name: [] for name in names}
-    errors: dict[str, list[str]] = {name: [] for name in names}
-    seconds = dict.fromkeys(names, 0.0)
-    for number, (page_id, url, html, _) in enumerate(pages):
-        for name in names[number % len(names) :] + names[: number % len(names)]:
-            start = time.process_time()
-            try:
-                text = extractors[name](html, url)
-            except Exception as exc:  # a crash on one page scores as an empty extraction
-                text = ""
-                errors[name].append(f"{page_id}: {type(exc).__name__}: {str(exc)[:100]}")
-            seconds[name] += time.process_time() - start
-            texts[name].append(text)
-    return {name: (texts[name], seconds[name] / len(pages), errors[name]) for name in names}
+def _inputs(pages: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+    """(page id, html, url) of each (page id, url, html, truth) page."""
+    return [(page_id, html, url) for page_id, url, html, _ in pages]
 
 
 def score_texts(texts: list[str], pages: list[tuple[str, str, str, str]]) -> dict:
@@ -248,7 +230,7 @@ def score_texts(texts: list[str], pages: list[tuple[str, str, str, str]]) -> dic
 
 
 def score_extractor(extract: Extractor, pages: list[tuple[str, str, str, str]]) -> dict:
-    texts, seconds, errors = run_extractors({"one": extract}, pages)["one"]
+    texts, seconds, errors = run_extractors({"one": extract}, _inputs(pages))["one"]
     return {**score_texts(texts, pages), "cpu_ms_per_page": 1000 * seconds, "errors": errors}
 
 
@@ -315,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"{name}: not installed ({exc.name}); skipped", file=sys.stderr)
     print(f"running {', '.join(extractors)} on {len(pages)} pages ...", file=sys.stderr)
     results: dict[str, dict] = {}
-    for name, (texts, seconds, errors) in run_extractors(extractors, pages).items():
+    for name, (texts, seconds, errors) in run_extractors(extractors, _inputs(pages)).items():
         results[name] = {
             "version": version(EXTRACTORS[name][0]),
             **score_texts(texts, pages),
