@@ -6,14 +6,11 @@ over 24 days, three outlets) and a flood elsewhere, ingested with the real CLI."
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 from test_developments import write_corpus
-from test_web import ARTIFACTS, browser, free_port, newsweave, page  # noqa: F401
+from test_web import ARTIFACTS, browser, newsweave, page, serving  # noqa: F401
 
 DAM_TITLE = "Velmora dam gives way above Kerrowick"
 
@@ -26,33 +23,11 @@ def dam_server(tmp_path_factory):
     assert ingested.returncode == 0, ingested.stderr
     stories = json.loads(newsweave("stories", "--db", str(db), "--json").stdout)
     dam = next(s for s in stories if s["headline"] == DAM_TITLE)
-    port = free_port()
-    log = (folder / "serve.log").open("w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsweave", "serve", "--db", str(db), "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/api/health", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(f"newsweave serve did not start:\n{log.read()}")
-                time.sleep(0.2)
+    with serving(db, folder / "serve.log") as base:
         # built once (and cached) before the browser asks for it
         with urllib.request.urlopen(f"{base}/api/stories/{dam['id']}", timeout=180) as response:
             record = json.load(response)
         yield {"base": base, "story": dam, "record": record}
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 def test_story_page_shows_developments_as_a_timeline_to_click_through(dam_server, page):  # noqa: F811

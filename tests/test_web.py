@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serving(db: Path, log_path: Path) -> Iterator[str]:
+    """`newsweave serve --db DB` on a free loopback port for the block; its base URL once
+    /api/health answers (the test fails with the server's log if it never starts)."""
+    port = free_port()
+    with log_path.open("w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "newsweave", "serve", "--db", str(db), "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/api/health", timeout=2):
+                        break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        pytest.fail(f"newsweave serve did not start:\n{log.read()}")
+                    time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The example story ingested with the real CLI, served by `newsweave serve`."""
@@ -62,34 +93,13 @@ def server(tmp_path_factory):
     assert ingested.returncode == 0, ingested.stderr
     assert json.loads(ingested.stdout)["new"] == 5
     (story,) = json.loads(newsweave("stories", "--db", str(db), "--json").stdout)
-    port = free_port()
-    log = (tmp_path_factory.mktemp("log") / "serve.log").open("w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsweave", "serve", "--db", str(db), "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/api/health", timeout=2) as response:
-                    assert json.load(response)["stories"] == 1
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(f"newsweave serve did not start:\n{log.read()}")
-                time.sleep(0.2)
+    with serving(db, tmp_path_factory.mktemp("log") / "serve.log") as base:
+        with urllib.request.urlopen(base + "/api/health", timeout=10) as response:
+            assert json.load(response)["stories"] == 1
         # the server builds and caches the briefing once; page loads below take milliseconds
         with urllib.request.urlopen(f"{base}/api/stories/{story['id']}", timeout=120) as response:
             assert json.load(response)["story"] == story["id"]
         yield {"base": base, "story": story["id"]}
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="module")
