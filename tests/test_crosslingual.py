@@ -132,6 +132,13 @@ def test_ingest_cli_cross_lingual_corpus(tmp_path):
     plain = str(tmp_path / "plain.db")
     assert run("ingest", *paths, "--db", plain, "--json").exit_code == 0
     assert sorted(s["articles"] for s in events(plain)) == [1, 1, 1]
+    # nor do its developing stories: names shared across languages link nothing without it
+    listed = json.loads(run("stories", "--db", plain, "--json").stdout)
+    assert sorted((s["articles"], tuple(s["languages"])) for s in listed) == [
+        (1, ("en",)),
+        (1, ("fr",)),
+        (1, ("fr",)),
+    ]
     refused = run("ingest", *paths, "--db", plain, "--cross-lingual")
     assert refused.exit_code == 2
     assert "created with stories in one language each" in refused.stderr

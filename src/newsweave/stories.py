@@ -51,6 +51,7 @@ from typing import Any
 
 from newsweave.cluster import Assignment, ClusterInput
 from newsweave.cluster.idf import document_rate
+from newsweave.cluster.records import reading_language
 
 STATE_VERSION = 1
 RECENT_EVENTS = 20  # besides its lead, a story's latest events are the ones scored one by one
@@ -217,6 +218,7 @@ class _Event:
     key: tuple[str, ...] = ()  # key names
     first: datetime.date | None = None
     last: datetime.date | None = None
+    language: str = "en"  # how its first article's words are read (cluster.reading_language)
 
 
 @dataclass
@@ -249,6 +251,10 @@ class StoryLinker:
         self._alias: dict[str, str] = {}  # merged story id -> the story it went into
         self._postings: dict[str, set[str]] = {}  # "n:name" / "t:term" -> event ids
         self._order: dict[str, int] = {}  # story id -> creation rank (the older survives)
+        # Stories stay within one language unless the corpus crosses languages (the
+        # clusterer's --cross-lingual switch, which the writer passes on): names and
+        # words are no evidence across languages without it.
+        self.cross_lingual = False
 
     # --- public API ----------------------------------------------------------------------
 
@@ -313,6 +319,7 @@ class StoryLinker:
                     "key": list(e.key),
                     "first": day(e.first),
                     "last": day(e.last),
+                    "language": e.language,
                 }
                 for e in self._events.values()
             ],
@@ -371,6 +378,7 @@ class StoryLinker:
                 tuple(r["key"]),
                 day(r["first"]),
                 day(r["last"]),
+                r.get("language", "en"),  # states before languages: English
             )
             linker._events[e.event_id] = e
             for name in linker._ranked_names(e)[:probe]:
@@ -423,6 +431,7 @@ class StoryLinker:
         is_new = event is None
         if event is None:
             event = self._events[event_id] = _Event(event_id, "")
+            event.language = reading_language(item.language)
         self._update_event(event, terms, names, item.published)
         if is_new:
             join = self._place(item.article_id, event, into, on_features)
@@ -501,7 +510,10 @@ class StoryLinker:
             events = self._postings.get(key)
             if not events or len(events) > st.max_postings:
                 continue
-            for story_id in {self._events[e].story_id for e in events if e in self._events}:
+            found = (self._events[e] for e in events if e in self._events)
+            if not self.cross_lingual:
+                found = (e for e in found if e.language == event.language)
+            for story_id in {e.story_id for e in found}:
                 hits[story_id] = hits.get(story_id, 0.0) + weight
         hits.pop(event.story_id, None)
         return [s for s, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))][

@@ -167,7 +167,13 @@ class Ingestor:
 
     def _restore_linker(self) -> tuple[StoryLinker, int, list[StoredJoin] | None]:
         """The story linker the store saved, its article count, and (for a store upgraded
-        in place, or a linker state of an older version) the joins of a replay."""
+        in place, or a linker state of an older version) the joins of a replay; it links
+        across languages when the corpus's clusterer does (`--cross-lingual`)."""
+        linker, articles, joins = self._saved_linker()
+        linker.cross_lingual = self.clusterer.settings.cross_lingual
+        return linker, articles, joins
+
+    def _saved_linker(self) -> tuple[StoryLinker, int, list[StoredJoin] | None]:
         from newsweave.stories import StoryLinker
 
         header, articles, events, stories = self.store.linker_parts()
@@ -192,7 +198,9 @@ class Ingestor:
         joins: list[StoredJoin] = []
         for chash, stored, event in self.store.clustered_originals():
             article = stored.article
-            item = ClusterInput(chash, article.title, article.text, article.published)
+            item = ClusterInput(
+                chash, article.title, article.text, article.published, language=article.language
+            )
             story = placements.get(event) or "st-" + event.removeprefix("s-")
             join = linker.add_to(item, Assignment(event, article_id=chash), story)
             joins.append(_stored_join(stored.id, join))
