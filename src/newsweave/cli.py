@@ -394,7 +394,9 @@ def ingest(
             f"{summary.merged_stories} merged, {summary.split_stories} split; stories: "
             f"{summary.opened_stories} new, {summary.joined_events} continued by a new event, "
             f"{summary.folded_stories} merged; corpus {store.path}: {totals['articles']} "
-            f"articles, {totals['stories']} events in {story_count} stories",
+            f"article{'s' if totals['articles'] != 1 else ''}, {totals['stories']} "
+            f"event{'s' if totals['stories'] != 1 else ''} in {story_count} "
+            f"stor{'ies' if story_count != 1 else 'y'}",
             markup=False,
         )
     if summary.documents and summary.documents == len(summary.skipped):
