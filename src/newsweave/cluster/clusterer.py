@@ -275,12 +275,8 @@ class OnlineClusterer:
         out = []
         for row in ranked.tolist():
             story = self._stories[row]
-            if not story.alive:
+            if not story.alive or not self._in_window(story, date):
                 continue
-            if date is not None and story.first is not None and story.last is not None:
-                gap = max((story.first - date).days, (date - story.last).days, 0)
-                if st.window_days >= 0 and gap > st.window_days:
-                    continue
             out.append(row)
             if len(out) >= st.max_candidates:
                 break
@@ -301,14 +297,18 @@ class OnlineClusterer:
             if means[row] <= CROSS_LINGUAL_FLOOR:
                 break
             story = self._stories[row]
-            if sizes[row] == 0:
+            if sizes[row] == 0 or not self._in_window(story, date):
                 continue
-            if date is not None and story.first is not None and story.last is not None:
-                gap = max((story.first - date).days, (date - story.last).days, 0)
-                if self.settings.window_days >= 0 and gap > self.settings.window_days:
-                    continue
             keep.add(row)
         return sorted(keep)
+
+    def _in_window(self, story: Story, date: datetime.date | None) -> bool:
+        """Whether a dated article is within `window_days` of the story's span (undated
+        articles and stories always are; a negative window is no window)."""
+        window = self.settings.window_days
+        if window < 0 or date is None or story.first is None or story.last is None:
+            return True
+        return max((story.first - date).days, (date - story.last).days, 0) <= window
 
     def _units(self, feats: ArticleProfile) -> dict[str, dict[str, float]]:
         """The article's unit vectors, by story sum: scored against stories, then joined."""
