@@ -180,7 +180,8 @@ def headlines(store: Store, events: dict[str, list[EventSummary]]) -> dict[str, 
 def list_stories(store: Store, since: date | None = None) -> list[StoryListing]:
     """Live developing stories, most recent activity first, each with its headline."""
     rows = store.developing_stories(since)
-    by_story: dict[str, list[EventSummary]] = {r.id: [] for r in rows}
+    # only stories without a stored headline need their events' titles or leads read
+    by_story: dict[str, list[EventSummary]] = {r.id: [] for r in rows if not r.headline}
     for event in store.story_events(list(by_story)):
         by_story[event.story].append(event)
     titles = headlines(store, by_story)
