@@ -60,16 +60,6 @@ class SummarySettings:
     redundancy: float = 0.3  # cosine above which a candidate repeats a chosen sentence
     mmr_lambda: float = 0.5  # penalty for partial overlap with chosen sentences
     cite_threshold: float = 0.45  # cosine above which another outlet says the same thing
-    # Coverage of the whole story (Lin & Bilmes 2011): a candidate gains by how much of
-    # the not-yet-covered content of every sentence it covers, each sentence's coverage
-    # capped at `coverage_cap` of what the whole story gives it.
-    coverage_weight: float = 0.0
-    coverage_cap: float = 0.2
-    # Sub-topics: sentences grouped by content (k-means on TF-IDF, one topic per
-    # `topic_size` sentences); a candidate gains sqrt-wise from a topic not yet in the
-    # summary, so distinct points of the story beat a second sentence on the first.
-    topic_weight: float = 0.0
-    topic_size: int = 6
     # Concept coverage (Gillick & Favre 2009): word pairs several articles share are the
     # story's concepts; a candidate gains by the weight of the pairs not yet in the summary
     # (weight = share of articles with the pair; pairs of two stop words do not count).
@@ -118,7 +108,7 @@ def summarize(
     # the overflow (a few rounds), so the summary still fills but never exceeds `words`.
     budget = words
     for _ in range(10):
-        chosen = _select(candidates, scores, similarity, budget, settings, previous, vectors)
+        chosen = _select(candidates, scores, similarity, budget, settings, previous)
         summary = _cite_and_order(
             candidates, chosen, similarity, settings, previous, scores, actors, nouns
         )
@@ -304,10 +294,9 @@ def _select(
     budget: int,
     settings: SummarySettings,
     previous: list[int | None],
-    vectors: np.ndarray,
 ) -> list[int]:
-    """Greedy MMR with story coverage and sub-topics; a sentence that does not fit is
-    passed over, never cut.
+    """Greedy MMR with concept coverage; a sentence that does not fit is passed over,
+    never cut.
 
     A sentence that leans on the one before it waits until that one is chosen.
     """
@@ -317,28 +306,14 @@ def _select(
     available = np.ones(n, dtype=bool)
     overlap = np.zeros(n)  # max similarity to any chosen sentence
     picked = np.zeros(n, dtype=bool)
-    # coverage: covered[j] = similarity of sentence j to the summary so far, summed
-    weights = np.clip(similarity, 0.0, None)
-    cap = settings.coverage_cap * weights.sum(axis=0)
-    covered = np.zeros(n)
-    topics = _topics(vectors, settings.topic_size) if settings.topic_weight else np.zeros(n, int)
-    reward = np.clip(scores, 0.0, None)
-    topic_mass = np.zeros(int(topics.max()) + 1)
     concepts = _concepts(candidates, settings) if settings.bigram_weight else []
     concept_best = max((sum(row.values()) for row in concepts), default=0.0)
     seen: set[tuple[str, str]] = set()
     while available.any() and budget - used >= settings.min_words:
         value = scores - settings.mmr_lambda * overlap
-        if settings.coverage_weight:
-            gain = np.minimum(covered[None, :] + weights, cap).sum(axis=1)
-            gain -= np.minimum(covered, cap).sum()
-            value = value + settings.coverage_weight * gain / n
         if settings.bigram_weight and concept_best > 0:
             gain_b = np.array([sum(w for b, w in row.items() if b not in seen) for row in concepts])
             value = value + settings.bigram_weight * gain_b / concept_best
-        if settings.topic_weight:
-            mass = topic_mass[topics]
-            value = value + settings.topic_weight * (np.sqrt(mass + reward) - np.sqrt(mass))
         eligible = available & (overlap <= settings.redundancy)
         if not eligible.any():
             break
@@ -353,10 +328,8 @@ def _select(
                 picked[i] = True
                 used += candidates[i].words
                 overlap = np.maximum(overlap, similarity[i])
-                covered += weights[i]
                 if concepts:
                     seen.update(concepts[i])
-                topic_mass[topics[i]] += reward[i]
     return chosen
 
 
@@ -410,36 +383,6 @@ def _with_antecedents(
         if len(group) > 3:
             return []
     return group
-
-
-def _topics(vectors: np.ndarray, size: int) -> np.ndarray:
-    """Sub-topic of every sentence: spherical k-means, k = one per `size` sentences.
-
-    Seeded deterministically (farthest-point start from the sentence nearest the
-    centroid), so the same story always gets the same topics.
-    """
-    n = len(vectors)
-    k = max(1, min(n, round(n / max(size, 1))))
-    if k == 1:
-        return np.zeros(n, dtype=int)
-    centroid = vectors.mean(axis=0)
-    centers = [int(np.argmax(vectors @ centroid))]
-    nearest = vectors @ vectors[centers[0]]
-    for _ in range(k - 1):
-        centers.append(int(np.argmin(nearest)))
-        nearest = np.maximum(nearest, vectors @ vectors[centers[-1]])
-    means = vectors[centers]
-    labels = np.zeros(n, dtype=int)
-    for _ in range(10):
-        labels = np.argmax(vectors @ means.T, axis=1)
-        for c in range(k):
-            members = vectors[labels == c]
-            if len(members):
-                mean = members.sum(axis=0)
-                norm = np.linalg.norm(mean)
-                if norm:
-                    means[c] = mean / norm
-    return labels
 
 
 def _cite_and_order(
