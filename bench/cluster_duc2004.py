@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import random
 import statistics
@@ -61,10 +62,13 @@ from newsweave.stories import (  # noqa: E402
 CALIBRATION_SEEDS = range(100, 103)
 # The join bar is searched around the score the fitted model puts at even odds (0),
 # the merge bar above the join bar (99: merging off).
-THRESHOLD_OFFSETS = [-1.0, -0.5, 0.0, 0.5]
+THRESHOLD_OFFSETS = [-1.5, -1.0, -0.5, 0.0]
 MERGE_OFFSETS = [2.0, 99.0]
 # How much the join bar rises with the rival candidates (StorySettings.competition).
-COMPETITION = [0.0, 0.5, 1.0]
+COMPETITION = [0.0, 1.0]
+# The average link (cosine x time decay) under which a grown story's two halves split
+# (StorySettings.split_bar; 0: off).
+SPLIT_BARS = [0.0, 0.06, 0.09]
 WEIGHT_OF = {name: "w_" + name for name in STORY_FEATURES}
 # The features the regression weighs. Left out (weight 0, still computed and shown in a
 # join's explanation): those over the union of a story's events (any event naming a name,
@@ -254,28 +258,28 @@ def fit(docs: list[dict], seeds: list[int]) -> tuple[StorySettings, dict]:
     subsets = tuning_subsets(docs)
     trials = []
     best = (base, -1.0)
-    for c in COMPETITION:
-        for t in THRESHOLD_OFFSETS:
-            for m in MERGE_OFFSETS:
-                settings = dataclasses.replace(
-                    base, threshold=t, merge_threshold=t + m, competition=c
-                )
-                system = two_levels(settings)
-                f1 = online(docs, seeds, system)["F1"]
-                small = statistics.mean(online(sub, seeds, system)["F1"] for sub in subsets)
-                extrapolated = 2 * f1 - small
-                trials.append(
-                    {
-                        "competition": c,
-                        "threshold": t,
-                        "merge_threshold": t + m,
-                        "F1": round(f1, 4),
-                        "F1_half": round(small, 4),
-                        "extrapolated": round(extrapolated, 4),
-                    }
-                )
-                if extrapolated > best[1]:
-                    best = (settings, extrapolated)
+    grid = itertools.product(COMPETITION, THRESHOLD_OFFSETS, MERGE_OFFSETS, SPLIT_BARS)
+    for c, t, m, split in grid:
+        settings = dataclasses.replace(
+            base, threshold=t, merge_threshold=t + m, competition=c, split_bar=split
+        )
+        system = two_levels(settings)
+        f1 = online(docs, seeds, system)["F1"]
+        small = statistics.mean(online(sub, seeds, system)["F1"] for sub in subsets)
+        extrapolated = 2 * f1 - small
+        trials.append(
+            {
+                "competition": c,
+                "threshold": t,
+                "merge_threshold": t + m,
+                "split_bar": split,
+                "F1": round(f1, 4),
+                "F1_half": round(small, 4),
+                "extrapolated": round(extrapolated, 4),
+            }
+        )
+        if extrapolated > best[1]:
+            best = (settings, extrapolated)
     return best[0], {**info, "weights": weights, "trials": trials}
 
 

@@ -49,6 +49,8 @@ from itertools import repeat
 from operator import mul
 from typing import Any
 
+import numpy as np
+
 from newsweave.cluster import Assignment, ClusterInput
 from newsweave.cluster.idf import document_rate
 from newsweave.cluster.records import reading_language
@@ -105,6 +107,8 @@ class StorySettings:
     merge_threshold: float = 98.0  # an event scoring this with a second story merges the two
     decay_days: float = 14.0
     competition: float = 1.0  # the join bar rises by this x log(1 + sum exp(other scores))
+    split_bar: float = 0.0  # a grown story whose two halves link below this splits (0: off)
+    split_events: int = 64  # a split test looks at the story's latest this many events
     min_names: float = 0.0  # a join needs this much shared-name evidence ...
     min_body: float = 0.0  # ... and this much body similarity (best event cosine)
     key_names: int = 5  # an event's key names: the most mentioned x idf
@@ -152,6 +156,8 @@ class StoryJoin:
     features: dict[str, float] = field(default_factory=dict)
     shared: tuple[str, ...] = ()
     merged: tuple[str, ...] = ()
+    # stories split by this article: (the story split, the new story, the events moved)
+    split: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 # --- article features -------------------------------------------------------------------
@@ -611,8 +617,9 @@ class StoryLinker:
                 for _, s, _ in scored[1:2]
                 if self._contested(scored, 1) >= st.merge_threshold
             )
+            split = self._split_test(self._stories[self.resolve(best[1])])
             return self._join(
-                article_id, event, self.resolve(best[1]), best, merged=merged, shared=shared
+                article_id, event, event.story_id, best, merged=merged, shared=shared, split=split
             )
         story_id = "st-" + event.event_id.removeprefix("s-")
         while story_id in self._stories or story_id in self._alias:
@@ -667,6 +674,7 @@ class StoryLinker:
         opened: bool = False,
         merged: tuple[str, ...] = (),
         shared: tuple[str, ...] = (),
+        split: tuple[tuple[str, str, tuple[str, ...]], ...] = (),
     ) -> StoryJoin:
         if chosen is None:
             return StoryJoin(article_id, event.event_id, story_id, opened, merged=merged)
@@ -679,7 +687,79 @@ class StoryLinker:
             dict(zip(STORY_FEATURES, (round(f, 3) for f in chosen[2]), strict=True)),
             shared,
             merged,
+            split,
         )
+
+    # --- re-placing: a grown story split in two -------------------------------------------
+
+    def _split_test(self, story: _Story) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """Split a story whose events fall into two groups that no longer belong together.
+
+        Run when a story's size reaches a power of two (4, 8, 16, ...: O(1) tests per
+        event amortised, each over at most `split_events` events): its latest events are
+        grouped by average link on `_link` (TF-IDF cosine x time decay, each event weighed
+        by its articles) down to two groups; when those two link below `split_bar`, the
+        group without the story's oldest event opens a story of its own. This undoes a
+        join made on little evidence (the first events of two stories of one beat, which
+        then drew the rest of both): with more events the two groups show."""
+        st = self.settings
+        n = len(story.events)
+        if st.split_bar <= 0 or n < 4 or n & (n - 1):
+            return ()
+        ids = [e for e in story.events if e in self._events][-st.split_events :]
+        if len(ids) < 4:
+            return ()
+        events = [self._events[e] for e in ids]
+        m = len(events)
+        weight = np.array([float(max(1, e.articles)) for e in events])
+        link = np.zeros((m, m))
+        for i in range(m):
+            for j in range(i + 1, m):
+                link[i, j] = link[j, i] = self._link(events[i], events[j])
+        # summed weighted links between groups; merge the best-linked two until two are left
+        total = link * np.outer(weight, weight)
+        size = weight.copy()
+        group = list(range(m))  # each event's group (the index of its first member)
+        live = np.ones(m, dtype=bool)
+        for _ in range(m - 2):
+            mean = total / np.outer(size, size)
+            mean[~live, :] = mean[:, ~live] = -np.inf
+            np.fill_diagonal(mean, -np.inf)
+            i, j = sorted(divmod(int(np.argmax(mean)), m))
+            total[i, :] += total[j, :]
+            total[:, i] += total[:, j]
+            size[i] += size[j]
+            live[j] = False
+            group = [i if g == j else g for g in group]
+        a, b = np.flatnonzero(live)
+        if total[a, b] / (size[a] * size[b]) >= st.split_bar:
+            return ()
+        # the group with the oldest event tested keeps the story and its id
+        moved = tuple(e for e, g in zip(ids, group, strict=True) if g != group[0])
+        new_id = "st-" + moved[0].removeprefix("s-")
+        while new_id in self._stories or new_id in self._alias:
+            new_id += "+"
+        self._open(new_id)
+        stay = [e for e in story.events if e not in set(moved)]
+        self._rebuild(story, stay)
+        self._rebuild(self._stories[new_id], list(moved))
+        return ((story.story_id, new_id, moved),)
+
+    def _link(self, a: _Event, b: _Event) -> float:
+        """Two events' TF-IDF cosine x (1 + decay of their gap) / 2 (undated: decay 0.5)."""
+        return _dot(a.unit, b.unit) * (0.5 + 0.5 * _decay(a, b.first, b.last, self.settings))
+
+    def _rebuild(self, story: _Story, event_ids: list[str]) -> None:
+        """A story's events set anew, its sums recomputed from them."""
+        story.events, story.unit_sum = [], Counter()
+        story.name_events, story.lead_names = Counter(), Counter()
+        story.first = story.last = None
+        for event_id in event_ids:
+            event = self._events.get(event_id)
+            if event is None:
+                story.events.append(event_id)
+            else:
+                self._attach(event, story.story_id)
 
     def _shared(self, event: _Event, story: _Story) -> tuple[str, ...]:
         """The event's heaviest names and terms that the story has too (the explanation)."""

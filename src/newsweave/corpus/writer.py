@@ -390,6 +390,9 @@ class Ingestor:
                 known.add(new_id)
             if join.merged:
                 story_merges.append(StoryMerge(join.story_id, join.merged))
+            for parted, _new, moved in join.split:  # a split story: its moved events
+                dirty_events.update(moved)
+                dirty_stories.add(parted)
         self._linked += len(placed)
         live = linker.stories
         story_of = {e: s for s, events in live.items() for e in events}
