@@ -244,3 +244,30 @@ def test_an_existing_store_is_upgraded_in_place_each_event_its_own_story(dam_db,
         assert len(store.developing_stories()) <= len(upgraded)
         first = store.event_placement(sorted(events)[0])
         assert first is not None and first.via == "upgrade"
+
+
+def test_a_story_split_by_the_linker_moves_its_events_in_the_store(tmp_path):
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS, StoryLinker
+
+    with Store(tmp_path / "split.db") as store:
+        ingestor = Ingestor(store)
+        # every event joins its best candidate (the flood joins the dam story on
+        # "rescue" and "crews"), and a story of 4 events is tested for a split
+        ingestor.linker = StoryLinker(
+            replace(DEFAULT_STORY_SETTINGS, threshold=-50.0, competition=0.0, split_bar=0.08)
+        )
+        items = list(newsweave.pipeline.prepare_sources([write_corpus(tmp_path)]))
+        for start in range(0, len(items), 2):
+            ingestor.add_batch(items[start : start + 2])
+        flood = store.story_join(3)  # the flood article, third in the corpus
+        assert flood is not None and not flood.opened
+        dam = store.story_join(1)
+        assert dam is not None and dam.opened
+        assert flood.story == dam.story  # it joined the dam story ...
+        placed = {event: story for event, story, *_ in store.query("SELECT * FROM story_events")}
+        assert placed[flood.event] != dam.story  # ... and the split took it out
+        assert placed[flood.event] in ingestor.linker.stories
+        assert len(ingestor.linker.stories[placed[dam.event]]) == 4
+        assert store.check() == []

@@ -223,3 +223,47 @@ def test_two_duc_stories_of_one_beat_each_link_their_events_into_their_own_story
     assert stories[pair[0]] != stories[pair[1]]  # one country's names shared, weeks apart
     # and the linker did joining: the clusterer's events are more than the two stories
     assert sum(len(linker.stories[next(iter(s))]) for s in stories.values()) > 2
+
+
+def test_a_grown_story_splits_off_the_events_that_do_not_belong_and_keeps_its_id():
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    clusterer = OnlineClusterer()
+    linker = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_bar=0.08))
+    dam = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    flood = _item("flood-0", *FLOOD[0])
+    # a story that took a wrong event early (placed by hand, as calibration does)
+    for x in (dam[0], dam[1], flood, dam[2]):
+        linker.add_to(x, clusterer.add(x), "st-dam")
+    assert linker.stories["st-dam"] == ["s-dam-0", "s-flood-0", "s-dam-2"]
+    # the fourth event joins on its own and the story, now of 4, is tested
+    join = linker.add(dam[3], clusterer.add(dam[3]))
+    assert join.story_id == "st-dam" and not join.opened
+    assert join.split == (("st-dam", "st-flood-0", ("s-flood-0",)),)
+    assert linker.stories == {
+        "st-dam": ["s-dam-0", "s-dam-2", "s-dam-3"],
+        "st-flood-0": ["s-flood-0"],
+    }
+    assert linker.story_of("s-flood-0") == "st-flood-0"
+    # the sums follow: the story's words are the dam events' only
+    state = linker.to_state()
+    dam_row = next(r for r in state["stories"] if r["id"] == "st-dam")
+    assert "saltmere" not in dam_row["unit_sum"] and "velmora" in dam_row["unit_sum"]
+    assert dam_row["first"] == DAY0.isoformat()
+    # and the story goes on: the arrest joins it
+    assert linker.add(dam[4], clusterer.add(dam[4])).story_id == "st-dam"
+
+
+def test_a_story_whose_events_belong_together_does_not_split():
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    linker, _, _ = _run(_fixture()[:-1])  # defaults: split test off
+    clusterer = OnlineClusterer()
+    split_on = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_bar=0.08))
+    joins_on = [split_on.add(x, clusterer.add(x)) for x in _fixture()[:-1]]
+    assert all(not j.split for j in joins_on)
+    assert split_on.stories == linker.stories
