@@ -62,10 +62,10 @@ from newsweave.stories import (  # noqa: E402
 CALIBRATION_SEEDS = range(100, 103)
 # The join bar is searched around the score the fitted model puts at even odds (0),
 # the merge bar above the join bar (99: merging off).
-THRESHOLD_OFFSETS = [-1.5, -1.0, -0.5, 0.0]
+THRESHOLD_OFFSETS = [-1.0, -0.5, 0.0, 0.5]
 MERGE_OFFSETS = [2.0, 99.0]
 # How much the join bar rises with the rival candidates (StorySettings.competition).
-COMPETITION = [0.0, 1.0]
+COMPETITION = [0.0, 0.5, 1.0]
 # The average link (cosine x time decay) under which a grown story's two halves split
 # (StorySettings.split_bar; 0: off).
 SPLIT_BARS = [0.0, 0.06, 0.09]

@@ -261,9 +261,12 @@ def test_a_story_whose_events_belong_together_does_not_split():
 
     from newsweave.stories import DEFAULT_STORY_SETTINGS
 
-    linker, _, _ = _run(_fixture()[:-1])  # defaults: split test off
-    clusterer = OnlineClusterer()
-    split_on = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_bar=0.08))
-    joins_on = [split_on.add(x, clusterer.add(x)) for x in _fixture()[:-1]]
-    assert all(not j.split for j in joins_on)
-    assert split_on.stories == linker.stories
+    def stories(split_bar: float) -> tuple[dict[str, list[str]], list]:
+        clusterer = OnlineClusterer()
+        linker = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_bar=split_bar))
+        joins = [linker.add(x, clusterer.add(x)) for x in _fixture()[:-1]]
+        return linker.stories, joins
+
+    (off, _), (on, joins) = stories(0.0), stories(0.08)
+    assert all(not j.split for j in joins)  # the dam story of 4 events was tested, kept
+    assert on == off and len(max(on.values(), key=len)) == 4

@@ -29,6 +29,12 @@ regression, and the join bar rises with the rival candidates (`competition`), so
 event that fits several stories of a beat about equally opens its own
 (StorySettings, bench/cluster_duc2004.py).
 
+A join is re-examined as its story grows: when a story reaches 4, 8, 16, ... events, its
+latest events are grouped by average link (cosine x time decay) into two; two groups that
+link below `split_bar` part, the one without the story's oldest event opening a story of
+its own (`StoryJoin.split`). This undoes an early join made on little evidence (the first
+events of two stories of one beat), which would otherwise draw the rest of both.
+
 Cost per article is bounded: an event keeps its `event_terms` heaviest terms,
 candidates come from postings of its heaviest names and terms (keys in too many
 events are skipped), and at most `max_candidates` stories are scored, so the
@@ -106,8 +112,8 @@ class StorySettings:
     threshold: float = -1.0  # join the best story at or above this score, else open one
     merge_threshold: float = 98.0  # an event scoring this with a second story merges the two
     decay_days: float = 14.0
-    competition: float = 1.0  # the join bar rises by this x log(1 + sum exp(other scores))
-    split_bar: float = 0.0  # a grown story whose two halves link below this splits (0: off)
+    competition: float = 0.0  # the join bar rises by this x log(1 + sum exp(other scores))
+    split_bar: float = 0.06  # a grown story whose two halves link below this splits (0: off)
     split_events: int = 64  # a split test looks at the story's latest this many events
     min_names: float = 0.0  # a join needs this much shared-name evidence ...
     min_body: float = 0.0  # ... and this much body similarity (best event cosine)
@@ -704,7 +710,7 @@ class StoryLinker:
         then drew the rest of both): with more events the two groups show."""
         st = self.settings
         n = len(story.events)
-        if st.split_bar <= 0 or n < 4 or n & (n - 1):
+        if st.split_bar <= 0 or not _split_size(n):
             return ()
         ids = [e for e in story.events if e in self._events][-st.split_events :]
         if len(ids) < 4:
@@ -834,6 +840,11 @@ def _decay(
         return 0.5
     gap = max((first - (event.last or event.first)).days, (event.first - last).days, 0)
     return math.exp(-gap / st.decay_days)
+
+
+def _split_size(n: int) -> bool:
+    """Whether a story of n events is tested for a split: 4, 8, 16, ... (powers of two)."""
+    return n >= 4 and not n & (n - 1)
 
 
 def _widen(story: _Story, date: datetime.date | None) -> None:
