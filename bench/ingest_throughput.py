@@ -1,6 +1,7 @@
 """Corpus-mode ingest throughput: articles/s per stage, peak RSS, clustering cost growth.
 
     python bench/ingest_throughput.py [--articles 10000] [--out ingest_throughput.json]
+    python bench/ingest_throughput.py --hash --articles 2000   # result hashes, before/after
 
 Builds (or reuses) the synthetic corpus of `bench/synth_corpus.py` in the git-ignored
 cache, then in a fresh child process per run:
@@ -16,6 +17,7 @@ Peak RSS is the child's `ru_maxrss`. Writes bench/results/<out> (numbers only).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import multiprocessing
 import platform
@@ -228,6 +230,57 @@ def run_cluster_scale_uncapped(paths: list[Path]) -> dict:
     return run_cluster_scale(paths, off)
 
 
+def _digest(rows) -> str:
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr(row).encode())
+    return digest.hexdigest()[:16]
+
+
+def run_result_hash(paths: list[Path]) -> dict:
+    """Hashes of what an ingest stores and of what both levels decide, to show that a
+    change meant to be faster left every result as it was.
+
+    * the store: `story_members`, `story_events` and `story_joins` after an ingest of
+      `paths` (scores and features included, as stored);
+    * ECB+: every `Assignment` of the clusterer and every `StoryJoin` of the linker over
+      all ECB+ documents, in two shuffled orders (batches of 50, as an ingest runs).
+    """
+    import random
+
+    from newsweave import Store, ingest
+    from newsweave.cluster import ClusterInput, OnlineClusterer
+    from newsweave.stories import StoryLinker
+
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "hash.db")
+        ingest(paths, store)
+        for table, order in (
+            ("story_members", "article_id"),
+            ("story_events", "event_id"),
+            ("story_joins", "article_id"),
+        ):
+            out[table] = _digest(store.query(f"SELECT * FROM {table} ORDER BY {order}"))
+        store.close()
+    ecbplus = REPO.parent / "shared" / "evaldata" / "ecbplus" / "docs.jsonl"
+    docs = [json.loads(line) for line in ecbplus.open(encoding="utf-8")]
+    for seed in (0, 1):
+        random.Random(seed).shuffle(docs)
+        clusterer, linker = OnlineClusterer(), StoryLinker()
+        assignments, joins = [], []
+        for i in range(0, len(docs), 50):
+            items = [ClusterInput(d["doc_id"], None, d["text"], None) for d in docs[i : i + 50]]
+            for item, a in zip(items, clusterer.add_many(items), strict=True):
+                assignments.append((a.story_id, a.merged, a.split, a.article_id))
+                j = linker.add(item, a)
+                why = (j.score, sorted(j.features.items()), j.shared, j.merged)
+                joins.append((j.event_id, j.story_id, j.opened, *why))
+        out[f"ecbplus_assignments_order{seed}"] = _digest(assignments)
+        out[f"ecbplus_story_joins_order{seed}"] = _digest(joins)
+    return out
+
+
 def _child(fn_name: str, paths: list[Path], queue) -> None:
     queue.put(globals()[fn_name](paths))
 
@@ -258,7 +311,18 @@ def main() -> None:
     parser.add_argument(
         "--capped-only", action="store_true", help="with --cluster-scale: skip the uncapped runs"
     )
+    parser.add_argument(
+        "--hash",
+        action="store_true",
+        help="instead: hashes of the stored result of an ingest of --articles and of both "
+        "levels' decisions on ECB+ (unchanged by a change that only makes things faster)",
+    )
     args = parser.parse_args()
+    if args.hash:
+        hashes = in_child("run_result_hash", corpus(args.articles))
+        print(json.dumps(hashes, indent=1))
+        _update(args.out, {f"result_hash_{args.articles}": hashes})
+        return
     if args.cluster_scale:
         scale = {}
         for n in args.cluster_scale:

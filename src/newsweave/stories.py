@@ -51,8 +51,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from itertools import repeat
-from operator import mul
+from itertools import compress, repeat
+from operator import mul, truediv
 from typing import Any
 
 import numpy as np
@@ -60,6 +60,7 @@ import numpy as np
 from newsweave.cluster import Assignment, ClusterInput
 from newsweave.cluster.idf import document_rate
 from newsweave.cluster.records import reading_language
+from newsweave.cluster.text import word_counts
 
 STATE_VERSION = 1
 RECENT_EVENTS = 20  # besides its lead, a story's latest events are the ones scored one by one
@@ -192,8 +193,15 @@ def _base(word: str) -> str:
 
 
 def _terms(text: str) -> Counter[str]:
-    words = (_base(w) for w in _WORD.findall(text.lower()))
-    return Counter(w for w in words if len(w) > 2 and w not in _STOP)
+    # each distinct word once, from the counts the event clusterer read in the same text
+    # (cluster.text.word_counts, the same words in the same order): the same Counter
+    out: Counter[str] = Counter()
+    for word, count in word_counts(text).items():
+        if "'" in word:  # a word of [a-z][a-z0-9']+ changes under _base only then
+            word = _base(word)
+        if len(word) > 2 and word not in _STOP:
+            out[word] += count
+    return out
 
 
 def _names(text: str) -> Counter[str]:
@@ -201,7 +209,7 @@ def _names(text: str) -> Counter[str]:
 
     A word the text also writes in lower case ("Central", "Cross") is not a name there.
     """
-    lower = {_base(w) for w in _WORD.findall(text)}
+    lower = {_base(w) if "'" in w else w for w in set(_WORD.findall(text))}
     words = (_base(w.lower()) for w in _CAPITAL.findall(text))
     return Counter(w for w in words if len(w) > 2 and w not in _STOP and w not in lower)
 
@@ -247,6 +255,17 @@ class _Story:
 
 
 Features = Callable[[list[str], list[list[float]]], None]
+_ZERO = 0  # `_ZERO.__lt__(c)` is `c > 0`
+
+
+@dataclass(frozen=True)
+class _NameWeights:
+    """An event's names and their weights (`StoryLinker._name_weights`), in the event's
+    order, and their total (1.0 when none): worked out once for all its candidates."""
+
+    names: list[str]
+    values: list[float]
+    total: float
 
 
 class StoryLinker:
@@ -532,7 +551,7 @@ class StoryLinker:
             : st.max_candidates
         ]
 
-    def _features(self, event: _Event, story: _Story, weights: dict[str, float]) -> list[float]:
+    def _features(self, event: _Event, story: _Story, weights: _NameWeights) -> list[float]:
         """The event's STORY_FEATURES against a story; `weights` are the event's names
         weighted (`_name_weights`), computed once for all its candidates."""
         st = self.settings
@@ -555,10 +574,13 @@ class StoryLinker:
             local_weight += decay
             gap_near = max(gap_near, decay)
         body_local = local_sum / local_weight if local_weight else 0.0
-        total = sum(weights.values()) or 1.0
-        names = sum(w for m, w in weights.items() if story.name_events.get(m, 0) > 0) / total
-        held = sum(w * min(1.0, story.name_events.get(m, 0) / n) for m, w in weights.items())
-        names_held = held / total
+        # the story's count of each of the event's names, in the event's order: the same
+        # sums (same terms, same order) as over weights.items(), in C loops
+        counts = list(map(story.name_events.get, weights.names, repeat(0)))
+        total = weights.total
+        names = sum(compress(weights.values, map(_ZERO.__lt__, counts))) / total
+        shares = map(min, repeat(1.0), map(truediv, counts, repeat(n)))
+        names_held = sum(map(mul, weights.values, shares)) / total
         key = event.key or ()
         missing = sum(1 for m in key if story.name_events.get(m, 0) <= 0) / (len(key) or 1)
         lead = sum(1 for m in key if story.lead_names.get(m, 0) > 0) / (len(key) or 1)
@@ -582,9 +604,10 @@ class StoryLinker:
             w * f for w, f in zip(self.settings.weights(), row, strict=True)
         )
 
-    def _name_weights(self, event: _Event) -> dict[str, float]:
+    def _name_weights(self, event: _Event) -> _NameWeights:
         """Each of the event's names: articles naming it x its idf."""
-        return {m: self._name_weight(m) * c for m, c in event.names.items()}
+        weights = {m: self._name_weight(m) * c for m, c in event.names.items()}
+        return _NameWeights(list(weights), list(weights.values()), sum(weights.values()) or 1.0)
 
     def _scored(self, event: _Event) -> list[tuple[float, str, list[float]]]:
         weights = self._name_weights(event)

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import accumulate, repeat
 from operator import mul
 from typing import Literal
 
@@ -69,17 +69,31 @@ class MemberPairs:
         self.term_idf = functools.cache(self.vocabulary.idf)
         self.name_idf = functools.cache(self.vocabulary.name_idf)
 
-    def sparse(self, rows: list[dict[str, float]]):
+    def sparse(self, rows: Sequence[Mapping[str, float]]):
         """Rows of weights as a CSR matrix over `columns` (extended as needed)."""
+        return self._csr(rows, [v for row in rows for v in row.values()])
+
+    def weighted(self, rows: Sequence[Mapping[str, float]], weigh: Callable[[str], float]):
+        """`sparse` of the rows with each value times `weigh(key)` (the same products)."""
+        keys = [k for row in rows for k in row]
+        values = [v for row in rows for v in row.values()]
+        return self._csr(rows, list(map(mul, values, map(weigh, keys))), keys)
+
+    def _csr(
+        self, rows: Sequence[Mapping[str, float]], data: list[float], keys: list[str] | None = None
+    ):
+        """A CSR matrix of `data` laid out as `rows`, each entry in its row's order (the
+        order its products are summed in), columns numbered in order of first use."""
         from scipy import sparse
 
-        data, cols, starts = [], [], [0]
-        for row in rows:
-            for key, value in row.items():
-                cols.append(self.columns.setdefault(key, len(self.columns)))
-                data.append(value)
-            starts.append(len(cols))
-        return sparse.csr_matrix((data, cols, starts), shape=(len(rows), max(len(self.columns), 1)))
+        columns = self.columns
+        keys = [k for row in rows for k in row] if keys is None else keys
+        fresh = [k for k in dict.fromkeys(keys) if k not in columns]
+        start = len(columns)
+        columns.update(zip(fresh, range(start, start + len(fresh)), strict=True))
+        cols = list(map(columns.__getitem__, keys))
+        starts = [0, *accumulate(map(len, rows))]
+        return sparse.csr_matrix((data, cols, starts), shape=(len(rows), max(len(columns), 1)))
 
 
 @dataclass(frozen=True)
@@ -134,9 +148,7 @@ def cosine(
 
     def pairs(pairs: MemberPairs) -> np.ndarray:
         weigh = pairs.term_idf if idf == "terms" else pairs.name_idf
-        x = pairs.sparse(
-            [{t: v * weigh(t) for t, v in m.units[name].items()} for m in pairs.members]
-        )
+        x = pairs.weighted([m.units[name] for m in pairs.members], weigh)
         return (x @ x.T).toarray()
 
     def unit_of(profile: ArticleProfile, vocabulary: Vocabulary) -> dict[str, float]:

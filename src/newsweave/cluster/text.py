@@ -14,6 +14,7 @@ English article, however many names they share. Linking languages is an encoder'
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -159,13 +160,23 @@ def split_key(term: str) -> tuple[str, str]:
     return (word, language) if separator else (term, "en")
 
 
+@functools.lru_cache(maxsize=256)
+def word_counts(text: str) -> Counter[str]:
+    """The lower-cased words of `text` (runs of [a-z][a-z0-9']+) with counts, in order of
+    first occurrence: what the terms of both levels are read from (`terms`, and the story
+    linker's). Cached for the last texts read, as both levels read each article's text in
+    the same batch: the Counter returned is shared, never change it."""
+    return Counter(_WORD.findall(text.lower()))
+
+
 def terms(text: str, language: str | None = None) -> Counter[str]:
     """Lower-cased words of three letters or more, stop words left out, with counts.
 
     In unspaced scripts (Chinese, Japanese, ...) the words are character pairs, all kept.
     """
     if is_english(language):
-        return Counter(w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2)
+        counts = word_counts(text)
+        return Counter({w: c for w, c in counts.items() if w not in STOP_WORDS and len(w) > 2})
     stop = stop_words(str(language))
     return Counter(
         key(w, language) for w in words(text) if w not in stop and (len(w) > 2 or is_unspaced(w))
