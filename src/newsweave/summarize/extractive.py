@@ -65,6 +65,12 @@ class SummarySettings:
     # (weight = share of articles with the pair; pairs of two stop words do not count).
     bigram_weight: float = 0.3
     bigram_min_docs: int = 2
+    # Meaning, not wording (MiniLM sentence vectors, the ones the coverage section uses):
+    # backing from other outlets and closeness to the whole story, on those vectors.
+    semantic_support_weight: float = 0.0
+    semantic_centroid_weight: float = 0.0
+    quote_weight: float = 0.0  # a sentence that quotes someone (reactions)
+    length_weight: float = 0.0  # times log(words): below 0 favours short sentences
     # Readability (summarize/readable.py): a pronoun-led sentence only right after the
     # sentence it leans on; people introduced by full name and role at first mention.
     standalone: bool = True
@@ -76,6 +82,7 @@ class SummarySettings:
 DEFAULT_SETTINGS = SummarySettings()
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_QUOTE_MARK = re.compile(r"[“”\"«»]")
 
 
 @dataclass(frozen=True)
@@ -87,20 +94,29 @@ class _Candidate:
     position: float  # 0 = first sentence of its article, 1 = last
     language: str  # base language code of its article ("en", "fr", ...)
     dependent: bool  # leans on the sentence before it (readable.depends_on_previous)
+    row: int  # its sentence's row among all sentences of all articles, in order
 
 
 def summarize(
     articles: Sequence[AnnotatedArticle],
     words: int = 120,
     settings: SummarySettings = DEFAULT_SETTINGS,
+    *,
+    vectors: np.ndarray | None = None,
 ) -> tuple[SummarySentence, ...]:
-    """Pick non-redundant, cited sentences totalling at most `words` words."""
+    """Pick non-redundant, cited sentences totalling at most `words` words.
+
+    `vectors` may carry the MiniLM sentence vectors of every sentence of every article,
+    in order (what `annotations.annotate_stored` returns and the coverage section uses);
+    without them the sentences the ranker needs are encoded here.
+    """
     candidates = _candidates(articles, settings)
     if not candidates:
         return ()
-    vectors = _vectorize([c.sentence.text for c in candidates], [c.language for c in candidates])
-    similarity = vectors @ vectors.T
-    scores = _scores(candidates, vectors, similarity, settings)
+    terms = _vectorize([c.sentence.text for c in candidates], [c.language for c in candidates])
+    similarity = terms @ terms.T
+    semantic = _semantic(candidates, settings, vectors)
+    scores = _scores(candidates, terms, similarity, settings, semantic)
     previous = _previous(candidates)
     actors = _actors(articles) if settings.introduce else ()
     nouns = _nouns(articles) if actors else {}
@@ -137,6 +153,7 @@ def _candidates(
     articles: Sequence[AnnotatedArticle], settings: SummarySettings
 ) -> list[_Candidate]:
     out = []
+    row = 0
     for a_i, annotated in enumerate(articles):
         count = len(annotated.sentences)
         language = readable.language_of(annotated.article.language)
@@ -147,10 +164,31 @@ def _candidates(
                 dependent = readable.depends_on_previous(sentence, language)
                 out.append(
                     _Candidate(
-                        sentence, annotated.article.label, a_i, n, position, language, dependent
+                        sentence,
+                        annotated.article.label,
+                        a_i,
+                        n,
+                        position,
+                        language,
+                        dependent,
+                        row,
                     )
                 )
+            row += 1
     return out
+
+
+def _semantic(
+    candidates: list[_Candidate], settings: SummarySettings, vectors: np.ndarray | None
+) -> np.ndarray | None:
+    """The candidates' MiniLM vectors (unit rows), or None when no setting reads them."""
+    if not (settings.semantic_support_weight or settings.semantic_centroid_weight):
+        return None
+    if vectors is None:
+        from newsweave.encoder import encode
+
+        return np.asarray(encode([c.sentence.text for c in candidates]), dtype=np.float64)
+    return np.asarray(vectors, dtype=np.float64)[[c.row for c in candidates]]
 
 
 def _previous(candidates: list[_Candidate]) -> list[int | None]:
@@ -225,21 +263,12 @@ def _scores(
     vectors: np.ndarray,
     similarity: np.ndarray,
     settings: SummarySettings,
+    semantic: np.ndarray | None = None,
 ) -> np.ndarray:
     docs = np.array([c.article for c in candidates])
     doc_ids = sorted(set(docs.tolist()))
-
-    centroid = vectors.mean(axis=0)
-    norm = np.linalg.norm(centroid)
-    centrality = vectors @ (centroid / norm) if norm else np.zeros(len(candidates))
-
-    if len(doc_ids) > 1:
-        support = np.zeros(len(candidates))
-        for d in doc_ids:
-            support += similarity[:, docs == d].max(axis=1) * (docs != d)
-        support /= len(doc_ids) - 1
-    else:
-        support = centrality
+    centrality = _centrality(vectors)
+    support = _support(similarity, docs, doc_ids, centrality)
 
     position = np.array(
         [math.exp(-(c.sentence.index - 1) / settings.position_decay) for c in candidates]
@@ -253,9 +282,43 @@ def _scores(
         + settings.position_weight * position
         + settings.entity_weight * _entity_salience(candidates)
     )
+    if settings.quote_weight:
+        score = score + settings.quote_weight * np.array(
+            [_QUOTE_MARK.search(c.sentence.text) is not None for c in candidates], dtype=float
+        )
+    if settings.length_weight:
+        score = score + settings.length_weight * np.log([c.words for c in candidates])
+    if semantic is not None:
+        meaning = _centrality(semantic)
+        score = (
+            score
+            + settings.semantic_support_weight
+            * _support(semantic @ semantic.T, docs, doc_ids, meaning)
+            + settings.semantic_centroid_weight * meaning
+        )
     if settings.doc_weight and len(doc_ids) > 1:
         score *= _article_relevance(vectors, docs, doc_ids) ** settings.doc_weight
     return score
+
+
+def _centrality(vectors: np.ndarray) -> np.ndarray:
+    """Cosine of each row to the mean row."""
+    centroid = vectors.mean(axis=0)
+    norm = np.linalg.norm(centroid)
+    return vectors @ (centroid / norm) if norm else np.zeros(len(vectors))
+
+
+def _support(
+    similarity: np.ndarray, docs: np.ndarray, doc_ids: list[int], alone: np.ndarray
+) -> np.ndarray:
+    """Per row: its best match in each other article, averaged over them (`alone` when
+    there is only one article)."""
+    if len(doc_ids) < 2:
+        return alone
+    support = np.zeros(len(docs))
+    for d in doc_ids:
+        support += similarity[:, docs == d].max(axis=1) * (docs != d)
+    return support / (len(doc_ids) - 1)
 
 
 def _article_relevance(vectors: np.ndarray, docs: np.ndarray, doc_ids: list[int]) -> np.ndarray:
