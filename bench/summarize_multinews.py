@@ -168,6 +168,17 @@ def sentence_vectors(annotated: Sequence[Sequence], use_cache: bool) -> list:
     return out
 
 
+def reads_vectors(settings) -> bool:
+    """Whether a setting reads the MiniLM vectors (the defaults do not: encoding the
+    16,173 sentences takes about 5 minutes here, then they come from the cache)."""
+    return bool(
+        settings.semantic_support_weight
+        or settings.semantic_centroid_weight
+        or settings.semantic_redundancy < 1.0
+        or settings.semantic_mmr
+    )
+
+
 def newsweave_system(settings) -> Callable[..., list[str]]:
     from newsweave.summarize import summarize
 
@@ -260,7 +271,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         annotated, annotate_info = annotated_clusters(clusters, use_cache=not args.no_cache)
         settings = parse_settings(args.set)
         run_newsweave = newsweave_system(settings)
-        vectors = sentence_vectors(annotated, use_cache=not args.no_cache)
+        vectors = (
+            sentence_vectors(annotated, use_cache=not args.no_cache)
+            if reads_vectors(settings)
+            else [None] * len(annotated)
+        )
 
     rows, seconds = [], dict.fromkeys(systems, 0.0)
     for i, cluster in enumerate(clusters):

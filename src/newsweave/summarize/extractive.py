@@ -69,12 +69,20 @@ class SummarySettings:
     # backing from other outlets and closeness to the whole story, on those vectors.
     semantic_support_weight: float = 0.0
     semantic_centroid_weight: float = 0.0
+    # Above this MiniLM cosine a candidate says what a chosen sentence says (1 = off);
+    # the MMR penalty on that cosine's excess over `semantic_floor`.
+    semantic_redundancy: float = 1.0
+    semantic_mmr: float = 0.0
+    semantic_floor: float = 0.3
     quote_weight: float = 0.0  # a sentence that quotes someone (reactions)
     length_weight: float = 0.0  # times log(words): below 0 favours short sentences
     # Readability (summarize/readable.py): a pronoun-led sentence only right after the
     # sentence it leans on; people introduced by full name and role at first mention.
     standalone: bool = True
     introduce: bool = True
+    # Show sentences without their non-restrictive relative clauses (", who ..."), so the
+    # budget holds more of the story; the citation keeps the sentence as written.
+    side_clauses: bool = False
     min_words: int = 6
     max_words: int = 80
 
@@ -117,6 +125,7 @@ def summarize(
     similarity = terms @ terms.T
     semantic = _semantic(candidates, settings, vectors)
     scores = _scores(candidates, terms, similarity, settings, semantic)
+    meaning = semantic @ semantic.T if semantic is not None else None
     previous = _previous(candidates)
     actors = _actors(articles) if settings.introduce else ()
     nouns = _nouns(articles) if actors else {}
@@ -124,7 +133,7 @@ def summarize(
     # the overflow (a few rounds), so the summary still fills but never exceeds `words`.
     budget = words
     for _ in range(10):
-        chosen = _select(candidates, scores, similarity, budget, settings, previous)
+        chosen = _select(candidates, scores, similarity, budget, settings, previous, meaning)
         summary = _cite_and_order(
             candidates, chosen, similarity, settings, previous, scores, actors, nouns
         )
@@ -160,6 +169,8 @@ def _candidates(
         for sentence in annotated.sentences:
             n = count_words(sentence.text)
             if settings.min_words <= n <= settings.max_words:
+                if settings.side_clauses:
+                    n = count_words(_shown(sentence, language, settings))
                 position = (sentence.index - 1) / max(count - 1, 1)
                 dependent = readable.depends_on_previous(sentence, language)
                 out.append(
@@ -182,7 +193,12 @@ def _semantic(
     candidates: list[_Candidate], settings: SummarySettings, vectors: np.ndarray | None
 ) -> np.ndarray | None:
     """The candidates' MiniLM vectors (unit rows), or None when no setting reads them."""
-    if not (settings.semantic_support_weight or settings.semantic_centroid_weight):
+    if not (
+        settings.semantic_support_weight
+        or settings.semantic_centroid_weight
+        or settings.semantic_redundancy < 1.0
+        or settings.semantic_mmr
+    ):
         return None
     if vectors is None:
         from newsweave.encoder import encode
@@ -357,27 +373,35 @@ def _select(
     budget: int,
     settings: SummarySettings,
     previous: list[int | None],
+    meaning: np.ndarray | None = None,
 ) -> list[int]:
     """Greedy MMR with concept coverage; a sentence that does not fit is passed over,
     never cut.
 
-    A sentence that leans on the one before it waits until that one is chosen.
+    A sentence that leans on the one before it waits until that one is chosen. With
+    `meaning` (MiniLM cosines), a sentence that says in other words what a chosen one
+    says is passed over too.
     """
     n = len(candidates)
     chosen: list[int] = []
     used = 0
     available = np.ones(n, dtype=bool)
     overlap = np.zeros(n)  # max similarity to any chosen sentence
+    same = np.zeros(n)  # max MiniLM cosine to any chosen sentence
     picked = np.zeros(n, dtype=bool)
     concepts = _concepts(candidates, settings) if settings.bigram_weight else []
     concept_best = max((sum(row.values()) for row in concepts), default=0.0)
     seen: set[tuple[str, str]] = set()
     while available.any() and budget - used >= settings.min_words:
         value = scores - settings.mmr_lambda * overlap
+        if meaning is not None and settings.semantic_mmr:
+            value = value - settings.semantic_mmr * np.maximum(same - settings.semantic_floor, 0)
         if settings.bigram_weight and concept_best > 0:
             gain_b = np.array([sum(w for b, w in row.items() if b not in seen) for row in concepts])
             value = value + settings.bigram_weight * gain_b / concept_best
         eligible = available & (overlap <= settings.redundancy)
+        if meaning is not None:
+            eligible &= same <= settings.semantic_redundancy
         if not eligible.any():
             break
         best = int(np.flatnonzero(eligible)[np.argmax(value[eligible])])
@@ -391,6 +415,8 @@ def _select(
                 picked[i] = True
                 used += candidates[i].words
                 overlap = np.maximum(overlap, similarity[i])
+                if meaning is not None:
+                    same = np.maximum(same, meaning[i])
                 if concepts:
                     seen.update(concepts[i])
     return chosen
@@ -497,7 +523,27 @@ def _cite_and_order(
             for t, i in zip(texts, order, strict=True)
         ]
         texts = readable.introduce_people(shown, actors, nouns)
+    if settings.side_clauses:  # after the introductions, whose offsets are the sentence's
+        texts = [
+            readable.drop_phrases(t, _side_clauses(candidates[i]))
+            for t, i in zip(texts, order, strict=True)
+        ]
     return tuple(SummarySentence(t, cites[i]) for t, i in zip(texts, order, strict=True))
+
+
+def _shown(sentence: Sentence, language: str, settings: SummarySettings) -> str:
+    """The sentence as the summary shows it, before introductions: no opening connective,
+    and (with `side_clauses`) no non-restrictive relative clauses."""
+    text = readable.without_connective(sentence.text, language)
+    if settings.side_clauses:
+        spans = readable.side_clauses(sentence, language)
+        text = readable.drop_phrases(text, [sentence.text[b:e] for b, e in spans])
+    return text
+
+
+def _side_clauses(candidate: _Candidate) -> list[str]:
+    s = candidate.sentence
+    return [s.text[b:e] for b, e in readable.side_clauses(s, candidate.language)]
 
 
 def _nouns(articles: Sequence[AnnotatedArticle]) -> dict[str, str]:
