@@ -69,6 +69,7 @@ class SummarySettings:
     # backing from other outlets and closeness to the whole story, on those vectors.
     semantic_support_weight: float = 0.0
     semantic_centroid_weight: float = 0.0
+    semantic_support_floor: float = 0.0  # support counts cosines above this, rescaled to 0-1
     # Above this MiniLM cosine a candidate says what a chosen sentence says (1 = off);
     # the MMR penalty on that cosine's excess over `semantic_floor`.
     semantic_redundancy: float = 1.0
@@ -309,12 +310,23 @@ def _scores(
         score = (
             score
             + settings.semantic_support_weight
-            * _support(semantic @ semantic.T, docs, doc_ids, meaning)
+            * _support(
+                _beyond(semantic @ semantic.T, settings.semantic_support_floor),
+                docs,
+                doc_ids,
+                meaning,
+            )
             + settings.semantic_centroid_weight * meaning
         )
     if settings.doc_weight and len(doc_ids) > 1:
         score *= _article_relevance(vectors, docs, doc_ids) ** settings.doc_weight
     return score
+
+
+def _beyond(cosines: np.ndarray, floor: float) -> np.ndarray:
+    """Cosines rescaled so that `floor` and below count 0 and 1 stays 1: sentences of a
+    story share a topic, so only a close match in meaning says the same thing."""
+    return np.maximum(cosines - floor, 0.0) / (1.0 - floor) if floor < 1 else cosines * 0.0
 
 
 def _centrality(vectors: np.ndarray) -> np.ndarray:
