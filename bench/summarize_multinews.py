@@ -143,11 +143,49 @@ def _cache_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def newsweave_system(settings) -> Callable[[Sequence], list[str]]:
+def sentence_vectors(annotated: Sequence[Sequence], use_cache: bool) -> list:
+    """Per cluster: the MiniLM vectors of every sentence of every article, in order, as
+    `newsweave brief` hands them to the summary and the coverage section (pickled under
+    bench/results/cache/, keyed by the annotation cache and the encoder's model id)."""
+    import numpy as np
+
+    from newsweave.encoder import MODEL_ID, encode
+
+    digest = hashlib.sha256(_cache_key().encode())
+    digest.update(MODEL_ID.encode())
+    path = RESULTS / "cache" / f"vectors-{digest.hexdigest()[:16]}.pkl"
+    if use_cache and path.exists():
+        with path.open("rb") as stream:
+            return pickle.load(stream)
+    out = []
+    for articles in annotated:
+        texts = [s.text for a in articles for s in a.sentences]
+        out.append(encode(texts) if texts else np.zeros((0, 384), np.float32))
+    for stale in path.parent.glob("vectors-*.pkl"):
+        stale.unlink()
+    with path.open("wb") as stream:
+        pickle.dump(out, stream)
+    return out
+
+
+def reads_vectors(settings) -> bool:
+    """Whether a setting reads the MiniLM vectors (the defaults do not: encoding the
+    16,173 sentences takes about 5 minutes here, then they come from the cache)."""
+    return bool(
+        settings.semantic_support_weight
+        or settings.semantic_centroid_weight
+        or settings.semantic_redundancy < 1.0
+        or settings.semantic_mmr
+    )
+
+
+def newsweave_system(settings) -> Callable[..., list[str]]:
     from newsweave.summarize import summarize
 
-    def run(annotated: Sequence) -> list[str]:
-        return [s.text for s in summarize(annotated, words=BUDGET, settings=settings)]
+    def run(annotated: Sequence, vectors=None) -> list[str]:
+        return [
+            s.text for s in summarize(annotated, words=BUDGET, settings=settings, vectors=vectors)
+        ]
 
     return run
 
@@ -233,6 +271,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         annotated, annotate_info = annotated_clusters(clusters, use_cache=not args.no_cache)
         settings = parse_settings(args.set)
         run_newsweave = newsweave_system(settings)
+        vectors = (
+            sentence_vectors(annotated, use_cache=not args.no_cache)
+            if reads_vectors(settings)
+            else [None] * len(annotated)
+        )
 
     rows, seconds = [], dict.fromkeys(systems, 0.0)
     for i, cluster in enumerate(clusters):
@@ -240,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for system in systems:
             started = time.perf_counter()
             if system == "newsweave":
-                sentences = run_newsweave(annotated[i])
+                sentences = run_newsweave(annotated[i], vectors[i])
             elif system == "lead-rr-cleaned":
                 sentences = lead_round_robin_cleaned(annotated[i])
             else:

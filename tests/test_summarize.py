@@ -211,6 +211,82 @@ def test_quote_with_a_pronoun_speaker_depends_on_the_one_before():
     assert [depends_on_previous(s, "en") for s in annotated.sentences] == [False, True, False]
 
 
+def test_demonstrative_that_as_subject_leans_back_but_not_as_determiner():
+    from newsweave.summarize.readable import depends_on_previous
+
+    (annotated,) = annotate(
+        [
+            Article(
+                doc_id="mill.txt",
+                paragraphs=(
+                    "The mill paid its chief engineer Ansel Varga a bonus of $2 million.",
+                    "That is still well below what the owners Pia Lund and Otto Brix hold.",
+                    "That decision angered the union, which said the bonus was too high.",
+                    "Officials said that the mill would stay open.",
+                ),
+            )
+        ]
+    )
+    assert [depends_on_previous(s, "en") for s in annotated.sentences] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+
+
+MILL = Article(
+    doc_id="mill.txt",
+    outlet="Tarn Weekly",
+    paragraphs=(
+        "Mill owner Pia Lund, who bought the Tarnford works in 2019, closed it on Friday "
+        "after a fire in the boiler house.",
+        "The fire, which started in a dust extractor, was put out within two hours.",
+        "Lund said the 140 workers would be paid until the works reopened.",
+    ),
+)
+
+
+def test_side_clauses_are_dropped_from_what_is_shown_only():
+    from dataclasses import replace
+
+    from newsweave.summarize import DEFAULT_SETTINGS
+    from newsweave.summarize.readable import side_clauses
+
+    (annotated,) = annotate([MILL])
+    first, second = annotated.sentences[:2]
+    assert [first.text[b:e] for b, e in side_clauses(first, "en")] == [
+        ", who bought the Tarnford works in 2019,"
+    ]
+    assert [second.text[b:e] for b, e in side_clauses(second, "en")] == [
+        ", which started in a dust extractor,"
+    ]
+    assert side_clauses(first, "fr") == []
+    settings = replace(DEFAULT_SETTINGS, side_clauses=True)
+    summary = summarize([annotated], words=500, settings=settings)
+    assert summary[0].text == (
+        "Mill owner Pia Lund closed it on Friday after a fire in the boiler house."
+    )
+    assert summary[1].text == "The fire was put out within two hours."
+    assert summary[0].citations[0].text == first.text  # the citation keeps the clause
+    # the budget counts what is shown: 15 + 8 words fit in 23
+    assert [s.citations[0].sentence for s in summarize([annotated], 23, settings)] == [1, 2]
+    assert [s.citations[0].sentence for s in summarize([annotated], 23)] == [1]  # 22 words
+
+
+def test_given_sentence_vectors_are_the_ones_encoded_here(two_outlets):
+    from dataclasses import replace
+
+    from newsweave.encoder import encode
+    from newsweave.summarize import DEFAULT_SETTINGS
+
+    settings = replace(DEFAULT_SETTINGS, semantic_support_weight=0.5, semantic_mmr=1.0)
+    vectors = encode([s.text for a in two_outlets for s in a.sentences])
+    given = summarize(two_outlets, words=60, settings=settings, vectors=vectors)
+    assert given == summarize(two_outlets, words=60, settings=settings)
+    assert "collapsed" in given[0].text and len(given) >= 2
+
+
 def test_leading_connective_is_dropped_but_the_citation_keeps_it(docks):
     summary = summarize(docks, words=120)
     (authority,) = [s for s in summary if "backlog" in s.text]

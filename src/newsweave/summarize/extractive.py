@@ -65,10 +65,25 @@ class SummarySettings:
     # (weight = share of articles with the pair; pairs of two stop words do not count).
     bigram_weight: float = 0.3
     bigram_min_docs: int = 2
+    # Meaning, not wording (MiniLM sentence vectors, the ones the coverage section uses):
+    # backing from other outlets and closeness to the whole story, on those vectors.
+    semantic_support_weight: float = 0.0
+    semantic_centroid_weight: float = 0.0
+    semantic_support_floor: float = 0.0  # support counts cosines above this, rescaled to 0-1
+    # Above this MiniLM cosine a candidate says what a chosen sentence says (1 = off);
+    # the MMR penalty on that cosine's excess over `semantic_floor`.
+    semantic_redundancy: float = 1.0
+    semantic_mmr: float = 0.0
+    semantic_floor: float = 0.3
+    quote_weight: float = 0.0  # a sentence that quotes someone (reactions)
+    length_weight: float = 0.0  # times log(words): below 0 favours short sentences
     # Readability (summarize/readable.py): a pronoun-led sentence only right after the
     # sentence it leans on; people introduced by full name and role at first mention.
     standalone: bool = True
     introduce: bool = True
+    # Show sentences without their non-restrictive relative clauses (", who ..."), so the
+    # budget holds more of the story; the citation keeps the sentence as written.
+    side_clauses: bool = False
     min_words: int = 6
     max_words: int = 80
 
@@ -76,6 +91,7 @@ class SummarySettings:
 DEFAULT_SETTINGS = SummarySettings()
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"}
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_QUOTE_MARK = re.compile(r"[“”\"«»]")
 
 
 @dataclass(frozen=True)
@@ -87,20 +103,30 @@ class _Candidate:
     position: float  # 0 = first sentence of its article, 1 = last
     language: str  # base language code of its article ("en", "fr", ...)
     dependent: bool  # leans on the sentence before it (readable.depends_on_previous)
+    row: int  # its sentence's row among all sentences of all articles, in order
 
 
 def summarize(
     articles: Sequence[AnnotatedArticle],
     words: int = 120,
     settings: SummarySettings = DEFAULT_SETTINGS,
+    *,
+    vectors: np.ndarray | None = None,
 ) -> tuple[SummarySentence, ...]:
-    """Pick non-redundant, cited sentences totalling at most `words` words."""
+    """Pick non-redundant, cited sentences totalling at most `words` words.
+
+    `vectors` may carry the MiniLM sentence vectors of every sentence of every article,
+    in order (what `annotations.annotate_stored` returns and the coverage section uses);
+    without them the sentences the ranker needs are encoded here.
+    """
     candidates = _candidates(articles, settings)
     if not candidates:
         return ()
-    vectors = _vectorize([c.sentence.text for c in candidates], [c.language for c in candidates])
-    similarity = vectors @ vectors.T
-    scores = _scores(candidates, vectors, similarity, settings)
+    terms = _vectorize([c.sentence.text for c in candidates], [c.language for c in candidates])
+    similarity = terms @ terms.T
+    semantic = _semantic(candidates, settings, vectors)
+    scores = _scores(candidates, terms, similarity, settings, semantic)
+    meaning = semantic @ semantic.T if semantic is not None else None
     previous = _previous(candidates)
     actors = _actors(articles) if settings.introduce else ()
     nouns = _nouns(articles) if actors else {}
@@ -108,7 +134,7 @@ def summarize(
     # the overflow (a few rounds), so the summary still fills but never exceeds `words`.
     budget = words
     for _ in range(10):
-        chosen = _select(candidates, scores, similarity, budget, settings, previous)
+        chosen = _select(candidates, scores, similarity, budget, settings, previous, meaning)
         summary = _cite_and_order(
             candidates, chosen, similarity, settings, previous, scores, actors, nouns
         )
@@ -137,20 +163,49 @@ def _candidates(
     articles: Sequence[AnnotatedArticle], settings: SummarySettings
 ) -> list[_Candidate]:
     out = []
+    row = 0
     for a_i, annotated in enumerate(articles):
         count = len(annotated.sentences)
         language = readable.language_of(annotated.article.language)
         for sentence in annotated.sentences:
             n = count_words(sentence.text)
             if settings.min_words <= n <= settings.max_words:
+                if settings.side_clauses:
+                    n = count_words(_shown(sentence, language, settings))
                 position = (sentence.index - 1) / max(count - 1, 1)
                 dependent = readable.depends_on_previous(sentence, language)
                 out.append(
                     _Candidate(
-                        sentence, annotated.article.label, a_i, n, position, language, dependent
+                        sentence,
+                        annotated.article.label,
+                        a_i,
+                        n,
+                        position,
+                        language,
+                        dependent,
+                        row,
                     )
                 )
+            row += 1
     return out
+
+
+def _semantic(
+    candidates: list[_Candidate], settings: SummarySettings, vectors: np.ndarray | None
+) -> np.ndarray | None:
+    """The candidates' MiniLM vectors (unit rows), or None when no setting reads them."""
+    if not (
+        settings.semantic_support_weight
+        or settings.semantic_centroid_weight
+        or settings.semantic_redundancy < 1.0
+        or settings.semantic_mmr
+    ):
+        return None
+    if vectors is None:
+        from newsweave.encoder import encode
+
+        return np.asarray(encode([c.sentence.text for c in candidates]), dtype=np.float64)
+    return np.asarray(vectors, dtype=np.float64)[[c.row for c in candidates]]
 
 
 def _previous(candidates: list[_Candidate]) -> list[int | None]:
@@ -225,21 +280,12 @@ def _scores(
     vectors: np.ndarray,
     similarity: np.ndarray,
     settings: SummarySettings,
+    semantic: np.ndarray | None = None,
 ) -> np.ndarray:
     docs = np.array([c.article for c in candidates])
     doc_ids = sorted(set(docs.tolist()))
-
-    centroid = vectors.mean(axis=0)
-    norm = np.linalg.norm(centroid)
-    centrality = vectors @ (centroid / norm) if norm else np.zeros(len(candidates))
-
-    if len(doc_ids) > 1:
-        support = np.zeros(len(candidates))
-        for d in doc_ids:
-            support += similarity[:, docs == d].max(axis=1) * (docs != d)
-        support /= len(doc_ids) - 1
-    else:
-        support = centrality
+    centrality = _centrality(vectors)
+    support = _support(similarity, docs, doc_ids, centrality)
 
     position = np.array(
         [math.exp(-(c.sentence.index - 1) / settings.position_decay) for c in candidates]
@@ -253,9 +299,54 @@ def _scores(
         + settings.position_weight * position
         + settings.entity_weight * _entity_salience(candidates)
     )
+    if settings.quote_weight:
+        score = score + settings.quote_weight * np.array(
+            [_QUOTE_MARK.search(c.sentence.text) is not None for c in candidates], dtype=float
+        )
+    if settings.length_weight:
+        score = score + settings.length_weight * np.log([c.words for c in candidates])
+    if semantic is not None:
+        meaning = _centrality(semantic)
+        score = (
+            score
+            + settings.semantic_support_weight
+            * _support(
+                _beyond(semantic @ semantic.T, settings.semantic_support_floor),
+                docs,
+                doc_ids,
+                meaning,
+            )
+            + settings.semantic_centroid_weight * meaning
+        )
     if settings.doc_weight and len(doc_ids) > 1:
         score *= _article_relevance(vectors, docs, doc_ids) ** settings.doc_weight
     return score
+
+
+def _beyond(cosines: np.ndarray, floor: float) -> np.ndarray:
+    """Cosines rescaled so that `floor` and below count 0 and 1 stays 1: sentences of a
+    story share a topic, so only a close match in meaning says the same thing."""
+    return np.maximum(cosines - floor, 0.0) / (1.0 - floor) if floor < 1 else cosines * 0.0
+
+
+def _centrality(vectors: np.ndarray) -> np.ndarray:
+    """Cosine of each row to the mean row."""
+    centroid = vectors.mean(axis=0)
+    norm = np.linalg.norm(centroid)
+    return vectors @ (centroid / norm) if norm else np.zeros(len(vectors))
+
+
+def _support(
+    similarity: np.ndarray, docs: np.ndarray, doc_ids: list[int], alone: np.ndarray
+) -> np.ndarray:
+    """Per row: its best match in each other article, averaged over them (`alone` when
+    there is only one article)."""
+    if len(doc_ids) < 2:
+        return alone
+    support = np.zeros(len(docs))
+    for d in doc_ids:
+        support += similarity[:, docs == d].max(axis=1) * (docs != d)
+    return support / (len(doc_ids) - 1)
 
 
 def _article_relevance(vectors: np.ndarray, docs: np.ndarray, doc_ids: list[int]) -> np.ndarray:
@@ -294,27 +385,35 @@ def _select(
     budget: int,
     settings: SummarySettings,
     previous: list[int | None],
+    meaning: np.ndarray | None = None,
 ) -> list[int]:
     """Greedy MMR with concept coverage; a sentence that does not fit is passed over,
     never cut.
 
-    A sentence that leans on the one before it waits until that one is chosen.
+    A sentence that leans on the one before it waits until that one is chosen. With
+    `meaning` (MiniLM cosines), a sentence that says in other words what a chosen one
+    says is passed over too.
     """
     n = len(candidates)
     chosen: list[int] = []
     used = 0
     available = np.ones(n, dtype=bool)
     overlap = np.zeros(n)  # max similarity to any chosen sentence
+    same = np.zeros(n)  # max MiniLM cosine to any chosen sentence
     picked = np.zeros(n, dtype=bool)
     concepts = _concepts(candidates, settings) if settings.bigram_weight else []
     concept_best = max((sum(row.values()) for row in concepts), default=0.0)
     seen: set[tuple[str, str]] = set()
     while available.any() and budget - used >= settings.min_words:
         value = scores - settings.mmr_lambda * overlap
+        if meaning is not None and settings.semantic_mmr:
+            value = value - settings.semantic_mmr * np.maximum(same - settings.semantic_floor, 0)
         if settings.bigram_weight and concept_best > 0:
             gain_b = np.array([sum(w for b, w in row.items() if b not in seen) for row in concepts])
             value = value + settings.bigram_weight * gain_b / concept_best
         eligible = available & (overlap <= settings.redundancy)
+        if meaning is not None:
+            eligible &= same <= settings.semantic_redundancy
         if not eligible.any():
             break
         best = int(np.flatnonzero(eligible)[np.argmax(value[eligible])])
@@ -328,6 +427,8 @@ def _select(
                 picked[i] = True
                 used += candidates[i].words
                 overlap = np.maximum(overlap, similarity[i])
+                if meaning is not None:
+                    same = np.maximum(same, meaning[i])
                 if concepts:
                     seen.update(concepts[i])
     return chosen
@@ -434,7 +535,27 @@ def _cite_and_order(
             for t, i in zip(texts, order, strict=True)
         ]
         texts = readable.introduce_people(shown, actors, nouns)
+    if settings.side_clauses:  # after the introductions, whose offsets are the sentence's
+        texts = [
+            readable.drop_phrases(t, _side_clauses(candidates[i]))
+            for t, i in zip(texts, order, strict=True)
+        ]
     return tuple(SummarySentence(t, cites[i]) for t, i in zip(texts, order, strict=True))
+
+
+def _shown(sentence: Sentence, language: str, settings: SummarySettings) -> str:
+    """The sentence as the summary shows it, before introductions: no opening connective,
+    and (with `side_clauses`) no non-restrictive relative clauses."""
+    text = readable.without_connective(sentence.text, language)
+    if settings.side_clauses:
+        spans = readable.side_clauses(sentence, language)
+        text = readable.drop_phrases(text, [sentence.text[b:e] for b, e in spans])
+    return text
+
+
+def _side_clauses(candidate: _Candidate) -> list[str]:
+    s = candidate.sentence
+    return [s.text[b:e] for b, e in readable.side_clauses(s, candidate.language)]
 
 
 def _nouns(articles: Sequence[AnnotatedArticle]) -> dict[str, str]:

@@ -26,7 +26,7 @@ from newsweave.model import Actor, Sentence
 
 # Third-person pronouns and possessives that point back to an earlier sentence.
 _PRONOUNS = {
-    "en": frozenset(word_list("he she it they him her them his its their this these those")),
+    "en": frozenset(word_list("he she it they him her them his its their this that these those")),
     "fr": frozenset(word_list("il elle ils elles lui leur leurs son sa ses cela ceci celui celle")),
 }
 # Demonstratives lean back only as pronouns ("This is ..."), not as determiners ("This week").
@@ -244,3 +244,56 @@ def _stated_role(actor: Actor, nouns: dict[str, str]) -> str:
 def _find_word(text: str, word: str) -> int:
     match = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)
     return match.start() if match else -1
+
+
+_RELATIVE = frozenset(word_list("which who whom whose"))
+
+
+def side_clauses(sentence: Sentence, language: str) -> list[tuple[int, int]]:
+    """Character spans of the sentence's non-restrictive relative clauses (", which had
+    already been scaled back,"), comma included: side information a summary can leave
+    out to make room. Nothing inside quotation marks, nothing in other languages."""
+    if language != "en" or not sentence.tokens:
+        return []
+    tokens = sentence.tokens
+    children: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        if t.head != i:
+            children.setdefault(t.head, []).append(i)
+    spans = []
+    for i, t in enumerate(tokens):
+        if t.dep != "relcl":
+            continue
+        inside, stack = set(), [i]
+        while stack:
+            k = stack.pop()
+            inside.add(k)
+            stack.extend(children.get(k, []))
+        first, last = min(inside), max(inside)
+        if len(inside) != last - first + 1 or tokens[first].text.lower() not in _RELATIVE:
+            continue
+        if any(tokens[k].text in (",", ";", "“", '"') for k in range(first, last)):
+            continue  # a clause with its own commas or quotes: too easy to misparse
+        if first == 0 or tokens[first - 1].text != ",":
+            continue
+        after = tokens[last + 1].text if last + 1 < len(tokens) else ""
+        if after not in (",", ".", ";") or _quoted(sentence.text, tokens[first].start):
+            continue
+        begin = tokens[first - 1].start
+        end = tokens[last].start + len(tokens[last].text)
+        if after == ",":  # mid-sentence: the closing comma goes too
+            end = tokens[last + 1].start + 1
+        spans.append((begin, end))
+    return spans
+
+
+def drop_phrases(text: str, phrases: Sequence[str]) -> str:
+    """`text` without each phrase (a side clause with its commas), spaces tidied; a phrase
+    the text no longer holds word for word is left alone."""
+    for phrase in phrases:
+        at = text.find(phrase)
+        if at < 0:
+            continue
+        head, tail = text[:at].rstrip(), text[at + len(phrase) :].lstrip()
+        text = head + (" " if tail[:1].isalnum() or tail[:1] in "“\"‘'(" else "") + tail
+    return text
