@@ -177,20 +177,40 @@ def compare_coverage(
         vectors = encode([u.sentence.text for u in units])
     else:
         vectors = np.asarray(vectors, dtype=np.float32)[keep]
-    scores = _scores(units, vectors, settings)
-    only = _outlet_only_names(units)
-    same = _same_fact(units, scores, vectors @ vectors.T, only, settings)
+    decision = _decide(units, vectors, settings)
+    scores, same = decision.scores, decision.same
     alignment = tuple(
         AlignedPair(units[i].citation, units[j].citation, round(float(scores[i, j]), 3))
         for i, j in zip(*np.nonzero(np.triu(same, 1)), strict=True)
     )
-    best = scores.max(axis=1)
     return Coverage(
         shared=_shared(units, scores, same, len(articles)),
-        exclusive=_exclusive(units, same, best >= settings.close, only, settings),
+        exclusive=_exclusive(units, decision.alone, settings),
         conflicts=_conflicts(units, scores, settings),
         alignment=alignment,
     )
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """What the aligner decided about every unit: pair scores, which pairs are one
+    fact, and which units no other outlet tells (before the salience filter)."""
+
+    scores: np.ndarray
+    same: np.ndarray
+    alone: np.ndarray
+
+
+def _decide(units: list[_Unit], vectors: np.ndarray, settings: CoverageSettings) -> _Decision:
+    scores = _scores(units, vectors, settings)
+    only = _outlet_only_names(units)
+    same = _same_fact(units, scores, vectors @ vectors.T, only, settings)
+    close = scores.max(axis=1) >= settings.close
+    alone = np.array(
+        [not same[i].any() and (not close[i] or bool(only[i])) for i in range(len(units))],
+        dtype=bool,
+    )
+    return _Decision(scores, same, alone)
 
 
 # --- sentences as comparable units ------------------------------------------
@@ -498,11 +518,7 @@ def _shared(
 
 
 def _exclusive(
-    units: list[_Unit],
-    same: np.ndarray,
-    close: np.ndarray,
-    only: list[frozenset[str]],
-    settings: CoverageSettings,
+    units: list[_Unit], alone: np.ndarray, settings: CoverageSettings
 ) -> tuple[CoverageFact, ...]:
     """Sentences no other source matches, the most informative few per source.
 
@@ -512,9 +528,7 @@ def _exclusive(
     """
     per_source: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for i, u in enumerate(units):
-        if same[i].any() or _is_colour_quote(u.sentence.text):
-            continue
-        if close[i] and not only[i]:
+        if not alone[i] or _is_colour_quote(u.sentence.text):
             continue
         salience = len(u.entities) + len(u.counts)
         salience += sum(
