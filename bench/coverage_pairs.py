@@ -50,7 +50,7 @@ def _predict(cluster, settings: C.CoverageSettings):
     return {
         "at": at,
         "raw": raw,
-        "ours": (decision.same, decision.alone, decision.scores),
+        "ours": (decision.same, decision.alone, decision.evidence),
         "baseline": (base_same, base_alone),
     }
 
@@ -100,7 +100,7 @@ def _errors(labels: dict, got: dict) -> None:
         if said != p["same"]:
             print(
                 f"pair {p['line']} {p['a']} {p['b']} gold={p['same']} "
-                f"raw={g['raw'][i, j]:.3f} score={g['ours'][2][i, j]:.3f}"
+                f"raw={g['raw'][i, j]:.3f} evidence={g['ours'][2][i, j]:.3f}"
             )
     for e in labels["exclusive"]:
         g = got[e["line"]]
