@@ -135,6 +135,7 @@ _STOP_LEMMAS = frozenset(
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "PROPN"})
 _ATTRIBUTING = frozenset({"say", "tell", "add"})  # verbs that only name a fact's source
+_NAMING_CUES = ("known as", "called", "named", "dubbed")
 _NAME_FILLERS = frozenset({"the", "of", "and", "mr", "ms", "mrs", "dr"})
 _MONTHS = frozenset(
     {"january", "february", "march", "april", "may", "june", "july", "august"}
@@ -459,6 +460,8 @@ def _outlet_only_names(units: list[_Unit]) -> list[frozenset[str]]:
         elsewhere = set().union(*(w for a, w in words.items() if a != u.article))
         own = set()
         for e in u.sentence.entities:
+            if _named_thing(u.sentence.text, e):
+                continue
             if e.label in _PLACE_LABELS or (e.label == "PERSON" and not _attribution(u, e)):
                 parts = [w.strip(".") for w in re.sub(r"['’]s$", "", e.text).lower().split()]
                 parts = [w for w in parts if w not in _NAME_FILLERS]
@@ -466,6 +469,13 @@ def _outlet_only_names(units: list[_Unit]) -> list[frozenset[str]]:
                     own.add(parts[-1] if e.label == "PERSON" else f"@{parts[-1]}")
         out.append(frozenset(own))
     return out
+
+
+def _named_thing(text: str, entity: Entity) -> bool:
+    """A name given to a thing ("an exercise known as Vigilant Ace"), whatever the tagger
+    labelled it: no person or place one outlet alone names."""
+    at = text.find(entity.text)
+    return at > 0 and text[:at].rstrip().lower().endswith(_NAMING_CUES)
 
 
 def _attribution(unit: _Unit, entity: Entity) -> bool:
