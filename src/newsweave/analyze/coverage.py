@@ -553,14 +553,6 @@ def _same_fact(
             counts[a][key] <= max(2, settings.anchor_share * sizes[a]) for a in arts
         )
 
-    def rare_count(values: frozenset, of: str, *arts: int) -> int:
-        return sum(
-            1
-            for v in values
-            if v not in setting
-            and all(counted[of][a][v] <= max(2, settings.anchor_share * sizes[a]) for a in arts)
-        )
-
     counted: dict[str, dict[int, defaultdict]] = {
         kind: defaultdict(lambda: defaultdict(int)) for kind in ("names", "figures")
     }
@@ -570,7 +562,19 @@ def _same_fact(
         for v in u.figures:
             counted["figures"][u.article][v] += 1
 
-    evidence = _evidence(units, raw, settings, rare_count)
+    def own_rare(values: frozenset, of: str, article: int) -> frozenset:
+        """What few sentences of this outlet give: a pair shares a rare value when it
+        is in both sentences' sets."""
+        bound = max(2, settings.anchor_share * sizes[article])
+        return frozenset(v for v in values if v not in setting and counted[of][article][v] <= bound)
+
+    evidence = _evidence(
+        units,
+        raw,
+        settings,
+        [own_rare(u.figures, "figures", u.article) for u in units],
+        [own_rare(u.entities, "names", u.article) for u in units],
+    )
     mutual = _mutual_best(units, evidence)
     for i in range(n):
         for j in range(i + 1, n):
@@ -617,13 +621,18 @@ def _mutual_best(units: list[_Unit], evidence: np.ndarray) -> np.ndarray:
 
 
 def _evidence(
-    units: list[_Unit], raw: np.ndarray, settings: CoverageSettings, rare_count
+    units: list[_Unit],
+    raw: np.ndarray,
+    settings: CoverageSettings,
+    rare_figures: list[frozenset],
+    rare_names: list[frozenset],
 ) -> np.ndarray:
     """How strongly each cross-outlet pair tells one fact: MiniLM cosine, plus the
     content words the two share weighted by how few sentences of the story use them
-    (a cosine of binary idf vectors), plus a bonus for a rare figure and for a rare name
-    both give. Colour quotes and pairs without any name or figure keep their raw cosine
-    below `contentless`."""
+    (a cosine of binary idf vectors), plus a bonus for a figure and for a name both give
+    that few sentences of either outlet give. Colour quotes and pairs without any name
+    or figure stay below `fact_bar` unless their raw cosine reaches `contentless`.
+    Same-outlet pairs and pairs under `related` - 0.2 raw cosine are -1."""
     n = len(units)
     df: defaultdict[str, int] = defaultdict(int)
     for u in units:
@@ -640,32 +649,38 @@ def _evidence(
                 leads[w].add(u.article)
         seen[u.article] += 1
     setting = {w for w, arts in leads.items() if len(arts) >= max(2, len(seen) / 2)}
-    idf = {
-        w: float(np.log(n / c)) * (settings.setting_word_weight if w in setting else 1.0)
-        for w, c in df.items()
-    }
-    norms = [float(np.sqrt(sum(idf[w] ** 2 for w in u.words))) or 1.0 for u in units]
-    out = np.full((n, n), -1.0)
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = units[i], units[j]
-            if a.article == b.article:
-                continue
-            value = float(raw[i, j])
-            if value < settings.related - 0.2:
-                continue
-            lexical = sum(idf[w] ** 2 for w in a.words & b.words) / (norms[i] * norms[j])
-            value += settings.lexical_weight * lexical
-            if rare_count(a.figures & b.figures, "figures", a.article, b.article):
-                value += settings.figure_bonus
-            if rare_count(a.entities & b.entities, "names", a.article, b.article):
-                value += settings.name_bonus
-            contentless = not (a.entities or a.figures) and not (b.entities or b.figures)
-            colour = _is_colour_quote(a.sentence.text) or _is_colour_quote(b.sentence.text)
-            if (contentless or colour) and raw[i, j] < settings.contentless:
-                value = min(value, settings.fact_bar - 0.01)
-            out[i, j] = out[j, i] = value
+    column = {w: k for k, w in enumerate(df)}
+    weight = np.array(
+        [np.log(n / df[w]) * (settings.setting_word_weight if w in setting else 1.0) for w in df]
+    )
+    words = np.zeros((n, len(column)), dtype=np.float32)
+    for i, u in enumerate(units):
+        for w in u.words:
+            words[i, column[w]] = weight[column[w]]
+    norms = np.linalg.norm(words, axis=1, keepdims=True)
+    words /= np.where(norms > 0, norms, 1.0)
+    out = raw.astype(np.float64) + settings.lexical_weight * (words @ words.T)
+    out += settings.figure_bonus * _share_any(rare_figures)
+    if settings.name_bonus:
+        out += settings.name_bonus * _share_any(rare_names)
+    has_content = np.array([bool(u.entities or u.figures) for u in units])
+    colour = np.array([_is_colour_quote(u.sentence.text) for u in units])
+    weak = (~has_content[:, None] & ~has_content[None, :]) | colour[:, None] | colour[None, :]
+    weak &= raw < settings.contentless
+    out = np.where(weak, np.minimum(out, settings.fact_bar - 0.01), out)
+    articles = np.array([u.article for u in units])
+    out[(articles[:, None] == articles[None, :]) | (raw < settings.related - 0.2)] = -1.0
     return out
+
+
+def _share_any(sets: list[frozenset]) -> np.ndarray:
+    """1.0 where two units' sets meet, else 0.0."""
+    keys = {k: c for c, k in enumerate({k for s in sets for k in s})}
+    member = np.zeros((len(sets), len(keys)), dtype=np.float32)
+    for i, s in enumerate(sets):
+        for k in s:
+            member[i, keys[k]] = 1.0
+    return ((member @ member.T) > 0).astype(np.float64)
 
 
 def _shared(
