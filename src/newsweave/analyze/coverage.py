@@ -486,8 +486,8 @@ def _named_thing(text: str, entity: Entity) -> bool:
 
 
 def _attribution(unit: _Unit, entity: Entity) -> bool:
-    """The person only says where the fact comes from ("Donovan said", "according to
-    Donovan"): the spokesman one outlet names does not make its sentence another fact."""
+    """The person only says where the fact comes from ("Vahl said", "according to
+    Vahl"): the spokesman one outlet names does not make its sentence another fact."""
     tokens = unit.sentence.tokens
     at = unit.sentence.text.find(entity.text)
     if at < 0:
@@ -500,7 +500,7 @@ def _attribution(unit: _Unit, entity: Entity) -> bool:
             return True
         if t.dep == "pobj" and head.text.lower() == "to" and tokens[head.head].text == "according":
             return True
-    # The subject's title or name words point to their head: "police Sgt. Dunn said".
+    # The subject's title or name words point to their head: "police Sgt. Vahl said".
     heads = {tokens[k].head for k in span if tokens[k].head not in span}
     return any(
         tokens[h].dep == "nsubj" and tokens[tokens[h].head].lemma.lower() in _ATTRIBUTING
