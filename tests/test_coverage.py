@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import EXAMPLES, SAMPLES, need
 
@@ -101,6 +103,59 @@ def test_kim_yong_chols_response_is_not_merged_with_the_announcement(korea):
     # Both sentences tell of Esper's announcement, but the Post never names Kim Yong Chol.
     (fact,) = _facts_naming(korea.exclusive, "Kim Yong Chol gave", STRIPES)
     assert fact.citations[0].sentence == 3
+
+
+def test_esper_not_seeing_a_concession_is_not_called_stripes_only(korea):
+    # Stripes' "Esper said Sunday he didn't see the decision ... as a concession" is what
+    # the Post quotes him saying; the exercise it names (Vigilant Ace) is no outlet-only name.
+    assert not _facts_naming(korea.exclusive, "concession", STRIPES)
+
+
+def test_the_spokesman_one_outlet_names_does_not_split_a_fact():
+    coverage = compare_coverage(
+        _story(
+            "Police arrested a 34-year-old man after a fire destroyed the Kessler bakery "
+            "in Lindau on Friday night, spokesman Erik Vahl said.",
+            "A 34-year-old man was arrested after fire destroyed the Kessler bakery in "
+            "Lindau on Friday night.",
+        )
+    )
+    assert coverage.exclusive == ()
+    (fact,) = coverage.shared
+    assert [c.source for c in fact.citations] == ["Outlet 0", "Outlet 1"]
+
+
+def test_each_outlets_own_names_keep_two_facts_apart():
+    # The Post's news conference in Bangkok is not Stripes' Kim Yong Chol response: each
+    # sentence names someone or somewhere the other outlet never names.
+    coverage = compare_coverage(
+        _story(
+            "Mayor Petra Holm announced the closure of the tram depot at a meeting with "
+            "transport minister Jens Aalberg in Kiel on Monday.",
+            "Union leader Marta Quist gave the first response to the mayor's announcement "
+            "that the tram depot will close.",
+        )
+    )
+    holm = [f for f in coverage.exclusive if "Holm" in f.text]
+    quist = [f for f in coverage.exclusive if "Quist" in f.text]
+    assert len(holm) == len(quist) == 1
+    assert not any(
+        "Holm" in c.text or "Quist" in c.text for f in coverage.shared for c in f.citations
+    )
+
+
+def test_labelled_pairs_declare_a_tuning_and_a_held_out_part():
+    import json
+
+    labels = json.loads((Path(__file__).parent / "data" / "coverage_pairs.json").read_text())
+    tune, held = set(labels["splits"]["tune"]), set(labels["splits"]["heldout"])
+    lines = {p["line"] for p in labels["pairs"]} | {e["line"] for e in labels["exclusive"]}
+    assert not tune & held and tune | held == lines
+    assert all((line - 1) % 2 == 0 for line in tune)  # bench/_common.split_name
+    assert len(labels["pairs"]) >= 60 and all(p["a"][0] != p["b"][0] for p in labels["pairs"])
+    for part in (tune, held):
+        pairs = [p for p in labels["pairs"] if p["line"] in part]
+        assert sum(p["same"] for p in pairs) >= 20 and sum(not p["same"] for p in pairs) >= 15
 
 
 def test_a_sentence_close_to_another_outlets_is_not_called_exclusive():
