@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         dump(args.dump)
         return 0
     results = {}
-    for split in (["tuning", "heldout"] if args.split == "both" else [args.split]):
+    for split in ["tuning", "heldout"] if args.split == "both" else [args.split]:
         clusters, gold = load_gold(SPLITS[split])
         res = run(clusters, gold, args.errors)
         results[split] = res

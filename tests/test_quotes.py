@@ -432,3 +432,44 @@ def test_a_closing_mark_lost_in_decoding_still_closes_the_quote():
     spans, left_open = quote_spans("“Every new case brings it back,\ufffd? Carson told reporters.")
     assert not left_open
     assert spans == [(1, 31)]
+
+
+def test_markdown_tells_how_the_speaker_is_known_in_plain_words():
+    from newsweave.render.markdown import briefing_to_markdown
+
+    briefing = newsweave.brief_articles(
+        [
+            Article(
+                "t",
+                (
+                    "“The ferry will not sail tonight,” harbourmaster Ingrid Tollefsen said.",
+                    "She closed the slipway at noon. “Nobody goes near that pier,” she added.",
+                    "“The storm is the worst in years,” someone shouted from the quay.",
+                    "The water rose quickly, according to the coastguard.",
+                ),
+            )
+        ]
+    )
+    text = briefing_to_markdown(briefing)
+    assert "_(said)_" in text
+    assert "“Nobody goes near that pier” _(added; speaker named earlier)_" in text
+    assert "**Speaker unknown**" in text and "speaker unknown)_" in text
+    for code in ("speaker pronoun", "speaker nearby", "no cue verb", "Unattributed", "_(say"):
+        assert code not in text
+
+
+def test_attribution_labels_read_as_english_past_tense():
+    from newsweave.analyze.quotes import attribution_label
+    from newsweave.model import Quote
+
+    def label(cue, via="explicit", speaker="X"):
+        return attribution_label(Quote("w", speaker, via, cue, "direct", ()))
+
+    assert [label(c) for c in ("say", "tell", "reply", "admit", "note", "add", "warn")] == [
+        "said", "told", "replied", "admitted", "noted", "added", "warned",
+    ]  # fmt: skip
+    assert label("according to") == "according to"
+    assert label(None, "nearby") == "same speaker as the sentence before"
+    assert label("déclarer", "pronoun") == "said; speaker named earlier"
+    assert label("say", "unattributed", None) == "said; speaker unknown"
+    assert label(None, "unattributed", None) == "speaker unknown"

@@ -503,9 +503,7 @@ def _speaker_from_subject(
         return _Speaker(clean_name(_text(p, np[0], np[-1])), "other", "explicit", ent_span)
     # a bare "the spokesman" / "the statement" speaks for the organisation just named; "a Pao
     # spokeswoman" says whose voice it is, and stays as written
-    qualified = any(
-        p.toks[c].dep in ("compound", "poss", "prep", "amod") for c in p.children[subj]
-    )
+    qualified = any(p.toks[c].dep in ("compound", "poss", "prep", "amod") for c in p.children[subj])
     if head in STATEMENT_WORDS or (voice and not qualified):
         found = _resolve_org(p.s.index, recent, span)
         if found.name:
@@ -1381,3 +1379,51 @@ def find_quotes(
         )
         for first, cites, speaker, via, cue in merged
     )
+
+
+# --- how a reader is told who spoke ------------------------------------------------
+
+# Past tenses the regular rules below do not make ("say" -> "said").
+_IRREGULAR_PAST = {
+    "say": "said", "tell": "told", "write": "wrote", "speak": "spoke", "read": "read",
+    "begin": "began", "put": "put", "sing": "sang", "swear": "swore", "hear": "heard",
+    "think": "thought", "mean": "meant",
+}  # fmt: skip
+_DOUBLED_PAST = frozenset(word_list("admit quip slam commit submit rebut regret chat plan"))
+
+
+def _past(lemma: str) -> str:
+    """ "say" -> "said", "add" -> "added", "reply" -> "replied", "admit" -> "admitted"."""
+    if lemma in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[lemma]
+    if lemma in _DOUBLED_PAST:
+        return f"{lemma}{lemma[-1]}ed"
+    if lemma.endswith("e"):
+        return f"{lemma}d"
+    if lemma.endswith("y") and lemma[-2:-1] not in ("a", "e", "o", "u"):
+        return f"{lemma[:-1]}ied"
+    return f"{lemma}ed"
+
+
+def attribution_label(quote: Quote) -> str:
+    """How a reader is told where a quote's speaker comes from, in plain words.
+
+    "said", "told", "according to" (the speech verb, as the text used it); "said;
+    speaker named earlier" (he/she/it or "the statement" resolved to someone named
+    before); "same speaker as the sentence before" (a quote with no speech verb of its own);
+    "speaker unknown". A cue verb that is not English (the French finder's) reads "said".
+    """
+    cue = quote.cue
+    if cue == "according to":
+        verb = "according to"
+    elif cue and cue in CUE_LEMMAS:
+        verb = _past(cue)
+    else:
+        verb = "said" if cue else ""
+    if quote.speaker is None:
+        return f"{verb}; speaker unknown" if verb else "speaker unknown"
+    if quote.speaker_via == "pronoun":
+        return f"{verb or 'said'}; speaker named earlier"
+    if quote.speaker_via == "nearby":
+        return "same speaker as the sentence before"
+    return verb or "said"
