@@ -102,3 +102,25 @@ def test_variants_substances_places_and_nationality_words():
     assert "VX" not in actors or kinds["VX"] != "person"  # a substance, not a person
     assert kinds.get("Marrow Quay") == "place"  # a quay is a place, whatever the tagger says
     assert "North Korean" not in actors  # describes the envoy; it names no group
+
+
+def test_substances_products_airlines_and_inhabitants_are_not_people_or_places():
+    actors = _actors(
+        "Investigators said Halvar Strand was killed with VX nerve agent at Marrow Quay. "
+        "CCTV footage shows two women approaching him. Traces of VX were found on a cloth.",
+        "Strand had flown in on Air Koryo, the state airline, a week earlier.",
+        "For years the town has been a quiet destination for Northerners looking for work.",
+        "Press secretary Ragna Waters said the inquiry would take months. Waters declined "
+        "to say more.",
+    )
+    assert "VX" not in actors and "CCTV" not in actors  # a substance and a camera system
+    assert actors["Air Koryo"].kind == "organisation" and "Koryo" not in actors
+    assert actors["Northerners"].kind == "group"
+    assert actors["Ragna Waters"].kind == "person" and "Waters" not in actors
+
+
+def test_a_name_that_speaks_is_kept_even_before_a_thing_noun():
+    actors = _actors(
+        "Brenvik footage showed the harbour on fire. Brenvik said its crew was safe.",
+    )
+    assert "Brenvik" in actors

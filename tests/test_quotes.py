@@ -391,3 +391,85 @@ def test_an_inverted_said_is_not_part_of_the_name():
         'Said Vollan: "I don\'t see any sign the council cares about the fishing fleet."',
     )
     assert [(q.speaker, q.speaker_via) for q in quotes] == [("Vollan", "explicit")]
+
+
+def test_pronoun_after_a_newer_subject_goes_to_that_subject():
+    quotes = _quotes(
+        "“Collectors have always existed,” criminologist Edvin Ramsli said.",
+        "If you want to get rich on it, dealer Joss Harrower has one word of advice: don't.",
+        "“I could never buy any of this to make money,” he said.",
+    )
+    assert _by_text(quotes, "I could never buy").speaker == "Joss Harrower"
+
+
+def test_he_after_a_described_speaker_is_that_speaker_not_an_older_name():
+    quotes = _quotes(
+        "Crowds marched against Governor Halvard Moe for a fifth day.",
+        "Snipers fired on mourners at the funerals, a hospital official said.",
+        "“Many of the injured are relatives of doctors here,” he told reporters.",
+    )
+    assert _by_text(quotes, "Many of the injured").speaker == "a hospital official"
+
+
+def test_she_is_not_the_relation_named_by_her():
+    quotes = _quotes(
+        "Agathe Rennvik died on Saturday, her agent said.",
+        "She wrote three books about the coast.",
+        "“The sea was my first teacher,” she wrote.",
+    )
+    assert _by_text(quotes, "The sea was").speaker == "Agathe Rennvik"
+
+
+def test_a_qualified_spokeswoman_is_not_swapped_for_the_last_organisation():
+    quotes = _quotes(
+        "The firm Norrvik Capital rejected the offer on Monday.",
+        "A company spokeswoman said her legal team is “considering the proposal,” and will reply.",
+    )
+    assert _by_text(quotes, "considering the proposal").speaker == "A company spokeswoman"
+
+
+def test_a_closing_mark_lost_in_decoding_still_closes_the_quote():
+    spans, left_open = quote_spans("“Every new case brings it back,\ufffd? Carson told reporters.")
+    assert not left_open
+    assert spans == [(1, 31)]
+
+
+def test_markdown_tells_how_the_speaker_is_known_in_plain_words():
+    from newsweave.render.markdown import briefing_to_markdown
+
+    briefing = newsweave.brief_articles(
+        [
+            Article(
+                "t",
+                (
+                    "“The ferry will not sail tonight,” harbourmaster Ingrid Tollefsen said.",
+                    "She closed the slipway at noon. “Nobody goes near that pier,” she added.",
+                    "“The storm is the worst in years,” someone shouted from the quay.",
+                    "The water rose quickly, according to the coastguard.",
+                ),
+            )
+        ]
+    )
+    text = briefing_to_markdown(briefing)
+    assert "_(said)_" in text
+    assert "“Nobody goes near that pier” _(added; speaker named earlier)_" in text
+    assert "**Speaker unknown**" in text and "speaker unknown)_" in text
+    for code in ("speaker pronoun", "speaker nearby", "no cue verb", "Unattributed", "_(say"):
+        assert code not in text
+
+
+def test_attribution_labels_read_as_english_past_tense():
+    from newsweave.analyze.quotes import attribution_label
+    from newsweave.model import Quote
+
+    def label(cue, via="explicit", speaker="X"):
+        return attribution_label(Quote("w", speaker, via, cue, "direct", ()))
+
+    assert [label(c) for c in ("say", "tell", "reply", "admit", "note", "add", "warn")] == [
+        "said", "told", "replied", "admitted", "noted", "added", "warned",
+    ]  # fmt: skip
+    assert label("according to") == "according to"
+    assert label(None, "nearby") == "same speaker as the sentence before"
+    assert label("déclarer", "pronoun") == "said; speaker named earlier"
+    assert label("say", "unattributed", None) == "said; speaker unknown"
+    assert label(None, "unattributed", None) == "speaker unknown"

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from newsweave.analyze.dependencies import DependencyTree
 from newsweave.analyze.names import NameResolver, name_key, split_role
-from newsweave.lexicon import HONORIFICS, MONTH_NAMES, TITLE_WORDS, WEEKDAY_NAMES
+from newsweave.analyze.quotes import CUE_LEMMAS
+from newsweave.lexicon import HONORIFICS, MONTH_NAMES, TITLE_WORDS, WEEKDAY_NAMES, word_list
 from newsweave.model import Actor, AnnotatedArticle, Citation, Mention, Sentence, Token
 
 # --- Heuristics (data) -------------------------------------------------------
@@ -97,6 +98,26 @@ PLACE_HEADS = frozenset(
         "park",
     ]
 )
+# Nouns of things: a one-word name written before one of them ("VX nerve agent", "CCTV
+# footage") names a substance or a product, not an actor, unless the story also has it
+# speak, act or own something.
+THING_NOUNS = frozenset(
+    word_list("""
+    agent agents gas toxin toxins poison chemical chemicals drug drugs pill pills vaccine
+    substance compound weapon weapons missile missiles rocket rockets virus footage camera
+    cameras video videos image images picture pictures recording recordings software app
+    device devices phone phones model engine
+    """)
+)
+# Words of an organisation's name that the title list also holds ("Air Force"): one of them
+# alone before a single-word "person" makes an organisation ("Air Koryo", the airline).
+ORGANISATION_PREFIXES = frozenset(
+    word_list("air army navy fire police coast guard marine marines force state foreign defense")
+    + word_list("defence interior health treasury")
+)
+# A place preposition before a plural in "-ers" makes it a place ("in Flanders"); otherwise
+# it is the people of a region ("jobs for Northerners").
+_STRICT_PLACE_PREPOSITIONS = frozenset(["in", "at", "near", "into", "across"])
 _FORMAL_NAME = re.compile(
     r"(?:the\s+)?(?P<owner>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)['’]s\s+(?:formal|official|full)\s+"
     r"name,?\s+(?:is\s+|was\s+)?(?:the\s+)?(?P<long>[A-Z][^,.;:”\"]*[\w])"
@@ -136,6 +157,9 @@ def find_actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:
     """Every person, organisation, place and group the story names, most mentioned first."""
     mentions = _titles_of_people([m for m in _mentions(articles) if not _is_junk(m)])
     mentions = [m for m in mentions if not _not_a_person(m) and not _norp_modifier(m)]
+    things = _things(mentions)
+    mentions = [m for m in mentions if m.text not in things]
+    inhabitants = _inhabitants(mentions)
     lowercase_words = _lowercase_words(articles)
     people = _person_names(mentions)
     story = NameResolver()
@@ -155,6 +179,8 @@ def find_actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:
         if resolved is None:
             continue
         name, kind = resolved
+        if m.text in inhabitants:
+            name, kind = m.text, "group"
         if kind == "person" and len(name.split()) == 1 and name.lower() in lowercase_words:
             continue  # "Styrene" is a chemical the story also writes in lowercase
         # hyphen and spacing variants are one person: "Kim Jong-nam" = "Kim Jong Nam"
@@ -314,6 +340,53 @@ def _not_a_person(m: _Mention) -> bool:
     )
 
 
+def _things(mentions: list[_Mention]) -> set[str]:
+    """One-word names the story writes before a thing noun ("VX nerve agent", "CCTV
+    footage") and never as someone who speaks (the subject of a speech verb, "according
+    to X") or owns ("X's"): substances and products."""
+    modifies: set[str] = set()
+    acts: set[str] = set()
+    for m in mentions:
+        if " " in m.text or m.end <= m.start:
+            continue
+        tokens = m.sentence.tokens
+        last = tokens[m.end - 1]
+        h = last.head if 0 <= last.head < len(tokens) else m.end - 1
+        while tokens[h].dep == "compound" and h < tokens[h].head < len(tokens):  # "VX nerve agent"
+            h = tokens[h].head
+        head = tokens[h]
+        if last.dep == "compound" and last.head >= m.end and head.lemma.lower() in THING_NOUNS:
+            modifies.add(m.text)
+        if last.dep == "poss" or (last.dep == "nsubj" and head.lemma.lower() in CUE_LEMMAS):
+            acts.add(m.text)
+        before = [t.text.lower() for t in tokens[max(0, m.start - 2) : m.start]]
+        if before == ["according", "to"]:
+            acts.add(m.text)
+    return modifies - acts
+
+
+def _inhabitants(mentions: list[_Mention]) -> set[str]:
+    """Capitalised plurals in "-ers" the tagger took for places or people ("Northerners",
+    "Islanders"), never written after a place preposition: the people of a region."""
+    seen: set[str] = set()
+    placed: set[str] = set()
+    # a surname of someone the story names in full ("Sarah Huckabee Sanders") is no plural
+    surnames = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and " " in m.text}
+    for m in mentions:
+        text = m.text
+        if m.label not in ("GPE", "LOC", "PERSON") or " " in text:
+            continue
+        if not (text.endswith("ers") and len(text) >= 6 and text[:1].isupper()):
+            continue
+        if text in surnames:
+            continue
+        seen.add(text)
+        before = m.sentence.tokens[m.start - 1].text.lower() if m.start > 0 else ""
+        if before in _STRICT_PLACE_PREPOSITIONS:
+            placed.add(text)
+    return seen - placed
+
+
 def _norp_modifier(m: _Mention) -> bool:
     """ "North Korean" in "the North Korean leader" describes someone; it is no group."""
     if m.label != "NORP" or m.end <= m.start:
@@ -431,6 +504,10 @@ def _resolve(
     orgs: list[str],
 ) -> tuple[str, str] | None:
     """(canonical name, kind) of a mention; None for an ambiguous short name."""
+    if m.label == "PERSON" and m.role and " " not in m.text:
+        words = [w.strip(".").lower() for w in m.role.split()]
+        if all(w in ORGANISATION_PREFIXES for w in words):
+            return f"{m.role} {m.text}", "organisation"  # "Air Koryo", not a person "Koryo"
     if m.text in people:
         # A registered full name wins over place evidence: "capital for Trump" is a person.
         local = per_article[m.article].candidates(m.text) if m.article in per_article else []

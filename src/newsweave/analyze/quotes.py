@@ -90,6 +90,20 @@ AUTHOR_PREPS: frozenset[str] = frozenset(word_list("by from to"))
 SPOKESPERSON_WORDS: frozenset[str] = frozenset(
     word_list("spokesman spokeswoman spokesperson representative official")
 )
+# Common nouns that describe one person: a described speaker with one of these heads
+# ("a hospital official", "her brother") is who a later "he"/"she" may mean.
+PERSON_NOUNS: frozenset[str] = frozenset(
+    word_list("""
+    official officer spokesman spokeswoman spokesperson representative source aide adviser
+    advisor analyst expert lawyer attorney doctor physician nurse surgeon teacher student
+    professor researcher scientist witness resident neighbor neighbour friend colleague
+    contemporary acquaintance classmate partner relative man woman boy girl mother father
+    mom dad son daughter brother sister wife husband uncle aunt cousin grandmother
+    grandfather parent survivor victim owner manager employee worker driver passenger
+    agent director executive leader member minister senator governor mayor president
+    chief commander detective judge prosecutor critic fan participant organizer organiser
+    """)
+)
 # Subject dependency labels, and the relations through which a verb shares its
 # head's subject ("said ... and threatened", "said, saying ...").
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -166,6 +180,8 @@ def quote_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[int,
     closer: str | None = "”" if open_at_start else None
     begin = 0
     for i, ch in enumerate(text):
+        if ch == "\ufffd" and text[i + 1 : i + 2] == "?":
+            ch = "”"  # a "”" lost in a wrong decoding ("…again,\ufffd? she said")
         if closer is None:
             if ch in _OPENERS:
                 closer, begin = _OPENERS[ch], i + 1
@@ -263,6 +279,8 @@ def _subject(p: _Parse, verb: int) -> int | None:
                     return obj[0]
             return None
         subj = [c for c in p.children[j] if p.toks[c].dep in SUBJECT_DEPS and not p.inside[c]]
+        # two subjects, "The Observer's restaurant critic Jay Rayner tweeted": the name
+        subj.sort(key=lambda c: p.toks[c].ent != "PERSON")
         if subj:
             rel = p.toks[subj[0]].text.lower() in RELATIVE_PRONOUNS
             if rel and p.toks[j].dep == "relcl" and p.valid(j):  # "X, who said ..."
@@ -483,7 +501,10 @@ def _speaker_from_subject(
             return _Speaker(org, "organisation", "explicit", ent_span, voice)
     if t.pos == "PROPN":
         return _Speaker(clean_name(_text(p, np[0], np[-1])), "other", "explicit", ent_span)
-    if head in STATEMENT_WORDS or voice:
+    # a bare "the spokesman" / "the statement" speaks for the organisation just named; "a Pao
+    # spokeswoman" says whose voice it is, and stays as written
+    qualified = any(p.toks[c].dep in ("compound", "poss", "prep", "amod") for c in p.children[subj])
+    if head in STATEMENT_WORDS or (voice and not qualified):
         found = _resolve_org(p.s.index, recent, span)
         if found.name:
             return found
@@ -492,6 +513,8 @@ def _speaker_from_subject(
         if len(people) == 1:
             return _Speaker(next(iter(people)), "person", "pronoun", span)
     kind = "organisation" if head in ORGANISATION_SPEAKER_WORDS else "other"
+    if kind == "other" and head in PERSON_NOUNS:
+        kind = "person"  # "a hospital official said. … he told AP": a person, not named
     described = _description(p, subj)
     if described is not None:  # "the ad's narrator said": the text's own words, no name
         text, a, b = described
@@ -790,19 +813,40 @@ def _resolve_pronoun(
     order: list[tuple[str, bool]] = [(name, False) for name in here]
     if recent.last_speaker and recent.last_speaker[1].kind == "person":
         i, sp = recent.last_speaker
-        if index - PRONOUN_WINDOW <= i < index and sp.name:
-            order.append((sp.name, True))  # "she added": the last speaker comes first
-    for i in sorted(by_sentence, reverse=True):
-        order.extend(sorted(by_sentence[i], key=lambda x: not x[1]))
+        # "she added": the last speaker comes first, unless another person was the subject
+        # of a sentence since ("…,” Ross said. Michaels has one piece of advice. “…,” he said)
+        # (when the text told us the last speaker's gender and not the newer subject's, the
+        # last speaker still comes first: "Tollefsen said she … Oyelaran inspected … she added")
+        sure = sp.name is not None and story.gender.get(name_key(sp.name)) == gender
+        newer = any(
+            j > i and subj and name != sp.name and (story.gender.get(name_key(name)) or not sure)
+            for j, name, subj in recent.persons
+        )
+        if index - PRONOUN_WINDOW <= i < index and sp.name and not newer:
+            order.append((sp.name, True))
+    # then subjects before other mentions, each by recency: the subject of a sentence
+    # ("Dickson Wright was discovered by Llewellyn. … she said") is the usual antecedent
+    ranked = sorted(by_sentence, reverse=True)
+    order.extend((n, False) for i in ranked for n, subj in by_sentence[i] if subj)
+    order.extend((n, False) for i in ranked for n, subj in by_sentence[i] if not subj)
     if order:
         for name, learn in order:
             known = story.gender.get(name_key(name))
             if known and known != gender:
                 continue
+            if _bound_elsewhere(name, gender):
+                continue
             if learn:  # a same-sentence guess is too weak to fix a gender for the story
                 story.gender.setdefault(name_key(name), gender)
             return _Speaker(name, "person", "pronoun", span)
     return _Speaker(None, "person", "unattributed", span)
+
+
+def _bound_elsewhere(description: str, gender: str) -> bool:
+    """ "her agent said … “…,” she wrote": a description holding a possessive of the
+    pronoun's gender is someone's relation, and that someone is the pronoun's antecedent."""
+    words = description.lower().split()
+    return any(PRONOUN_GENDER.get(w) == gender for w in words if w in ("his", "her"))
 
 
 def _resolve_org(index: int, recent: _Recent, span: tuple[int, int, int]) -> _Speaker:
@@ -836,9 +880,19 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
                 recent.persons.append((p.s.index, name, is_subj))
                 if is_subj:
                     _gender_from_possessive(p, run[1], name, story)
+        elif is_subj and _known_surname(text, story):  # "Michaels has …", tagged a place
+            recent.persons.append((p.s.index, story.person(text) or text, True))
         elif is_subj and (t.ent == "GPE" or not story.is_place(text)):
             recent.orgs.append((p.s.index, story.org(text)))
         i = run[1] + 1
+
+
+def _known_surname(text: str, story: _Story) -> bool:
+    """One word the tagger called a place or an organisation that is the surname of exactly
+    one person of the story ("Michaels" for Scott Michaels)."""
+    words = clean_name(text).split()
+    full = story.person(text) if len(words) == 1 else None
+    return bool(full and len(full.split()) > 1 and not story.orgs.candidates(text))
 
 
 def _gender_from_possessive(p: _Parse, after: int, name: str, story: _Story) -> None:
@@ -1325,3 +1379,51 @@ def find_quotes(
         )
         for first, cites, speaker, via, cue in merged
     )
+
+
+# --- how a reader is told who spoke ------------------------------------------------
+
+# Past tenses the regular rules below do not make ("say" -> "said").
+_IRREGULAR_PAST = {
+    "say": "said", "tell": "told", "write": "wrote", "speak": "spoke", "read": "read",
+    "begin": "began", "put": "put", "sing": "sang", "swear": "swore", "hear": "heard",
+    "think": "thought", "mean": "meant",
+}  # fmt: skip
+_DOUBLED_PAST = frozenset(word_list("admit quip slam commit submit rebut regret chat plan"))
+
+
+def _past(lemma: str) -> str:
+    """ "say" -> "said", "add" -> "added", "reply" -> "replied", "admit" -> "admitted"."""
+    if lemma in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[lemma]
+    if lemma in _DOUBLED_PAST:
+        return f"{lemma}{lemma[-1]}ed"
+    if lemma.endswith("e"):
+        return f"{lemma}d"
+    if lemma.endswith("y") and lemma[-2:-1] not in ("a", "e", "o", "u"):
+        return f"{lemma[:-1]}ied"
+    return f"{lemma}ed"
+
+
+def attribution_label(quote: Quote) -> str:
+    """How a reader is told where a quote's speaker comes from, in plain words.
+
+    "said", "told", "according to" (the speech verb, as the text used it); "said;
+    speaker named earlier" (he/she/it or "the statement" resolved to someone named
+    before); "same speaker as the sentence before" (a quote with no speech verb of its own);
+    "speaker unknown". A cue verb that is not English (the French finder's) reads "said".
+    """
+    cue = quote.cue
+    if cue == "according to":
+        verb = "according to"
+    elif cue and cue in CUE_LEMMAS:
+        verb = _past(cue)
+    else:
+        verb = "said" if cue else ""
+    if quote.speaker is None:
+        return f"{verb}; speaker unknown" if verb else "speaker unknown"
+    if quote.speaker_via == "pronoun":
+        return f"{verb or 'said'}; speaker named earlier"
+    if quote.speaker_via == "nearby":
+        return "same speaker as the sentence before"
+    return verb or "said"

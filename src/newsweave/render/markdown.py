@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from newsweave.analyze.quotes import attribution_label
 from newsweave.analyze.temporal import value_label
 from newsweave.model import (
     Briefing,
@@ -295,14 +296,9 @@ def _quotes(quotes: tuple[Quote, ...], cite) -> list[str]:
         order.append(None)
     lines: list[str] = []
     for speaker in order:
-        lines.append(f"**{speaker}**" if speaker else "**Unattributed**")
+        lines.append(f"**{speaker}**" if speaker else "**Speaker unknown**")
         for q in (q for q in quotes if q.speaker == speaker):
-            how = (
-                ""
-                if q.speaker_via in ("explicit", "unattributed")
-                else f", speaker {q.speaker_via}"
-            )
             shown = f"“{q.text}”" if q.kind == "direct" else f"“…{q.text}…”"
-            lines.append(f"- {shown} _({q.cue or 'no cue verb'}{how})_ [{cite(q.citations)}]")
+            lines.append(f"- {shown} _({attribution_label(q)})_ [{cite(q.citations)}]")
         lines.append("")
     return lines[:-1]
