@@ -375,6 +375,99 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
         doc.resolve_base_href(handle_failures=self.handle_failures)
         return doc
 
+    # The two passes below are readability's own, decision for decision, with its two costly
+    # look-ups done once instead of per element: which elements have a class or id, and
+    # which have a block element below them (readability serialised every div's children
+    # and searched the markup for "<p", "<div", ...). Same paragraphs on every page of
+    # both extraction sets; tests/test_extract_html.py checks real pages.
+
+    def remove_unlikely_candidates(self) -> None:
+        unlikely, maybe = READABILITY_REGEXES["unlikelyCandidatesRe"], _MAYBE_CANDIDATE
+        for elem in self.html.xpath(".//*[@class or @id]"):  # others have nothing to test
+            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+            if (
+                len(s) >= 2
+                and unlikely.search(s)
+                and not maybe.search(s)
+                and elem.tag not in ("html", "body")
+                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
+                and not elem.xpath(
+                    "descendant-or-self::main | descendant-or-self::article | "
+                    "descendant-or-self::math"
+                )
+            ):
+                elem.drop_tree()
+
+    def transform_misused_divs_into_paragraphs(self) -> None:
+        html = self.html
+        blocky = _with_block_below(html)
+        for elem in list(html.iter("div")):  # a div with no block element below is a <p>
+            if elem not in blocky:
+                elem.tag = "p"
+        for elem in self.tags(html, "div"):
+            children = list(elem)
+            paragraph = None
+            if elem.text and elem.text.strip():
+                p = lxml.html.fragment_fromstring("<p/>")
+                p.text = elem.text
+                elem.text = None
+                elem.insert(0, p)
+                paragraph = p
+            for child in children:
+                if child.tag == "br":
+                    paragraph = None
+                    continue
+                if child.tag not in _READABILITY_INLINE or _has_block_markup(child):
+                    paragraph = None
+                    continue
+                if paragraph is None:
+                    paragraph = lxml.html.fragment_fromstring("<p/>")
+                    child.addprevious(paragraph)
+                paragraph.append(child)
+            for pos, child in reversed(list(enumerate(elem))):
+                if child.tail and child.tail.strip():
+                    p = lxml.html.fragment_fromstring("<p/>")
+                    p.text = child.tail
+                    child.tail = None
+                    elem.insert(pos + 1, p)
+                if child.tag == "br":
+                    child.drop_tree()
+
+
+_MAYBE_CANDIDATE = READABILITY_REGEXES["okMaybeItsACandidateRe"]
+_BLOCK_MARKUP = READABILITY_REGEXES["divToPElementsRe"]  # "<p", "<div", "<img", ... in markup
+# readability's test is on serialised markup, so it matches tag names by prefix ("<p" also
+# finds <pre>, <picture>, <path>); the same prefixes on tag names:
+_BLOCK_TAG = re.compile(_BLOCK_MARKUP.pattern.removeprefix("<"), re.IGNORECASE)
+_READABILITY_INLINE = frozenset(
+    {"a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u"}
+)
+
+
+def _with_block_below(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """Elements with a block-named element somewhere below them, in one pass over the tree
+    (the set keeps the element proxies alive, so membership tests are by node)."""
+    found: set[lxml.html.HtmlElement] = set()
+    for element in root.iter(lxml.etree.Element):
+        if _BLOCK_TAG.match(element.tag):
+            for ancestor in element.iterancestors():
+                if ancestor in found:
+                    break
+                found.add(ancestor)
+    return found
+
+
+def _has_block_markup(element: lxml.html.HtmlElement) -> bool:
+    """readability's regex on `element`'s HTML markup, without serialising it: a block-named
+    element below it, or the pattern inside an attribute value (HTML serialisation leaves
+    "<" unescaped there; text is escaped, so text never matches)."""
+    for node in element.iter(lxml.etree.Element):
+        if node is not element and _BLOCK_TAG.match(node.tag):
+            return True
+        if any("<" in value and _BLOCK_MARKUP.search(value) for value in node.attrib.values()):
+            return True
+    return False
+
 
 def _readability(tree: lxml.html.HtmlElement, *, fast: bool = True) -> list[str]:
     """readability-lxml's article paragraphs ([] when it finds nothing). Strips `tree`'s
