@@ -25,9 +25,16 @@ from readability import Document as ReadabilityDocument
 from readability.cleaners import html_cleaner as readability_cleaner
 from readability.readability import REGEXES as READABILITY_REGEXES
 from readability.readability import Unparseable
+from readability.readability import clean as readability_clean
 from trafilatura import bare_extraction, extract_metadata, load_html
 from trafilatura.settings import Document as TrafilaturaDocument
 
+from newsweave.extract.boilerplate import (
+    CAPTION_CUES,
+    CREDIT_ANYWHERE,
+    CREDIT_TAIL,
+    CREDIT_TAIL_WEAK,
+)
 from newsweave.extract.meta import clean_title
 from newsweave.extract.teasers import drop_teasers
 from newsweave.model import PublishedSource
@@ -82,6 +89,25 @@ FULL_RERUN_MAX_WORDS = 100
 # footer). On the tune half: F1 0.9348 -> 0.9376 at 2, 3, 4, 5 and 8 (confirm 0.9281 at
 # each); 2 and 3 cost Zyte 0.977 -> 0.971, 4 to 8 leave it unchanged; 5, mid-range.
 FULL_RERUN_MIN_RATIO = 5
+
+# readability costs about as much as trafilatura's fast pass, and on most pages it changes
+# nothing; it runs only where trafilatura's text looks suspect by cheap signs: under
+# FULL_RERUN_MAX_WORDS words or one paragraph; under this share of the words in the page's
+# <p> elements (trafilatura may have stopped after one body block); or an edge that is not
+# prose (first paragraph under OPINION_FIRST_WORDS words or not ending like a sentence, last
+# under OPINION_LAST_WORDS): headlines, credits, menus and teaser lists, which the trim
+# step removes. Chosen on the tune half of trafilatura-dev (cached extractions replayed):
+# readability on 74-86 % of its pages at first/last 5-15 / 5-10 words, F1 0.9397 at each
+# (0.9405 always; confirm 0.9283-0.9296 against 0.9296); a share of 0.3 keeps tune at
+# 0.9404 but costs Zyte 0.977 -> 0.973. 12 / 8: the fewest runs among those keeping Zyte
+# at 0.976 (readability on 76 % of tune pages, 66 % of Zyte's).
+OPINION_MIN_PAGE_SHARE = 0.5
+# ...or over this many times those words: the page keeps its text outside <p> elements,
+# where trafilatura is more often wrong about the edges (tune 0.9391 without, 0.9397 at 1.5
+# and 3; Zyte 0.9759 / 0.9764).
+OPINION_MAX_PAGE_SHARE = 3
+OPINION_FIRST_WORDS = 12
+OPINION_LAST_WORDS = 8
 
 SHINGLE = 4
 _WORD = re.compile(r"\w+")
@@ -163,18 +189,16 @@ def extract_html(
     title = clean_title(doc.title or None, doc.sitename or None, page_url)
     published, source = _published(doc.date, tree, page_url, max_date)
     author = doc.author or None
-    other = _readability(tree)  # leaves the tree as it was, but for scripts and styles
     words = _word_count(main)
-    if words < FULL_RERUN_MAX_WORDS or _word_count(other) >= FULL_RERUN_MIN_RATIO * words:
+    # leaves the tree as it was, but for scripts and styles
+    other = _readability(tree) if _needs_second_opinion(main, tree) else []
+    if words < FULL_RERUN_MAX_WORDS or (
+        other and _word_count(other) >= FULL_RERUN_MIN_RATIO * words
+    ):
         main = _better_supported(main, _full_extraction(tree, url), other)
+    body = _second_opinion(_drop_header(main, title, author), _drop_header(other, title, author))
     return HtmlResult(
-        paragraphs=tuple(
-            drop_teasers(
-                _second_opinion(
-                    _drop_header(main, title, author), _drop_header(other, title, author)
-                )
-            )
-        ),
+        paragraphs=tuple(p for p in drop_teasers(body) if not _caption(p)),
         title=title,
         outlet=outlet,
         author=author,
@@ -257,6 +281,39 @@ def _unwrap_crowded(tree: lxml.html.HtmlElement) -> bool:
         else:
             lxml.etree.strip_tags(element, *_INLINE_TAGS)
     return bool(crowded)
+
+
+def _needs_second_opinion(main: list[str], tree: lxml.html.HtmlElement) -> bool:
+    """Whether trafilatura's text looks suspect enough to ask readability (see
+    OPINION_MIN_PAGE_SHARE): short, one block, a small part of the page's paragraph text,
+    or an edge that is not prose."""
+    words = _word_count(main)
+    if words < FULL_RERUN_MAX_WORDS or len(main) < 2:
+        return True
+    if not (_prose(main[0], OPINION_FIRST_WORDS) and _prose(main[-1], OPINION_LAST_WORDS)):
+        return True
+    page = sum(len(p.text_content().split()) for p in tree.iter("p"))
+    return not OPINION_MIN_PAGE_SHARE * page <= words <= OPINION_MAX_PAGE_SHARE * page
+
+
+def _prose(paragraph: str, words: int) -> bool:
+    return len(paragraph.split()) >= words and bool(_SENTENCE_END.search(paragraph))
+
+
+# A photo caption in the body ends with its credit ("... on Tuesday. Photo: Name/Agency",
+# "... (AFP)") the way the plain-text cleaner recognises captions (its patterns, in the
+# languages it reads), and is short; the cleaner allows 60 words in scrapes, HTML bodies
+# hold fewer run-together lines, so fewer here. On the tune half of trafilatura-dev
+# (replayed): F1 +0.0006 with this alone, confirm and Zyte unchanged.
+HTML_CAPTION_MAX_WORDS = 40
+
+
+def _caption(paragraph: str) -> bool:
+    return len(paragraph.split()) <= HTML_CAPTION_MAX_WORDS and bool(
+        CREDIT_TAIL.search(paragraph)
+        or CREDIT_ANYWHERE.search(paragraph)
+        or (CREDIT_TAIL_WEAK.search(paragraph) and CAPTION_CUES.search(paragraph))
+    )
 
 
 def _word_count(lines: list[str]) -> int:
@@ -374,6 +431,134 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
         _CLEANER(doc)  # in place
         doc.resolve_base_href(handle_failures=self.handle_failures)
         return doc
+
+    # The two passes below are readability's own, decision for decision, with its two costly
+    # look-ups done once instead of per element: which elements have a class or id, and
+    # which have a block element below them (readability serialised every div's children
+    # and searched the markup for "<p", "<div", ...). Same paragraphs on every page of
+    # both extraction sets; tests/test_extract_html.py checks real pages.
+
+    def remove_unlikely_candidates(self) -> None:
+        unlikely, maybe = READABILITY_REGEXES["unlikelyCandidatesRe"], _MAYBE_CANDIDATE
+        named = self.html.xpath(".//*[@class or @id]")  # others have nothing to test
+        skip_to = 0
+        for index, elem in enumerate(named):
+            if index < skip_to:  # inside a subtree already dropped: no longer in the page
+                continue
+            s = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+            if (
+                len(s) >= 2
+                and unlikely.search(s)
+                and not maybe.search(s)
+                and elem.tag not in ("html", "body")
+                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
+                and not elem.xpath(
+                    "descendant-or-self::main | descendant-or-self::article | "
+                    "descendant-or-self::math"
+                )
+            ):
+                # its named descendants follow it in document order
+                skip_to = index + 1 + int(elem.xpath("count(.//*[@class or @id])"))
+                elem.drop_tree()
+
+    def score_paragraphs(self) -> dict[lxml.html.HtmlElement, dict[str, Any]]:
+        # readability's own scoring; its debug line described every candidate (walking its
+        # ancestors) even with logging off, and kept the elements in a module-level table
+        min_length = self.min_text_length
+        candidates: dict[lxml.html.HtmlElement, dict[str, Any]] = {}
+        ordered = []
+        for elem in self.tags(self._html(), "p", "pre", "td", "blockquote"):
+            parent_node = elem.getparent()
+            if parent_node is None:
+                continue
+            grand_parent_node = parent_node.getparent()
+            inner_text = readability_clean(elem.text_content() or "")
+            inner_text_len = len(inner_text)
+            if inner_text_len < min_length:
+                continue
+            if parent_node not in candidates:
+                candidates[parent_node] = self.score_node(parent_node)
+                ordered.append(parent_node)
+            if grand_parent_node is not None and grand_parent_node not in candidates:
+                candidates[grand_parent_node] = self.score_node(grand_parent_node)
+                ordered.append(grand_parent_node)
+            content_score = 1 + len(inner_text.split(",")) + min((inner_text_len / 100), 3)
+            candidates[parent_node]["content_score"] += content_score
+            if grand_parent_node is not None:
+                candidates[grand_parent_node]["content_score"] += content_score / 2.0
+        for elem in ordered:
+            candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
+        return candidates
+
+    def transform_misused_divs_into_paragraphs(self) -> None:
+        html = self.html
+        blocky = _with_block_below(html)
+        for elem in list(html.iter("div")):  # a div with no block element below is a <p>
+            if elem not in blocky:
+                elem.tag = "p"
+        for elem in self.tags(html, "div"):
+            children = list(elem)
+            paragraph = None
+            if elem.text and elem.text.strip():
+                p = lxml.html.fragment_fromstring("<p/>")
+                p.text = elem.text
+                elem.text = None
+                elem.insert(0, p)
+                paragraph = p
+            for child in children:
+                if child.tag == "br":
+                    paragraph = None
+                    continue
+                if child.tag not in _READABILITY_INLINE or _has_block_markup(child):
+                    paragraph = None
+                    continue
+                if paragraph is None:
+                    paragraph = lxml.html.fragment_fromstring("<p/>")
+                    child.addprevious(paragraph)
+                paragraph.append(child)
+            for pos, child in reversed(list(enumerate(elem))):
+                if child.tail and child.tail.strip():
+                    p = lxml.html.fragment_fromstring("<p/>")
+                    p.text = child.tail
+                    child.tail = None
+                    elem.insert(pos + 1, p)
+                if child.tag == "br":
+                    child.drop_tree()
+
+
+_MAYBE_CANDIDATE = READABILITY_REGEXES["okMaybeItsACandidateRe"]
+_BLOCK_MARKUP = READABILITY_REGEXES["divToPElementsRe"]  # "<p", "<div", "<img", ... in markup
+# readability's test is on serialised markup, so it matches tag names by prefix ("<p" also
+# finds <pre>, <picture>, <path>); the same prefixes on tag names:
+_BLOCK_TAG = re.compile(_BLOCK_MARKUP.pattern.removeprefix("<"), re.IGNORECASE)
+_READABILITY_INLINE = frozenset(
+    {"a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u"}
+)
+
+
+def _with_block_below(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """Elements with a block-named element somewhere below them, in one pass over the tree
+    (the set keeps the element proxies alive, so membership tests are by node)."""
+    found: set[lxml.html.HtmlElement] = set()
+    for element in root.iter(lxml.etree.Element):
+        if _BLOCK_TAG.match(element.tag):
+            for ancestor in element.iterancestors():
+                if ancestor in found:
+                    break
+                found.add(ancestor)
+    return found
+
+
+def _has_block_markup(element: lxml.html.HtmlElement) -> bool:
+    """readability's regex on `element`'s HTML markup, without serialising it: a block-named
+    element below it, or the pattern inside an attribute value (HTML serialisation leaves
+    "<" unescaped there; text is escaped, so text never matches)."""
+    for node in element.iter(lxml.etree.Element):
+        if node is not element and _BLOCK_TAG.match(node.tag):
+            return True
+        if any("<" in value and _BLOCK_MARKUP.search(value) for value in node.attrib.values()):
+            return True
+    return False
 
 
 def _readability(tree: lxml.html.HtmlElement, *, fast: bool = True) -> list[str]:

@@ -30,15 +30,20 @@ _CROSS_REFERENCE = re.compile(
     r"^\W{0,3}(?:"
     r"read (?:more|also|next)|also read|see also|more on this(?: story| topic)?|related(?: "
     r"(?:stories|articles|coverage|content|reading))?|recommended(?: reading)?|"  # en
-    r"lesen sie (?:auch|mehr|hier|weiter)|mehr zum thema|mehr dazu|auch interessant|"
+    r"(?:you )?(?:may|might) also like|most (?:read|popular)|"  # en
+    r"lesen sie (?:auch|mehr|hier|weiter)|auch lesen|mehr zum thema|mehr dazu|auch interessant|"
+    r"das (?:thema )?könnte (?:dich|sie|euch) (?:auch )?interessieren|meistgelesen|"
+    r"empfohlene (?:beiträge|artikel)|"
     r"(?:zum )?weiterlesen|siehe auch|das könnte sie (?:auch )?interessieren|zum thema|"
-    r"passend (?:dazu|zum thema)|weitere (?:artikel|nachrichten|meldungen|themen)"
+    r"passend (?:dazu|zum thema)|weitere (?:artikel|beiträge|nachrichten|meldungen|themen)"
     r"(?: (?:aus|zum|zu) [\w ]{1,30})?|"  # de
     r"(?:à|a) lire (?:aussi|également|encore)|lire (?:aussi|également|la suite)|voir aussi|"
-    r"sur le même sujet|(?:à|a) lire sur le même sujet|"  # fr
-    r"lee (?:también|más)|leer más|lea (?:también|más)|te puede interesar|ver también|"
+    r"sur le même sujet|(?:à|a) lire sur le même sujet|les plus lus|vous aimerez aussi|"
+    r"ça peut vous intéresser|"  # fr
+    r"lee (?:también|más)|leer más|lea (?:también|más)|(?:te|le) puede interesar|ver también|"
+    r"más leíd[oa]s|"
     r"(?:noticias? |artículos? |temas? )?relacionad[oa]s?|más noticias|"  # es
-    r"leggi (?:anche|di più|tutto)|potrebbe interessarti|vedi anche|"
+    r"leggi (?:anche|di più|tutto)|potrebbe interessarti|vedi anche|più lett[ie]|"
     r"(?:articoli|notizie) correlat[ie]|"  # it
     r"(?:czytaj|przeczytaj|zobacz) (?:też|także|również|więcej)|polecamy|"
     r"(?:najnowsze|najczęściej czytane|podobne)(?: (?:artykuły|wiadomości))?|"  # pl
@@ -59,6 +64,86 @@ _SIGN_UP = re.compile(
     r"assine|inscreva|receba)",
     _I,
 )
+
+
+# --- Other chrome inside the article container (HTML main text only) ---------------------
+# Each is a short paragraph: a caption, a credit or a prompt is a line or two, while article
+# text that happens to use the same words is longer or lacks the second cue.
+CREDIT_MAX_WORDS = 15  # "Foto: Jan Kowalski / Agencja", "Titelbild: Name/Agentur"
+NOTICE_MAX_WORDS = 60  # "© 2026 Outlet. All rights reserved. Reprint only with ..."
+PROMPT_MAX_WORDS = 40  # paywall and donation appeals
+
+# A credit label opening the line, then a colon: whose picture it is.
+_CREDIT_LABEL = re.compile(
+    r"^\W{0,2}(?:"
+    r"(?:(?:title|cover|header) )?(?:photos?|images?|pictures?|illustrations?)(?: credits?)?|"
+    r"credits?|(?:image|media) caption|"  # en
+    r"(?:titel|vorschau|beitrags)?(?:bild|bilder|foto|fotos)(?:quelle|nachweis)?|"  # de
+    r"crédits?(?: photos?)?|"  # fr
+    r"imagen(?:es)?|fotograf[ií]a|crédito(?: de (?:la )?foto)?|"  # es, pt
+    r"foto(?:grafia)? di|immagin[ei]|"  # it
+    r"zdjęci[ea]|fot\."  # pl
+    r")\s*[:.]\s*\S",
+    _I,
+)
+# A copyright or reprint notice opens with the sign or the word.
+_COPYRIGHT = re.compile(r"^\W{0,2}(?:©|\(c\)\s|copyright\b)", _I)
+# A paywall prompt names the subscription and the access it gives (or the login).
+_SUBSCRIBER = re.compile(
+    r"\b(?:subscri(?:be|ber|bers|ption)|abonn(?:ent|ez|é|ée|és|ement|ieren|e)|abo\b|"
+    r"suscri(?:b|p)|suscriptor|abbonat|abbonamento|prenumerat|subskryp|assinante|assinatura|"
+    r"premium)",
+    _I,
+)
+_ACCESS = re.compile(
+    r"(?:full (?:story|article)|rest of (?:this|the) (?:story|article)|continue reading|"
+    r"keep reading|log ?in|sign in|already (?:a )?(?:subscriber|member)|unlimited access|"
+    r"access to|"  # en
+    r"weiter ?lesen|vollständig|einloggen|anmelden|zugriff|zugang|"  # de
+    r"suite de (?:cet|l['’])article|connectez|connexion|accès|déjà abonné|"  # fr
+    r"seguir leyendo|acceso|inicia sesión|"  # es
+    r"continua(?:re)? a leggere|accedi|accesso|"  # it
+    r"czytaj dalej|dalsza część|zaloguj|dostęp|"  # pl
+    r"continue lendo|acesso|entrar)",  # pt
+    _I,
+)
+# A sign-up prompt that opens with the invitation, or a newsletter's name alone on its line.
+_SIGN_UP_START = re.compile(
+    r"^(?![-–•*]\s)\W{0,2}(?:sign up|subscribe|melden sie sich|jetzt (?:abonnieren|anmelden)|"
+    r"abonnez-vous|inscrivez-vous|suscríbete|suscribite|iscriviti|zapisz się|zasubskrybuj|"
+    r"assine|inscreva-se)\b",
+    _I,
+)
+_NEWSLETTER_NAME = re.compile(r"^[\w'’&. -]{0,40}\bnewsletters?\s*$", _I)
+NEWSLETTER_NAME_MAX_WORDS = 5
+# A donation appeal: the plea and the money.
+_SUPPORT_US = re.compile(
+    r"\b(?:support us|support our|unterstütze|unterstützen sie|soutenez|apoya|apóyanos|"
+    r"sostieni|sostienici|wesprzyj|apoie)\b",
+    _I,
+)
+_MONEY = re.compile(
+    r"donat|spende|darowizn|\bdons?\b|donación|donazion|doação|\d[,.]\d\d|€|\$|\b1 ?%", _I
+)
+
+
+def chrome_kind(paragraph: str) -> str | None:
+    """ "credit", "copyright", "paywall", "sign-up" or "donation" when the paragraph is such
+    a line of an HTML page's chrome, else None."""
+    words = len(paragraph.split())
+    if words <= CREDIT_MAX_WORDS and _CREDIT_LABEL.match(paragraph):
+        return "credit"
+    if words <= NOTICE_MAX_WORDS and _COPYRIGHT.match(paragraph):
+        return "copyright"
+    if words <= PROMPT_MAX_WORDS and _SUBSCRIBER.search(paragraph) and _ACCESS.search(paragraph):
+        return "paywall"
+    if (words <= NEWSLETTER_MAX_WORDS and _SIGN_UP_START.match(paragraph)) or (
+        words <= NEWSLETTER_NAME_MAX_WORDS and _NEWSLETTER_NAME.match(paragraph)
+    ):
+        return "sign-up"
+    if words <= PROMPT_MAX_WORDS and _SUPPORT_US.search(paragraph) and _MONEY.search(paragraph):
+        return "donation"
+    return None
 
 
 def teaser_kind(paragraph: str) -> str | None:
@@ -85,7 +170,8 @@ def labels_next_line(paragraph: str) -> bool:
 
 
 def drop_teasers(paragraphs: list[str]) -> list[str]:
-    """The paragraphs without teasers and newsletter prompts.
+    """The paragraphs without teasers, newsletter prompts and the other chrome of
+    `chrome_kind` (credits, copyright notices, paywall, sign-up and donation prompts).
 
     A cue alone on its line ("Lesen Sie auch:", "See also") labels the line after it,
     which is then dropped too when it reads as a linked headline: short, and not ending
@@ -99,7 +185,7 @@ def drop_teasers(paragraphs: list[str]) -> list[str]:
             continue
         kind = teaser_kind(paragraph)
         labelled = kind == "cross-reference" and labels_next_line(paragraph)
-        if kind is None:
+        if kind is None and chrome_kind(paragraph) is None:
             kept.append(paragraph)
     return kept
 
