@@ -9,15 +9,20 @@ its own SQLite connection (WAL: readers never block the writer or each other). A
 writes - posted articles, which are cleaned, deduplicated and clustered - run on ONE
 writer thread that owns the `Ingestor` (its dedup index and clusterer live in memory);
 articles posted while it is busy are committed together as the next batch (group
-commit: one transaction, one batched encoder call). Briefings are built on one analysis
-thread, and a request waiting for one awaits it without holding a server thread; the
-spaCy pipelines are used by one briefing at a time (`_analysis_lock`). A clustering
-batch uses only the sentence encoder, whose onnxruntime session and tokenizer may be
-called from two threads at once, so a POST never waits for a briefing build (under
-load, stories change with every batch and their rebuilds take seconds). Readers of one
-story-list page or story between two commits share one read (`_Memo`). Every connection
-waits up to `BUSY_TIMEOUT` seconds for SQLite's write lock (busy_timeout) instead of
-failing with "database is locked".
+commit: one transaction, one batched encoder call). Briefings are built by one
+builder: under `serve` (`ServiceSettings.briefing_process`) a child process
+(`briefing_worker`: spaCy and the encoder's briefing work hold the GIL for seconds, which
+stalled every request of this process), else one analysis thread; a request waiting for
+one awaits it without holding a server thread. One build per story is in flight at a
+time (and one queued behind it, which reads the store as it is when it starts), however
+many readers and commits meanwhile; readers of a story being rebuilt get its previous
+JSON at once (header `x-newsweave-briefing`), unless they ask for the current one
+(`Cache-Control: no-cache`). A clustering batch uses only the sentence encoder, whose
+onnxruntime session and tokenizer may be called from two threads at once, so a POST
+never waits for a briefing build. Readers of one story-list page or story between two
+commits share one read (`_Memo`), served as stored bytes with an ETag (304 for a client
+that has them). Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write
+lock (busy_timeout) instead of failing with "database is locked".
 
 `serve --watch` runs the watcher (`watch.Watcher`) on that same writer thread, as a task
 of the thread's own event loop, over the writer's own `Ingestor`: watched pages and
@@ -35,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import io
@@ -97,6 +103,7 @@ from newsweave.model import (
 from newsweave.store import Store
 
 BaseModelT = TypeVar("BaseModelT", bound=BaseModel)
+T = TypeVar("T")
 log = logging.getLogger("newsweave.api")
 watch_log = logging.getLogger("newsweave.watch")
 
@@ -115,6 +122,8 @@ MAX_BRIEF_ARTICLES = 50
 TOKEN_ENV = "NEWSWEAVE_TOKEN"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 JSON = "application/json"
+# Threads reading the store and preparing posted articles (each has its own connection).
+READ_THREADS = 8
 # Story JSON kept in memory by member set (about 20-60 KB each).
 ENCODED_STORIES = 256
 # Largest article id a path may name: SQLite's INTEGER range (a bigger number is a 422,
@@ -283,6 +292,10 @@ class _Corpus:
         # await them on the event loop
         self.briefings = BriefingWorker(db, busy_timeout=BUSY_TIMEOUT) if briefing_process else None
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
+        # reads and request preparation off the event loop: a fixed pool, whose threads
+        # (and their read connections) live as long as the service; under load anyio's
+        # pool started new threads, each start blocking the loop until the thread ran
+        self._threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="newsweave-read")
         self._builds: dict[str, _Build] = {}  # by live id: the story's latest build
         self.pages = _Memo()  # story-list pages (GET /api/stories, the reading page)
         self.located = _Memo()  # story id -> (live id, member-set hash)
@@ -305,6 +318,11 @@ class _Corpus:
         self._watching: Future[Any] | None = None
         Store(db, timeout=BUSY_TIMEOUT).close()  # create / migrate before serving
 
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(*args, **kwargs)` on one of the service's read threads."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, functools.partial(fn, *args, **kwargs))
+
     def reader(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
@@ -321,6 +339,7 @@ class _Corpus:
         if self.briefings is not None:
             self.briefings.close()
         self._analysis.shutdown(wait=True)
+        self._threads.shutdown(wait=True)
 
     def stop(self) -> None:
         """Begin shutting down (thread-safe): live streams end, the watcher stops after
@@ -444,11 +463,11 @@ class _Corpus:
         concurrent requests await that one build without holding a server thread (so
         reads of other stories never queue behind it)."""
         since = self._version
-        found = await run_in_threadpool(self._lookup, story_id, only)
+        found = await self.run(self._lookup, story_id, only)
         if found.record is not None:
             return found.record
         built = await self._build(found.live, since)
-        record = await run_in_threadpool(built.story_record)
+        record = await self.run(built.story_record)
         # built under the live id: say which id was asked for when a merge redirected it
         return replace(record, requested=story_id if story_id != record.story else None)
 
@@ -465,11 +484,11 @@ class _Corpus:
         live, key = await self.located.get(
             (story_id, only),
             self.version(),
-            lambda: run_in_threadpool(self._locate, story_id, only),
+            lambda: self.run(self._locate, story_id, only),
         )
         if live != story_id:
             # a merged story's old id: its record names the id asked for, so not shared
-            return await run_in_threadpool(story_bytes, await self.story(story_id, only)), True
+            return await self.run(story_bytes, await self.story(story_id, only)), True
         latest = self._latest.get(live)
         if latest is not None and latest[0] == key:
             self._latest[live] = self._latest.pop(live)  # the most recently used
@@ -503,9 +522,9 @@ class _Corpus:
             with contextlib.suppress(Exception):  # its readers were told
                 await asyncio.shield(previous)
         build.reads_at = self._version
-        found = await run_in_threadpool(self._lookup, live, None)
+        found = await self.run(self._lookup, live, None)
         if found.record is not None:  # cached in the store (by the CLI, or before a restart)
-            data = await run_in_threadpool(story_bytes, found.record)
+            data = await self.run(story_bytes, found.record)
             built = _Built(found.members_hash, data, found.record)
         elif self.briefings is not None:
             text, data = await self.briefings.build_story(live)
@@ -1221,10 +1240,26 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(request, 500, f"internal error ({type(exc).__name__})")
 
 
+_ETAGS: dict[int, tuple[bytes, str]] = {}  # id of a served body -> (that body, its ETag)
+
+
+def _etag(data: bytes) -> str:
+    """The ETag of a body the service shares between readers (a page or a story's JSON,
+    up to hundreds of KB): hashed once per bytes object, not once per request."""
+    known = _ETAGS.get(id(data))
+    if known is not None and known[0] is data:  # the entry keeps its id from being reused
+        return known[1]
+    etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+    _ETAGS[id(data)] = (data, etag)
+    while len(_ETAGS) > ENCODED_STORIES * 2:
+        del _ETAGS[next(iter(_ETAGS))]
+    return etag
+
+
 def _json_answer(request: Request, data: bytes, *, previous: bool = False) -> Response:
     """JSON bytes as they are (no model validation or re-encoding), with an ETag: a
     client sending it back in `If-None-Match` gets a 304 without the body."""
-    etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+    etag = _etag(data)
     headers = {"etag": etag}
     if previous:
         headers["x-newsweave-briefing"] = "previous; rebuilding"
@@ -1354,7 +1389,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         """story_page and its JSON, shared by every reader of it between two commits."""
         key = (q.strip(), since, limit, offset)
         return await corpus.pages.get(
-            key, corpus.version(), lambda: run_in_threadpool(paged, key[0], since, limit, offset)
+            key, corpus.version(), lambda: corpus.run(paged, key[0], since, limit, offset)
         )
 
     async def page_of(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
@@ -1434,7 +1469,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         label, raw, reason = await _posted_article(request)
         if raw is None:
             raise HTTPException(422, f"{label}: {reason}")
-        prepared = await run_in_threadpool(_clean, raw)
+        prepared = await corpus.run(_clean, raw)
         result = await corpus.add(prepared)
         return JSONResponse(result, 200 if result["status"] == "already_stored" else 201)
 
@@ -1456,7 +1491,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 skipped.append(SkippedDocument(label, reason or "unusable"))
                 continue
             try:
-                prepared = await run_in_threadpool(_clean, raw, fingerprint=False)
+                prepared = await corpus.run(_clean, raw, fingerprint=False)
                 articles.append(prepared.article)
             except DocumentError as exc:
                 skipped.append(SkippedDocument(exc.doc_id, exc.reason))

@@ -141,11 +141,24 @@ class BriefingWorker:
         self._executor().submit(_child_warm_up)
 
     def close(self) -> None:
+        """Stop the child, without waiting for a build in flight: it only fills a cache
+        (SQLite rolls back its unfinished write), and a server stopping should not wait
+        seconds for a briefing nobody will read."""
         with self._lock:
             self._closed = True
             pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=10)
 
 
 # -- run in the child (and by the server itself when it builds on a thread) -------------------
