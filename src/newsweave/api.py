@@ -1066,6 +1066,81 @@ class BodyLimit:
         await _send_error(send, 413, f"request body over {self.limit} bytes", close=True)
 
 
+class FastReads:
+    """The hot reads - `GET /api/stories` (a page, a search) and `GET /api/stories/{id}` -
+    answered from the shared bytes right here, without FastAPI's routing, dependency
+    solving and parameter models (most of a cached answer's cost under load). Only plain
+    requests: anything these answers would not be sure to give exactly as the routes do
+    (an unknown or repeated parameter, a value out of range, an error) goes on to the
+    app, whose route answers it (or its error) as always. Runs inside `Guard` and the
+    host check, so its answers carry the same headers and checks."""
+
+    LIST = "/api/stories"
+    PARAMS = frozenset({"q", "since", "limit", "offset"})
+
+    def __init__(self, app: ASGIApp, service: FastAPI) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            path: str = scope["path"]
+            answer: tuple[bytes, bool] | None = None
+            headers = dict(scope.get("headers") or [])
+            with contextlib.suppress(Exception):  # the route says what went wrong
+                if path == self.LIST:
+                    answer = await self._page(scope.get("query_string", b""))
+                elif path.startswith(self.LIST + "/") and not scope.get("query_string"):
+                    story_id = path[len(self.LIST) + 1 :]
+                    if 0 < len(story_id) <= 100 and "/" not in story_id:
+                        current = b"no-cache" in headers.get(b"cache-control", b"").lower()
+                        corpus: _Corpus = self.service.state.corpus
+                        data, built = await corpus.story_json(story_id, current=current)
+                        answer = (data, not built)
+            if answer is not None:
+                await _send_json(send, headers.get(b"if-none-match"), *answer)
+                return
+        await self.app(scope, receive, send)
+
+    async def _page(self, query: bytes) -> tuple[bytes, bool] | None:
+        from urllib.parse import parse_qsl
+
+        pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+        given = dict(pairs)
+        if len(given) != len(pairs) or not given.keys() <= self.PARAMS:
+            return None
+        q, since, limit, offset = (given.get(k) for k in ("q", "since", "limit", "offset"))
+        numbers = [n for n in (limit, offset) if n is not None]
+        if not all(n.isascii() and n.isdigit() and len(n) < 10 for n in numbers):
+            return None
+        size = int(limit) if limit is not None else 50
+        skip = int(offset) if offset is not None else 0
+        if not 1 <= size <= 200 or (q is not None and len(q) > 500):
+            return None
+        day = None
+        if since is not None:
+            if not (len(since) == 10 and since.isascii()):
+                return None
+            day = date.fromisoformat(since)
+        page = await self.service.state.story_list(q or "", day, size, skip)
+        return page[1], False
+
+
+async def _send_json(send: Send, if_none_match: bytes | None, data: bytes, previous: bool) -> None:
+    """`_json_answer`'s response, sent from the ASGI layer."""
+    etag = _etag(data).encode()
+    headers = [(b"etag", etag)]
+    if previous:
+        headers.append((b"x-newsweave-briefing", b"previous; rebuilding"))
+    if if_none_match is not None and etag in (w.strip() for w in if_none_match.split(b",")):
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers += [(b"content-length", b"%d" % len(data)), (b"content-type", JSON.encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
 # -- the HTTP server: deadlines uvicorn does not have -------------------------------------------
 
 
@@ -1324,6 +1399,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.openapi = _openapi_with_bodies(app)  # type: ignore[method-assign]
     app.state.corpus = corpus
     app.state.settings = settings
+    app.add_middleware(FastReads, service=app)  # innermost: after the checks below
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts)  # outermost: runs first
     _install_error_handlers(app)
@@ -1391,6 +1467,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         return await corpus.pages.get(
             key, corpus.version(), lambda: corpus.run(paged, key[0], since, limit, offset)
         )
+
+    app.state.story_list = page_and_bytes  # FastReads answers most list requests with it
 
     async def page_of(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
         return (await page_and_bytes(q, since, limit, offset))[0]
