@@ -646,3 +646,23 @@ def test_briefings_built_in_a_child_process_survive_its_death(db, caplog):
     (message,) = [r.getMessage() for r in caplog.records if "briefing process" in r.getMessage()]
     assert f"pid {os.getpid()}" not in message and "exit code -9" in message
     assert "a new one is started (restart 1)" in message
+
+
+def test_fast_reads_answer_as_the_routes_do(client):
+    """FastReads answers plain list and story GETs itself; what it does not take on
+    (a repeated or unknown parameter, a bad value) the route answers, with the same
+    bytes for the same page."""
+    fast = client.get("/api/stories", params={"limit": 20, "q": "styrene"})
+    routed = client.get("/api/stories?limit=20&q=styrene&limit=20&extra=1")  # via FastAPI
+    assert fast.status_code == routed.status_code == 200
+    assert fast.content == routed.content and fast.headers["etag"] == routed.headers["etag"]
+    assert fast.json()["total"] == 1 and fast.json()["limit"] == 20
+    assert fast.headers["x-content-type-options"] == "nosniff"  # Guard's headers too
+    for bad in ("limit=0", "limit=201", "offset=-1", "since=2026-13-01", "limit=ten"):
+        response = client.get(f"/api/stories?{bad}")
+        assert response.status_code == 422, bad
+        assert response.json()["error"]["status"] == 422
+    sid = story_id(client)
+    assert client.get(f"/api/stories/{sid}").json()["story"] == sid
+    assert client.get("/api/stories/st-0000000000").status_code == 404
+    assert client.get("/api/stories/" + "s" * 101).status_code == 422
