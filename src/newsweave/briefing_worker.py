@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -170,6 +171,10 @@ _STORE: Any = None
 def _child_start(db: str, busy_timeout: float) -> None:
     global _DB
     _DB = (db, busy_timeout)
+    # newsweave never uses PyTorch (the encoder runs on onnxruntime), but thinc imports
+    # it whenever it is installed, which costs the child about 250 MB: here an
+    # `import torch` fails, which thinc reads as "not installed"
+    sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
     # Ctrl-C in the terminal of `serve` reaches the whole process group: the server
     # shuts the child down itself, after the requests in flight
     signal.signal(signal.SIGINT, signal.SIG_IGN)
