@@ -246,6 +246,8 @@ class Recorder:
         self.latencies: dict[str, list[float]] = {k: [] for k in MIX}
         self.errors: dict[str, list[str]] = {k: [] for k in MIX}
         self.post_status: dict[str, int] = {}
+        self.bytes: dict[str, int] = dict.fromkeys(MIX, 0)
+        self.previous = 0  # story answers marked x-newsweave-briefing: previous
 
 
 async def one_request(
@@ -261,6 +263,9 @@ async def one_request(
         response = await client.post("/api/articles", json=generated_article(rng))
     if response.status_code >= 300:
         raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
+    recorder.bytes[kind] += len(response.content)
+    if kind == "story" and "x-newsweave-briefing" in response.headers:
+        recorder.previous += 1
     if kind == "post":
         status = response.json()["status"]
         recorder.post_status[status] = recorder.post_status.get(status, 0) + 1
@@ -319,6 +324,7 @@ def summarize(recorder: Recorder, elapsed: float) -> dict[str, Any]:
                 for q in (50, 90, 99)
             },
             "max_ms": round(1000 * max(lat), 1) if lat else None,
+            "mean_body_kb": round(recorder.bytes[kind] / len(lat) / 1024, 1) if lat else None,
         }
     total = sum(len(v) for v in recorder.latencies.values())
     return {
@@ -328,6 +334,7 @@ def summarize(recorder: Recorder, elapsed: float) -> dict[str, Any]:
         "requests_per_s": round(total / elapsed, 1),
         "posts_per_s": round(len(recorder.latencies["post"]) / elapsed, 2),
         "post_status": recorder.post_status,
+        "story_answers_previous": recorder.previous,
         "endpoints": endpoints,
         "first_errors": [e for v in recorder.errors.values() for e in v][:5],
     }

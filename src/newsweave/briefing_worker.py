@@ -7,6 +7,7 @@ under load stalled the event loop and every other request with it. `BriefingWork
 hands each build to one child process (spawned, not forked: the server runs threads),
 which opens the database itself, builds the record as `newsweave show` does
 (`corpus.read_record`, caching it in the store) and sends back the record and its JSON.
+The child runs at a lower priority (`CHILD_NICENESS`): serving answers comes first.
 
 A child that dies (killed, out of memory, a crash in a native library) or that takes
 longer than `BUILD_TIMEOUT` for one briefing is replaced by a new one and the build is
@@ -19,6 +20,7 @@ by the server's writer thread, never here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -40,6 +42,8 @@ log = logging.getLogger("newsweave.api")
 # One briefing may take this long in the child (a 24-article story takes seconds; a busy
 # machine several times that); past it the child is taken to be hung and replaced.
 BUILD_TIMEOUT = 600.0
+# The child runs this much nicer than the server (see _child_start).
+CHILD_NICENESS = 5
 
 
 class BriefingWorkerError(NewsweaveError):
@@ -175,6 +179,10 @@ def _child_start(db: str, busy_timeout: float) -> None:
     # it whenever it is installed, which costs the child about 250 MB: here an
     # `import torch` fails, which thinc reads as "not installed"
     sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
+    # serving comes first: on a busy machine a rebuild waits (its readers get the
+    # previous briefing meanwhile) rather than slow every answer of the server
+    with contextlib.suppress(OSError):
+        os.nice(CHILD_NICENESS)
     # Ctrl-C in the terminal of `serve` reaches the whole process group: the server
     # shuts the child down itself, after the requests in flight
     signal.signal(signal.SIGINT, signal.SIG_IGN)
