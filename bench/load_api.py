@@ -246,6 +246,8 @@ class Recorder:
         self.latencies: dict[str, list[float]] = {k: [] for k in MIX}
         self.errors: dict[str, list[str]] = {k: [] for k in MIX}
         self.post_status: dict[str, int] = {}
+        self.bytes: dict[str, int] = dict.fromkeys(MIX, 0)
+        self.previous = 0  # story answers marked x-newsweave-briefing: previous
 
 
 async def one_request(
@@ -261,6 +263,9 @@ async def one_request(
         response = await client.post("/api/articles", json=generated_article(rng))
     if response.status_code >= 300:
         raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
+    recorder.bytes[kind] += len(response.content)
+    if kind == "story" and "x-newsweave-briefing" in response.headers:
+        recorder.previous += 1
     if kind == "post":
         status = response.json()["status"]
         recorder.post_status[status] = recorder.post_status.get(status, 0) + 1
@@ -319,6 +324,7 @@ def summarize(recorder: Recorder, elapsed: float) -> dict[str, Any]:
                 for q in (50, 90, 99)
             },
             "max_ms": round(1000 * max(lat), 1) if lat else None,
+            "mean_body_kb": round(recorder.bytes[kind] / len(lat) / 1024, 1) if lat else None,
         }
     total = sum(len(v) for v in recorder.latencies.values())
     return {
@@ -328,6 +334,7 @@ def summarize(recorder: Recorder, elapsed: float) -> dict[str, Any]:
         "requests_per_s": round(total / elapsed, 1),
         "posts_per_s": round(len(recorder.latencies["post"]) / elapsed, 2),
         "post_status": recorder.post_status,
+        "story_answers_previous": recorder.previous,
         "endpoints": endpoints,
         "first_errors": [e for v in recorder.errors.values() for e in v][:5],
     }
@@ -349,14 +356,55 @@ def wait_ready(base: str, process: subprocess.Popen, log: Path) -> None:
     sys.exit("server did not become ready in 120 s")
 
 
-def server_memory(pid: int) -> dict[str, float]:
-    """The server's resident memory now and at its peak (MiB), from /proc."""
-    fields = {}
+def process_memory(pid: int) -> dict[str, Any]:
+    """A process's resident memory now and at its peak (MiB), and its command, from /proc."""
+    fields: dict[str, Any] = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         name, _, value = line.partition(":")
         if name in ("VmRSS", "VmHWM"):
             fields[name] = round(int(value.split()[0]) / 1024, 1)
-    return {"rss_mib": fields["VmRSS"], "peak_rss_mib": fields["VmHWM"]}
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    return {"rss_mib": fields["VmRSS"], "peak_rss_mib": fields["VmHWM"], "command": command[:80]}
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started by `pid` and by them (the briefing process, multiprocessing's
+    resource tracker), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def server_memory(pid: int) -> dict[str, Any]:
+    """The server's resident memory now and at its peak (MiB), and each child's; the
+    total peak is the sum of the peaks (an upper bound: they need not coincide)."""
+    server = process_memory(pid)
+    children = []
+    for child in descendants(pid):
+        try:
+            children.append(process_memory(child) | {"pid": child})
+        except (OSError, KeyError):
+            continue
+    return {
+        "rss_mib": server["rss_mib"],
+        "peak_rss_mib": server["peak_rss_mib"],
+        "children": children,
+        "total_rss_mib": round(server["rss_mib"] + sum(c["rss_mib"] for c in children), 1),
+        "total_peak_rss_mib": round(
+            server["peak_rss_mib"] + sum(c["peak_rss_mib"] for c in children), 1
+        ),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -433,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         "corpus_after": {k: health[k] for k in ("articles", "duplicates", "stories")},
         "server_log_errors": len(server_errors),
         "server_memory": memory,
+        "briefing_process": health.get("briefing_process"),
     }
     # every POST answered "new" or "duplicate" added one article row: any missing is lost
     stored = sum(
@@ -450,6 +499,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "POST p99 < 3 s": (endpoints["post"]["p99_ms"] or 0) < 3000,
         "server peak RSS < 1 GiB": memory["peak_rss_mib"] < 1024,
+        "server + children peak RSS < 1 GiB": memory["total_peak_rss_mib"] < 1024,
     }
     for phase in ("baseline_1_client", "load"):
         data = result[phase]
@@ -466,9 +516,17 @@ def main(argv: list[str] | None = None) -> int:
             )
     print(
         f"lost posts: {result['lost_posts']}; server RSS {memory['rss_mib']} MiB "
-        f"(peak {memory['peak_rss_mib']} MiB)",
+        f"(peak {memory['peak_rss_mib']} MiB); with its children {memory['total_rss_mib']} MiB "
+        f"(peaks {memory['total_peak_rss_mib']} MiB); "
+        f"briefing process {result['briefing_process']}",
         file=sys.stderr,
     )
+    for child in memory["children"]:
+        print(
+            f"  child {child['pid']}: {child['rss_mib']} MiB (peak {child['peak_rss_mib']} MiB) "
+            f"{child['command']}",
+            file=sys.stderr,
+        )
     for target, met in result["targets"].items():
         print(f"  {target}: {'met' if met else 'NOT met'}", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -162,30 +162,46 @@ def test_a_cached_story_list_is_never_older_than_the_posters_article(client):
 
 def test_readers_get_the_previous_briefing_while_the_new_one_is_built(client):
     """Under load a story changes with every batch: its readers are not queued behind
-    the rebuild one reader started; they get the previous JSON, marked as such."""
+    its rebuild; they get the previous JSON at once, marked as such, while a reader who
+    asks for the current one (Cache-Control: no-cache) waits for it."""
     import threading
-    import time
 
     sid = story_id(client)
-    before = client.get(f"/api/stories/{sid}").json()
+    before = client.get(f"/api/stories/{sid}")
+    assert "x-newsweave-briefing" not in before.headers
     assert client.post("/api/articles", json=FOLLOW_UP).status_code == 201
     corpus = client.app.state.corpus
     answers = []
     with corpus._analysis_lock:  # the new briefing cannot be built yet
-        first = threading.Thread(target=lambda: answers.append(client.get(f"/api/stories/{sid}")))
-        first.start()
-        deadline = time.monotonic() + 30
-        while not corpus._encoding:  # the first reader has started the build
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
         meanwhile = client.get(f"/api/stories/{sid}")
         assert meanwhile.headers["x-newsweave-briefing"] == "previous; rebuilding"
-        assert meanwhile.json() == before
-    first.join(timeout=120)
+        assert meanwhile.json() == before.json()
+        fresh = threading.Thread(
+            target=lambda: answers.append(
+                client.get(f"/api/stories/{sid}", headers={"Cache-Control": "no-cache"})
+            )
+        )
+        fresh.start()
+        fresh.join(timeout=1.0)
+        assert fresh.is_alive() and not answers  # it waits for the build
+        # a second reader meanwhile shares that one build (one per story in flight)
+        assert client.get(f"/api/stories/{sid}").headers["x-newsweave-briefing"]
+        assert len(corpus._builds) == 1
+    fresh.join(timeout=120)
     (built,) = answers
     assert "x-newsweave-briefing" not in built.headers
     assert any(s["outlet"] == "Osterholm Evening Herald" for s in built.json()["sources"])
-    assert client.get(f"/api/stories/{sid}").json() == built.json()
+    again = client.get(f"/api/stories/{sid}")
+    assert "x-newsweave-briefing" not in again.headers and again.json() == built.json()
+    # the same bytes again: a client holding them is told so without the body
+    unchanged = client.get(f"/api/stories/{sid}", headers={"If-None-Match": again.headers["etag"]})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    listing = client.get("/api/stories")
+    assert (
+        client.get("/api/stories", headers={"If-None-Match": listing.headers["etag"]}).status_code
+        == 304
+    )
+    assert before.headers["etag"] != again.headers["etag"]
 
 
 def test_post_article_as_uploaded_file(client):
@@ -600,3 +616,53 @@ def test_an_article_id_past_sqlites_range_is_a_422_not_a_crash(client):
     response = client.get("/api/articles/99999999999999999999999")
     assert response.status_code == 422
     assert client.get("/api/articles/0").status_code == 422
+
+
+def test_briefings_built_in_a_child_process_survive_its_death(db, caplog):
+    """`serve` builds briefings in a child process (briefing_worker): the same record as
+    `show`; killed, the child is replaced and reported, and no post is lost."""
+    import os
+    import signal
+
+    settings = ServiceSettings(db=db, briefing_process=True)
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
+        sid = story_id(client)
+        record = client.get(f"/api/stories/{sid}").json()
+        shown = CliRunner().invoke(cli_app, ["show", sid, "--db", str(db), "--format", "json"])
+        assert record == json.loads(shown.stdout)  # built by the child, cached in the store
+        health = client.get("/api/health").json()["briefing_process"]
+        assert health["restarts"] == 0 and health["pid"] not in (None, os.getpid())
+        os.kill(health["pid"], signal.SIGKILL)
+        posted = client.post("/api/articles", json=FOLLOW_UP)
+        assert posted.status_code == 201 and posted.json()["story"] == sid
+        # its story changed: rebuilt by a new child, after the dead one is noticed
+        rebuilt = client.get(f"/api/stories/{sid}", headers={"Cache-Control": "no-cache"})
+        assert rebuilt.status_code == 200, rebuilt.text
+        assert any(s["outlet"] == "Osterholm Evening Herald" for s in rebuilt.json()["sources"])
+        health = client.get("/api/health").json()
+        assert health["articles"] == 6
+        assert health["briefing_process"]["restarts"] == 1
+        assert health["briefing_process"]["pid"] not in (None, os.getpid())
+    (message,) = [r.getMessage() for r in caplog.records if "briefing process" in r.getMessage()]
+    assert f"pid {os.getpid()}" not in message and "exit code -9" in message
+    assert "a new one is started (restart 1)" in message
+
+
+def test_fast_reads_answer_as_the_routes_do(client):
+    """FastReads answers plain list and story GETs itself; what it does not take on
+    (a repeated or unknown parameter, a bad value) the route answers, with the same
+    bytes for the same page."""
+    fast = client.get("/api/stories", params={"limit": 20, "q": "styrene"})
+    routed = client.get("/api/stories?limit=20&q=styrene&limit=20&extra=1")  # via FastAPI
+    assert fast.status_code == routed.status_code == 200
+    assert fast.content == routed.content and fast.headers["etag"] == routed.headers["etag"]
+    assert fast.json()["total"] == 1 and fast.json()["limit"] == 20
+    assert fast.headers["x-content-type-options"] == "nosniff"  # Guard's headers too
+    for bad in ("limit=0", "limit=201", "offset=-1", "since=2026-13-01", "limit=ten"):
+        response = client.get(f"/api/stories?{bad}")
+        assert response.status_code == 422, bad
+        assert response.json()["error"]["status"] == 422
+    sid = story_id(client)
+    assert client.get(f"/api/stories/{sid}").json()["story"] == sid
+    assert client.get("/api/stories/st-0000000000").status_code == 404
+    assert client.get("/api/stories/" + "s" * 101).status_code == 422

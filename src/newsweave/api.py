@@ -9,15 +9,20 @@ its own SQLite connection (WAL: readers never block the writer or each other). A
 writes - posted articles, which are cleaned, deduplicated and clustered - run on ONE
 writer thread that owns the `Ingestor` (its dedup index and clusterer live in memory);
 articles posted while it is busy are committed together as the next batch (group
-commit: one transaction, one batched encoder call). Briefings are built on one analysis
-thread, and a request waiting for one awaits it without holding a server thread; the
-spaCy pipelines are used by one briefing at a time (`_analysis_lock`). A clustering
-batch uses only the sentence encoder, whose onnxruntime session and tokenizer may be
-called from two threads at once, so a POST never waits for a briefing build (under
-load, stories change with every batch and their rebuilds take seconds). Readers of one
-story-list page or story between two commits share one read (`_Memo`). Every connection
-waits up to `BUSY_TIMEOUT` seconds for SQLite's write lock (busy_timeout) instead of
-failing with "database is locked".
+commit: one transaction, one batched encoder call). Briefings are built by one
+builder: under `serve` (`ServiceSettings.briefing_process`) a child process
+(`briefing_worker`: spaCy and the encoder's briefing work hold the GIL for seconds, which
+stalled every request of this process), else one analysis thread; a request waiting for
+one awaits it without holding a server thread. One build per story is in flight at a
+time (and one queued behind it, which reads the store as it is when it starts), however
+many readers and commits meanwhile; readers of a story being rebuilt get its previous
+JSON at once (header `x-newsweave-briefing`), unless they ask for the current one
+(`Cache-Control: no-cache`). A clustering batch uses only the sentence encoder, whose
+onnxruntime session and tokenizer may be called from two threads at once, so a POST
+never waits for a briefing build. Readers of one story-list page or story between two
+commits share one read (`_Memo`), served as stored bytes with an ETag (304 for a client
+that has them). Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write
+lock (busy_timeout) instead of failing with "database is locked".
 
 `serve --watch` runs the watcher (`watch.Watcher`) on that same writer thread, as a task
 of the thread's own event loop, over the writer's own `Ingestor`: watched pages and
@@ -35,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
 import io
@@ -74,6 +80,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from newsweave import __version__
+from newsweave.briefing_worker import BriefingWorkerError, brief_posted, json_bytes, story_bytes
 from newsweave.errors import (
     ClusterStateError,
     DatabaseLockedError,
@@ -81,7 +88,6 @@ from newsweave.errors import (
     MissingDependencyError,
     NewsweaveError,
     ScaleError,
-    SeveralStoriesError,
     StoreError,
     StoreInUseError,
     UnknownStoryError,
@@ -97,6 +103,7 @@ from newsweave.model import (
 from newsweave.store import Store
 
 BaseModelT = TypeVar("BaseModelT", bound=BaseModel)
+T = TypeVar("T")
 log = logging.getLogger("newsweave.api")
 watch_log = logging.getLogger("newsweave.watch")
 
@@ -115,6 +122,8 @@ MAX_BRIEF_ARTICLES = 50
 TOKEN_ENV = "NEWSWEAVE_TOKEN"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 JSON = "application/json"
+# Threads reading the store and preparing posted articles (each has its own connection).
+READ_THREADS = 8
 # Story JSON kept in memory by member set (about 20-60 KB each).
 ENCODED_STORIES = 256
 # Largest article id a path may name: SQLite's INTEGER range (a bigger number is a 422,
@@ -141,6 +150,9 @@ class ServiceSettings:
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     # load the clusterer state and the sentence encoder at start-up, not on the first POST
     warm_up: bool = False
+    # build briefings in a child process (`briefing_worker`; what `serve` does), not on
+    # a thread of the serving process
+    briefing_process: bool = False
     # Host headers answered; anything else is a 400 (DNS rebinding: a page on evil.example
     # resolving its name to 127.0.0.1 must not reach the corpus). `serve --host` adds the
     # address it listens on, `--allow-host` more names.
@@ -230,18 +242,61 @@ class _Memo:
         return await asyncio.shield(running)
 
 
-class _Corpus:
-    """Per-thread read connections, one writer thread, one analysis lock."""
+@dataclass
+class _Build:
+    """One story's briefing build: queued behind the story's previous build, then handed
+    to the builder. `reads_at`: the store version when it was handed over (it reads the
+    store at that version or later); None while queued (it will read a later one)."""
 
-    def __init__(self, db: Path) -> None:
+    task: Any = None  # asyncio.Future[_Built]
+    reads_at: int | None = None
+
+
+def _retrieve(future: asyncio.Future) -> None:
+    """Log the error of a build nobody awaited (its readers were served the previous
+    briefing); the next reader starts another."""
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("a briefing build failed: %s", future.exception())
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A built story: its member-set hash, its JSON, and its record (as the builder sent
+    it: a StoryRecord, or its codec text from the briefing process)."""
+
+    key: str
+    data: bytes
+    record: StoryRecord | str
+
+    def story_record(self) -> StoryRecord:
+        from newsweave import codec
+
+        if isinstance(self.record, str):
+            return codec.loads(StoryRecord, self.record)
+        return self.record
+
+
+class _Corpus:
+    """Per-thread read connections, one writer thread, one briefing builder (a child
+    process, `briefing_worker`, or one analysis thread)."""
+
+    def __init__(self, db: Path, *, briefing_process: bool = False) -> None:
+        from newsweave.briefing_worker import BriefingWorker
+
         self.db = db
         self._local = threading.local()
         self._analysis_lock = threading.Lock()
         self._writer = _WriterThread()
         self._ingestor: Any = None  # created on the writer thread, used only there
-        # briefings are built here, one at a time; requests await them on the event loop
+        # briefings are built in the child process, else here, one at a time; requests
+        # await them on the event loop
+        self.briefings = BriefingWorker(db, busy_timeout=BUSY_TIMEOUT) if briefing_process else None
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
-        self._building: dict[tuple[str, str], asyncio.Future] = {}
+        # reads and request preparation off the event loop: a fixed pool, whose threads
+        # (and their read connections) live as long as the service; under load anyio's
+        # pool started new threads, each start blocking the loop until the thread ran
+        self._threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="newsweave-read")
+        self._builds: dict[str, _Build] = {}  # by live id: the story's latest build
         self.pages = _Memo()  # story-list pages (GET /api/stories, the reading page)
         self.located = _Memo()  # story id -> (live id, member-set hash)
         # each story's latest JSON, by live id: (member-set hash, bytes). A commit that
@@ -249,7 +304,6 @@ class _Corpus:
         # encode of its record; one that changed it has its readers served this previous
         # JSON while the new briefing is built (see story_json)
         self._latest: dict[str, tuple[str, bytes]] = {}
-        self._encoding: dict[tuple[str, str], asyncio.Future] = {}
         self._pending: list[tuple[PreparedArticle, Future[dict[str, Any]]]] = []
         self._pending_lock = threading.Lock()
         self._draining = False
@@ -264,6 +318,11 @@ class _Corpus:
         self._watching: Future[Any] | None = None
         Store(db, timeout=BUSY_TIMEOUT).close()  # create / migrate before serving
 
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(*args, **kwargs)` on one of the service's read threads."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, functools.partial(fn, *args, **kwargs))
+
     def reader(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
@@ -277,7 +336,10 @@ class _Corpus:
                 self._watching.result()
         self._writer.submit(self._close_writer)
         self._writer.shutdown(wait=True)
+        if self.briefings is not None:
+            self.briefings.close()
         self._analysis.shutdown(wait=True)
+        self._threads.shutdown(wait=True)
 
     def stop(self) -> None:
         """Begin shutting down (thread-safe): live streams end, the watcher stops after
@@ -374,8 +436,11 @@ class _Corpus:
             self._ingestor = None
 
     def warm_up(self) -> None:
-        """Start loading the writer's state and the encoder in the background (~10 s)."""
+        """Start loading the writer's state and the encoder in the background (~10 s),
+        and the briefing process with its models."""
         self._writer.submit(self._warm_up)
+        if self.briefings is not None:
+            self.briefings.warm_up()
 
     def _warm_up(self) -> None:
         from newsweave.encoder import load_encoder
@@ -394,57 +459,86 @@ class _Corpus:
 
     async def story(self, story_id: str, only: str | None = None) -> StoryRecord:
         """The record of a developing story ("st-...") or event ("s-..."; `only`: that
-        kind only): from the cache, else built once on the analysis thread; concurrent
-        requests for the same version await that one build without holding a server
-        thread (so reads of other stories never queue behind it)."""
-        found = await run_in_threadpool(self._lookup, story_id, only)
+        kind only), current: from the store's cache, else built once by the builder;
+        concurrent requests await that one build without holding a server thread (so
+        reads of other stories never queue behind it)."""
+        since = self._version
+        found = await self.run(self._lookup, story_id, only)
         if found.record is not None:
             return found.record
-        version = (found.live, found.members_hash)
-        building = self._building.get(version)
-        if building is None:
-            loop = asyncio.get_running_loop()
-            building = loop.run_in_executor(self._analysis, self._build_story, found.live)
-            self._building[version] = building
-            building.add_done_callback(lambda _: self._building.pop(version, None))
-        record = await asyncio.shield(building)
+        built = await self._build(found.live, since)
+        record = await self.run(built.story_record)
         # built under the live id: say which id was asked for when a merge redirected it
         return replace(record, requested=story_id if story_id != record.story else None)
 
-    async def story_json(self, story_id: str, only: str | None = None) -> tuple[bytes, bool]:
+    async def story_json(
+        self, story_id: str, only: str | None = None, *, current: bool = False
+    ) -> tuple[bytes, bool]:
         """GET /api/stories/{id}: the story's record as JSON, and whether it is the
-        current one. While the briefing of the story's current member set is being built
-        for one reader, others are answered at once with the story's previous JSON
-        (False) rather than queue behind the build; a reader who starts a build (the
-        poster of an article, reading its story next) waits for it."""
+        current one. While the briefing of the story's current member set is being built,
+        its readers are answered at once with the story's previous JSON (False) rather
+        than queue behind the build; a reader who asks for the `current` one (`Cache-
+        Control: no-cache`, as the poster of an article reading its story next may), and
+        the first reader of a story, wait for it."""
+        since = self._version
         live, key = await self.located.get(
             (story_id, only),
             self.version(),
-            lambda: run_in_threadpool(self._locate, story_id, only),
+            lambda: self.run(self._locate, story_id, only),
         )
         if live != story_id:
             # a merged story's old id: its record names the id asked for, so not shared
-            return _story_bytes(await self.story(story_id, only)), True
+            return await self.run(story_bytes, await self.story(story_id, only)), True
         latest = self._latest.get(live)
         if latest is not None and latest[0] == key:
             self._latest[live] = self._latest.pop(live)  # the most recently used
             return latest[1], True
-        encoding = self._encoding.get((live, key))
-        if encoding is not None and latest is not None:
+        building = self._build(live, since)
+        if latest is not None and not current:
+            building.add_done_callback(_retrieve)  # nobody awaits it: its error is logged
             return latest[1], False
-        if encoding is None:
-            encoding = asyncio.ensure_future(self._encode_story(story_id, live, key, only))
-            self._encoding[(live, key)] = encoding
-            encoding.add_done_callback(lambda _: self._encoding.pop((live, key), None))
-        return await asyncio.shield(encoding), True
+        return (await building).data, True
 
-    async def _encode_story(self, story_id: str, live: str, key: str, only: str | None) -> bytes:
-        data = await run_in_threadpool(_story_bytes, await self.story(story_id, only))
+    def _build(self, live: str, since: int) -> asyncio.Future:
+        """The build of `live` that reads the store at version `since` or later: the one
+        in flight if it does, else a new one queued behind it (one running and one queued
+        per story at most, however many readers and commits meanwhile)."""
+        build = self._builds.get(live)
+        if build is not None and (build.reads_at is None or build.reads_at >= since):
+            return asyncio.shield(build.task)
+        previous = build.task if build is not None else None
+        build = self._builds[live] = _Build()
+        build.task = asyncio.ensure_future(self._run_build(live, previous, build))
+
+        def done(_: asyncio.Future) -> None:
+            if self._builds.get(live) is build:
+                del self._builds[live]
+
+        build.task.add_done_callback(done)
+        return asyncio.shield(build.task)
+
+    async def _run_build(self, live: str, previous: asyncio.Future | None, build: _Build) -> _Built:
+        if previous is not None:
+            with contextlib.suppress(Exception):  # its readers were told
+                await asyncio.shield(previous)
+        build.reads_at = self._version
+        found = await self.run(self._lookup, live, None)
+        if found.record is not None:  # cached in the store (by the CLI, or before a restart)
+            data = await self.run(story_bytes, found.record)
+            built = _Built(found.members_hash, data, found.record)
+        elif self.briefings is not None:
+            text, data = await self.briefings.build_story(live)
+            built = _Built(found.members_hash, data, text)
+        else:
+            loop = asyncio.get_running_loop()
+            record, data = await loop.run_in_executor(self._analysis, self._build_story, live)
+            built = _Built(found.members_hash, data, record)
+        # builds of one story run one after another: the last to finish is the newest
         self._latest.pop(live, None)
-        self._latest[live] = (key, data)
+        self._latest[live] = (built.key, built.data)
         while len(self._latest) > ENCODED_STORIES:
             del self._latest[next(iter(self._latest))]
-        return data
+        return built
 
     def _locate(self, story_id: str, only: str | None) -> tuple[str, str]:
         """The story's or event's live id and member-set hash (the key of its briefing)."""
@@ -456,20 +550,26 @@ class _Corpus:
 
         return lookup_record(self.reader(), story_id, only)  # this thread's connection
 
-    def _build_story(self, live: str) -> StoryRecord:
+    def _build_story(self, live: str) -> tuple[StoryRecord, bytes]:
         from newsweave.corpus import read_record
 
         with self._analysis_lock:
-            return read_record(self.reader(), live)
+            record = read_record(self.reader(), live)
+        return record, story_bytes(record)
 
-    def brief(self, articles: list[Article], skipped: list[SkippedDocument], words: int) -> dict:
-        from newsweave.pipeline import brief_articles
-        from newsweave.render import briefing_to_dict
+    async def brief(
+        self, articles: list[Article], skipped: list[SkippedDocument], words: int
+    ) -> dict[str, Any]:
+        """POST /api/brief: built by the briefing process, else on a server thread."""
+        if self.briefings is not None:
+            return await self.briefings.brief(articles, skipped, words)
+        return await run_in_threadpool(self._brief_here, articles, skipped, words)
 
+    def _brief_here(
+        self, articles: list[Article], skipped: list[SkippedDocument], words: int
+    ) -> dict:
         with self._analysis_lock:
-            _check_one_story(articles)
-            briefing = brief_articles(articles, words=words, skipped=skipped)
-        return briefing_to_dict(briefing)
+            return brief_posted(articles, skipped, words)
 
     # -- writes ----------------------------------------------------------------------------
 
@@ -529,44 +629,6 @@ class _Corpus:
             }
             for item, outcome in zip(items, batch.articles, strict=True)
         ]
-
-
-def json_bytes(data: Any) -> bytes:
-    """JSON as FastAPI's JSONResponse encodes it, without FastAPI's walk over every value."""
-    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
-
-
-def _story_bytes(record: StoryRecord) -> bytes:
-    from newsweave.render import story_to_dict
-
-    return json_bytes(story_to_dict(record))
-
-
-def _check_one_story(articles: list[Article]) -> None:
-    """A briefing is of one story: refuse posted articles that the event clusterer (as
-    ingest uses it, `pipeline.story_groups`) puts in several, naming the groups, as the
-    CLI's `brief` does, rather than merge them into one briefing."""
-    from newsweave.pipeline import story_groups
-
-    groups = story_groups(articles)
-    if len(groups) < 2:
-        return
-    named = [
-        "["
-        + ", ".join(a.doc_id.split("#", 1)[0] for a in group[:4])
-        + (", ..." if len(group) > 4 else "")
-        + "]"
-        for group in groups[:4]
-    ]
-    listed = (
-        ", ".join(named[:-1]) + " and " + named[-1]
-        if len(groups) <= 4
-        else ", ".join(named) + ", ..."
-    )
-    raise SeveralStoriesError(
-        f"the posted articles hold {len(groups)} stories: {listed}; brief each on its own, "
-        "or POST them to /api/articles and read each story from /api/stories"
-    )
 
 
 # -- request bodies -> articles -----------------------------------------------------------
@@ -1004,6 +1066,81 @@ class BodyLimit:
         await _send_error(send, 413, f"request body over {self.limit} bytes", close=True)
 
 
+class FastReads:
+    """The hot reads - `GET /api/stories` (a page, a search) and `GET /api/stories/{id}` -
+    answered from the shared bytes right here, without FastAPI's routing, dependency
+    solving and parameter models (most of a cached answer's cost under load). Only plain
+    requests: anything these answers would not be sure to give exactly as the routes do
+    (an unknown or repeated parameter, a value out of range, an error) goes on to the
+    app, whose route answers it (or its error) as always. Runs inside `Guard` and the
+    host check, so its answers carry the same headers and checks."""
+
+    LIST = "/api/stories"
+    PARAMS = frozenset({"q", "since", "limit", "offset"})
+
+    def __init__(self, app: ASGIApp, service: FastAPI) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            path: str = scope["path"]
+            answer: tuple[bytes, bool] | None = None
+            headers = dict(scope.get("headers") or [])
+            with contextlib.suppress(Exception):  # the route says what went wrong
+                if path == self.LIST:
+                    answer = await self._page(scope.get("query_string", b""))
+                elif path.startswith(self.LIST + "/") and not scope.get("query_string"):
+                    story_id = path[len(self.LIST) + 1 :]
+                    if 0 < len(story_id) <= 100 and "/" not in story_id:
+                        current = b"no-cache" in headers.get(b"cache-control", b"").lower()
+                        corpus: _Corpus = self.service.state.corpus
+                        data, built = await corpus.story_json(story_id, current=current)
+                        answer = (data, not built)
+            if answer is not None:
+                await _send_json(send, headers.get(b"if-none-match"), *answer)
+                return
+        await self.app(scope, receive, send)
+
+    async def _page(self, query: bytes) -> tuple[bytes, bool] | None:
+        from urllib.parse import parse_qsl
+
+        pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+        given = dict(pairs)
+        if len(given) != len(pairs) or not given.keys() <= self.PARAMS:
+            return None
+        q, since, limit, offset = (given.get(k) for k in ("q", "since", "limit", "offset"))
+        numbers = [n for n in (limit, offset) if n is not None]
+        if not all(n.isascii() and n.isdigit() and len(n) < 10 for n in numbers):
+            return None
+        size = int(limit) if limit is not None else 50
+        skip = int(offset) if offset is not None else 0
+        if not 1 <= size <= 200 or (q is not None and len(q) > 500):
+            return None
+        day = None
+        if since is not None:
+            if not (len(since) == 10 and since.isascii()):
+                return None
+            day = date.fromisoformat(since)
+        page = await self.service.state.story_list(q or "", day, size, skip)
+        return page[1], False
+
+
+async def _send_json(send: Send, if_none_match: bytes | None, data: bytes, previous: bool) -> None:
+    """`_json_answer`'s response, sent from the ASGI layer."""
+    etag = _etag(data).encode()
+    headers = [(b"etag", etag)]
+    if previous:
+        headers.append((b"x-newsweave-briefing", b"previous; rebuilding"))
+    if if_none_match is not None and etag in (w.strip() for w in if_none_match.split(b",")):
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers += [(b"content-length", b"%d" % len(data)), (b"content-type", JSON.encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
 # -- the HTTP server: deadlines uvicorn does not have -------------------------------------------
 
 
@@ -1127,6 +1264,7 @@ ERROR_STATUS: tuple[tuple[type[NewsweaveError], int], ...] = (
     (ClusterStateError, 503),
     (MissingDependencyError, 503),
     (ScaleError, 503),
+    (BriefingWorkerError, 503),
 )
 
 
@@ -1177,6 +1315,35 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(request, 500, f"internal error ({type(exc).__name__})")
 
 
+_ETAGS: dict[int, tuple[bytes, str]] = {}  # id of a served body -> (that body, its ETag)
+
+
+def _etag(data: bytes) -> str:
+    """The ETag of a body the service shares between readers (a page or a story's JSON,
+    up to hundreds of KB): hashed once per bytes object, not once per request."""
+    known = _ETAGS.get(id(data))
+    if known is not None and known[0] is data:  # the entry keeps its id from being reused
+        return known[1]
+    etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+    _ETAGS[id(data)] = (data, etag)
+    while len(_ETAGS) > ENCODED_STORIES * 2:
+        del _ETAGS[next(iter(_ETAGS))]
+    return etag
+
+
+def _json_answer(request: Request, data: bytes, *, previous: bool = False) -> Response:
+    """JSON bytes as they are (no model validation or re-encoding), with an ETag: a
+    client sending it back in `If-None-Match` gets a 304 without the body."""
+    etag = _etag(data)
+    headers = {"etag": etag}
+    if previous:
+        headers["x-newsweave-briefing"] = "previous; rebuilding"
+    wanted = request.headers.get("if-none-match")
+    if wanted is not None and etag in (w.strip() for w in wanted.split(",")):
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type=JSON, headers=headers)
+
+
 def _token_check(token: str | None) -> Callable[[Request], Awaitable[None]]:
     async def check(request: Request) -> None:
         if token is None:
@@ -1207,7 +1374,7 @@ Since = Annotated[date | None, Query(description="Only stories seen on or after 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
     """The FastAPI app over one corpus database."""
-    corpus = _Corpus(settings.db)
+    corpus = _Corpus(settings.db, briefing_process=settings.briefing_process)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
@@ -1232,6 +1399,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.openapi = _openapi_with_bodies(app)  # type: ignore[method-assign]
     app.state.corpus = corpus
     app.state.settings = settings
+    app.add_middleware(FastReads, service=app)  # innermost: after the checks below
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts)  # outermost: runs first
     _install_error_handlers(app)
@@ -1280,8 +1448,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     @app.get("/api/health", tags=["service"])
     def health() -> dict[str, Any]:
-        """Liveness and corpus size."""
-        return {"status": "ok", "version": __version__, **corpus.reader().counts()}
+        """Liveness and corpus size; the briefing process's pid and restarts (`serve`)."""
+        answer = {"status": "ok", "version": __version__, **corpus.reader().counts()}
+        worker = corpus.briefings
+        if worker is not None:
+            answer["briefing_process"] = {"pid": worker.pid, "restarts": worker.restarts}
+        return answer
 
     def paged(q: str, since: date | None, limit: int, offset: int) -> tuple[dict, bytes]:
         page = story_page(q, since, limit, offset)
@@ -1293,28 +1465,39 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         """story_page and its JSON, shared by every reader of it between two commits."""
         key = (q.strip(), since, limit, offset)
         return await corpus.pages.get(
-            key, corpus.version(), lambda: run_in_threadpool(paged, key[0], since, limit, offset)
+            key, corpus.version(), lambda: corpus.run(paged, key[0], since, limit, offset)
         )
+
+    app.state.story_list = page_and_bytes  # FastReads answers most list requests with it
 
     async def page_of(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
         return (await page_and_bytes(q, since, limit, offset))[0]
 
     @app.get("/api/stories", tags=["stories"], response_model=None)
     async def list_stories(
-        q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
+        request: Request, q: Search = "", since: Since = None, limit: Limit = 50, offset: Offset = 0
     ) -> Response:
         """Live developing stories (ids st-...), latest activity first; `q` searches
         headlines and bodies (FTS5): a story matches when one of its articles does."""
-        return Response((await page_and_bytes(q, since, limit, offset))[1], media_type=JSON)
+        data = (await page_and_bytes(q, since, limit, offset))[1]
+        return _json_answer(request, data)
+
+    async def story_answer(request: Request, story_id: str, only: str | None) -> Response:
+        current = "no-cache" in request.headers.get("cache-control", "").lower()
+        data, built = await corpus.story_json(story_id, only, current=current)
+        # while the story's new briefing is built, its previous one (the header says so)
+        return _json_answer(request, data, previous=not built)
 
     @app.get("/api/stories/{story_id}", tags=["stories"], response_model=None)
-    async def get_story(story_id: Annotated[str, PathParam(max_length=100)]) -> Response:
+    async def get_story(
+        request: Request, story_id: Annotated[str, PathParam(max_length=100)]
+    ) -> Response:
         """A developing story's cited briefing with its `developments` (its events in time
-        order), or an event's (an s-... id): what `newsweave show --format json` prints."""
-        data, current = await corpus.story_json(story_id)
-        # while the story's new briefing is built, its previous one (the header says so)
-        headers = None if current else {"x-newsweave-briefing": "previous; rebuilding"}
-        return Response(data, media_type=JSON, headers=headers)
+        order), or an event's (an s-... id): what `newsweave show --format json` prints.
+        While a changed story's briefing is rebuilt, its previous one is served (header
+        `x-newsweave-briefing: previous; rebuilding`) unless the request says
+        `Cache-Control: no-cache`."""
+        return await story_answer(request, story_id, None)
 
     @app.get("/api/events", tags=["events"])
     def list_events(
@@ -1324,11 +1507,11 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         return event_page(q, since, limit, offset)
 
     @app.get("/api/events/{event_id}", tags=["events"], response_model=None)
-    async def get_event(event_id: Annotated[str, PathParam(max_length=100)]) -> Response:
+    async def get_event(
+        request: Request, event_id: Annotated[str, PathParam(max_length=100)]
+    ) -> Response:
         """One event's cited briefing, with the developing story it is in (`in_story`)."""
-        data, current = await corpus.story_json(event_id, only="event")
-        headers = None if current else {"x-newsweave-briefing": "previous; rebuilding"}
-        return Response(data, media_type=JSON, headers=headers)
+        return await story_answer(request, event_id, "event")
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def get_article(
@@ -1364,7 +1547,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         label, raw, reason = await _posted_article(request)
         if raw is None:
             raise HTTPException(422, f"{label}: {reason}")
-        prepared = await run_in_threadpool(_clean, raw)
+        prepared = await corpus.run(_clean, raw)
         result = await corpus.add(prepared)
         return JSONResponse(result, 200 if result["status"] == "already_stored" else 201)
 
@@ -1386,14 +1569,14 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 skipped.append(SkippedDocument(label, reason or "unusable"))
                 continue
             try:
-                prepared = await run_in_threadpool(_clean, raw, fingerprint=False)
+                prepared = await corpus.run(_clean, raw, fingerprint=False)
                 articles.append(prepared.article)
             except DocumentError as exc:
                 skipped.append(SkippedDocument(exc.doc_id, exc.reason))
         if not articles:
             reasons = "; ".join(s.reason for s in skipped[:3]) or "no article posted"
             raise HTTPException(422, f"no posted article could be used ({reasons})")
-        return await run_in_threadpool(corpus.brief, articles, skipped, words)
+        return await corpus.brief(articles, skipped, words)
 
     # -- following sources (serve --watch) and live updates ----------------------------------
 

@@ -725,6 +725,7 @@ def serve(
         token=token or None,
         max_request_bytes=int(max_request_mb * 1024 * 1024),
         warm_up=True,
+        briefing_process=True,  # briefings in a child process: see api.py
         allowed_hosts=tuple(dict.fromkeys([*LOOPBACK_HOSTS, host, *(allow_host or [])])),
         watch=tuple(watch_sources or ()),
         watch_settings=watch_settings,

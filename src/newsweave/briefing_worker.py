@@ -1,0 +1,294 @@
+"""Briefings built in a child process, so the web service's own process only reads the
+store and serves JSON.
+
+A briefing (spaCy, the sentence encoder, coverage, timeline) takes seconds of CPU, nearly
+all of it holding Python's GIL: built on a thread of the serving process, every rebuild
+under load stalled the event loop and every other request with it. `BriefingWorker`
+hands each build to one child process (spawned, not forked: the server runs threads),
+which opens the database itself, builds the record as `newsweave show` does
+(`corpus.read_record`, caching it in the store) and sends back the record and its JSON.
+The child runs at a lower priority (`CHILD_NICENESS`): serving answers comes first.
+
+A child that dies (killed, out of memory, a crash in a native library) or that takes
+longer than `BUILD_TIMEOUT` for one briefing is replaced by a new one and the build is
+tried once more; the death is logged with the child's exit code and counted
+(`restarts`). Nothing is lost with it: the child only reads articles and writes cached
+briefings and annotations, which a later build makes again; posted articles are stored
+by the server's writer thread, never here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from newsweave.errors import NewsweaveError, SeveralStoriesError
+from newsweave.model import Article, SkippedDocument, StoryRecord
+
+log = logging.getLogger("newsweave.api")
+
+# One briefing may take this long in the child (a 24-article story takes seconds; a busy
+# machine several times that); past it the child is taken to be hung and replaced.
+BUILD_TIMEOUT = 600.0
+# The child runs this much nicer than the server (see _child_start).
+CHILD_NICENESS = 5
+
+
+class BriefingWorkerError(NewsweaveError):
+    """The briefing process died or hung twice on one briefing."""
+
+
+class BriefingWorker:
+    """One child process building briefings for one database, restarted when it dies."""
+
+    def __init__(self, db: Path, *, busy_timeout: float, timeout: float = BUILD_TIMEOUT) -> None:
+        self.db = db
+        self.busy_timeout = busy_timeout  # the child's SQLite busy_timeout
+        self.timeout = timeout
+        self.restarts = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # -- the child ------------------------------------------------------------------------
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise BriefingWorkerError("the service is shutting down")
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_child_start,
+                    initargs=(str(self.db), self.busy_timeout),
+                )
+            return self._pool
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id (None before the first build or warm-up)."""
+        processes = getattr(self._pool, "_processes", None) or {}
+        return next(iter(processes), None)
+
+    def _replace(self, pool: ProcessPoolExecutor, why: str) -> None:
+        """Drop `pool` (its child died or hangs): the next call starts a new child."""
+        with self._lock:
+            if self._pool is not pool:
+                return  # another caller replaced it already
+            self._pool = None
+        processes = dict(getattr(pool, "_processes", None) or {})
+        for process in processes.values():
+            if process.is_alive():
+                process.kill()
+            process.join(timeout=10)
+        codes = ", ".join(
+            f"pid {pid} exit code {process.exitcode}" for pid, process in processes.items()
+        )
+        pool.shutdown(wait=False, cancel_futures=True)
+        self.restarts += 1
+        log.warning(
+            "the briefing process %s (%s); a new one is started (restart %d); "
+            "stored articles are not affected",
+            why,
+            codes or "not started",
+            self.restarts,
+        )
+
+    async def build_story(self, live: str) -> tuple[str, bytes]:
+        """The record of story or event `live` as codec text and as the API's JSON,
+        built in the child (and cached in the store) unless cached already."""
+        result: tuple[str, bytes] = await self._call(_child_build, live)
+        return result
+
+    async def brief(
+        self, articles: list[Article], skipped: list[SkippedDocument], words: int
+    ) -> dict[str, Any]:
+        """POST /api/brief's briefing of posted articles, built in the child."""
+        result: dict[str, Any] = await self._call(_child_brief, articles, skipped, words)
+        return result
+
+    async def _call(self, fn: Any, *args: Any) -> Any:
+        """`fn(*args)` in the child; a child that dies or hangs is replaced, and the call
+        tried once more on the new one."""
+        for _attempt in (1, 2):
+            pool = await asyncio.to_thread(self._executor)  # spawning takes a moment
+            try:
+                future: Future[Any] = pool.submit(fn, *args)
+            except BrokenProcessPool:
+                await asyncio.to_thread(self._replace, pool, "had died")
+                continue
+            try:
+                return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+            except BrokenProcessPool:
+                await asyncio.to_thread(self._replace, pool, "died")
+            except TimeoutError:
+                why = f"took over {self.timeout:g} s for one briefing"
+                await asyncio.to_thread(self._replace, pool, why)
+        raise BriefingWorkerError(
+            "the briefing process failed twice on this briefing; see the server's log"
+        )
+
+    def warm_up(self) -> None:
+        """Start the child and load its models now, not on the first build."""
+        self._executor().submit(_child_warm_up)
+
+    def close(self) -> None:
+        """Stop the child, without waiting for a build in flight: it only fills a cache
+        (SQLite rolls back its unfinished write), and a server stopping should not wait
+        seconds for a briefing nobody will read."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=10)
+
+
+# -- run in the child (and by the server itself when it builds on a thread) -------------------
+
+_DB: tuple[str, float] | None = None  # (database, busy timeout)
+_STORE: Any = None
+
+
+def _child_start(db: str, busy_timeout: float) -> None:
+    global _DB
+    _DB = (db, busy_timeout)
+    # newsweave never uses PyTorch (the encoder runs on onnxruntime), but thinc imports
+    # it whenever it is installed, which costs the child about 250 MB: here an
+    # `import torch` fails, which thinc reads as "not installed"
+    sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
+    # serving comes first: on a busy machine a rebuild waits (its readers get the
+    # previous briefing meanwhile) rather than slow every answer of the server
+    with contextlib.suppress(OSError):
+        os.nice(CHILD_NICENESS)
+    # Ctrl-C in the terminal of `serve` reaches the whole process group: the server
+    # shuts the child down itself, after the requests in flight
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _store() -> Any:
+    global _STORE
+    if _STORE is None:
+        from newsweave.store import Store
+
+        assert _DB is not None, "_child_start was not run"
+        _STORE = Store(Path(_DB[0]), timeout=_DB[1], create=False)
+    return _STORE
+
+
+def _child_warm_up() -> int:
+    from newsweave.encoder import load_encoder
+    from newsweave.nlp import load_nlp
+
+    load_nlp()
+    load_encoder()
+    return os.getpid()
+
+
+def _child_build(live: str) -> tuple[str, bytes]:
+    """The record of story or event `live` (built and cached in the store when not
+    cached for its current members), as codec text and as the API's JSON."""
+    from newsweave import codec
+    from newsweave.corpus import read_record
+
+    try:
+        record = read_record(_store(), live)
+    except NewsweaveError as exc:
+        raise _portable(exc) from None
+    return codec.dumps(record), story_bytes(record)
+
+
+def _child_brief(articles: list[Article], skipped: list[SkippedDocument], words: int) -> dict:
+    try:
+        return brief_posted(articles, skipped, words)
+    except NewsweaveError as exc:
+        raise _portable(exc) from None
+
+
+def _portable(exc: NewsweaveError) -> NewsweaveError:
+    """`exc` if it survives pickling to the parent, else the nearest class of its kind
+    that does, with the same message (so the server answers it with the same status)."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # a constructor that takes more than the message
+        pass
+    for kind in type(exc).__mro__[1:]:
+        if isinstance(kind, type) and issubclass(kind, NewsweaveError):
+            try:
+                made = kind(str(exc))
+                pickle.loads(pickle.dumps(made))
+                return made
+            except Exception:
+                continue
+    return NewsweaveError(str(exc))
+
+
+def json_bytes(data: Any) -> bytes:
+    """JSON as FastAPI's JSONResponse encodes it, without FastAPI's walk over every value."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def story_bytes(record: StoryRecord) -> bytes:
+    """A story's or event's record as GET /api/stories/{id} answers it."""
+    from newsweave.render import story_to_dict
+
+    return json_bytes(story_to_dict(record))
+
+
+def brief_posted(articles: list[Article], skipped: list[SkippedDocument], words: int) -> dict:
+    """POST /api/brief: the cited briefing of posted articles, as a dict (nothing stored)."""
+    from newsweave.pipeline import brief_articles
+    from newsweave.render import briefing_to_dict
+
+    _check_one_story(articles)
+    return briefing_to_dict(brief_articles(articles, words=words, skipped=skipped))
+
+
+def _check_one_story(articles: list[Article]) -> None:
+    """A briefing is of one story: refuse posted articles that the event clusterer (as
+    ingest uses it, `pipeline.story_groups`) puts in several, naming the groups, as the
+    CLI's `brief` does, rather than merge them into one briefing."""
+    from newsweave.pipeline import story_groups
+
+    groups = story_groups(articles)
+    if len(groups) < 2:
+        return
+    named = [
+        "["
+        + ", ".join(a.doc_id.split("#", 1)[0] for a in group[:4])
+        + (", ..." if len(group) > 4 else "")
+        + "]"
+        for group in groups[:4]
+    ]
+    listed = (
+        ", ".join(named[:-1]) + " and " + named[-1]
+        if len(groups) <= 4
+        else ", ".join(named) + ", ..."
+    )
+    raise SeveralStoriesError(
+        f"the posted articles hold {len(groups)} stories: {listed}; brief each on its own, "
+        "or POST them to /api/articles and read each story from /api/stories"
+    )
