@@ -25,9 +25,10 @@ and to its nearest event, and the story's size. Features over the union of a sto
 events (any event naming a name, the best of its events) are computed and shown in
 a join's explanation but weigh nothing: they grow with the story whatever the event, so
 a story that took one wrong event drew the rest of its beat. The weights are a logistic
-regression, and the join bar rises with the rival candidates (`competition`), so an
-event that fits several stories of a beat about equally opens its own
-(StorySettings, bench/cluster_duc2004.py).
+regression; the join bar can rise with the rival candidates (`competition`, so an
+event that fits several stories of a beat about equally opens its own; 0 in the
+defaults since the split test below does that work better) (StorySettings,
+bench/cluster_duc2004.py).
 
 A join is re-examined as its story grows: when a story reaches 4, 8, 16, ... events, its
 latest events are grouped by average link (cosine x time decay) into two; two groups that
@@ -88,12 +89,13 @@ class StorySettings:
     Calibration: the weights are a logistic regression on (event, candidate story)
     feature rows from oracle runs on half of the DUC 2004 topics (each event placed in
     its gold story, shuffled orders), label = "this is its story", over the features
-    that do not grow with the story (the others weigh 0); `threshold`, `merge_threshold`
-    and `competition` were searched online on the same half for a corpus twice its size
-    (each trial's F1 extrapolated from half the tuning stories), and the other half
-    scored (docs/benchmarks.md). These defaults are the fit on the odd-numbered topics
-    (scored on the even ones): a low join bar that rises with the rivals, and merging
-    off (a merge bar of 98 is never reached; merges cost precision at 50 stories).
+    that do not grow with the story (the others weigh 0); `threshold`, `merge_threshold`,
+    `competition` and `split_bar` were searched online on the same half for a corpus
+    twice its size (each trial's F1 extrapolated from half the tuning stories), and the
+    other half scored (docs/benchmarks.md). These defaults are the fit on the
+    odd-numbered topics (scored on the even ones): a low join bar, no competition, the
+    split test at 0.06 (both halves' searches chose it), and merging off (a merge bar of
+    98 is never reached; merges cost precision at 50 stories).
     `decay_days` is not searched: 7 and 28 did no better than 14 on the tuning half.
     The lookup bounds were not searched: they cap the cost per article.
     """
