@@ -19,6 +19,7 @@ however many names and numbers they share.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -68,9 +69,26 @@ def signature(text: str, language: str | None = None) -> MinHash | None:
         return None
     from datasketch import MinHash
 
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    minhash.update_batch([g.encode() for g in grams])
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
+    # one encode for all shingles, split at NULs (words never hold one; a language code
+    # given with one would: then shingle by shingle)
+    joined = "\0".join(grams)
+    if joined.count("\0") == len(grams) - 1:
+        minhash.update_batch(joined.encode().split(b"\0"))
+    else:
+        minhash.update_batch([g.encode() for g in grams])
     return minhash
+
+
+@functools.cache
+def _permutations():
+    """The permutations of a MinHash of SEED and SCHEME, drawn once (datasketch draws them
+    again for every MinHash made without them: ~0.4 ms a signature); read-only."""
+    from datasketch import MinHash
+
+    permutations = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    permutations.setflags(write=False)
+    return permutations
 
 
 def to_bytes(minhash: MinHash) -> bytes:
