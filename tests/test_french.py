@@ -22,11 +22,11 @@ def test_french_briefing_has_quotes_dates_outlets_and_a_clean_headline():
     # quotes with their speakers
     who = out.split("## Who said what", 1)[1].split("## Timeline", 1)[0]
     garrigue = who.split("**Hélène Garrigue**", 1)[1].split("\n\n", 1)[0]
-    assert "“Nous avons perdu la digue en moins d'une heure” _(déclarer)_" in garrigue
+    assert "“Nous avons perdu la digue en moins d'une heure” _(said)_" in garrigue
     assert "[Le Courrier de la Vélanne, s5]" in garrigue
     assert "“C'était une erreur, et je l'assume”" in garrigue
     ferrand = who.split("**Marc Ferrand**", 1)[1].split("\n\n", 1)[0]
-    assert "“Nous avions écrit au préfet il y a six mois” _(affirmer)_" in ferrand
+    assert "“Nous avions écrit au préfet il y a six mois” _(said)_" in ferrand
     # a resolved date with its anchor; a plan with no direction stays unresolved
     timeline = out.split("## Timeline", 1)[1].split("## Actors", 1)[0]
     assert (
