@@ -11,7 +11,13 @@ from datetime import date
 import pytest
 from conftest import EVALDATA, need
 
-from newsweave.extract.html import HtmlResult, _second_opinion, extract_html
+from newsweave.extract.html import (
+    HtmlResult,
+    _caption,
+    _needs_second_opinion,
+    _second_opinion,
+    extract_html,
+)
 
 URL = "https://www.portvale-courier.com/news/harbour-bridge-repairs"
 PUBLISHED_META = '<meta property="article:published_time" content="2024-03-05T09:30:00+01:00">\n'
@@ -237,3 +243,33 @@ def test_cheaper_readability_cleaning_reads_the_same_text(page_id):
         html = f.read()
     fast = _readability(load_html(html), fast=True)
     assert fast and fast == _readability(load_html(html), fast=False)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "caption"),
+    [
+        (
+            "Inspectors on the eastern span of the bridge on Monday. Photo: Ilse Marten/Courier",
+            True,
+        ),
+        ("Der Bürgermeister am Dienstag im Rathaus. Foto: Lea Osterholm", True),
+        (
+            "The mayor said the bridge would reopen in September, after the cables are replaced.",
+            False,
+        ),
+    ],
+)
+def test_captions_with_a_credit_are_recognised(paragraph, caption):
+    assert _caption(paragraph) is caption
+
+
+def test_readability_is_asked_only_when_trafilaturas_text_looks_suspect():
+    from trafilatura import load_html
+
+    tree = load_html(ARTICLE)
+    prose = list(BODY) * 2  # over 100 words, prose at both edges, as much as the page's <p>s
+    assert not _needs_second_opinion(prose, tree)
+    assert _needs_second_opinion(["Harbour bridge to close", *prose], tree)  # a headline edge
+    assert _needs_second_opinion([*prose, "Share this article"], tree)  # a menu edge
+    assert _needs_second_opinion(prose[:2], tree)  # under 100 words
+    assert _needs_second_opinion(prose * 3, tree)  # 3x the page's paragraph text

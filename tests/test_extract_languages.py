@@ -190,3 +190,64 @@ def test_the_story_page_shows_the_english_only_notes(tmp_path):
     page = run("show", story["id"], "--db", str(db), "--format", "html").stdout
     assert "<strong>Who said what</strong>: not computed for 1 article (pl): quotes" in page
     assert "language pl" in page
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Foto: Jan Brenmark / Agencja Portowa", "credit"),
+        ("Titelbild: Lea Osterholm/Hafenbild", "credit"),
+        ("Crédit photo : Marie Vale", "credit"),
+        ("© 2026 Portvale Courier. Tous droits réservés.", "copyright"),
+        (
+            "To read the full story, subscribe to the Portvale Courier for 3 euros a week.",
+            "paywall",
+        ),
+        ("Déjà abonné ? Connectez-vous pour lire la suite de cet article.", "paywall"),
+        ("Sie haben bereits ein Abo? Dann melden Sie sich hier an, um weiterzulesen.", "paywall"),
+        ("Zaloguj się, aby uzyskać dostęp do pełnej treści dla prenumeratorów.", "paywall"),
+        ("Sign up to get our best stories of the week in your inbox.", "sign-up"),
+        ("Courier Morning Newsletter", "sign-up"),
+        ("Wesprzyj nas darowizną – każde 10 zł pomaga.", "donation"),
+        ("Unterstütze unsere Redaktion schon mit 2,50 Euro im Monat!", "donation"),
+        # article text that uses the same words
+        (
+            "The paper said subscribers would keep access to the archive until the merger closes, "
+            "a spokeswoman said on Monday, and that prices would not rise this year or next.",
+            None,
+        ),
+        ("- Sign up for the ferry pass at the harbour office before Friday", None),
+        ("Le photographe a quitté le port à l'aube, a raconté son frère.", None),
+        ("Copyrights on the harbour photographs belong to the city, the court ruled.", None),
+    ],
+)
+def test_chrome_of_html_bodies_is_recognised(line, kind):
+    from newsweave.extract.teasers import chrome_kind
+
+    assert chrome_kind(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Le PUEDE INTERESAR: El puerto de Portvale cierra su puente",
+        "Das könnte dich auch interessieren: Neue Fähre ab März",
+        "Auch lesen: Der Hafen bekommt eine zweite Brücke",
+        "Les plus lus",
+    ],
+)
+def test_more_cross_reference_cues(line):
+    assert teaser_kind(line) == "cross-reference"
+
+
+def test_chrome_lines_leave_the_html_body():
+    from newsweave.extract.teasers import drop_teasers
+
+    paragraphs = [
+        "Le conseil municipal a voté mardi la fermeture du pont pour six mois de travaux.",
+        "Crédit photo : Marie Vale",
+        "Déjà abonné ? Connectez-vous pour lire la suite de cet article.",
+        "Les travaux commenceront en mars, a précisé la mairie.",
+        "© 2026 Portvale Courier. Tous droits réservés.",
+    ]
+    assert drop_teasers(paragraphs) == [paragraphs[0], paragraphs[3]]

@@ -99,12 +99,23 @@ _ACCESS = re.compile(
     r"(?:full (?:story|article)|rest of (?:this|the) (?:story|article)|continue reading|"
     r"keep reading|log ?in|sign in|already (?:a )?(?:subscriber|member)|unlimited access|"
     r"access to|"  # en
-    r"weiter ?lesen|vollständig|einloggen|anmelden|zugriff|zugang|"  # de
+    r"weiter(?: |zu)?lesen|vollständig|einloggen|anmelden|zugriff|zugang|"  # de
     r"suite de (?:cet|l['’])article|connectez|connexion|accès|déjà abonné|"  # fr
     r"seguir leyendo|acceso|inicia sesión|"  # es
     r"continua(?:re)? a leggere|accedi|accesso|"  # it
     r"czytaj dalej|dalsza część|zaloguj|dostęp|"  # pl
     r"continue lendo|acesso|entrar)",  # pt
+    _I,
+)
+# ...and, being a prompt, speaks to the reader (an article about subscriptions does not).
+_READER = re.compile(
+    r"\b(?:you|your|please|subscribe|log in|sign in|"  # en
+    r"sie|ihr|ihnen|du|dich|dein\w*|"  # de
+    r"vous|votre|vos|abonnez|connectez|"  # fr
+    r"usted|tu|te|suscríbete|inicia|"  # es
+    r"ti|tuo|tua|accedi|abbonati|"  # it
+    r"zaloguj|wykup|ciebie|cię|"  # pl
+    r"você|assine|entre)\b",
     _I,
 )
 # A sign-up prompt that opens with the invitation, or a newsletter's name alone on its line.
@@ -135,7 +146,12 @@ def chrome_kind(paragraph: str) -> str | None:
         return "credit"
     if words <= NOTICE_MAX_WORDS and _COPYRIGHT.match(paragraph):
         return "copyright"
-    if words <= PROMPT_MAX_WORDS and _SUBSCRIBER.search(paragraph) and _ACCESS.search(paragraph):
+    if (
+        words <= PROMPT_MAX_WORDS
+        and _SUBSCRIBER.search(paragraph)
+        and _ACCESS.search(paragraph)
+        and _READER.search(paragraph)
+    ):
         return "paywall"
     if (words <= NEWSLETTER_MAX_WORDS and _SIGN_UP_START.match(paragraph)) or (
         words <= NEWSLETTER_NAME_MAX_WORDS and _NEWSLETTER_NAME.match(paragraph)
