@@ -545,6 +545,10 @@ def test_a_state_written_by_version_4_still_loads_and_scores_as_it_did():
     whole.add_to(DAM[1], "s-dam0000001", on_features=lambda ids, m: seen.append((ids, m)))
     assert seen[0][0] == saved["then_features"]["story_ids"]
     width = len(saved["then_features"]["rows"][0])  # the features of 63a4f21, in order
-    assert seen[0][1][:, :width].tolist() == saved["then_features"]["rows"]  # to the last bit
+    # as then, up to the idf prior: wordfreq's small lists (cluster/idf.py) give words
+    # rarer than 1e-6 a prior of 0 where the large ones gave them under 4e-4 of documents
+    then_rows = saved["then_features"]["rows"]
+    for now, then in zip(seen[0][1][:, :width].tolist(), then_rows, strict=True):
+        assert now == pytest.approx(then, abs=1e-3)
     assert not seen[0][1][:, width:].any()  # features added since (cross-lingual) read 0
     assert parts.add(DAM[1]) == Assignment(saved["then"]["story_id"])
