@@ -182,8 +182,17 @@ def test_samples_quotes_have_the_right_speakers(dated_samples_briefing):
         (q,) = [q for q in quotes if q["text"].startswith(start)]
         return q["speaker"], q["speaker_via"]
 
+    def attribution(start: str) -> str:
+        (q,) = [q for q in quotes if q["text"].startswith(start)]
+        return q["attribution"]
+
     assert who("I don’t see this as a concession") == ("Mark Esper", "explicit")
     assert who("The U.S. tries to make a good impression") == ("Kim Yong Chol", "pronoun")
+    # the reader's words for the same provenance, as Markdown and the page show them
+    assert attribution("I don’t see this as a concession") == "said"
+    assert attribution("The U.S. tries to make a good impression") == (
+        "said; speaker named earlier"
+    )
     assert who("The suspension of the drill") == ("Kim Yong Chol", "pronoun")
     assert who("We are no longer interested in such talks") == ("Kim Kye Gwan", "explicit")
     (shared,) = [q for q in quotes if q["text"].startswith("return to the negotiating table")]

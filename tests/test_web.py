@@ -181,6 +181,9 @@ def test_story_page_sections_on_a_phone(server, browser):
         assert tops == sorted(tops)
         speakers = page.locator("#quotes .speaker h3").all_inner_texts()
         assert len(speakers) == len(set(speakers)) >= 3
+        # provenance in a reader's words, never the internal codes
+        via = set(page.locator("#quotes .via").all_inner_texts())
+        assert "(said)" in via and not any("explicit" in v or "pronoun" in v for v in via)
         columns = page.locator("#coverage .column h4").all_inner_texts()
         assert len(columns) == 5 and any("Kestrelholm Ledger" in c for c in columns)
         # on a phone the columns stack: one above the other, not side by side

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from newsweave.analyze.quotes import attribution_label
 from newsweave.analyze.temporal import value_label
 from newsweave.model import (
     AlsoPublished,
@@ -104,6 +105,7 @@ def briefing_to_dict(briefing: Briefing) -> dict[str, Any]:
                 "speaker": q.speaker,
                 "speaker_via": q.speaker_via,
                 "cue": q.cue,
+                "attribution": attribution_label(q),
                 "kind": q.kind,
                 "citations": cite(q.citations),
             }
