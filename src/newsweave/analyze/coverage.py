@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +35,7 @@ from newsweave.model import (
     CoverageFact,
     Entity,
     Sentence,
+    Token,
 )
 
 
@@ -334,14 +335,7 @@ def _figures(sentence: Sentence) -> frozenset[float]:
     "nearly $200 million" -> 2e8, "five" -> 5); dates, times and ordinals are not figures."""
     tokens = sentence.tokens
     out: set[float] = set()
-    i = 0
-    while i < len(tokens):
-        if tokens[i].pos != "NUM" or tokens[i].ent in _NOT_COUNTS:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(tokens) and tokens[j + 1].pos == "NUM":
-            j += 1
+    for i, j in _number_runs(tokens, hyphens=False):
         value = _number_value(" ".join(t.text for t in tokens[i : j + 1]))
         if value is not None and j + 1 < len(tokens):
             scale = _SCALES.get(tokens[j + 1].text.lower().rstrip("s"))
@@ -349,8 +343,30 @@ def _figures(sentence: Sentence) -> frozenset[float]:
                 value *= scale
         if value is not None:
             out.add(value)
-        i = j + 1
     return frozenset(out)
+
+
+def _number_runs(tokens: Sequence[Token], *, hyphens: bool) -> Iterator[tuple[int, int]]:
+    """(first, last) token index of each run of number tokens that is not a date, time or
+    ordinal; with `hyphens`, "Twenty - seven" is one run."""
+    i = 0
+    while i < len(tokens):
+        if tokens[i].pos != "NUM" or tokens[i].ent in _NOT_COUNTS:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and (
+            tokens[j + 1].pos == "NUM"
+            or (
+                hyphens
+                and tokens[j + 1].text == "-"
+                and j + 2 < len(tokens)
+                and tokens[j + 2].pos == "NUM"
+            )
+        ):
+            j += 1
+        yield i, j
+        i = j + 1
 
 
 def _weekdays(sentence: Sentence) -> frozenset[str]:
@@ -363,17 +379,7 @@ def _counts(sentence: Sentence) -> tuple[_Count, ...]:
     """Every count in the sentence ("Twenty-seven people" -> 27 people) with its context."""
     tokens = sentence.tokens
     out: list[_Count] = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i].pos != "NUM" or tokens[i].ent in _NOT_COUNTS:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(tokens) and (
-            tokens[j + 1].pos == "NUM"
-            or (tokens[j + 1].text == "-" and j + 2 < len(tokens) and tokens[j + 2].pos == "NUM")
-        ):
-            j += 1
+    for i, j in _number_runs(tokens, hyphens=True):
         span = tokens[i : j + 1]
         value = _number_value(" ".join(t.text for t in span))
         last = span[-1]
@@ -389,7 +395,6 @@ def _counts(sentence: Sentence) -> tuple[_Count, ...]:
                 and t is not head
             )
             out.append(_Count(value, " ".join(t.text for t in span), head.lemma.lower(), context))
-        i = j + 1
     return tuple(out)
 
 
