@@ -8,6 +8,7 @@ def test_all_is_exactly_the_public_api():
         "AnnotatedArticle",
         "Article",
         "Briefing",
+        "BriefingWorkerError",
         "Citation",
         "ClusterStateError",
         "CorruptDatabaseError",

@@ -3,6 +3,7 @@
 # ruff: noqa: I001  (import order matters here: see the last import)
 
 from newsweave.errors import (
+    BriefingWorkerError,
     ClusterStateError,
     CorruptDatabaseError,
     DaskMissingError,
@@ -43,6 +44,7 @@ __all__ = [
     "AnnotatedArticle",
     "Article",
     "Briefing",
+    "BriefingWorkerError",
     "Citation",
     "ClusterStateError",
     "CorruptDatabaseError",

@@ -34,7 +34,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from newsweave.errors import NewsweaveError, SeveralStoriesError
+from newsweave.errors import BriefingWorkerError, NewsweaveError, SeveralStoriesError
 from newsweave.model import Article, SkippedDocument, StoryRecord
 
 log = logging.getLogger("newsweave.api")
@@ -44,10 +44,6 @@ log = logging.getLogger("newsweave.api")
 BUILD_TIMEOUT = 600.0
 # The child runs this much nicer than the server (see _child_start).
 CHILD_NICENESS = 5
-
-
-class BriefingWorkerError(NewsweaveError):
-    """The briefing process died or hung twice on one briefing."""
 
 
 class BriefingWorker:

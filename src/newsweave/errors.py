@@ -14,6 +14,7 @@
     │   └── UnknownStoryError .... no story with that id
     ├── ClusterStateError ........ the stored clusterer state cannot be read
     ├── ScaleError ............... a Dask task failed for good
+    ├── BriefingWorkerError ...... the service's briefing process died or hung twice
     └── SeveralStoriesError ...... `brief` was given several stories (clusters, groups)
 
 Each message is one line that names the document, file or id and, where there is
@@ -83,6 +84,11 @@ class ClusterStateError(NewsweaveError):
 
 class ScaleError(NewsweaveError):
     """A Dask task failed for good (e.g. its workers kept dying)."""
+
+
+class BriefingWorkerError(NewsweaveError):
+    """The web service's briefing process died or hung twice on one briefing, or the
+    service is shutting down (HTTP 503)."""
 
 
 class SeveralStoriesError(NewsweaveError):
