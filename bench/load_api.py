@@ -367,6 +367,16 @@ def process_memory(pid: int) -> dict[str, Any]:
     return {"rss_mib": fields["VmRSS"], "peak_rss_mib": fields["VmHWM"], "command": command[:80]}
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 def descendants(pid: int) -> list[int]:
     """The processes started by `pid` and by them (the briefing process, multiprocessing's
     resource tracker), from /proc."""
@@ -449,12 +459,35 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             before = httpx.get(base + "/api/health").json()
+            # CPU seconds of the server, its children (the briefing process) and this
+            # script per phase: less sensitive to the other jobs on a shared machine
+            # than latency (a request's CPU cost does not grow with the load average)
+            helpers = descendants(process.pid)
+            cpu: dict[str, dict[str, float]] = {}
+
+            def cpu_now() -> dict[str, float]:
+                return {
+                    "server": cpu_seconds(process.pid),
+                    "children": sum(cpu_seconds(c) for c in helpers if Path(f"/proc/{c}").exists()),
+                    "client": time.process_time(),
+                }
+
+            loads = [load_average()]
+            start_cpu = cpu_now()
             baseline, base_elapsed = asyncio.run(
                 run_clients(base, 1, args.baseline_seconds, stories, args.seed)
             )
+            mid_cpu = cpu_now()
+            loads.append(load_average())
             loaded, load_elapsed = asyncio.run(
                 run_clients(base, args.clients, args.duration, stories, args.seed + 2)
             )
+            end_cpu = cpu_now()
+            loads.append(load_average())
+            cpu = {
+                "baseline_1_client": {k: mid_cpu[k] - start_cpu[k] for k in start_cpu},
+                "load": {k: end_cpu[k] - mid_cpu[k] for k in start_cpu},
+            }
             health = httpx.get(base + "/api/health").json()
             memory = server_memory(process.pid)
         finally:
@@ -480,9 +513,15 @@ def main(argv: list[str] | None = None) -> int:
         "load": summarize(loaded, load_elapsed),
         "corpus_after": {k: health[k] for k in ("articles", "duplicates", "stories")},
         "server_log_errors": len(server_errors),
+        "load_average_1min": {"start": loads[0], "after_baseline": loads[1], "end": loads[2]},
         "server_memory": memory,
         "briefing_process": health.get("briefing_process"),
     }
+    for phase, used in cpu.items():
+        served = result[phase]["requests"] or 1
+        result[phase]["cpu_s"] = {k: round(v, 1) for k, v in used.items()}
+        result[phase]["server_cpu_ms_per_request"] = round(1000 * used["server"] / served, 2)
+        result[phase]["client_cpu_ms_per_request"] = round(1000 * used["client"] / served, 2)
     # every POST answered "new" or "duplicate" added one article row: any missing is lost
     stored = sum(
         result[phase]["post_status"].get(status, 0)
@@ -505,7 +544,9 @@ def main(argv: list[str] | None = None) -> int:
         data = result[phase]
         print(
             f"{phase}: {data['requests']} requests, {data['errors']} errors, "
-            f"{data['requests_per_s']} req/s",
+            f"{data['requests_per_s']} req/s; CPU s {data['cpu_s']} "
+            f"(server {data['server_cpu_ms_per_request']} ms a request, "
+            f"this script {data['client_cpu_ms_per_request']} ms)",
             file=sys.stderr,
         )
         for kind, row in data["endpoints"].items():
@@ -527,6 +568,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{child['command']}",
             file=sys.stderr,
         )
+    print(f"load average (1 min): {result['load_average_1min']}", file=sys.stderr)
     for target, met in result["targets"].items():
         print(f"  {target}: {'met' if met else 'NOT met'}", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -80,7 +80,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from newsweave import __version__
-from newsweave.briefing_worker import BriefingWorkerError, brief_posted, json_bytes, story_bytes
+from newsweave.briefing_worker import (
+    Body,
+    BriefingWorkerError,
+    brief_posted,
+    json_bytes,
+    story_bytes,
+)
 from newsweave.errors import (
     ClusterStateError,
     DatabaseLockedError,
@@ -261,11 +267,11 @@ def _retrieve(future: asyncio.Future) -> None:
 
 @dataclass(frozen=True)
 class _Built:
-    """A built story: its member-set hash, its JSON, and its record (as the builder sent
-    it: a StoryRecord, or its codec text from the briefing process)."""
+    """A built story: its member-set hash, its answer (JSON, ETag, gzip), and its record
+    (as the builder sent it: a StoryRecord, or its codec text from the briefing process)."""
 
     key: str
-    data: bytes
+    data: Body
     record: StoryRecord | str
 
     def story_record(self) -> StoryRecord:
@@ -298,12 +304,13 @@ class _Corpus:
         self._threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="newsweave-read")
         self._builds: dict[str, _Build] = {}  # by live id: the story's latest build
         self.pages = _Memo()  # story-list pages (GET /api/stories, the reading page)
+        self.listings = _Memo(size=16)  # since -> list_stories rows, shared by pages
         self.located = _Memo()  # story id -> (live id, member-set hash)
         # each story's latest JSON, by live id: (member-set hash, bytes). A commit that
         # leaves a story as it was costs its next reader a lookup, not a decode and an
         # encode of its record; one that changed it has its readers served this previous
         # JSON while the new briefing is built (see story_json)
-        self._latest: dict[str, tuple[str, bytes]] = {}
+        self._latest: dict[str, tuple[str, Body]] = {}
         self._pending: list[tuple[PreparedArticle, Future[dict[str, Any]]]] = []
         self._pending_lock = threading.Lock()
         self._draining = False
@@ -473,7 +480,7 @@ class _Corpus:
 
     async def story_json(
         self, story_id: str, only: str | None = None, *, current: bool = False
-    ) -> tuple[bytes, bool]:
+    ) -> tuple[Body, bool]:
         """GET /api/stories/{id}: the story's record as JSON, and whether it is the
         current one. While the briefing of the story's current member set is being built,
         its readers are answered at once with the story's previous JSON (False) rather
@@ -488,7 +495,7 @@ class _Corpus:
         )
         if live != story_id:
             # a merged story's old id: its record names the id asked for, so not shared
-            return await self.run(story_bytes, await self.story(story_id, only)), True
+            return await self.run(_story_body, await self.story(story_id, only)), True
         latest = self._latest.get(live)
         if latest is not None and latest[0] == key:
             self._latest[live] = self._latest.pop(live)  # the most recently used
@@ -524,7 +531,7 @@ class _Corpus:
         build.reads_at = self._version
         found = await self.run(self._lookup, live, None)
         if found.record is not None:  # cached in the store (by the CLI, or before a restart)
-            data = await self.run(story_bytes, found.record)
+            data = await self.run(_story_body, found.record)
             built = _Built(found.members_hash, data, found.record)
         elif self.briefings is not None:
             text, data = await self.briefings.build_story(live)
@@ -541,7 +548,17 @@ class _Corpus:
         return built
 
     def _locate(self, story_id: str, only: str | None) -> tuple[str, str]:
-        """The story's or event's live id and member-set hash (the key of its briefing)."""
+        """The story's or event's live id and member-set hash (the key of its briefing).
+        A developing story's key is read from its (event, article) id pairs alone: every
+        commit moves the version, and reading each story's articles and decoding its
+        cached record (hundreds of KB) to learn the key was a seventh of the server's
+        samples under load."""
+        from newsweave.corpus.reader import record_kind
+
+        store = self.reader()
+        if record_kind(store, story_id, only) == "story":
+            live = store.resolve_developing_story(story_id)
+            return live, developing_key(store.developing_member_ids(live))
         found = self._lookup(story_id, only)
         return found.live, found.members_hash
 
@@ -550,12 +567,12 @@ class _Corpus:
 
         return lookup_record(self.reader(), story_id, only)  # this thread's connection
 
-    def _build_story(self, live: str) -> tuple[StoryRecord, bytes]:
+    def _build_story(self, live: str) -> tuple[StoryRecord, Body]:
         from newsweave.corpus import read_record
 
         with self._analysis_lock:
             record = read_record(self.reader(), live)
-        return record, story_bytes(record)
+        return record, _story_body(record)
 
     async def brief(
         self, articles: list[Article], skipped: list[SkippedDocument], words: int
@@ -629,6 +646,19 @@ class _Corpus:
             }
             for item, outcome in zip(items, batch.articles, strict=True)
         ]
+
+
+def _story_body(record: StoryRecord) -> Body:
+    """A story's answer for GET /api/stories/{id}: its JSON, ETag and gzip."""
+    return Body.of(story_bytes(record))
+
+
+def developing_key(pairs: list[tuple[str, int]]) -> str:
+    """`corpus.developing_hash` of a developing story from its (event id, article id)
+    pairs (`Store.developing_member_ids`), without its articles; the same value
+    (tests/test_api.py checks it)."""
+    ordered = sorted(f"{event}:{article}" for event, article in pairs)
+    return hashlib.sha256(json.dumps(ordered).encode()).hexdigest()[:16]
 
 
 # -- request bodies -> articles -----------------------------------------------------------
@@ -1085,7 +1115,7 @@ class FastReads:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             path: str = scope["path"]
-            answer: tuple[bytes, bool] | None = None
+            answer: tuple[Body, bool] | None = None
             headers = dict(scope.get("headers") or [])
             with contextlib.suppress(Exception):  # the route says what went wrong
                 if path == self.LIST:
@@ -1098,11 +1128,11 @@ class FastReads:
                         data, built = await corpus.story_json(story_id, current=current)
                         answer = (data, not built)
             if answer is not None:
-                await _send_json(send, headers.get(b"if-none-match"), *answer)
+                await _send_json(send, headers, *answer)
                 return
         await self.app(scope, receive, send)
 
-    async def _page(self, query: bytes) -> tuple[bytes, bool] | None:
+    async def _page(self, query: bytes) -> tuple[Body, bool] | None:
         from urllib.parse import parse_qsl
 
         pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
@@ -1126,18 +1156,58 @@ class FastReads:
         return page[1], False
 
 
-async def _send_json(send: Send, if_none_match: bytes | None, data: bytes, previous: bool) -> None:
-    """`_json_answer`'s response, sent from the ASGI layer."""
-    etag = _etag(data).encode()
-    headers = [(b"etag", etag)]
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header value allows gzip (named, or `*`, with a
+    q-value above 0)."""
+    allowed: dict[str, bool] = {}
+    for item in accept_encoding.lower().split(","):
+        name, _, params = item.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        allowed[name.strip()] = q > 0
+    return allowed.get("gzip", allowed.get("x-gzip", allowed.get("*", False)))
+
+
+def _representation(
+    body: Body, accept_encoding: str, if_none_match: str | None, previous: bool
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and bytes of a shared answer: its gzip for a client that accepts
+    it (compressed once, when the answer was made), 304 without a body for a client
+    that holds it already (`If-None-Match` naming either representation's ETag)."""
+    packed = body.gzip is not None and accepts_gzip(accept_encoding)
+    etag = body.gzip_etag if packed else body.etag
+    headers = [(b"etag", etag.encode())]
+    if body.gzip is not None:
+        headers.append((b"vary", b"Accept-Encoding"))
     if previous:
         headers.append((b"x-newsweave-briefing", b"previous; rebuilding"))
-    if if_none_match is not None and etag in (w.strip() for w in if_none_match.split(b",")):
-        await send({"type": "http.response.start", "status": 304, "headers": headers})
-        await send({"type": "http.response.body", "body": b""})
-        return
+    if if_none_match is not None:
+        held = {w.strip() for w in if_none_match.split(",")}
+        if "*" in held or body.etag in held or body.gzip_etag in held:
+            return 304, headers, b""
+    data = body.gzip if packed and body.gzip is not None else body.data
+    if packed:
+        headers.append((b"content-encoding", b"gzip"))
     headers += [(b"content-length", b"%d" % len(data)), (b"content-type", JSON.encode())]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    return 200, headers, data
+
+
+async def _send_json(send: Send, headers: dict[bytes, bytes], body: Body, previous: bool) -> None:
+    """`_json_answer`'s response, sent from the ASGI layer."""
+    wanted = headers.get(b"if-none-match")
+    status, answer, data = _representation(
+        body,
+        headers.get(b"accept-encoding", b"").decode("latin-1"),
+        wanted.decode("latin-1") if wanted is not None else None,
+        previous,
+    )
+    await send({"type": "http.response.start", "status": status, "headers": answer})
     await send({"type": "http.response.body", "body": data})
 
 
@@ -1315,33 +1385,19 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(request, 500, f"internal error ({type(exc).__name__})")
 
 
-_ETAGS: dict[int, tuple[bytes, str]] = {}  # id of a served body -> (that body, its ETag)
-
-
-def _etag(data: bytes) -> str:
-    """The ETag of a body the service shares between readers (a page or a story's JSON,
-    up to hundreds of KB): hashed once per bytes object, not once per request."""
-    known = _ETAGS.get(id(data))
-    if known is not None and known[0] is data:  # the entry keeps its id from being reused
-        return known[1]
-    etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
-    _ETAGS[id(data)] = (data, etag)
-    while len(_ETAGS) > ENCODED_STORIES * 2:
-        del _ETAGS[next(iter(_ETAGS))]
-    return etag
-
-
-def _json_answer(request: Request, data: bytes, *, previous: bool = False) -> Response:
-    """JSON bytes as they are (no model validation or re-encoding), with an ETag: a
-    client sending it back in `If-None-Match` gets a 304 without the body."""
-    etag = _etag(data)
-    headers = {"etag": etag}
-    if previous:
-        headers["x-newsweave-briefing"] = "previous; rebuilding"
-    wanted = request.headers.get("if-none-match")
-    if wanted is not None and etag in (w.strip() for w in wanted.split(",")):
-        return Response(status_code=304, headers=headers)
-    return Response(data, media_type=JSON, headers=headers)
+def _json_answer(request: Request, body: Body, *, previous: bool = False) -> Response:
+    """A shared answer as it is (no model validation or re-encoding), gzipped for a
+    client that accepts it, with an ETag: a client sending it back in `If-None-Match`
+    gets a 304 without the body."""
+    status, headers, data = _representation(
+        body,
+        request.headers.get("accept-encoding", ""),
+        request.headers.get("if-none-match"),
+        previous,
+    )
+    response = Response(data, status_code=status)
+    response.raw_headers = headers  # exactly these (Response would add its own)
+    return response
 
 
 def _token_check(token: str | None) -> Callable[[Request], Awaitable[None]]:
@@ -1395,6 +1451,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         version=__version__,
         summary="Stories and cited briefings from a newsweave corpus.",
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry hooks: nothing here configures a provider, yet
+        # asking whether one is configured read the environment on every request (7 %
+        # of the server's samples under load)
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.openapi = _openapi_with_bodies(app)  # type: ignore[method-assign]
     app.state.corpus = corpus
@@ -1405,13 +1465,17 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     _install_error_handlers(app)
     auth = Depends(_token_check(settings.token))
 
-    def story_page(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
-        """A page of developing stories, latest activity first (`q`: an article matches)."""
+    def story_page(
+        q: str, since: date | None, limit: int, offset: int, rows: list[Any] | None = None
+    ) -> dict[str, Any]:
+        """A page of developing stories, latest activity first (`q`: an article matches);
+        `rows`: `list_stories(store, since)` when read already."""
         from newsweave.corpus import list_stories
         from newsweave.render.json import headline_fields
 
         store = corpus.reader()
-        rows = list_stories(store, since)
+        if rows is None:
+            rows = list_stories(store, since)
         if q.strip():
             placed = store.placements()
             hits = {placed.get(e) for e in store.search_stories(q)}
@@ -1455,18 +1519,30 @@ def create_app(settings: ServiceSettings) -> FastAPI:
             answer["briefing_process"] = {"pid": worker.pid, "restarts": worker.restarts}
         return answer
 
-    def paged(q: str, since: date | None, limit: int, offset: int) -> tuple[dict, bytes]:
-        page = story_page(q, since, limit, offset)
-        return page, json_bytes(page)
+    def paged(
+        q: str, since: date | None, limit: int, offset: int, rows: list[Any]
+    ) -> tuple[dict, Body]:
+        page = story_page(q, since, limit, offset, rows)
+        return page, Body.of(json_bytes(page))
+
+    def listing(since: date | None) -> list[Any]:
+        from newsweave.corpus import list_stories
+
+        return list_stories(corpus.reader(), since)
 
     async def page_and_bytes(
         q: str, since: date | None, limit: int, offset: int
-    ) -> tuple[dict[str, Any], bytes]:
-        """story_page and its JSON, shared by every reader of it between two commits."""
+    ) -> tuple[dict[str, Any], Body]:
+        """story_page and its answer, shared by every reader of it between two commits;
+        the pages and searches of one version share one read of the story list."""
         key = (q.strip(), since, limit, offset)
-        return await corpus.pages.get(
-            key, corpus.version(), lambda: corpus.run(paged, key[0], since, limit, offset)
-        )
+        version = corpus.version()
+
+        async def compute() -> tuple[dict[str, Any], Body]:
+            rows = await corpus.listings.get(since, version, lambda: corpus.run(listing, since))
+            return await corpus.run(paged, key[0], since, limit, offset, rows)
+
+        return await corpus.pages.get(key, version, compute)
 
     app.state.story_list = page_and_bytes  # FastReads answers most list requests with it
 
