@@ -172,6 +172,9 @@ class ServiceSettings:
     header_timeout: float = HEADER_TIMEOUT
     body_timeout: float = BODY_TIMEOUT
     idle_timeout: float = IDLE_TIMEOUT
+    # The HTTP/1.1 parser: "auto" is httptools (C) when installed, else h11; "h11" or
+    # "httptools" to choose (`server_config`).
+    http: str = "auto"
 
 
 class _WriterThread:
@@ -1214,19 +1217,9 @@ async def _send_json(send: Send, headers: dict[bytes, bytes], body: Body, previo
 # -- the HTTP server: deadlines uvicorn does not have -------------------------------------------
 
 
-class Deadlines(H11Protocol):
-    """uvicorn's h11 protocol with deadlines for receiving a request.
-
-    uvicorn's only timeout is keep-alive between requests, cancelled by the first byte
-    received, so a client that connects and sends nothing, or trickles its headers or
-    body a byte at a time (slowloris), holds a connection - and its memory - forever;
-    ASGI middleware cannot help, as the app runs only once the headers are in. Here a
-    connection's headers must arrive within `header_timeout` of its start (or of the
-    first byte of the next request on a kept-alive connection), and the body within
-    `body_timeout` of the headers; a late client gets a 408 (if it sent anything) and
-    the connection is closed. Bytes that keep coming do not extend a deadline. Once a
-    request is in, no deadline runs: a slow briefing or a live stream is not cut.
-    """
+class _DeadlineTimer:
+    """The deadline part of `Deadlines` and `HttpToolsDeadlines`: one timer per
+    connection, for the phase (headers, body) its client is in."""
 
     header_timeout: float = HEADER_TIMEOUT
     body_timeout: float = BODY_TIMEOUT
@@ -1234,44 +1227,9 @@ class Deadlines(H11Protocol):
     _deadline: asyncio.TimerHandle | None = None
     _phase: str | None = None  # "headers" or "body" while a deadline runs
     _received = False  # any byte of the request whose headers are awaited
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._arm("headers")
-
-    def data_received(self, data: bytes) -> None:
-        if self.conn.their_state is h11.IDLE:
-            self._received = True
-            if self._phase != "headers":  # the first byte of a kept-alive connection's next
-                self._arm("headers")
-        super().data_received(data)
-        self._follow()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]:
-            self._disarm()  # idle between requests: uvicorn's keep-alive timeout applies
-            self._received = False
-        else:
-            self._follow()  # a pipelined request already started
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
-    def _follow(self) -> None:
-        """The deadline for the phase the client's side of the connection is now in."""
-        state = self.conn.their_state
-        if state is h11.IDLE:
-            if self._phase != "headers":
-                self._arm("headers")
-        elif state is h11.SEND_BODY:
-            self._received = False
-            if self._phase != "body":
-                self._arm("body")
-        else:  # the request is in (or the connection is closing)
-            self._received = False
-            self._disarm()
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+    client: tuple[str, int] | None
 
     def _arm(self, phase: str) -> None:
         self._disarm()
@@ -1304,15 +1262,140 @@ class Deadlines(H11Protocol):
         self.transport.close()
 
 
+class Deadlines(_DeadlineTimer, H11Protocol):
+    """uvicorn's h11 protocol with deadlines for receiving a request.
+
+    uvicorn's only timeout is keep-alive between requests, cancelled by the first byte
+    received, so a client that connects and sends nothing, or trickles its headers or
+    body a byte at a time (slowloris), holds a connection - and its memory - forever;
+    ASGI middleware cannot help, as the app runs only once the headers are in. Here a
+    connection's headers must arrive within `header_timeout` of its start (or of the
+    first byte of the next request on a kept-alive connection), and the body within
+    `body_timeout` of the headers; a late client gets a 408 (if it sent anything) and
+    the connection is closed. Bytes that keep coming do not extend a deadline. Once a
+    request is in, no deadline runs: a slow briefing or a live stream is not cut.
+    `HttpToolsDeadlines` is the same over httptools' C parser (what `serve` uses when
+    httptools is installed).
+    """
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm("headers")
+
+    def data_received(self, data: bytes) -> None:
+        if self.conn.their_state is h11.IDLE:
+            self._received = True
+            if self._phase != "headers":  # the first byte of a kept-alive connection's next
+                self._arm("headers")
+        super().data_received(data)
+        self._follow()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]:
+            self._disarm()  # idle between requests: uvicorn's keep-alive timeout applies
+            self._received = False
+        else:  # a pipelined request already started
+            self._received = self._received or bool(self.conn.trailing_data[0])
+            self._follow()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _follow(self) -> None:
+        """The deadline for the phase the client's side of the connection is now in."""
+        state = self.conn.their_state
+        if state is h11.IDLE:
+            if self._phase != "headers":
+                self._arm("headers")
+        elif state is h11.SEND_BODY:
+            self._received = False
+            if self._phase != "body":
+                self._arm("body")
+        else:  # the request is in (or the connection is closing)
+            self._received = False
+            self._disarm()
+
+
+@functools.cache
+def httptools_deadlines() -> type | None:
+    """`Deadlines` over uvicorn's httptools protocol (llhttp, a C parser: h11's pure-
+    Python parsing and event objects were a sixth of the serving thread's samples under
+    load), or None when httptools is not installed. The same deadlines, followed through
+    the parser's callbacks: headers from the connection's start (or the first byte of a
+    kept-alive connection's next request) until the headers are complete, the body from
+    then until the message is complete; none while the request is being answered."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:
+        return None
+
+    class HttpToolsDeadlines(_DeadlineTimer, HttpToolsProtocol):  # type: ignore[misc]
+        _answering = False  # a request is in; its response is not complete yet
+        _begun = False  # a request's first bytes were parsed, its headers are not complete
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm("headers")
+
+        def data_received(self, data: bytes) -> None:
+            if not self._answering:
+                self._received = True
+                if self._phase is None:  # the first byte of a kept-alive connection's next
+                    self._arm("headers")
+            super().data_received(data)
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._begun = True
+
+        def on_headers_complete(self) -> None:
+            self._begun = False
+            self._received = False
+            super().on_headers_complete()
+            if not self._answering:
+                self._arm("body")  # disarmed at once by a message without a body
+
+        def on_message_complete(self) -> None:
+            super().on_message_complete()
+            if not self._answering:
+                self._disarm()
+                self._answering = True
+
+        def on_response_complete(self) -> None:
+            queued = bool(self.pipeline)  # uvicorn starts the next queued request now
+            super().on_response_complete()
+            self._answering = queued
+            if self._answering or self.transport.is_closing():
+                return
+            if self._begun:  # part of a pipelined request's headers is in already
+                self._received = True
+                self._arm("headers")
+            else:  # idle between requests: uvicorn's keep-alive timeout applies
+                self._received = False
+                self._disarm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return HttpToolsDeadlines
+
+
 def server_config(app: FastAPI, host: str, port: int, **options: Any) -> Any:
-    """The uvicorn.Config `serve` runs `app` with: the Deadlines protocol with the app's
+    """The uvicorn.Config `serve` runs `app` with: the Deadlines protocol (over httptools
+    when it is installed and `ServiceSettings.http` allows it, else h11) with the app's
     ServiceSettings timeouts (`options` are passed on to uvicorn.Config)."""
     import uvicorn
 
     settings: ServiceSettings = app.state.settings
+    base = httptools_deadlines() if settings.http in ("auto", "httptools") else None
+    if base is None and settings.http == "httptools":
+        raise MissingDependencyError("httptools is not installed: pip install httptools")
     protocol = type(
         "ServiceProtocol",
-        (Deadlines,),
+        (base or Deadlines,),
         {"header_timeout": settings.header_timeout, "body_timeout": settings.body_timeout},
     )
     return uvicorn.Config(
