@@ -65,7 +65,7 @@ from newsweave.stories import (  # noqa: E402
 CALIBRATION_SEEDS = range(100, 103)
 # The join bar is searched around the score the fitted model puts at even odds (0),
 # the merge bar above the join bar (99: merging off).
-THRESHOLD_OFFSETS = [-1.5, -1.0, -0.5, 0.0]
+THRESHOLD_OFFSETS = [-1.0, -0.5, 0.0, 0.5]
 MERGE_OFFSETS = [2.0, 99.0]
 # How much the join bar rises with the rival candidates (StorySettings.competition): fixed
 # at 1.0 since 2026-12-03; at 0 two unrelated stories of one city joined in

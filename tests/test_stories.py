@@ -313,3 +313,23 @@ def test_an_events_cohesion_is_the_length_of_its_articles_mean_vector():
     assert 0.7 < cohesion["s-dam-0"] < 0.95
     restored = StoryLinker.from_state(json.loads(json.dumps(state)))
     assert {r["id"]: r["cohesion"] for r in restored.to_state()["events"]} == cohesion
+
+
+def test_the_split_tests_link_on_articles_is_the_centroid_cosine_scaled_by_both_cohesions():
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    dam = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    links = {}
+    for articles in (False, True):
+        clusterer = OnlineClusterer()
+        linker = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_articles=articles))
+        for x in dam[:3]:  # day 0 told twice (one event of two articles), then day 8
+            linker.add(x, clusterer.add(x))
+        two, one = linker._events["s-dam-0"], linker._events["s-dam-2"]
+        links[articles] = linker._link(two, one)
+    # the two-article event's mean vector is shorter than its centroid: the link between
+    # its articles and the day-8 article is lower by exactly that length
+    assert 0.0 < links[True] < links[False]
+    assert links[True] == pytest.approx(links[False] * two.cohesion * one.cohesion)

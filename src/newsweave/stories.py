@@ -530,7 +530,7 @@ class StoryLinker:
         heaviest = heapq.nlargest(st.event_terms, event.term_sum.items(), key=lambda kv: kv[1])
         unit_norm = math.sqrt(sum(v * v for _, v in heaviest)) or 1.0
         event.unit = {t: v / unit_norm for t, v in heaviest}
-        full = math.sqrt(sum(v * v for v in event.term_sum.values()))
+        full = math.hypot(*event.term_sum.values())
         event.cohesion = min(1.0, full / event.articles) if full else 1.0
         ranked = self._ranked_names(event)
         event.key = tuple(ranked[: st.key_names])
