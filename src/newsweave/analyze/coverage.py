@@ -235,9 +235,10 @@ class _Decision:
 
 
 def _decide(units: list[_Unit], vectors: np.ndarray, settings: CoverageSettings) -> _Decision:
-    scores = _scores(units, vectors, settings)
+    raw = vectors @ vectors.T
+    scores = _scores(units, vectors, settings, raw=raw)
     only = _outlet_only_names(units)
-    same, evidence = _same_fact(units, scores, vectors @ vectors.T, only, settings)
+    same, evidence = _same_fact(units, scores, raw, only, settings)
     close = (scores.max(axis=1) >= settings.close) | (
         evidence.max(axis=1) >= settings.close_evidence
     )
@@ -432,10 +433,17 @@ def _number_value(text: str) -> float | None:
 # --- alignment ---------------------------------------------------------------
 
 
-def _scores(units: list[_Unit], vectors: np.ndarray, settings: CoverageSettings) -> np.ndarray:
-    """Cross-source pair scores (same-source pairs are -1): cosine plus the name and
-    count bonuses, for the pairs whose cosine could reach `related` with them."""
-    scores = vectors @ vectors.T
+def _scores(
+    units: list[_Unit],
+    vectors: np.ndarray,
+    settings: CoverageSettings,
+    *,
+    raw: np.ndarray | None = None,
+) -> np.ndarray:
+    """Cross-source pair scores (same-source pairs are -1): cosine (`raw` when the caller
+    has it) plus the name and count bonuses, for the pairs whose cosine could reach
+    `related` with them."""
+    scores = (vectors @ vectors.T) if raw is None else raw.copy()
     articles = np.array([u.article for u in units])
     scores[articles[:, None] == articles[None, :]] = -1.0
     floor = settings.related - settings.entity_bonus - settings.number_bonus
@@ -676,13 +684,18 @@ def _evidence(
     weight = np.array(
         [np.log(n / df[w]) * (settings.setting_word_weight if w in setting else 1.0) for w in df]
     )
-    words = np.zeros((n, len(column)), dtype=np.float32)
-    for i, u in enumerate(units):
-        for w in u.words:
-            words[i, column[w]] = weight[column[w]]
-    norms = np.linalg.norm(words, axis=1, keepdims=True)
-    words /= np.where(norms > 0, norms, 1.0)
-    out = raw.astype(np.float64) + settings.lexical_weight * (words @ words.T)
+    from scipy.sparse import csr_matrix, diags  # here: a one-article brief never needs it
+
+    rows = [i for i, u in enumerate(units) for _w in u.words]
+    cols = [column[w] for u in units for w in u.words]
+    words = csr_matrix(
+        (weight[cols].astype(np.float32), (rows, cols)), shape=(n, len(column)), dtype=np.float32
+    )
+    norms = np.sqrt(np.asarray(words.multiply(words).sum(axis=1)).ravel())
+    words = csr_matrix(diags(1.0 / np.where(norms > 0, norms, 1.0)).astype(np.float32) @ words)
+    # Sparse products: a few hundred sentences are microseconds of work, and numpy's BLAS
+    # threads cost several times that on a busy machine (docs/benchmarks.md).
+    out = raw.astype(np.float64) + settings.lexical_weight * (words @ words.T).toarray()
     out += settings.figure_bonus * _share_any(rare_figures)
     if settings.name_bonus:
         out += settings.name_bonus * _share_any(rare_names)
@@ -698,12 +711,15 @@ def _evidence(
 
 def _share_any(sets: list[frozenset]) -> np.ndarray:
     """1.0 where two units' sets meet, else 0.0."""
+    from scipy.sparse import csr_matrix
+
     keys = {k: c for c, k in enumerate({k for s in sets for k in s})}
-    member = np.zeros((len(sets), len(keys)), dtype=np.float32)
-    for i, s in enumerate(sets):
-        for k in s:
-            member[i, keys[k]] = 1.0
-    return ((member @ member.T) > 0).astype(np.float64)
+    rows = [i for i, s in enumerate(sets) for _k in s]
+    cols = [keys[k] for s in sets for k in s]
+    member = csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(sets), max(1, len(keys)))
+    )
+    return ((member @ member.T).toarray() > 0).astype(np.float64)
 
 
 def _shared(
