@@ -29,6 +29,7 @@ from newsweave.analyze.names import (
     ORGANISATION_SPEAKER_WORDS,
     NameResolver,
     clean_name,
+    given_name_gender,
     name_key,
     split_role,
 )
@@ -391,6 +392,10 @@ class _Story:
         for a in articles:  # second pass: roles name people by their canonical names
             for s in a.sentences:
                 self._roles_and_gender(s)
+        for name in self.people.names():  # "Tony Blair" is no "she" (the text's word first)
+            given = given_name_gender(name)
+            if given:
+                self.gender.setdefault(name_key(name), given)
 
     def _roles_and_gender(self, s: Sentence) -> None:
         toks = s.tokens
