@@ -586,3 +586,12 @@ def test_she_is_never_a_man_the_text_names_by_a_mans_given_name():
         '"Those were glorious years," she said of the time.',
     )
     assert quotes == [("Margaret Dickson", "Those were glorious years")]
+
+
+def test_a_description_in_apposition_speaks_as_the_name_it_describes():
+    quotes = _speakers(
+        "The parole hearing lasted two hours.",
+        "It featured testimony from Margaret Dickson, the former ski champion's oldest "
+        'daughter, who said her father was "my best friend and my rock."',
+    )
+    assert quotes == [("Margaret Dickson", "my best friend and my rock")]

@@ -520,7 +520,12 @@ def _speaker_from_subject(
     appos = [c for c in p.children[subj] if p.toks[c].dep == "appos"]
     others = [i for i in np if p.toks[i].ent == "PERSON" and i not in _poss_tokens(p, subj)]
     others += _titled_person(p, subj) + _named_in_clause(p, subj)
-    for head_i in [subj, *appos, *others]:
+    # "Arnelle Simpson, the football great's daughter, who said": the description is in
+    # apposition to the name it describes
+    named = (
+        [t.head] if t.dep == "appos" and p.valid(subj) and p.toks[t.head].ent == "PERSON" else []
+    )
+    for head_i in [subj, *named, *appos, *others]:
         tok = p.toks[head_i]
         if not (tok.pos == "PROPN" or (tok.pos == "NOUN" and tok.text[:1].isupper())):
             continue
