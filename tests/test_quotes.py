@@ -576,3 +576,22 @@ def test_she_in_a_clause_after_a_described_mother_is_the_mother():
         '"We are not all meant to be equal, you know."',
     )
     assert [speaker for speaker, _text in quotes] == ["My mother"]
+
+
+def test_she_is_never_a_man_the_text_names_by_a_mans_given_name():
+    quotes = _speakers(
+        "The cook Margaret Dickson has died at the age of 66.",
+        "She said the broadcaster dropped her show because it angered the prime minister.",
+        "Tony Blair never commented on the claim.",
+        '"Those were glorious years," she said of the time.',
+    )
+    assert quotes == [("Margaret Dickson", "Those were glorious years")]
+
+
+def test_a_description_in_apposition_speaks_as_the_name_it_describes():
+    quotes = _speakers(
+        "The parole hearing lasted two hours.",
+        "It featured testimony from Margaret Dickson, the former ski champion's oldest "
+        'daughter, who said her father was "my best friend and my rock."',
+    )
+    assert quotes == [("Margaret Dickson", "my best friend and my rock")]

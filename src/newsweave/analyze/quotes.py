@@ -29,6 +29,7 @@ from newsweave.analyze.names import (
     ORGANISATION_SPEAKER_WORDS,
     NameResolver,
     clean_name,
+    given_name_gender,
     name_key,
     split_role,
 )
@@ -391,6 +392,10 @@ class _Story:
         for a in articles:  # second pass: roles name people by their canonical names
             for s in a.sentences:
                 self._roles_and_gender(s)
+        for name in self.people.names():  # "Tony Blair" is no "she" (the text's word first)
+            given = given_name_gender(name)
+            if given:
+                self.gender.setdefault(name_key(name), given)
 
     def _roles_and_gender(self, s: Sentence) -> None:
         toks = s.tokens
@@ -515,7 +520,12 @@ def _speaker_from_subject(
     appos = [c for c in p.children[subj] if p.toks[c].dep == "appos"]
     others = [i for i in np if p.toks[i].ent == "PERSON" and i not in _poss_tokens(p, subj)]
     others += _titled_person(p, subj) + _named_in_clause(p, subj)
-    for head_i in [subj, *appos, *others]:
+    # "Arnelle Simpson, the football great's daughter, who said": the description is in
+    # apposition to the name it describes
+    named = (
+        [t.head] if t.dep == "appos" and p.valid(subj) and p.toks[t.head].ent == "PERSON" else []
+    )
+    for head_i in [subj, *named, *appos, *others]:
         tok = p.toks[head_i]
         if not (tok.pos == "PROPN" or (tok.pos == "NOUN" and tok.text[:1].isupper())):
             continue
