@@ -21,7 +21,10 @@ JSON at once (header `x-newsweave-briefing`), unless they ask for the current on
 onnxruntime session and tokenizer may be called from two threads at once, so a POST
 never waits for a briefing build. Readers of one story-list page or story between two
 commits share one read (`_Memo`), served as stored bytes with an ETag (304 for a client
-that has them). Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write
+that has them), gzipped once per answer for clients that accept it (`Body`). Posted
+articles are prepared (cleaned, fingerprinted) in a second child process under `serve`
+(`ServiceSettings.prepare_process`), else on two threads of their own, never on the
+read threads. Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write
 lock (busy_timeout) instead of failing with "database is locked".
 
 `serve --watch` runs the watcher (`watch.Watcher`) on that same writer thread, as a task
