@@ -733,3 +733,33 @@ def test_a_stories_key_from_its_id_pairs_is_its_developing_hash(db):
         assert developing_key(pairs[1:]) != developing_hash(members)
     finally:
         store.close()
+
+
+def test_posted_articles_are_prepared_in_a_child_process_that_survives_its_death(db, caplog):
+    """`serve` prepares posted articles (cleaning, fingerprint) in a second child, off the
+    server's GIL: the same outcome as on a thread (an unusable one is a 422 with its
+    reason, an ad-hoc briefing lists it as skipped); killed, the child is replaced and
+    reported, and the post it would have prepared is stored."""
+    import os
+    import signal
+
+    settings = ServiceSettings(db=db, briefing_process=True)
+    assert settings.prepare_process is None  # follows briefing_process, as under `serve`
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
+        empty = client.post("/api/articles", json={"text": "   "})
+        assert empty.status_code == 422 and "no article text found" in empty.text
+        health = client.get("/api/health").json()
+        preparing = health["preparing_process"]
+        assert preparing["restarts"] == 0
+        assert preparing["pid"] not in (None, os.getpid(), health["briefing_process"]["pid"])
+        os.kill(preparing["pid"], signal.SIGKILL)
+        posted = client.post("/api/articles", json=FOLLOW_UP)
+        assert posted.status_code == 201, posted.text
+        assert posted.json()["title"] == FOLLOW_UP["title"]
+        brief = client.post("/api/brief", json={"articles": [FOLLOW_UP, {"text": "  "}]})
+        assert brief.status_code == 200, brief.text
+        assert [s["reason"] for s in brief.json()["skipped"]] == ["no article text found"]
+        health = client.get("/api/health").json()
+        assert health["articles"] == 6 and health["preparing_process"]["restarts"] == 1
+    (message,) = [r.getMessage() for r in caplog.records if "preparing process" in r.getMessage()]
+    assert "exit code -9" in message and "a new one is started (restart 1)" in message

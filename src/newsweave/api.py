@@ -21,7 +21,10 @@ JSON at once (header `x-newsweave-briefing`), unless they ask for the current on
 onnxruntime session and tokenizer may be called from two threads at once, so a POST
 never waits for a briefing build. Readers of one story-list page or story between two
 commits share one read (`_Memo`), served as stored bytes with an ETag (304 for a client
-that has them). Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write
+that has them), gzipped once per answer for clients that accept it (`Body`). Posted
+articles are prepared (cleaned, fingerprinted) in a second child process under `serve`
+(`ServiceSettings.prepare_process`), else on two threads of their own, never on the
+read threads. Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write
 lock (busy_timeout) instead of failing with "database is locked".
 
 `serve --watch` runs the watcher (`watch.Watcher`) on that same writer thread, as a task
@@ -163,6 +166,9 @@ class ServiceSettings:
     # build briefings in a child process (`briefing_worker`; what `serve` does), not on
     # a thread of the serving process
     briefing_process: bool = False
+    # prepare posted articles (cleaning, fingerprints) in a second child process, off the
+    # server's GIL; None: when briefings are built in one (`serve`)
+    prepare_process: bool | None = None
     # Host headers answered; anything else is a 400 (DNS rebinding: a page on evil.example
     # resolving its name to 127.0.0.1 must not reach the corpus). `serve --host` adds the
     # address it listens on, `--allow-host` more names.
@@ -293,7 +299,9 @@ class _Corpus:
     """Per-thread read connections, one writer thread, one briefing builder (a child
     process, `briefing_worker`, or one analysis thread)."""
 
-    def __init__(self, db: Path, *, briefing_process: bool = False) -> None:
+    def __init__(
+        self, db: Path, *, briefing_process: bool = False, prepare_process: bool = False
+    ) -> None:
         from newsweave.briefing_worker import BriefingWorker
 
         self.db = db
@@ -304,6 +312,13 @@ class _Corpus:
         # briefings are built in the child process, else here, one at a time; requests
         # await them on the event loop
         self.briefings = BriefingWorker(db, busy_timeout=BUSY_TIMEOUT) if briefing_process else None
+        # posted articles are prepared in a second child (at the server's priority), else
+        # on the preparation threads
+        self.preparer = (
+            BriefingWorker(db, busy_timeout=BUSY_TIMEOUT, name="preparing process", niceness=0)
+            if prepare_process
+            else None
+        )
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
         # reads and request preparation off the event loop: a fixed pool, whose threads
         # (and their read connections) live as long as the service; under load anyio's
@@ -339,7 +354,10 @@ class _Corpus:
         return await loop.run_in_executor(self._threads, functools.partial(fn, *args, **kwargs))
 
     async def prepare(self, raw: RawDocument, *, fingerprint: bool = True) -> PreparedArticle:
-        """A posted document cleaned (and fingerprinted) on a preparation thread."""
+        """A posted document cleaned (and fingerprinted) by the preparing process, else on
+        a preparation thread; DocumentError when it is unusable."""
+        if self.preparer is not None:
+            return _usable(raw, await self.preparer.prepare(raw, fingerprint))
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._prepare, functools.partial(_clean, raw, fingerprint=fingerprint)
@@ -360,6 +378,8 @@ class _Corpus:
         self._writer.shutdown(wait=True)
         if self.briefings is not None:
             self.briefings.close()
+        if self.preparer is not None:
+            self.preparer.close()
         self._analysis.shutdown(wait=True)
         self._threads.shutdown(wait=True)
         self._prepare.shutdown(wait=True)
@@ -464,6 +484,8 @@ class _Corpus:
         self._writer.submit(self._warm_up)
         if self.briefings is not None:
             self.briefings.warm_up()
+        if self.preparer is not None:
+            self.preparer.warm_up_preparing()
 
     def _warm_up(self) -> None:
         from newsweave.encoder import load_encoder
@@ -881,7 +903,11 @@ def _clean(raw: RawDocument, *, fingerprint: bool = True) -> PreparedArticle:
     names it and the reason."""
     from newsweave.pipeline import prepare
 
-    prepared = prepare(raw, fingerprint=fingerprint)
+    return _usable(raw, prepare(raw, fingerprint=fingerprint))
+
+
+def _usable(raw: RawDocument, prepared: PreparedArticle | SkippedDocument) -> PreparedArticle:
+    """A prepared document, or the DocumentError naming it when it was skipped."""
     if isinstance(prepared, SkippedDocument):
         label = raw.doc_id.split("#", 1)[0]  # the content hash only disambiguates storage
         raise DocumentError(label, prepared.reason)
@@ -1526,7 +1552,12 @@ Since = Annotated[date | None, Query(description="Only stories seen on or after 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
     """The FastAPI app over one corpus database."""
-    corpus = _Corpus(settings.db, briefing_process=settings.briefing_process)
+    prepare_process = settings.prepare_process
+    corpus = _Corpus(
+        settings.db,
+        briefing_process=settings.briefing_process,
+        prepare_process=settings.briefing_process if prepare_process is None else prepare_process,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
@@ -1608,11 +1639,15 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     @app.get("/api/health", tags=["service"])
     def health() -> dict[str, Any]:
-        """Liveness and corpus size; the briefing process's pid and restarts (`serve`)."""
+        """Liveness and corpus size; the pid and restarts of the briefing process and of
+        the process preparing posted articles (`serve`)."""
         answer = {"status": "ok", "version": __version__, **corpus.reader().counts()}
         worker = corpus.briefings
         if worker is not None:
             answer["briefing_process"] = {"pid": worker.pid, "restarts": worker.restarts}
+        preparer = corpus.preparer
+        if preparer is not None:
+            answer["preparing_process"] = {"pid": preparer.pid, "restarts": preparer.restarts}
         return answer
 
     def paged(
