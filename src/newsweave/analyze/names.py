@@ -39,6 +39,8 @@ ORGANISATION_SPEAKER_WORDS: frozenset[str] = frozenset(
 # ("Kim", "Robin", "Jordan", "Chris", "Pat", "Jean", "Andrea") are left out on purpose. A
 # "she" is never resolved to a man named here, nor a "he" to a woman; a gender the text
 # states (an honorific, a bound pronoun) still comes first.
+# Written by hand rather than taken from a package: the one offline name-gender list on the
+# index (gender-guesser) is GPL-3 and gives names both genders carry ('Jean', 'Kim') one gender.
 FEMALE_GIVEN_NAMES: frozenset[str] = frozenset(
     word_list("""
     mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa
