@@ -170,6 +170,12 @@ def ingest_baseline(pages: int) -> dict[str, Any]:
     }
 
 
+def db_mib(path: Path) -> float:
+    """The store's size on disk: the database file and its write-ahead log."""
+    files = [path, path.with_name(path.name + "-wal")]
+    return sum(f.stat().st_size for f in files if f.exists()) / 2**20
+
+
 def rss_mib(process: Any) -> tuple[float, float]:
     """RSS of this process and of its extraction workers (children other than the site)."""
     import psutil
@@ -296,7 +302,8 @@ async def throughput(
     watcher.warm_up()  # the writer's state and the extraction processes: start-up, not rate
     try:
         async with PoliteClient(settings.client) as client:
-            profiler = cProfile.Profile() if profile else None
+            # CPU time, not wall time: on a shared machine the wall clock counts waiting
+            profiler = cProfile.Profile(time.process_time) if profile else None
             if profiler is not None:
                 profiler.enable()
             started = time.perf_counter()
@@ -345,6 +352,7 @@ async def soak(watcher: Any, store: Any, args: Any, site: Any) -> dict:
                     "rss_mib": round(me),
                     "workers_rss_mib": round(workers),
                     "stored": store.counts()["articles"],
+                    "db_mib": round(db_mib(store.path), 1),
                     "rounds": len(rounds),
                 }
             )
