@@ -1,20 +1,27 @@
 """`newsweave watch` against a loopback site: throughput, requests per article, 304 rounds,
 and memory over a long run (`--soak`).
 
-A site on 127.0.0.1 (the tests' server, tests/loopback.py, run in its own process so
-that serving it costs the watcher nothing) serves FEEDS RSS feeds listing PAGES
-invented article pages between them, every response delayed by LATENCY seconds.
+A site of HOSTS outlets, each on its own loopback address (127.0.0.1, 127.0.0.2, ...:
+one host each for the client's per-host limits, as in a crawl of many outlets), served
+by the tests' server (tests/loopback.py) in a process of its own so that serving it
+costs the watcher nothing: FEEDS RSS feeds (feed f on outlet f mod HOSTS) listing
+PAGES invented article pages between them, every response delayed by LATENCY
+seconds. The client keeps its default politeness unless told otherwise
+(`--concurrency`, `--host-delay`).
 
 Throughput (default): round 1 fetches and stores everything (clustering on, as
 `watch` always does); round 2, with every feed due again and unchanged, should cost
-one request per feed, each answered 304. Prints one JSON object.
+one request per feed, each answered 304; then, as the baseline of the same run, the
+same pages are ingested from files (`--no-baseline` skips it). Prints one JSON object;
+`--profile FILE` writes a cProfile (CPU time) of round 1.
 
-    python bench/watch_loopback.py --feeds 100 --pages 2000 --latency 0.02 --workers 1
+    python bench/watch_loopback.py --feeds 100 --pages 2000 --latency 0.02
 
 Soak (`--soak SECONDS`): the site publishes its pages over the first REVEAL seconds
 (each feed lists its newest 50), the watcher runs its real loop (`Watcher.run`, polls
 every `--interval` seconds) for SECONDS, and the RSS of the watcher process and of its
-extraction workers is sampled every `--sample` seconds with the articles stored so far.
+extraction workers is sampled every `--sample` seconds with the articles stored so far
+and the store's size on disk.
 
     python bench/watch_loopback.py --feeds 100 --pages 10000 --soak 1800 --reveal 1200
 """
@@ -170,6 +177,12 @@ def ingest_baseline(pages: int) -> dict[str, Any]:
     }
 
 
+def db_mib(path: Path) -> float:
+    """The store's size on disk: the database file and its write-ahead log."""
+    files = [path, path.with_name(path.name + "-wal")]
+    return sum(f.stat().st_size for f in files if f.exists()) / 2**20
+
+
 def rss_mib(process: Any) -> tuple[float, float]:
     """RSS of this process and of its extraction workers (children other than the site)."""
     import psutil
@@ -296,7 +309,8 @@ async def throughput(
     watcher.warm_up()  # the writer's state and the extraction processes: start-up, not rate
     try:
         async with PoliteClient(settings.client) as client:
-            profiler = cProfile.Profile() if profile else None
+            # CPU time, not wall time: on a shared machine the wall clock counts waiting
+            profiler = cProfile.Profile(time.process_time) if profile else None
             if profiler is not None:
                 profiler.enable()
             started = time.perf_counter()
@@ -345,6 +359,7 @@ async def soak(watcher: Any, store: Any, args: Any, site: Any) -> dict:
                     "rss_mib": round(me),
                     "workers_rss_mib": round(workers),
                     "stored": store.counts()["articles"],
+                    "db_mib": round(db_mib(store.path), 1),
                     "rounds": len(rounds),
                 }
             )
