@@ -26,9 +26,8 @@ events (any event naming a name, the best of its events) are computed and shown 
 a join's explanation but weigh nothing: they grow with the story whatever the event, so
 a story that took one wrong event drew the rest of its beat. The weights are a logistic
 regression; the join bar can rise with the rival candidates (`competition`, so an
-event that fits several stories of a beat about equally opens its own; 0 in the
-defaults since the split test below does that work better) (StorySettings,
-bench/cluster_duc2004.py).
+event that fits several stories of a beat about equally opens its own; 1.0 in the
+defaults) (StorySettings, bench/cluster_duc2004.py).
 
 A join is re-examined as its story grows: when a story reaches 4, 8, 16, ... events, its
 latest events are grouped by average link (cosine x time decay) into two; two groups that
@@ -125,7 +124,7 @@ class StorySettings:
     w_size: float = 0.26
     bias: float = -4.29
     threshold: float = -1.0  # join the best story at or above this score, else open one
-    merge_threshold: float = 1.0  # an event scoring this with a second story merges the two
+    merge_threshold: float = 98.0  # an event scoring this with a second story merges the two
     decay_days: float = 14.0
     competition: float = 1.0  # the join bar rises by this x log(1 + sum exp(other scores))
     split_bar: float = 0.09  # a grown story whose two halves link below this splits (0: off)
