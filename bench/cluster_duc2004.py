@@ -1,6 +1,6 @@
 """Developing stories on DUC 2004: story-level B-cubed P/R/F1, online (shuffled) vs offline.
 
-    python bench/cluster_duc2004.py [--seeds 5] [--no-ecbplus]
+    python bench/cluster_duc2004.py [--seeds 5] [--no-ecbplus] [--defaults-only]
 
 Data: ../shared/evaldata/duc2004-topics/docs.jsonl, 50 TDT topics (one developing
 story each, Oct-Nov 1998), 500 rows. 11 doc_ids occur in two topics each (5 pairs of
@@ -378,9 +378,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--no-ecbplus", action="store_true", help="skip the ECB+ event level")
+    parser.add_argument(
+        "--defaults-only",
+        action="store_true",
+        help="only score the StorySettings defaults (all 50, odd, even) with --seeds orders,"
+        " into the results' defaults_check",
+    )
     args = parser.parse_args()
     seeds = list(range(args.seeds))
     rows, articles = load()
+    if args.defaults_only:
+        path = RESULTS / "cluster_duc2004.json"
+        result = json.loads(path.read_text()) if path.exists() else {}
+        system = two_levels(DEFAULT_STORY_SETTINGS)
+        result["defaults_check"] = {
+            "settings": dataclasses.asdict(DEFAULT_STORY_SETTINGS),
+            "seeds": seeds,
+            "all_50": online(articles, seeds, system),
+            "odd": online(half(articles, 1), seeds, system),
+            "even": online(half(articles, 0), seeds, system),
+        }
+        print("defaults", result["defaults_check"], file=sys.stderr)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result, indent=1) + "\n")
+        return
     result: dict = {
         "data": "duc2004-topics",
         "rows": len(rows),

@@ -282,8 +282,11 @@ def test_a_small_story_left_out_is_taken_in_when_a_joined_event_bridges_to_it():
 
     def run(reattach_articles: int) -> tuple[dict[str, list[str]], object]:
         clusterer = OnlineClusterer()
-        settings = replace(
-            DEFAULT_STORY_SETTINGS, reattach_articles=reattach_articles, reattach_bar=-1.0
+        settings = replace(  # merging by the joined event's second score off
+            DEFAULT_STORY_SETTINGS,
+            merge_threshold=98.0,
+            reattach_articles=reattach_articles,
+            reattach_bar=-1.0,
         )
         linker = StoryLinker(settings)
         # the collapse, and the arrest 24 days on left in a story of its own (as a join
