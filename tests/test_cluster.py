@@ -552,3 +552,16 @@ def test_a_state_written_by_version_4_still_loads_and_scores_as_it_did():
         assert now == pytest.approx(then, abs=1e-3)
     assert not seen[0][1][:, width:].any()  # features added since (cross-lingual) read 0
     assert parts.add(DAM[1]) == Assignment(saved["then"]["story_id"])
+
+
+def test_recluster_schedule_thins_out_past_split_dense():
+    """Re-clustering every 4 articles up to 64 members, then every 8, then every 16: the
+    cost per article of a big live story grows with its size, not with its square."""
+    settings = ClusterSettings()
+    due = [n for n in range(1, 201) if settings.split_due(n)]
+    assert due[:16] == list(range(4, 65, 4))
+    assert due[16:] == [72, 80, 88, 96, 104, 112, 120, 128, 144, 160, 176, 192]
+    assert [n for n in range(1, 80) if ClusterSettings(split_dense=0).split_due(n)] == list(
+        range(4, 80, 4)
+    )
+    assert not any(ClusterSettings(split_every=0).split_due(n) for n in range(1, 100))
