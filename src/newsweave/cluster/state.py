@@ -287,8 +287,8 @@ def _stories(lines: Iterator[dict[str, Any]]) -> Iterator[Story]:
 
 def decode(state: bytes) -> Header | Whole:
     """A header of a state in parts, or a whole state (OldStateError if of an older scoring)."""
-    if state[:1] != b"\x78":  # not a zlib stream: a msgpack header (version 6)
-        return _packed_header(state)
+    if state[:1] and (0x80 <= state[0] <= 0x8F or state[0] in (0xDE, 0xDF)):
+        return _packed_header(state)  # a msgpack map: a version 6 header
     first, *rest = _lines(state, "cluster state")
     version = _check_version(first)
     try:
