@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import gzip
 import json
+import json as _json
 import os
 import random
 import re
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +245,106 @@ def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
 # --- clients ----------------------------------------------------------------------------------
 
 
+class Answer:
+    """A response as `one_request` reads it (the part of httpx.Response it uses)."""
+
+    def __init__(self, status: int, headers: dict[str, str], content: bytes) -> None:
+        self.status_code = status
+        self.headers = headers
+        self.content = content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class LeanClient:
+    """One kept-alive HTTP/1.1 connection over asyncio streams: a request is a few
+    writes and reads, with `Accept-Encoding: gzip` as httpx sends it. The clients share
+    the server's two cores: httpx spent 1.2-1.7 ms of CPU a request here, four to eight
+    times what the server spent on a GET (`--client httpx` measured it), so the 200
+    clients, not the server, used most of the CPU the machine gave the benchmark. A
+    response that is not whole (a short body, a closed connection) raises, and counts
+    as an error like any other."""
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def __aenter__(self) -> LeanClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+    async def get(self, path: str, params: dict[str, Any] | None = None) -> Answer:
+        if params:
+            path += "?" + urllib.parse.urlencode(params)
+        return await asyncio.wait_for(self._exchange("GET", path, None), self.timeout)
+
+    async def post(self, path: str, json: Any) -> Answer:  # noqa: A002 - httpx's name
+        body = _json.dumps(json).encode()
+        return await asyncio.wait_for(self._exchange("POST", path, body), self.timeout)
+
+    async def _exchange(self, method: str, path: str, body: bytes | None) -> Answer:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            "Accept-Encoding: gzip\r\nUser-Agent: load_api\r\n"
+        )
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        self.writer.write(head.encode("latin-1") + b"\r\n" + (body or b""))
+        try:
+            lines = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+            status = int(lines[0].split(" ", 2)[1])
+            headers = {}
+            for line in lines[1:]:
+                name, sep, value = line.partition(":")
+                if sep:
+                    headers[name.strip().lower()] = value.strip()
+            if status in (204, 304) or 100 <= status < 200:
+                content = b""
+            elif headers.get("transfer-encoding", "").lower() == "chunked":
+                content = await self._chunked()
+            else:
+                content = await self.reader.readexactly(int(headers["content-length"]))
+        except BaseException:
+            await self.aclose()  # the connection is in an unknown state
+            raise
+        if headers.get("content-encoding") == "gzip":
+            content = gzip.decompress(content)
+        if headers.get("connection", "").lower() == "close":
+            await self.aclose()
+        return Answer(status, headers, content)
+
+    async def _chunked(self) -> bytes:
+        assert self.reader is not None
+        parts = []
+        while True:
+            size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            if size == 0:
+                await self.reader.readuntil(b"\r\n")
+                return b"".join(parts)
+            parts.append(await self.reader.readexactly(size))
+            await self.reader.readexactly(2)
+
+
 class Recorder:
     def __init__(self) -> None:
         self.latencies: dict[str, list[float]] = {k: [] for k in MIX}
@@ -272,19 +376,33 @@ async def one_request(
 
 
 async def run_clients(
-    base: str, clients: int, seconds: float, stories: list[str], seed: int
+    base: str,
+    clients: int,
+    seconds: float,
+    stories: list[str],
+    seed: int,
+    mix: dict[str, int] = MIX,
+    kind_of_client: str = "lean",
 ) -> tuple[Recorder, float]:
-    import httpx
-
     recorder = Recorder()
-    kinds = [k for k, weight in MIX.items() for _ in range(weight)]
-    timeout = httpx.Timeout(300.0, connect=30.0)
-    # Every client is made before the clock starts, sharing one TLS context (unused over
-    # http://): an httpx client otherwise loads the CA bundle as it is made, 50-100 ms
-    # of the benchmark's one event loop each, and 200 of them inside the measured phase
-    # stalled every request in flight for seconds (seen with py-spy on this script).
-    tls = ssl.create_default_context()
-    pool = [httpx.AsyncClient(base_url=base, timeout=timeout, verify=tls) for _ in range(clients)]
+    kinds = [k for k, weight in mix.items() for _ in range(weight)]
+    pool: list[Any]
+    if kind_of_client == "lean":
+        where = urllib.parse.urlsplit(base)
+        assert where.hostname and where.port
+        pool = [LeanClient(where.hostname, where.port, 300.0) for _ in range(clients)]
+    else:
+        import httpx
+
+        timeout = httpx.Timeout(300.0, connect=30.0)
+        # Every client is made before the clock starts, sharing one TLS context (unused
+        # over http://): an httpx client otherwise loads the CA bundle as it is made,
+        # 50-100 ms of the benchmark's one event loop each, and 200 of them inside the
+        # measured phase stalled every request in flight for seconds (py-spy).
+        tls = ssl.create_default_context()
+        pool = [
+            httpx.AsyncClient(base_url=base, timeout=timeout, verify=tls) for _ in range(clients)
+        ]
     deadline = time.monotonic() + seconds
 
     async def client_loop(n: int, client: Any) -> None:
@@ -303,6 +421,27 @@ async def run_clients(
     started = time.perf_counter()
     await asyncio.gather(*(client_loop(n, client) for n, client in enumerate(pool)))
     return recorder, time.perf_counter() - started
+
+
+def parse_mix(text: str) -> dict[str, int]:
+    """`list=3,search=3,story=3,post=1` as weights (every kind named, none negative)."""
+    mix = dict.fromkeys(MIX, 0)
+    for item in text.split(","):
+        kind, _, weight = item.partition("=")
+        if kind.strip() not in MIX or not weight.strip().isdigit():
+            raise argparse.ArgumentTypeError(f"{item!r}: expected KIND=N, KIND one of {list(MIX)}")
+        mix[kind.strip()] = int(weight)
+    if not any(mix.values()):
+        raise argparse.ArgumentTypeError("every weight is 0")
+    return mix
+
+
+def server_http() -> dict[str, bool]:
+    """Which of uvicorn's fast parts the server (started with this interpreter and
+    environment) finds: httptools' parser (api.HttpToolsDeadlines) and uvloop."""
+    import importlib.util
+
+    return {name: importlib.util.find_spec(name) is not None for name in ("httptools", "uvloop")}
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -367,6 +506,16 @@ def process_memory(pid: int) -> dict[str, Any]:
     return {"rss_mib": fields["VmRSS"], "peak_rss_mib": fields["VmHWM"], "command": command[:80]}
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 def descendants(pid: int) -> list[int]:
     """The processes started by `pid` and by them (the briefing process, multiprocessing's
     resource tracker), from /proc."""
@@ -416,6 +565,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
     parser.add_argument("--generated", type=int, default=60, help="fictional articles preloaded")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--client",
+        choices=("lean", "httpx"),
+        default="lean",
+        help="the clients: one kept-alive asyncio connection each (lean, the default: "
+        "least CPU taken from the server it measures) or httpx.AsyncClient (as before)",
+    )
+    parser.add_argument(
+        "--mix",
+        type=parse_mix,
+        default=MIX,
+        help="request weights, e.g. list=1,search=1,story=1,post=0 (GETs only: the cost "
+        "of the serving path without the writer's work); default list=3,search=3,story=3,post=1",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "load_api.json")
     args = parser.parse_args(argv)
 
@@ -449,12 +612,39 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             before = httpx.get(base + "/api/health").json()
+            # CPU seconds of the server, its children (the briefing process) and this
+            # script per phase: less sensitive to the other jobs on a shared machine
+            # than latency (a request's CPU cost does not grow with the load average)
+            helpers = descendants(process.pid)
+            cpu: dict[str, dict[str, float]] = {}
+
+            def cpu_now() -> dict[str, float]:
+                return {
+                    "server": cpu_seconds(process.pid),
+                    "children": sum(cpu_seconds(c) for c in helpers if Path(f"/proc/{c}").exists()),
+                    "client": time.process_time(),
+                }
+
+            loads = [load_average()]
+            start_cpu = cpu_now()
             baseline, base_elapsed = asyncio.run(
-                run_clients(base, 1, args.baseline_seconds, stories, args.seed)
+                run_clients(
+                    base, 1, args.baseline_seconds, stories, args.seed, args.mix, args.client
+                )
             )
+            mid_cpu = cpu_now()
+            loads.append(load_average())
             loaded, load_elapsed = asyncio.run(
-                run_clients(base, args.clients, args.duration, stories, args.seed + 2)
+                run_clients(
+                    base, args.clients, args.duration, stories, args.seed + 2, args.mix, args.client
+                )
             )
+            end_cpu = cpu_now()
+            loads.append(load_average())
+            cpu = {
+                "baseline_1_client": {k: mid_cpu[k] - start_cpu[k] for k in start_cpu},
+                "load": {k: end_cpu[k] - mid_cpu[k] for k in start_cpu},
+            }
             health = httpx.get(base + "/api/health").json()
             memory = server_memory(process.pid)
         finally:
@@ -473,16 +663,24 @@ def main(argv: list[str] | None = None) -> int:
         "environment": environment() | {"cpus": str(os.cpu_count())},
         "clients": args.clients,
         "duration_s": args.duration,
-        "mix": MIX,
+        "mix": args.mix,
+        "client": args.client,
+        "server_http": server_http(),
         "preloaded": {"stories": len(stories), "generated_articles": args.generated},
         "warm_up_briefings_s": round(briefings_s, 1),
         "baseline_1_client": summarize(baseline, base_elapsed),
         "load": summarize(loaded, load_elapsed),
         "corpus_after": {k: health[k] for k in ("articles", "duplicates", "stories")},
         "server_log_errors": len(server_errors),
+        "load_average_1min": {"start": loads[0], "after_baseline": loads[1], "end": loads[2]},
         "server_memory": memory,
         "briefing_process": health.get("briefing_process"),
     }
+    for phase, used in cpu.items():
+        served = result[phase]["requests"] or 1
+        result[phase]["cpu_s"] = {k: round(v, 1) for k, v in used.items()}
+        result[phase]["server_cpu_ms_per_request"] = round(1000 * used["server"] / served, 2)
+        result[phase]["client_cpu_ms_per_request"] = round(1000 * used["client"] / served, 2)
     # every POST answered "new" or "duplicate" added one article row: any missing is lost
     stored = sum(
         result[phase]["post_status"].get(status, 0)
@@ -505,7 +703,9 @@ def main(argv: list[str] | None = None) -> int:
         data = result[phase]
         print(
             f"{phase}: {data['requests']} requests, {data['errors']} errors, "
-            f"{data['requests_per_s']} req/s",
+            f"{data['requests_per_s']} req/s; CPU s {data['cpu_s']} "
+            f"(server {data['server_cpu_ms_per_request']} ms a request, "
+            f"this script {data['client_cpu_ms_per_request']} ms)",
             file=sys.stderr,
         )
         for kind, row in data["endpoints"].items():
@@ -527,6 +727,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{child['command']}",
             file=sys.stderr,
         )
+    print(f"load average (1 min): {result['load_average_1min']}", file=sys.stderr)
     for target, met in result["targets"].items():
         print(f"  {target}: {'met' if met else 'NOT met'}", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -348,21 +348,16 @@ def _session(model, threads: int = 1, basic: bool = False):
 
 
 def _decisions(annotated, vectors):
-    """Coverage's pair and exclusive decisions for these unit vectors (its own rules)."""
+    """Coverage's pair and exclusive decisions for these unit vectors (`coverage._decide`,
+    the code the briefing runs, before the salience filter)."""
     import numpy as np
 
     from newsweave.analyze import coverage as C
 
     settings = C.DEFAULT_SETTINGS
     units, _ = C._units(annotated, settings)
-    scores = C._scores(units, vectors, settings)
-    only = C._outlet_only_names(units)
-    same = C._same_fact(units, scores, vectors @ vectors.T, only, settings)
-    close = scores.max(axis=1) >= settings.close
-    exclusive = np.array(
-        [not same[k].any() and (not close[k] or bool(only[k])) for k in range(len(units))]
-    )
-    return np.triu(same, 1), exclusive
+    decision = C._decide(units, vectors, settings)
+    return np.triu(decision.same, 1), decision.alone
 
 
 def options(topics: dict[str, list[str]], reps: int = 3) -> dict:

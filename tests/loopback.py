@@ -35,6 +35,7 @@ class Request:
     path: str
     headers: dict[str, str]
     at: float  # time.monotonic()
+    port: int = 0  # the client's port: one per connection
 
 
 class _Server(ThreadingHTTPServer):
@@ -108,7 +109,8 @@ class LoopbackSite:
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         with self._lock:
-            self.log.append(Request(handler.path, headers, time.monotonic()))
+            port = handler.client_address[1]
+            self.log.append(Request(handler.path, headers, time.monotonic(), port))
         reply = self._reply_for(handler.path)
         if reply.delay:
             time.sleep(reply.delay)

@@ -124,3 +124,20 @@ def test_a_name_that_speaks_is_kept_even_before_a_thing_noun():
         "Brenvik footage showed the harbour on fire. Brenvik said its crew was safe.",
     )
     assert "Brenvik" in actors
+
+
+def test_spellings_plural_variants_and_crafts_are_one_actor_or_none():
+    actors = _actors(
+        "Rebels said Moammar Gaddafi had fled Tripoli. The Kenya Wildlife Service said it "
+        "would send rangers.",
+        "Moammar Gadhafi was last seen in the south, a spokesman for the Kenya Wildlife "
+        "Services said. The Parker Solar Probe will launch next summer.",
+        "Moammar Gadhafi has not been seen since. Engineers tested the Parker Solar Probe "
+        "again on Monday.",
+    )
+    gaddafi = [name for name in actors if "Ga" in name and "Moammar" in name]
+    assert gaddafi == ["Moammar Gadhafi"]  # two spellings, one person, the more used shown
+    assert "Moammar Gaddafi" in actors["Moammar Gadhafi"].aliases
+    wildlife = [name for name in actors if name.startswith("Kenya Wildlife")]
+    assert len(wildlife) == 1 and actors[wildlife[0]].kind == "organisation"
+    assert "Parker Solar Probe" not in actors or actors["Parker Solar Probe"].kind != "person"

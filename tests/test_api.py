@@ -666,3 +666,100 @@ def test_fast_reads_answer_as_the_routes_do(client):
     assert client.get(f"/api/stories/{sid}").json()["story"] == sid
     assert client.get("/api/stories/st-0000000000").status_code == 404
     assert client.get("/api/stories/" + "s" * 101).status_code == 422
+
+
+def test_story_answers_are_served_gzipped_once_compressed_with_etags_per_encoding(client):
+    """A story's answer (hundreds of KB for a large story) is compressed once when it is
+    made: a client accepting gzip gets those bytes (a tenth of the size), one that does
+    not gets the JSON itself; each representation has its own ETag, and either one held
+    is a 304. A short answer (a page of the list) is sent as it is."""
+    import gzip
+
+    from newsweave.briefing_worker import GZIP_LEVEL
+
+    sid = story_id(client)
+    plain = client.get(f"/api/stories/{sid}", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.headers["vary"] == "Accept-Encoding"
+    raw = client.get(f"/api/stories/{sid}", headers={"Accept-Encoding": "br, gzip;q=0.5"})
+    assert raw.headers["content-encoding"] == "gzip"
+    # httpx decodes it: the same JSON; on the wire it is the gzip of the plain bytes
+    assert raw.content == plain.content and raw.json()["story"] == sid
+    wire = int(raw.headers["content-length"])
+    packed = gzip.compress(plain.content, compresslevel=GZIP_LEVEL, mtime=0)
+    assert wire < len(plain.content) / 3 and len(packed) == wire
+    assert raw.headers["etag"] != plain.headers["etag"]
+    for held in (raw.headers["etag"], plain.headers["etag"]):
+        again = client.get(f"/api/stories/{sid}", headers={"If-None-Match": held})
+        assert again.status_code == 304 and again.content == b""
+    refused = client.get(f"/api/stories/{sid}", headers={"Accept-Encoding": "gzip;q=0, *;q=1"})
+    assert "content-encoding" not in refused.headers and refused.content == plain.content
+    # the routed answer (a query FastReads leaves to FastAPI) negotiates the same way
+    routed = client.get(f"/api/stories/{sid}?via=route", headers={"Accept-Encoding": "gzip"})
+    assert routed.headers["content-encoding"] == "gzip" and routed.content == plain.content
+    assert routed.headers["etag"] == raw.headers["etag"]
+    assert routed.headers["x-content-type-options"] == "nosniff"
+    short = client.get("/api/stories", params={"limit": 1}, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in short.headers and short.json()["limit"] == 1
+
+
+def test_accept_encoding_is_read_with_its_q_values():
+    from newsweave.api import accepts_gzip
+
+    assert accepts_gzip("gzip, deflate, br")
+    assert accepts_gzip("br;q=1.0, gzip;q=0.2")
+    assert accepts_gzip("*")
+    assert accepts_gzip("GZIP")
+    assert not accepts_gzip("")
+    assert not accepts_gzip("identity")
+    assert not accepts_gzip("gzip;q=0")
+    assert not accepts_gzip("gzip;q=0, *")
+    assert not accepts_gzip("*;q=0")
+    assert not accepts_gzip("gzip;q=zero")
+
+
+def test_a_stories_key_from_its_id_pairs_is_its_developing_hash(db):
+    """The service keys a story's briefing by its (event, article) id pairs without
+    reading its articles; that key is the one its cached record is stored under."""
+    from newsweave.api import developing_key
+    from newsweave.corpus.reader import _developing_members, developing_hash
+
+    store = Store(db)
+    try:
+        (story,) = [s.id for s in store.developing_stories()]
+        members = _developing_members(store, store.story_events([story]))
+        pairs = store.developing_member_ids(story)
+        assert len(pairs) == sum(len(rows) for rows in members.values()) > 1
+        assert developing_key(pairs) == developing_hash(members)
+        assert developing_key(pairs[1:]) != developing_hash(members)
+    finally:
+        store.close()
+
+
+def test_posted_articles_are_prepared_in_a_child_process_that_survives_its_death(db, caplog):
+    """`serve` prepares posted articles (cleaning, fingerprint) in a second child, off the
+    server's GIL: the same outcome as on a thread (an unusable one is a 422 with its
+    reason, an ad-hoc briefing lists it as skipped); killed, the child is replaced and
+    reported, and the post it would have prepared is stored."""
+    import os
+    import signal
+
+    settings = ServiceSettings(db=db, briefing_process=True)
+    assert settings.prepare_process is None  # follows briefing_process, as under `serve`
+    with TestClient(create_app(settings), base_url=LOCAL) as client:
+        empty = client.post("/api/articles", json={"text": "   "})
+        assert empty.status_code == 422 and "no article text found" in empty.text
+        health = client.get("/api/health").json()
+        preparing = health["preparing_process"]
+        assert preparing["restarts"] == 0
+        assert preparing["pid"] not in (None, os.getpid(), health["briefing_process"]["pid"])
+        os.kill(preparing["pid"], signal.SIGKILL)
+        posted = client.post("/api/articles", json=FOLLOW_UP)
+        assert posted.status_code == 201, posted.text
+        assert posted.json()["title"] == FOLLOW_UP["title"]
+        brief = client.post("/api/brief", json={"articles": [FOLLOW_UP, {"text": "  "}]})
+        assert brief.status_code == 200, brief.text
+        assert [s["reason"] for s in brief.json()["skipped"]] == ["no article text found"]
+        health = client.get("/api/health").json()
+        assert health["articles"] == 6 and health["preparing_process"]["restarts"] == 1
+    (message,) = [r.getMessage() for r in caplog.records if "preparing process" in r.getMessage()]
+    assert "exit code -9" in message and "a new one is started (restart 1)" in message

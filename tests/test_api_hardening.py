@@ -25,13 +25,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture()
-def server(db):
+PARSERS = ["h11", "httptools"]
+
+
+@pytest.fixture(params=PARSERS)
+def server(db, request):
+    """The server with each HTTP parser: h11 (`Deadlines`) and httptools
+    (`HttpToolsDeadlines`, what `serve` runs when httptools is installed)."""
+    if request.param == "httptools":
+        pytest.importorskip("httptools", reason="httptools is part of the web extra")
     settings = ServiceSettings(
-        db=db, header_timeout=LIMIT, body_timeout=LIMIT, idle_timeout=3 * LIMIT
+        db=db,
+        header_timeout=LIMIT,
+        body_timeout=LIMIT,
+        idle_timeout=3 * LIMIT,
+        http=request.param,
     )
     port = free_port()
     config = server_config(create_app(settings), "127.0.0.1", port, log_level="warning")
+    expected = "HttpToolsDeadlines" if request.param == "httptools" else "Deadlines"
+    assert expected in [kind.__name__ for kind in config.http.__mro__]
     serving = uvicorn.Server(config)
     thread = threading.Thread(target=serving.run, daemon=True)
     thread.start()
@@ -120,3 +133,23 @@ def test_a_silent_connection_is_closed_and_a_kept_alive_one_is_not_cut_early(ser
     connection.request("GET", "/api/health")
     assert (first.status, connection.getresponse().status) == (200, 200)
     connection.close()
+
+
+def test_pipelined_requests_are_answered_in_order_and_the_next_one_still_has_a_deadline(server):
+    """Two requests sent at once, then the start of a third that never ends: both are
+    answered, in order, and the third is cut at the header limit."""
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as sock:
+        started = time.monotonic()
+        request = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        sock.sendall(request + b"GET /api/stories?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /")
+        answer = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+        elapsed = time.monotonic() - started
+    assert answer.count(b"HTTP/1.1 200 OK") == 2
+    assert answer.index(b'"status":"ok"') < answer.index(b'"stories"')
+    assert answer.rstrip().endswith(b"request headers not received in time")
+    assert LIMIT <= elapsed < LIMIT + 1.5

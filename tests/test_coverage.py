@@ -200,3 +200,25 @@ def test_different_counts_of_the_same_thing_conflict():
 def test_one_source_is_not_compared():
     coverage = compare_coverage(_story("Twelve passengers were injured in Lindau on Friday."))
     assert coverage.shared == coverage.conflicts == coverage.alignment == ()
+
+
+def test_quoted_speech_is_measured_once_per_sentence_not_per_pair(monkeypatch):
+    # The colour-quote test used to run for every sentence pair (11,210 quote scans on a
+    # 10-article DUC story); it is a property of one sentence.
+    from newsweave.analyze import coverage as coverage_module
+
+    articles = annotate(newsweave.extract([need(EXAMPLES / "kestrelholm-fire")]).articles)
+    sentences = sum(len(a.sentences) for a in articles)
+    calls: list[str] = []
+    real = coverage_module.quote_spans
+
+    def counting(text, *args, **kwargs):
+        calls.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(coverage_module, "quote_spans", counting)
+    coverage = compare_coverage(articles)
+    assert coverage.shared and coverage.exclusive
+    # Once for the colour test, at most twice more (who is named outside quotes, and the
+    # quoted passages) for the sentences of a same-fact pair.
+    assert len(calls) <= 3 * sentences

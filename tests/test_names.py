@@ -62,3 +62,13 @@ def test_organisation_resolver_keeps_role_like_words():
     r = NameResolver(people=False)
     r.add("North Korean Foreign Ministry")
     assert r.canonical("Foreign Ministry") == "North Korean Foreign Ministry"
+
+
+def test_given_name_gender_only_for_one_gender_names():
+    from newsweave.analyze.names import given_name_gender
+
+    assert given_name_gender("Tony Blair") == "m"
+    assert given_name_gender("Mary Kay Henry") == "f"
+    assert given_name_gender("Mr. Harold Vik") == "m"  # the honorific is not a given name
+    assert given_name_gender("Robin Roberts") is None  # carried by both
+    assert given_name_gender("Blair") is None  # a surname alone says nothing

@@ -270,3 +270,66 @@ def test_a_story_whose_events_belong_together_does_not_split():
     (off, _), (on, joins) = stories(0.0), stories(0.08)
     assert all(not j.split for j in joins)  # the dam story of 4 events was tested, kept
     assert on == off and len(max(on.values(), key=len)) == 4
+
+
+def test_a_small_story_left_out_is_taken_in_when_a_joined_event_bridges_to_it():
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    dam = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    flood = _item("flood-0", *FLOOD[0])
+
+    def run(reattach_articles: int) -> tuple[dict[str, list[str]], object]:
+        clusterer = OnlineClusterer()
+        settings = replace(
+            DEFAULT_STORY_SETTINGS, reattach_articles=reattach_articles, reattach_bar=-1.0
+        )
+        linker = StoryLinker(settings)
+        # the collapse, and the arrest 24 days on left in a story of its own (as a join
+        # refused over the gap would leave it), and the flood of the same beat
+        for x, story in ((dam[0], "st-a"), (dam[4], "st-b"), (flood, "st-f")):
+            linker.add_to(x, clusterer.add(x), story)
+        # the inquiry (day 16) joins one of the dam stories and reaches the other
+        join = linker.add(dam[3], clusterer.add(dam[3]))
+        return linker.stories, join
+
+    kept_apart, join = run(0)
+    assert join.merged == () and len(kept_apart) == 4 - 1  # the inquiry joined st-a or st-b
+    stories, join = run(3)
+    assert join.story_id == "st-a" and join.merged == ("st-b",)
+    assert stories == {"st-a": ["s-dam-0", "s-dam-4", "s-dam-3"], "st-f": ["s-flood-0"]}
+
+
+def test_an_events_cohesion_is_the_length_of_its_articles_mean_vector():
+    clusterer, linker = OnlineClusterer(), StoryLinker()
+    dam = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    for x in dam[:3]:
+        linker.add(x, clusterer.add(x))
+    state = linker.to_state()
+    cohesion = {r["id"]: r["cohesion"] for r in state["events"]}
+    # one article: its own unit vector; two tellings of day 0: their mean is shorter
+    assert cohesion["s-dam-2"] == pytest.approx(1.0)
+    assert 0.7 < cohesion["s-dam-0"] < 0.95
+    restored = StoryLinker.from_state(json.loads(json.dumps(state)))
+    assert {r["id"]: r["cohesion"] for r in restored.to_state()["events"]} == cohesion
+
+
+def test_the_split_tests_link_on_articles_is_the_centroid_cosine_scaled_by_both_cohesions():
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    dam = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    links = {}
+    for articles in (False, True):
+        clusterer = OnlineClusterer()
+        linker = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_articles=articles))
+        for x in dam[:3]:  # day 0 told twice (one event of two articles), then day 8
+            linker.add(x, clusterer.add(x))
+        two, one = linker._events["s-dam-0"], linker._events["s-dam-2"]
+        links[articles] = linker._link(two, one)
+    # the two-article event's mean vector is shorter than its centroid: the link between
+    # its articles and the day-8 article is lower by exactly that length
+    assert 0.0 < links[True] < links[False]
+    assert links[True] == pytest.approx(links[False] * two.cohesion * one.cohesion)

@@ -195,3 +195,21 @@ def test_chrome_and_bare_now_carry_no_event():
     assert [(e.expression, e.value, e.text) for e in timeline] == [
         ("Sunday", "2026-04-19", "The harbour authority reopened the quay on Sunday")
     ]
+
+
+def test_the_pages_time_axis_is_named_in_a_readers_words():
+    from newsweave.model import Article, Briefing, Citation, StoryRecord, TimelineEvent
+    from newsweave.render.html import story_to_html
+
+    source = Article("a", ("The council voted.",), title="T", outlet="Portvale Gazette")
+    cited = (Citation("a", "Portvale Gazette", 2, "x"),)
+    timeline = (
+        TimelineEvent("the council voted", "Tuesday", "2026-03-03", "day", "published", cited),
+        TimelineEvent("the fair", "this weekend", "2026-W10-WE", "weekend", "published", cited),
+        TimelineEvent("the bridge opened", "1979", "1979", "year", None, ()),
+    )
+    html = story_to_html(
+        StoryRecord("s-1", Briefing(sources=(source,), summary=(), timeline=timeline))
+    )
+    assert 'aria-label="Events on a time axis from 1979 to weekend of 7-8 Mar 2026"' in html
+    assert '<time datetime="2026-W10-WE">weekend of 7-8 Mar 2026</time>' in html

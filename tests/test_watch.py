@@ -288,8 +288,9 @@ def test_kill_9_mid_run_then_a_rerun_has_no_gaps_and_no_duplicates(site, tmp_pat
         assert stored_urls(store) == sorted(site.url(f"/a/{s}") for s in slugs)
         assert store.counts()["duplicates"] == 0
         assert {p.status for p in store.watch_pages()} == {"stored"}
-    # pages committed before the kill are never asked again; at most the one in flight is
-    assert sum(site.hits(f"/a/{s}") for s in slugs) <= len(slugs) + 1
+    # pages committed before the kill are never asked again; at most the batches in flight
+    # are (the one being stored and the one fetched ahead of it: one page each here)
+    assert sum(site.hits(f"/a/{s}") for s in slugs) <= len(slugs) + 2
 
 
 def test_sigterm_stops_after_the_batch_in_flight(site, tmp_path):
@@ -339,18 +340,23 @@ def test_a_site_down_at_start_is_resolved_later_and_opml_is_read_again(site, tmp
         ]
 
 
+ROWS = (
+    "SELECT url, title, paragraphs, published, content_hash, text_hash, minhash, duplicate_of "
+    "FROM articles ORDER BY url"
+)
+
+
 def test_extraction_in_worker_processes_stores_the_same_articles(site, tmp_path):
-    """Pages extracted in a spawned worker process (overlapping the fetches) end up as
-    the same rows as pages extracted in the loop's thread."""
+    """Pages extracted and signed in a spawned worker process (overlapping the fetches,
+    and the writer storing the batch before: two-page batches here) end up as the same
+    rows, hashes and MinHash signatures included, as pages extracted in the loop's thread."""
     news_site(site)
     inline, pooled = tmp_path / "inline.db", tmp_path / "pooled.db"
     with Store(inline) as store:
         first = one_round(store, [site.url("/")])
-        rows_inline = store.query(
-            "SELECT url, title, paragraphs, published FROM articles ORDER BY url"
-        )
+        rows_inline = store.query(ROWS)
     with Store(pooled) as store:
-        settings = dataclasses.replace(SETTINGS, extract_workers=1)
+        settings = dataclasses.replace(SETTINGS, extract_workers=1, batch_size=2)
         watcher = Watcher(store, [site.url("/")], settings)
 
         async def run():
@@ -362,10 +368,33 @@ def test_extraction_in_worker_processes_stores_the_same_articles(site, tmp_path)
             assert watcher._pool is not None  # the pages really went through a process
         finally:
             watcher.close()
-        rows_pooled = store.query(
-            "SELECT url, title, paragraphs, published FROM articles ORDER BY url"
-        )
+        rows_pooled = store.query(ROWS)
         assert store.check() == []
     assert (first.stored, first.same_article, first.failed) == (3, 1, 1)
     assert (second.stored, second.same_article, second.failed) == (3, 1, 1)
     assert [tuple(r) for r in rows_pooled] == [tuple(r) for r in rows_inline]
+    assert all(r[6] for r in rows_pooled)  # signed (the pages are long enough)
+
+
+def test_a_batch_takes_the_hosts_in_turn(site, tmp_path):
+    """Two outlets, three pages each, listed outlet by outlet; in two-page batches each
+    batch asks both outlets, so one outlet's rate limit does not hold the batch up."""
+    other = LoopbackSite("127.0.0.2")
+    slugs = ["ferry", "bridge", "library"]
+    for host in (site, other):
+        for slug in slugs:
+            host.route(f"/a/{slug}", article_html(slug))
+    listed = [host.url(f"/a/{slug}") for host in (site, other) for slug in slugs]
+    site.route("/feed.xml", Reply(rss_of(listed), content_type="application/rss+xml"))
+    settings = dataclasses.replace(SETTINGS, batch_size=2)
+    with Store(tmp_path / "news.db") as store, other:
+        summary = one_round(store, [site.url("/feed.xml")], settings)
+        assert summary.stored + summary.duplicates == 6 and store.check() == []
+    asked = sorted(
+        [(r.at, "site", r.path) for r in site.log if r.path.startswith("/a/")]
+        + [(r.at, "other", r.path) for r in other.log if r.path.startswith("/a/")]
+    )
+    # batch 1: ferry on both; batch 2: bridge on both; batch 3: library on both
+    both = ["other", "site"]
+    assert [sorted(h for _, h, _ in asked[i : i + 2]) for i in (0, 2, 4)] == [both] * 3
+    assert [p for _, _, p in asked] == [f"/a/{s}" for s in slugs for _ in (0, 1)]

@@ -6,7 +6,7 @@ import asyncio
 import time
 
 import pytest
-from loopback import Reply
+from loopback import LoopbackSite, Reply
 
 from newsweave.watch.client import ClientSettings, FetchError, PoliteClient, parse_retry_after
 
@@ -163,6 +163,28 @@ def test_requests_to_one_host_are_spaced_by_host_delay_and_crawl_delay(site):
     asyncio.run(run(["/p?4", "/p?5"], robots=True))
     pages = sorted(r.at for r in site.log if r.path.startswith("/p?"))
     assert pages[1] - pages[0] >= 0.3
+
+
+def test_each_host_has_its_own_connections_within_its_concurrency(site):
+    """Twelve pages on each of two hosts, two at a time per host: each host sees at most
+    two connections (kept alive and reused), whatever the other host does."""
+    other = LoopbackSite("127.0.0.2")
+    for host in (site, other):
+        for n in range(12):
+            host.route(f"/p/{n}", Reply(f"page {n}", delay=0.02))
+    settings = ClientSettings(host_delay=0, host_concurrency=2)
+
+    async def run():
+        async with PoliteClient(settings) as client:
+            urls = [host.url(f"/p/{n}") for n in range(12) for host in (site, other)]
+            return await asyncio.gather(*(client.get(url) for url in urls))
+
+    with other:
+        responses = asyncio.run(run())
+    assert [r.body for r in responses[:2]] == [b"page 0", b"page 0"]
+    for host in (site, other):
+        assert len(host.log) == 12
+        assert 1 <= len({r.port for r in host.log}) <= 2
 
 
 def test_retry_after_parses_seconds_and_http_dates():

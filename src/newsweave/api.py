@@ -21,7 +21,10 @@ JSON at once (header `x-newsweave-briefing`), unless they ask for the current on
 onnxruntime session and tokenizer may be called from two threads at once, so a POST
 never waits for a briefing build. Readers of one story-list page or story between two
 commits share one read (`_Memo`), served as stored bytes with an ETag (304 for a client
-that has them). Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write
+that has them), gzipped once per answer for clients that accept it (`Body`). Posted
+articles are prepared (cleaned, fingerprinted) in a second child process under `serve`
+(`ServiceSettings.prepare_process`), else on two threads of their own, never on the
+read threads. Every connection waits up to `BUSY_TIMEOUT` seconds for SQLite's write
 lock (busy_timeout) instead of failing with "database is locked".
 
 `serve --watch` runs the watcher (`watch.Watcher`) on that same writer thread, as a task
@@ -80,7 +83,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from newsweave import __version__
-from newsweave.briefing_worker import BriefingWorkerError, brief_posted, json_bytes, story_bytes
+from newsweave.briefing_worker import (
+    Body,
+    BriefingWorkerError,
+    brief_posted,
+    json_bytes,
+    story_bytes,
+)
 from newsweave.errors import (
     ClusterStateError,
     DatabaseLockedError,
@@ -122,8 +131,12 @@ MAX_BRIEF_ARTICLES = 50
 TOKEN_ENV = "NEWSWEAVE_TOKEN"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 JSON = "application/json"
-# Threads reading the store and preparing posted articles (each has its own connection).
-READ_THREADS = 8
+# Threads reading the store (each has its own connection), and threads preparing posted
+# articles (cleaning, fingerprinting: CPU-bound, milliseconds each). Two pools, so that a
+# read after a commit (a page, a story's key) never queues behind a backlog of posts:
+# under 200 clients one pool of 8 held ~90 posts' preparation ahead of every read.
+READ_THREADS = 4
+PREPARE_THREADS = 2
 # Story JSON kept in memory by member set (about 20-60 KB each).
 ENCODED_STORIES = 256
 # Largest article id a path may name: SQLite's INTEGER range (a bigger number is a 422,
@@ -153,6 +166,9 @@ class ServiceSettings:
     # build briefings in a child process (`briefing_worker`; what `serve` does), not on
     # a thread of the serving process
     briefing_process: bool = False
+    # prepare posted articles (cleaning, fingerprints) in a second child process, off the
+    # server's GIL; None: when briefings are built in one (`serve`)
+    prepare_process: bool | None = None
     # Host headers answered; anything else is a 400 (DNS rebinding: a page on evil.example
     # resolving its name to 127.0.0.1 must not reach the corpus). `serve --host` adds the
     # address it listens on, `--allow-host` more names.
@@ -166,6 +182,9 @@ class ServiceSettings:
     header_timeout: float = HEADER_TIMEOUT
     body_timeout: float = BODY_TIMEOUT
     idle_timeout: float = IDLE_TIMEOUT
+    # The HTTP/1.1 parser: "auto" is httptools (C) when installed, else h11; "h11" or
+    # "httptools" to choose (`server_config`).
+    http: str = "auto"
 
 
 class _WriterThread:
@@ -261,11 +280,11 @@ def _retrieve(future: asyncio.Future) -> None:
 
 @dataclass(frozen=True)
 class _Built:
-    """A built story: its member-set hash, its JSON, and its record (as the builder sent
-    it: a StoryRecord, or its codec text from the briefing process)."""
+    """A built story: its member-set hash, its answer (JSON, ETag, gzip), and its record
+    (as the builder sent it: a StoryRecord, or its codec text from the briefing process)."""
 
     key: str
-    data: bytes
+    data: Body
     record: StoryRecord | str
 
     def story_record(self) -> StoryRecord:
@@ -280,7 +299,9 @@ class _Corpus:
     """Per-thread read connections, one writer thread, one briefing builder (a child
     process, `briefing_worker`, or one analysis thread)."""
 
-    def __init__(self, db: Path, *, briefing_process: bool = False) -> None:
+    def __init__(
+        self, db: Path, *, briefing_process: bool = False, prepare_process: bool = False
+    ) -> None:
         from newsweave.briefing_worker import BriefingWorker
 
         self.db = db
@@ -291,19 +312,28 @@ class _Corpus:
         # briefings are built in the child process, else here, one at a time; requests
         # await them on the event loop
         self.briefings = BriefingWorker(db, busy_timeout=BUSY_TIMEOUT) if briefing_process else None
+        # posted articles are prepared in a second child (at the server's priority), else
+        # on the preparation threads
+        self.preparer = (
+            BriefingWorker(db, busy_timeout=BUSY_TIMEOUT, name="preparing process", niceness=0)
+            if prepare_process
+            else None
+        )
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-brief")
         # reads and request preparation off the event loop: a fixed pool, whose threads
         # (and their read connections) live as long as the service; under load anyio's
         # pool started new threads, each start blocking the loop until the thread ran
         self._threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="newsweave-read")
+        self._prepare = ThreadPoolExecutor(PREPARE_THREADS, thread_name_prefix="newsweave-prepare")
         self._builds: dict[str, _Build] = {}  # by live id: the story's latest build
         self.pages = _Memo()  # story-list pages (GET /api/stories, the reading page)
+        self.listings = _Memo(size=16)  # since -> list_stories rows, shared by pages
         self.located = _Memo()  # story id -> (live id, member-set hash)
         # each story's latest JSON, by live id: (member-set hash, bytes). A commit that
         # leaves a story as it was costs its next reader a lookup, not a decode and an
         # encode of its record; one that changed it has its readers served this previous
         # JSON while the new briefing is built (see story_json)
-        self._latest: dict[str, tuple[str, bytes]] = {}
+        self._latest: dict[str, tuple[str, Body]] = {}
         self._pending: list[tuple[PreparedArticle, Future[dict[str, Any]]]] = []
         self._pending_lock = threading.Lock()
         self._draining = False
@@ -323,6 +353,16 @@ class _Corpus:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, functools.partial(fn, *args, **kwargs))
 
+    async def prepare(self, raw: RawDocument, *, fingerprint: bool = True) -> PreparedArticle:
+        """A posted document cleaned (and fingerprinted) by the preparing process, else on
+        a preparation thread; DocumentError when it is unusable."""
+        if self.preparer is not None:
+            return _usable(raw, await self.preparer.prepare(raw, fingerprint))
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._prepare, functools.partial(_clean, raw, fingerprint=fingerprint)
+        )
+
     def reader(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
@@ -338,8 +378,11 @@ class _Corpus:
         self._writer.shutdown(wait=True)
         if self.briefings is not None:
             self.briefings.close()
+        if self.preparer is not None:
+            self.preparer.close()
         self._analysis.shutdown(wait=True)
         self._threads.shutdown(wait=True)
+        self._prepare.shutdown(wait=True)
 
     def stop(self) -> None:
         """Begin shutting down (thread-safe): live streams end, the watcher stops after
@@ -441,6 +484,8 @@ class _Corpus:
         self._writer.submit(self._warm_up)
         if self.briefings is not None:
             self.briefings.warm_up()
+        if self.preparer is not None:
+            self.preparer.warm_up_preparing()
 
     def _warm_up(self) -> None:
         from newsweave.encoder import load_encoder
@@ -473,7 +518,7 @@ class _Corpus:
 
     async def story_json(
         self, story_id: str, only: str | None = None, *, current: bool = False
-    ) -> tuple[bytes, bool]:
+    ) -> tuple[Body, bool]:
         """GET /api/stories/{id}: the story's record as JSON, and whether it is the
         current one. While the briefing of the story's current member set is being built,
         its readers are answered at once with the story's previous JSON (False) rather
@@ -488,7 +533,7 @@ class _Corpus:
         )
         if live != story_id:
             # a merged story's old id: its record names the id asked for, so not shared
-            return await self.run(story_bytes, await self.story(story_id, only)), True
+            return await self.run(_story_body, await self.story(story_id, only)), True
         latest = self._latest.get(live)
         if latest is not None and latest[0] == key:
             self._latest[live] = self._latest.pop(live)  # the most recently used
@@ -524,7 +569,7 @@ class _Corpus:
         build.reads_at = self._version
         found = await self.run(self._lookup, live, None)
         if found.record is not None:  # cached in the store (by the CLI, or before a restart)
-            data = await self.run(story_bytes, found.record)
+            data = await self.run(_story_body, found.record)
             built = _Built(found.members_hash, data, found.record)
         elif self.briefings is not None:
             text, data = await self.briefings.build_story(live)
@@ -541,7 +586,17 @@ class _Corpus:
         return built
 
     def _locate(self, story_id: str, only: str | None) -> tuple[str, str]:
-        """The story's or event's live id and member-set hash (the key of its briefing)."""
+        """The story's or event's live id and member-set hash (the key of its briefing).
+        A developing story's key is read from its (event, article) id pairs alone: every
+        commit moves the version, and reading each story's articles and decoding its
+        cached record (hundreds of KB) to learn the key was a seventh of the server's
+        samples under load."""
+        from newsweave.corpus.reader import record_kind
+
+        store = self.reader()
+        if record_kind(store, story_id, only) == "story":
+            live = store.resolve_developing_story(story_id)
+            return live, developing_key(store.developing_member_ids(live))
         found = self._lookup(story_id, only)
         return found.live, found.members_hash
 
@@ -550,12 +605,12 @@ class _Corpus:
 
         return lookup_record(self.reader(), story_id, only)  # this thread's connection
 
-    def _build_story(self, live: str) -> tuple[StoryRecord, bytes]:
+    def _build_story(self, live: str) -> tuple[StoryRecord, Body]:
         from newsweave.corpus import read_record
 
         with self._analysis_lock:
             record = read_record(self.reader(), live)
-        return record, story_bytes(record)
+        return record, _story_body(record)
 
     async def brief(
         self, articles: list[Article], skipped: list[SkippedDocument], words: int
@@ -629,6 +684,19 @@ class _Corpus:
             }
             for item, outcome in zip(items, batch.articles, strict=True)
         ]
+
+
+def _story_body(record: StoryRecord) -> Body:
+    """A story's answer for GET /api/stories/{id}: its JSON, ETag and gzip."""
+    return Body.of(story_bytes(record))
+
+
+def developing_key(pairs: list[tuple[str, int]]) -> str:
+    """`corpus.developing_hash` of a developing story from its (event id, article id)
+    pairs (`Store.developing_member_ids`), without its articles; the same value
+    (tests/test_api.py checks it)."""
+    ordered = sorted(f"{event}:{article}" for event, article in pairs)
+    return hashlib.sha256(json.dumps(ordered).encode()).hexdigest()[:16]
 
 
 # -- request bodies -> articles -----------------------------------------------------------
@@ -835,7 +903,11 @@ def _clean(raw: RawDocument, *, fingerprint: bool = True) -> PreparedArticle:
     names it and the reason."""
     from newsweave.pipeline import prepare
 
-    prepared = prepare(raw, fingerprint=fingerprint)
+    return _usable(raw, prepare(raw, fingerprint=fingerprint))
+
+
+def _usable(raw: RawDocument, prepared: PreparedArticle | SkippedDocument) -> PreparedArticle:
+    """A prepared document, or the DocumentError naming it when it was skipped."""
     if isinstance(prepared, SkippedDocument):
         label = raw.doc_id.split("#", 1)[0]  # the content hash only disambiguates storage
         raise DocumentError(label, prepared.reason)
@@ -1085,7 +1157,7 @@ class FastReads:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             path: str = scope["path"]
-            answer: tuple[bytes, bool] | None = None
+            answer: tuple[Body, bool] | None = None
             headers = dict(scope.get("headers") or [])
             with contextlib.suppress(Exception):  # the route says what went wrong
                 if path == self.LIST:
@@ -1098,11 +1170,11 @@ class FastReads:
                         data, built = await corpus.story_json(story_id, current=current)
                         answer = (data, not built)
             if answer is not None:
-                await _send_json(send, headers.get(b"if-none-match"), *answer)
+                await _send_json(send, headers, *answer)
                 return
         await self.app(scope, receive, send)
 
-    async def _page(self, query: bytes) -> tuple[bytes, bool] | None:
+    async def _page(self, query: bytes) -> tuple[Body, bool] | None:
         from urllib.parse import parse_qsl
 
         pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
@@ -1126,37 +1198,67 @@ class FastReads:
         return page[1], False
 
 
-async def _send_json(send: Send, if_none_match: bytes | None, data: bytes, previous: bool) -> None:
-    """`_json_answer`'s response, sent from the ASGI layer."""
-    etag = _etag(data).encode()
-    headers = [(b"etag", etag)]
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header value allows gzip (named, or `*`, with a
+    q-value above 0)."""
+    allowed: dict[str, bool] = {}
+    for item in accept_encoding.lower().split(","):
+        name, _, params = item.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        allowed[name.strip()] = q > 0
+    return allowed.get("gzip", allowed.get("x-gzip", allowed.get("*", False)))
+
+
+def _representation(
+    body: Body, accept_encoding: str, if_none_match: str | None, previous: bool
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and bytes of a shared answer: its gzip for a client that accepts
+    it (compressed once, when the answer was made), 304 without a body for a client
+    that holds it already (`If-None-Match` naming either representation's ETag)."""
+    packed = body.gzip is not None and accepts_gzip(accept_encoding)
+    etag = body.gzip_etag if packed else body.etag
+    headers = [(b"etag", etag.encode())]
+    if body.gzip is not None:
+        headers.append((b"vary", b"Accept-Encoding"))
     if previous:
         headers.append((b"x-newsweave-briefing", b"previous; rebuilding"))
-    if if_none_match is not None and etag in (w.strip() for w in if_none_match.split(b",")):
-        await send({"type": "http.response.start", "status": 304, "headers": headers})
-        await send({"type": "http.response.body", "body": b""})
-        return
+    if if_none_match is not None:
+        held = {w.strip() for w in if_none_match.split(",")}
+        if "*" in held or body.etag in held or body.gzip_etag in held:
+            return 304, headers, b""
+    data = body.gzip if packed and body.gzip is not None else body.data
+    if packed:
+        headers.append((b"content-encoding", b"gzip"))
     headers += [(b"content-length", b"%d" % len(data)), (b"content-type", JSON.encode())]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    return 200, headers, data
+
+
+async def _send_json(send: Send, headers: dict[bytes, bytes], body: Body, previous: bool) -> None:
+    """`_json_answer`'s response, sent from the ASGI layer."""
+    wanted = headers.get(b"if-none-match")
+    status, answer, data = _representation(
+        body,
+        headers.get(b"accept-encoding", b"").decode("latin-1"),
+        wanted.decode("latin-1") if wanted is not None else None,
+        previous,
+    )
+    await send({"type": "http.response.start", "status": status, "headers": answer})
     await send({"type": "http.response.body", "body": data})
 
 
 # -- the HTTP server: deadlines uvicorn does not have -------------------------------------------
 
 
-class Deadlines(H11Protocol):
-    """uvicorn's h11 protocol with deadlines for receiving a request.
-
-    uvicorn's only timeout is keep-alive between requests, cancelled by the first byte
-    received, so a client that connects and sends nothing, or trickles its headers or
-    body a byte at a time (slowloris), holds a connection - and its memory - forever;
-    ASGI middleware cannot help, as the app runs only once the headers are in. Here a
-    connection's headers must arrive within `header_timeout` of its start (or of the
-    first byte of the next request on a kept-alive connection), and the body within
-    `body_timeout` of the headers; a late client gets a 408 (if it sent anything) and
-    the connection is closed. Bytes that keep coming do not extend a deadline. Once a
-    request is in, no deadline runs: a slow briefing or a live stream is not cut.
-    """
+class _DeadlineTimer:
+    """The deadline part of `Deadlines` and `HttpToolsDeadlines`: one timer per
+    connection, for the phase (headers, body) its client is in."""
 
     header_timeout: float = HEADER_TIMEOUT
     body_timeout: float = BODY_TIMEOUT
@@ -1164,44 +1266,9 @@ class Deadlines(H11Protocol):
     _deadline: asyncio.TimerHandle | None = None
     _phase: str | None = None  # "headers" or "body" while a deadline runs
     _received = False  # any byte of the request whose headers are awaited
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._arm("headers")
-
-    def data_received(self, data: bytes) -> None:
-        if self.conn.their_state is h11.IDLE:
-            self._received = True
-            if self._phase != "headers":  # the first byte of a kept-alive connection's next
-                self._arm("headers")
-        super().data_received(data)
-        self._follow()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]:
-            self._disarm()  # idle between requests: uvicorn's keep-alive timeout applies
-            self._received = False
-        else:
-            self._follow()  # a pipelined request already started
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
-    def _follow(self) -> None:
-        """The deadline for the phase the client's side of the connection is now in."""
-        state = self.conn.their_state
-        if state is h11.IDLE:
-            if self._phase != "headers":
-                self._arm("headers")
-        elif state is h11.SEND_BODY:
-            self._received = False
-            if self._phase != "body":
-                self._arm("body")
-        else:  # the request is in (or the connection is closing)
-            self._received = False
-            self._disarm()
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+    client: tuple[str, int] | None
 
     def _arm(self, phase: str) -> None:
         self._disarm()
@@ -1234,15 +1301,140 @@ class Deadlines(H11Protocol):
         self.transport.close()
 
 
+class Deadlines(_DeadlineTimer, H11Protocol):
+    """uvicorn's h11 protocol with deadlines for receiving a request.
+
+    uvicorn's only timeout is keep-alive between requests, cancelled by the first byte
+    received, so a client that connects and sends nothing, or trickles its headers or
+    body a byte at a time (slowloris), holds a connection - and its memory - forever;
+    ASGI middleware cannot help, as the app runs only once the headers are in. Here a
+    connection's headers must arrive within `header_timeout` of its start (or of the
+    first byte of the next request on a kept-alive connection), and the body within
+    `body_timeout` of the headers; a late client gets a 408 (if it sent anything) and
+    the connection is closed. Bytes that keep coming do not extend a deadline. Once a
+    request is in, no deadline runs: a slow briefing or a live stream is not cut.
+    `HttpToolsDeadlines` is the same over httptools' C parser (what `serve` uses when
+    httptools is installed).
+    """
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm("headers")
+
+    def data_received(self, data: bytes) -> None:
+        if self.conn.their_state is h11.IDLE:
+            self._received = True
+            if self._phase != "headers":  # the first byte of a kept-alive connection's next
+                self._arm("headers")
+        super().data_received(data)
+        self._follow()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]:
+            self._disarm()  # idle between requests: uvicorn's keep-alive timeout applies
+            self._received = False
+        else:  # a pipelined request already started
+            self._received = self._received or bool(self.conn.trailing_data[0])
+            self._follow()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _follow(self) -> None:
+        """The deadline for the phase the client's side of the connection is now in."""
+        state = self.conn.their_state
+        if state is h11.IDLE:
+            if self._phase != "headers":
+                self._arm("headers")
+        elif state is h11.SEND_BODY:
+            self._received = False
+            if self._phase != "body":
+                self._arm("body")
+        else:  # the request is in (or the connection is closing)
+            self._received = False
+            self._disarm()
+
+
+@functools.cache
+def httptools_deadlines() -> type | None:
+    """`Deadlines` over uvicorn's httptools protocol (llhttp, a C parser: h11's pure-
+    Python parsing and event objects were a sixth of the serving thread's samples under
+    load), or None when httptools is not installed. The same deadlines, followed through
+    the parser's callbacks: headers from the connection's start (or the first byte of a
+    kept-alive connection's next request) until the headers are complete, the body from
+    then until the message is complete; none while the request is being answered."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:
+        return None
+
+    class HttpToolsDeadlines(_DeadlineTimer, HttpToolsProtocol):  # type: ignore[misc]
+        _answering = False  # a request is in; its response is not complete yet
+        _begun = False  # a request's first bytes were parsed, its headers are not complete
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm("headers")
+
+        def data_received(self, data: bytes) -> None:
+            if not self._answering:
+                self._received = True
+                if self._phase is None:  # the first byte of a kept-alive connection's next
+                    self._arm("headers")
+            super().data_received(data)
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._begun = True
+
+        def on_headers_complete(self) -> None:
+            self._begun = False
+            self._received = False
+            super().on_headers_complete()
+            if not self._answering:
+                self._arm("body")  # disarmed at once by a message without a body
+
+        def on_message_complete(self) -> None:
+            super().on_message_complete()
+            if not self._answering:
+                self._disarm()
+                self._answering = True
+
+        def on_response_complete(self) -> None:
+            queued = bool(self.pipeline)  # uvicorn starts the next queued request now
+            super().on_response_complete()
+            self._answering = queued
+            if self._answering or self.transport.is_closing():
+                return
+            if self._begun:  # part of a pipelined request's headers is in already
+                self._received = True
+                self._arm("headers")
+            else:  # idle between requests: uvicorn's keep-alive timeout applies
+                self._received = False
+                self._disarm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return HttpToolsDeadlines
+
+
 def server_config(app: FastAPI, host: str, port: int, **options: Any) -> Any:
-    """The uvicorn.Config `serve` runs `app` with: the Deadlines protocol with the app's
+    """The uvicorn.Config `serve` runs `app` with: the Deadlines protocol (over httptools
+    when it is installed and `ServiceSettings.http` allows it, else h11) with the app's
     ServiceSettings timeouts (`options` are passed on to uvicorn.Config)."""
     import uvicorn
 
     settings: ServiceSettings = app.state.settings
+    base = httptools_deadlines() if settings.http in ("auto", "httptools") else None
+    if base is None and settings.http == "httptools":
+        raise MissingDependencyError("httptools is not installed: pip install httptools")
     protocol = type(
         "ServiceProtocol",
-        (Deadlines,),
+        (base or Deadlines,),
         {"header_timeout": settings.header_timeout, "body_timeout": settings.body_timeout},
     )
     return uvicorn.Config(
@@ -1315,33 +1507,19 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(request, 500, f"internal error ({type(exc).__name__})")
 
 
-_ETAGS: dict[int, tuple[bytes, str]] = {}  # id of a served body -> (that body, its ETag)
-
-
-def _etag(data: bytes) -> str:
-    """The ETag of a body the service shares between readers (a page or a story's JSON,
-    up to hundreds of KB): hashed once per bytes object, not once per request."""
-    known = _ETAGS.get(id(data))
-    if known is not None and known[0] is data:  # the entry keeps its id from being reused
-        return known[1]
-    etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
-    _ETAGS[id(data)] = (data, etag)
-    while len(_ETAGS) > ENCODED_STORIES * 2:
-        del _ETAGS[next(iter(_ETAGS))]
-    return etag
-
-
-def _json_answer(request: Request, data: bytes, *, previous: bool = False) -> Response:
-    """JSON bytes as they are (no model validation or re-encoding), with an ETag: a
-    client sending it back in `If-None-Match` gets a 304 without the body."""
-    etag = _etag(data)
-    headers = {"etag": etag}
-    if previous:
-        headers["x-newsweave-briefing"] = "previous; rebuilding"
-    wanted = request.headers.get("if-none-match")
-    if wanted is not None and etag in (w.strip() for w in wanted.split(",")):
-        return Response(status_code=304, headers=headers)
-    return Response(data, media_type=JSON, headers=headers)
+def _json_answer(request: Request, body: Body, *, previous: bool = False) -> Response:
+    """A shared answer as it is (no model validation or re-encoding), gzipped for a
+    client that accepts it, with an ETag: a client sending it back in `If-None-Match`
+    gets a 304 without the body."""
+    status, headers, data = _representation(
+        body,
+        request.headers.get("accept-encoding", ""),
+        request.headers.get("if-none-match"),
+        previous,
+    )
+    response = Response(data, status_code=status)
+    response.raw_headers = headers  # exactly these (Response would add its own)
+    return response
 
 
 def _token_check(token: str | None) -> Callable[[Request], Awaitable[None]]:
@@ -1374,7 +1552,12 @@ Since = Annotated[date | None, Query(description="Only stories seen on or after 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
     """The FastAPI app over one corpus database."""
-    corpus = _Corpus(settings.db, briefing_process=settings.briefing_process)
+    prepare_process = settings.prepare_process
+    corpus = _Corpus(
+        settings.db,
+        briefing_process=settings.briefing_process,
+        prepare_process=settings.briefing_process if prepare_process is None else prepare_process,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
@@ -1395,6 +1578,10 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         version=__version__,
         summary="Stories and cited briefings from a newsweave corpus.",
         lifespan=lifespan,
+        # FastAPI's own OpenTelemetry hooks: nothing here configures a provider, yet
+        # asking whether one is configured read the environment on every request (7 %
+        # of the server's samples under load)
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.openapi = _openapi_with_bodies(app)  # type: ignore[method-assign]
     app.state.corpus = corpus
@@ -1405,13 +1592,17 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     _install_error_handlers(app)
     auth = Depends(_token_check(settings.token))
 
-    def story_page(q: str, since: date | None, limit: int, offset: int) -> dict[str, Any]:
-        """A page of developing stories, latest activity first (`q`: an article matches)."""
+    def story_page(
+        q: str, since: date | None, limit: int, offset: int, rows: list[Any] | None = None
+    ) -> dict[str, Any]:
+        """A page of developing stories, latest activity first (`q`: an article matches);
+        `rows`: `list_stories(store, since)` when read already."""
         from newsweave.corpus import list_stories
         from newsweave.render.json import headline_fields
 
         store = corpus.reader()
-        rows = list_stories(store, since)
+        if rows is None:
+            rows = list_stories(store, since)
         if q.strip():
             placed = store.placements()
             hits = {placed.get(e) for e in store.search_stories(q)}
@@ -1448,25 +1639,41 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     @app.get("/api/health", tags=["service"])
     def health() -> dict[str, Any]:
-        """Liveness and corpus size; the briefing process's pid and restarts (`serve`)."""
+        """Liveness and corpus size; the pid and restarts of the briefing process and of
+        the process preparing posted articles (`serve`)."""
         answer = {"status": "ok", "version": __version__, **corpus.reader().counts()}
         worker = corpus.briefings
         if worker is not None:
             answer["briefing_process"] = {"pid": worker.pid, "restarts": worker.restarts}
+        preparer = corpus.preparer
+        if preparer is not None:
+            answer["preparing_process"] = {"pid": preparer.pid, "restarts": preparer.restarts}
         return answer
 
-    def paged(q: str, since: date | None, limit: int, offset: int) -> tuple[dict, bytes]:
-        page = story_page(q, since, limit, offset)
-        return page, json_bytes(page)
+    def paged(
+        q: str, since: date | None, limit: int, offset: int, rows: list[Any]
+    ) -> tuple[dict, Body]:
+        page = story_page(q, since, limit, offset, rows)
+        return page, Body.of(json_bytes(page))
+
+    def listing(since: date | None) -> list[Any]:
+        from newsweave.corpus import list_stories
+
+        return list_stories(corpus.reader(), since)
 
     async def page_and_bytes(
         q: str, since: date | None, limit: int, offset: int
-    ) -> tuple[dict[str, Any], bytes]:
-        """story_page and its JSON, shared by every reader of it between two commits."""
+    ) -> tuple[dict[str, Any], Body]:
+        """story_page and its answer, shared by every reader of it between two commits;
+        the pages and searches of one version share one read of the story list."""
         key = (q.strip(), since, limit, offset)
-        return await corpus.pages.get(
-            key, corpus.version(), lambda: corpus.run(paged, key[0], since, limit, offset)
-        )
+        version = corpus.version()
+
+        async def compute() -> tuple[dict[str, Any], Body]:
+            rows = await corpus.listings.get(since, version, lambda: corpus.run(listing, since))
+            return await corpus.run(paged, key[0], since, limit, offset, rows)
+
+        return await corpus.pages.get(key, version, compute)
 
     app.state.story_list = page_and_bytes  # FastReads answers most list requests with it
 
@@ -1547,7 +1754,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         label, raw, reason = await _posted_article(request)
         if raw is None:
             raise HTTPException(422, f"{label}: {reason}")
-        prepared = await corpus.run(_clean, raw)
+        prepared = await corpus.prepare(raw)
         result = await corpus.add(prepared)
         return JSONResponse(result, 200 if result["status"] == "already_stored" else 201)
 
@@ -1569,7 +1776,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 skipped.append(SkippedDocument(label, reason or "unusable"))
                 continue
             try:
-                prepared = await corpus.run(_clean, raw, fingerprint=False)
+                prepared = await corpus.prepare(raw, fingerprint=False)
                 articles.append(prepared.article)
             except DocumentError as exc:
                 skipped.append(SkippedDocument(exc.doc_id, exc.reason))

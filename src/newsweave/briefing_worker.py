@@ -9,6 +9,13 @@ which opens the database itself, builds the record as `newsweave show` does
 (`corpus.read_record`, caching it in the store) and sends back the record and its JSON.
 The child runs at a lower priority (`CHILD_NICENESS`): serving answers comes first.
 
+The same class runs `serve`'s second child, which prepares posted articles (cleaning,
+language, MinHash fingerprint: `pipeline.prepare`, as ingest does) at the server's own
+priority: that CPU-bound work on threads of the server held the GIL against the event
+loop and the writer (under 200 clients the server's one process was GIL-bound at half a
+core while the second core idled). It reads nothing and writes nothing; one that dies
+is replaced the same way, and the post it was preparing is prepared again.
+
 A child that dies (killed, out of memory, a crash in a native library) or that takes
 longer than `BUILD_TIMEOUT` for one briefing is replaced by a new one and the build is
 tried once more; the death is logged with the child's exit code and counted
@@ -21,6 +28,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -31,11 +40,12 @@ import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from newsweave.errors import BriefingWorkerError, NewsweaveError, SeveralStoriesError
-from newsweave.model import Article, SkippedDocument, StoryRecord
+from newsweave.model import Article, PreparedArticle, RawDocument, SkippedDocument, StoryRecord
 
 log = logging.getLogger("newsweave.api")
 
@@ -44,13 +54,29 @@ log = logging.getLogger("newsweave.api")
 BUILD_TIMEOUT = 600.0
 # The child runs this much nicer than the server (see _child_start).
 CHILD_NICENESS = 5
+# Answers shorter than this are not worth compressing (a packet either way).
+GZIP_MIN_BYTES = 1024
+# zlib's level for answers compressed once and served many times: 6 (the default) makes
+# a 356 KB story answer about a tenth of its size in milliseconds; 9 is slower for a few
+# per cent less.
+GZIP_LEVEL = 6
 
 
 class BriefingWorker:
     """One child process building briefings for one database, restarted when it dies."""
 
-    def __init__(self, db: Path, *, busy_timeout: float, timeout: float = BUILD_TIMEOUT) -> None:
+    def __init__(
+        self,
+        db: Path,
+        *,
+        busy_timeout: float,
+        timeout: float = BUILD_TIMEOUT,
+        name: str = "briefing process",
+        niceness: int = CHILD_NICENESS,
+    ) -> None:
         self.db = db
+        self.name = name  # in the log lines about it
+        self.niceness = niceness
         self.busy_timeout = busy_timeout  # the child's SQLite busy_timeout
         self.timeout = timeout
         self.restarts = 0
@@ -69,7 +95,7 @@ class BriefingWorker:
                     1,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_child_start,
-                    initargs=(str(self.db), self.busy_timeout),
+                    initargs=(str(self.db), self.busy_timeout, self.niceness),
                 )
             return self._pool
 
@@ -96,17 +122,27 @@ class BriefingWorker:
         pool.shutdown(wait=False, cancel_futures=True)
         self.restarts += 1
         log.warning(
-            "the briefing process %s (%s); a new one is started (restart %d); "
-            "stored articles are not affected",
+            "the %s %s (%s); a new one is started (restart %d); stored articles are not affected",
+            self.name,
             why,
             codes or "not started",
             self.restarts,
         )
 
-    async def build_story(self, live: str) -> tuple[str, bytes]:
-        """The record of story or event `live` as codec text and as the API's JSON,
-        built in the child (and cached in the store) unless cached already."""
-        result: tuple[str, bytes] = await self._call(_child_build, live)
+    async def build_story(self, live: str) -> tuple[str, Body]:
+        """The record of story or event `live` as codec text and as the API's answer
+        (JSON, its ETag and gzip: compressed in the child), built in the child (and cached
+        in the store) unless cached already."""
+        result: tuple[str, Body] = await self._call(_child_build, live)
+        return result
+
+    async def prepare(
+        self, raw: RawDocument, fingerprint: bool
+    ) -> PreparedArticle | SkippedDocument:
+        """`pipeline.prepare(raw)` in the child."""
+        result: PreparedArticle | SkippedDocument = await self._call(
+            _child_prepare, raw, fingerprint
+        )
         return result
 
     async def brief(
@@ -120,7 +156,9 @@ class BriefingWorker:
         """`fn(*args)` in the child; a child that dies or hangs is replaced, and the call
         tried once more on the new one."""
         for _attempt in (1, 2):
-            pool = await asyncio.to_thread(self._executor)  # spawning takes a moment
+            pool = self._pool  # a thread hop only to start one: spawning takes a moment
+            if pool is None or self._closed:
+                pool = await asyncio.to_thread(self._executor)
             try:
                 future: Future[Any] = pool.submit(fn, *args)
             except BrokenProcessPool:
@@ -134,12 +172,16 @@ class BriefingWorker:
                 why = f"took over {self.timeout:g} s for one briefing"
                 await asyncio.to_thread(self._replace, pool, why)
         raise BriefingWorkerError(
-            "the briefing process failed twice on this briefing; see the server's log"
+            f"the {self.name} failed twice on this request; see the server's log"
         )
 
     def warm_up(self) -> None:
         """Start the child and load its models now, not on the first build."""
         self._executor().submit(_child_warm_up)
+
+    def warm_up_preparing(self) -> None:
+        """Start the child and load what preparing an article needs (the language model)."""
+        self._executor().submit(_child_warm_up_preparing)
 
     def close(self) -> None:
         """Stop the child, without waiting for a build in flight: it only fills a cache
@@ -168,7 +210,7 @@ _DB: tuple[str, float] | None = None  # (database, busy timeout)
 _STORE: Any = None
 
 
-def _child_start(db: str, busy_timeout: float) -> None:
+def _child_start(db: str, busy_timeout: float, niceness: int = CHILD_NICENESS) -> None:
     global _DB
     _DB = (db, busy_timeout)
     # newsweave never uses PyTorch (the encoder runs on onnxruntime), but thinc imports
@@ -178,7 +220,8 @@ def _child_start(db: str, busy_timeout: float) -> None:
     # serving comes first: on a busy machine a rebuild waits (its readers get the
     # previous briefing meanwhile) rather than slow every answer of the server
     with contextlib.suppress(OSError):
-        os.nice(CHILD_NICENESS)
+        if niceness:
+            os.nice(niceness)
     # Ctrl-C in the terminal of `serve` reaches the whole process group: the server
     # shuts the child down itself, after the requests in flight
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -203,7 +246,16 @@ def _child_warm_up() -> int:
     return os.getpid()
 
 
-def _child_build(live: str) -> tuple[str, bytes]:
+def _child_warm_up_preparing() -> int:
+    from newsweave.model import RawDocument
+    from newsweave.pipeline import prepare
+
+    text = "A short text of our own, prepared once to load what preparing an article needs."
+    prepare(RawDocument("warm-up", "-", text, "text"))
+    return os.getpid()
+
+
+def _child_build(live: str) -> tuple[str, Body]:
     """The record of story or event `live` (built and cached in the store when not
     cached for its current members), as codec text and as the API's JSON."""
     from newsweave import codec
@@ -213,7 +265,13 @@ def _child_build(live: str) -> tuple[str, bytes]:
         record = read_record(_store(), live)
     except NewsweaveError as exc:
         raise _portable(exc) from None
-    return codec.dumps(record), story_bytes(record)
+    return codec.dumps(record), Body.of(story_bytes(record))
+
+
+def _child_prepare(raw: RawDocument, fingerprint: bool) -> PreparedArticle | SkippedDocument:
+    from newsweave.pipeline import prepare
+
+    return prepare(raw, fingerprint=fingerprint)
 
 
 def _child_brief(articles: list[Article], skipped: list[SkippedDocument], words: int) -> dict:
@@ -245,6 +303,33 @@ def _portable(exc: NewsweaveError) -> NewsweaveError:
 def json_bytes(data: Any) -> bytes:
     """JSON as FastAPI's JSONResponse encodes it, without FastAPI's walk over every value."""
     return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True, eq=False)
+class Body:
+    """A JSON answer the service shares between its readers (a story's briefing, a page
+    of the story list): the bytes, their ETag and their gzip, each made once when the
+    answer is made (off the event loop), not once per request (a story answer is
+    hundreds of KB: hashing it, or sending it whole, on every request was most of a
+    cached answer's cost)."""
+
+    data: bytes
+    etag: str  # of `data`; the gzip's is `gzip_etag` (another representation)
+    gzip: bytes | None  # None: short, or compressing did not make it shorter
+
+    @classmethod
+    def of(cls, data: bytes) -> Body:
+        etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+        packed = None
+        if len(data) >= GZIP_MIN_BYTES:
+            packed = gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+            if len(packed) >= len(data):
+                packed = None
+        return cls(data, etag, packed)
+
+    @property
+    def gzip_etag(self) -> str:
+        return self.etag[:-1] + '-gz"'
 
 
 def story_bytes(record: StoryRecord) -> bytes:

@@ -1456,6 +1456,22 @@ class Store:
         )
         return [_stored(r) for r in rows]
 
+    def developing_member_ids(self, story_id: str) -> list[tuple[str, int]]:
+        """(event id, article id) of every article of a developing story's events, the
+        pairs `story_events` and `members` would give, without reading any article (the
+        web service keys a story's briefing by them on every change)."""
+        rows = self._rows(
+            """
+            SELECT e.event_id, m.article_id FROM story_events e
+            JOIN stories s ON s.id = e.event_id
+            JOIN story_members m ON m.story_id = e.event_id
+            JOIN articles a ON a.id = m.article_id
+            WHERE e.story_id = ?
+            """,
+            (story_id,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def cached_story_record(self, story_id: str, members_hash: str) -> StoryRecord | None:
         """The story's record as cached for this member set; None if not (or stale)."""
         rows = self._rows(

@@ -34,7 +34,16 @@ A join is re-examined as its story grows: when a story reaches 4, 8, 16, ... eve
 latest events are grouped by average link (cosine x time decay) into two; two groups that
 link below `split_bar` part, the one without the story's oldest event opening a story of
 its own (`StoryJoin.split`). This undoes an early join made on little evidence (the first
-events of two stories of one beat), which would otherwise draw the rest of both.
+events of two stories of one beat), which would otherwise draw the rest of both. With
+`split_articles` the link is the mean cosine between the two events' *articles*
+(centroid cosine x each event's cohesion, the length of its articles' mean vector): a
+big event's centroid shares more vocabulary with anything than its articles do.
+
+The reverse mistake, a story's event left out on its own (a join refused over a gap of
+weeks, or against rivals), is re-examined when a later event joins the story and finds
+that small story among its candidates: the small story's one event is scored against
+the story as it is now, and taken in at `reattach_bar` (`StoryJoin.merged`). At most
+`reattach_rivals` such scores per joined event.
 
 Cost per article is bounded: an event keeps its `event_terms` heaviest terms,
 candidates come from postings of its heaviest names and terms (keys in too many
@@ -119,6 +128,10 @@ class StorySettings:
     decay_days: float = 14.0
     competition: float = 1.0  # the join bar rises by this x log(1 + sum exp(other scores))
     split_bar: float = 0.06  # a grown story whose two halves link below this splits (0: off)
+    split_articles: bool = False  # the split test's link: mean cosine of the articles
+    reattach_articles: int = 0  # a one-event story of at most this many articles ...
+    reattach_bar: float = 0.0  # ... joins a story its rival joined when it scores this there
+    reattach_rivals: int = 3  # rival stories examined per join
     split_events: int = 64  # a split test looks at the story's latest this many events
     min_names: float = 0.0  # a join needs this much shared-name evidence ...
     min_body: float = 0.0  # ... and this much body similarity (best event cosine)
@@ -243,6 +256,10 @@ class _Event:
     first: datetime.date | None = None
     last: datetime.date | None = None
     language: str = "en"  # how its first article's words are read (cluster.reading_language)
+    # |term_sum| / articles: the length of its articles' mean vector, so that
+    # unit . unit x cohesion x cohesion is the mean cosine between two events' articles
+    # (1.0 for one article; lower the more its articles differ)
+    cohesion: float = 1.0
 
 
 @dataclass
@@ -355,6 +372,7 @@ class StoryLinker:
                     "first": day(e.first),
                     "last": day(e.last),
                     "language": e.language,
+                    "cohesion": e.cohesion,
                 }
                 for e in self._events.values()
             ],
@@ -414,6 +432,7 @@ class StoryLinker:
                 day(r["first"]),
                 day(r["last"]),
                 r.get("language", "en"),  # states before languages: English
+                r.get("cohesion", 1.0),
             )
             linker._events[e.event_id] = e
             for name in linker._ranked_names(e)[:probe]:
@@ -544,6 +563,8 @@ class StoryLinker:
         heaviest = heapq.nlargest(st.event_terms, event.term_sum.items(), key=lambda kv: kv[1])
         unit_norm = math.sqrt(sum(v * v for _, v in heaviest)) or 1.0
         event.unit = {t: v / unit_norm for t, v in heaviest}
+        full = math.hypot(*event.term_sum.values())
+        event.cohesion = min(1.0, full / event.articles) if full else 1.0
         ranked = self._ranked_names(event)
         event.key = tuple(ranked[: st.key_names])
         for name in ranked[: st.probe_keys]:
@@ -683,6 +704,7 @@ class StoryLinker:
                 for _, s, _ in scored[1:2]
                 if self._contested(scored, 1) >= st.merge_threshold
             )
+            merged += self._reattach(event.story_id, scored[1:])
             split = self._split_test(self._stories[self.resolve(best[1])])
             return self._join(
                 article_id, event, event.story_id, best, merged=merged, shared=shared, split=split
@@ -710,6 +732,35 @@ class StoryLinker:
             return scored[i][0]
         rivals = sum(math.exp(min(s, 30.0)) for s, _, _ in scored[i + 1 :])
         return scored[i][0] - c * math.log1p(rivals)
+
+    def _reattach(
+        self, story_id: str, rivals: list[tuple[float, str, list[float]]]
+    ) -> tuple[str, ...]:
+        """Small stories the joined event's candidates include, taken into its story when
+        their own event now scores `reattach_bar` with it (the joined event may have
+        bridged the gap that kept them out). At most `reattach_rivals` are scored, so
+        the cost per event stays bounded."""
+        st = self.settings
+        if st.reattach_articles <= 0:
+            return ()
+        folded: list[str] = []
+        tried = 0
+        for _, rival_id, _ in rivals:
+            if tried >= st.reattach_rivals:
+                break
+            rival = self._stories.get(rival_id)
+            story_id = self.resolve(story_id)
+            if rival is None or rival_id == story_id or len(rival.events) != 1:
+                continue
+            small = self._events.get(rival.events[0])
+            if small is None or small.articles > st.reattach_articles:
+                continue
+            tried += 1
+            story = self._stories[story_id]
+            row = self._features(small, story, self._name_weights(small))
+            if self._score(row) >= st.reattach_bar:
+                folded.append(self._merge_stories(story_id, rival_id))
+        return tuple(folded)
 
     def _bridge(self, article_id: str, event: _Event) -> StoryJoin:
         """A grown event scored with the other stories: one at the merge bar merges in."""
@@ -813,7 +864,10 @@ class StoryLinker:
 
     def _link(self, a: _Event, b: _Event) -> float:
         """Two events' TF-IDF cosine x (1 + decay of their gap) / 2 (undated: decay 0.5)."""
-        return _dot(a.unit, b.unit) * (0.5 + 0.5 * _decay(a, b.first, b.last, self.settings))
+        cos = _dot(a.unit, b.unit)
+        if self.settings.split_articles:
+            cos *= a.cohesion * b.cohesion
+        return cos * (0.5 + 0.5 * _decay(a, b.first, b.last, self.settings))
 
     def _rebuild(self, story: _Story, event_ids: list[str]) -> None:
         """A story's events set anew, its sums recomputed from them."""

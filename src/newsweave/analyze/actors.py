@@ -109,6 +109,14 @@ THING_NOUNS = frozenset(
     device devices phone phones model engine
     """)
 )
+# Words no person's name holds: a "person" named with one is a craft or an award
+# ("Parker Solar Probe", "the Hubble Space Telescope", "Distinguished Service Medal").
+PRODUCT_NAME_WORDS = frozenset(
+    word_list("""
+    probe telescope spacecraft satellite rover orbiter lander shuttle medal award prize
+    trophy
+    """)
+)
 # Words of an organisation's name that the title list also holds ("Air Force"): one of them
 # alone before a single-word "person" makes an organisation ("Air Koryo", the airline).
 ORGANISATION_PREFIXES = frozenset(
@@ -123,6 +131,8 @@ _FORMAL_NAME = re.compile(
     r"name,?\s+(?:is\s+|was\s+)?(?:the\s+)?(?P<long>[A-Z][^,.;:”\"]*[\w])"
 )
 _MAX_ROLE_WORDS = 10
+# Surnames this long or longer may be two spellings of one name when one letter apart.
+MIN_SPELLING_LETTERS = 5
 _CLAUSE_STARTS = frozenset(["who", "whom", "whose", "which", "that", "where", "when"])
 _NAMING_CUES = ("known as", "called", "named", "dubbed")  # "an exercise known as Vigilant Ace"
 _MAX_ROLES = 4
@@ -185,6 +195,8 @@ def find_actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:
             continue  # "Styrene" is a chemical the story also writes in lowercase
         # hyphen and spacing variants are one person: "Kim Jong-nam" = "Kim Jong Nam"
         key = name_key(name) if kind == "person" else name.lower().replace("’", "'")
+        if kind == "organisation":  # "Kenya Wildlife Services" = "Kenya Wildlife Service"
+            key = re.sub(r"(?<=\w\w\w)s$", "", key)
         if kind == "group":
             key = _group_name(name).lower()
         builder = actors.get(key or name.lower())
@@ -203,6 +215,7 @@ def find_actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:
                     builder.roles.append(role)
                     s = m.sentence
                     builder.citations.append(Citation(s.doc_id, m.source, s.index, s.text))
+    _merge_spellings(actors)
     for b in actors.values():
         b.name = b.spellings.most_common(1)[0][0]
         b.aliases.update(b.spellings)
@@ -219,6 +232,49 @@ def find_actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:
     ]
     out.sort(key=lambda a: (-sum(m.count for m in a.mentions), a.name))
     return tuple(out)
+
+
+def _merge_spellings(actors: dict[str, _ActorBuilder]) -> None:
+    """Two spellings of one person's surname ("Moammar Gaddafi" / "Moammar Gadhafi"): the
+    same given names and surnames one letter apart (both of at least MIN_SPELLING_LETTERS
+    letters) are one person; the less mentioned joins the more mentioned."""
+    people = sorted(
+        (k for k, b in actors.items() if b.kinds.most_common(1)[0][0] == "person"),
+        key=lambda k: -sum(actors[k].mentions.values()),
+    )
+    for i, big in enumerate(people):
+        if big not in actors:
+            continue
+        words = big.split()
+        for small in people[i + 1 :]:
+            other = small.split()
+            if small not in actors or len(words) < 2 or len(other) != len(words):
+                continue
+            if (
+                words[:-1] != other[:-1]
+                or min(len(words[-1]), len(other[-1])) < MIN_SPELLING_LETTERS
+            ):
+                continue
+            if _one_letter_apart(words[-1], other[-1]):
+                b, o = actors[big], actors.pop(small)
+                b.spellings.update(o.spellings)
+                b.kinds.update(o.kinds)
+                b.mentions.update(o.mentions)
+                b.aliases.update(o.aliases)
+                for role, cite in zip(o.roles, o.citations, strict=False):
+                    if not any(_overlaps(role, r) for r in b.roles):
+                        b.roles.append(role)
+                        b.citations.append(cite)
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter changed, added or dropped ("gaddafi" / "gadhafi", "qaddafi" / "qadhafi")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _overlaps(role: str, other: str) -> bool:
@@ -323,8 +379,13 @@ def _is_junk(m: _Mention) -> bool:
 
 def _not_a_person(m: _Mention) -> bool:
     """A one-word "person" that is a substance, a product or a broadcaster: written in
-    capitals ("VX", "CCTV"), or naming the noun after it ("Koryo Air", "VX nerve agent")."""
-    if m.label != "PERSON" or " " in m.text:
+    capitals ("VX", "CCTV"), or naming the noun after it ("Koryo Air", "VX nerve agent");
+    a name holding a craft or an award word is a product ("Parker Solar Probe")."""
+    if m.label != "PERSON":
+        return False
+    if any(w.lower() in PRODUCT_NAME_WORDS for w in m.text.split()):
+        return True
+    if " " in m.text:
         return False
     if not any(c.islower() for c in m.text):
         return True

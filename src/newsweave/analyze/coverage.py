@@ -181,6 +181,7 @@ class _Unit:
     people: frozenset[str] = frozenset()  # surnames (last words) of the people named
     words: frozenset[str] = frozenset()  # content lemmas (nouns, verbs, adjectives, names)
     figures: frozenset[float] = frozenset()  # every figure given (counts, sums, shares)
+    colour: bool = False  # mostly quoted words (`_is_colour_quote`), computed once per unit
 
     @property
     def citation(self) -> Citation:
@@ -234,9 +235,10 @@ class _Decision:
 
 
 def _decide(units: list[_Unit], vectors: np.ndarray, settings: CoverageSettings) -> _Decision:
-    scores = _scores(units, vectors, settings)
+    raw = vectors @ vectors.T
+    scores = _scores(units, vectors, settings, raw=raw)
     only = _outlet_only_names(units)
-    same, evidence = _same_fact(units, scores, vectors @ vectors.T, only, settings)
+    same, evidence = _same_fact(units, scores, raw, only, settings)
     close = (scores.max(axis=1) >= settings.close) | (
         evidence.max(axis=1) >= settings.close_evidence
     )
@@ -273,6 +275,7 @@ def _units(
                         _keys(sentence, frozenset({"PERSON"})),
                         _content_words(sentence),
                         _figures(sentence),
+                        _is_colour_quote(sentence.text),
                     )
                 )
                 keep.append(flat)
@@ -430,32 +433,49 @@ def _number_value(text: str) -> float | None:
 # --- alignment ---------------------------------------------------------------
 
 
-def _jaccard(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
-
-
-def _scores(units: list[_Unit], vectors: np.ndarray, settings: CoverageSettings) -> np.ndarray:
-    """Cross-source pair scores (same-source pairs are -1)."""
-    n = len(units)
-    scores = vectors @ vectors.T
+def _scores(
+    units: list[_Unit],
+    vectors: np.ndarray,
+    settings: CoverageSettings,
+    *,
+    raw: np.ndarray | None = None,
+) -> np.ndarray:
+    """Cross-source pair scores (same-source pairs are -1): cosine (`raw` when the caller
+    has it) plus the name and count bonuses, for the pairs whose cosine could reach
+    `related` with them."""
+    scores = (vectors @ vectors.T) if raw is None else raw.copy()
     articles = np.array([u.article for u in units])
     scores[articles[:, None] == articles[None, :]] = -1.0
-    for i in range(n):
-        for j in range(i + 1, n):
-            if scores[i, j] < settings.related - settings.entity_bonus - settings.number_bonus:
-                continue
-            a, b = units[i], units[j]
-            values_a = frozenset(c.value for c in a.counts)
-            values_b = frozenset(c.value for c in b.counts)
-            bonus = settings.entity_bonus * _jaccard(a.entities, b.entities)
-            bonus += settings.number_bonus * _jaccard(values_a, values_b)
-            score = scores[i, j] + bonus
-            contentless = not (a.entities or a.counts) and not (b.entities or b.counts)
-            colour = _is_colour_quote(a.sentence.text) or _is_colour_quote(b.sentence.text)
-            if (contentless or colour) and score < settings.contentless:
-                score = min(score, settings.same_fact - 0.01)
-            scores[i, j] = scores[j, i] = score
+    floor = settings.related - settings.entity_bonus - settings.number_bonus
+    # Each pair is scored once from its upper-triangle cosine and mirrored.
+    rows, cols = np.nonzero(np.triu(scores >= floor, 1))
+    if not len(rows):
+        return scores
+    entity = _jaccards([u.entities for u in units], rows, cols)
+    counted = _jaccards([frozenset(c.value for c in u.counts) for u in units], rows, cols)
+    bonus = settings.entity_bonus * entity + settings.number_bonus * counted
+    values = scores[rows, cols] + bonus.astype(scores.dtype)
+    content = np.array([bool(u.entities or u.counts) for u in units])
+    colour = np.array([u.colour for u in units])
+    weak = (~content[rows] & ~content[cols]) | colour[rows] | colour[cols]
+    capped = weak & (values < settings.contentless)
+    values[capped] = np.minimum(values[capped], settings.same_fact - 0.01)
+    scores[rows, cols] = values
+    scores[cols, rows] = values
     return scores
+
+
+def _jaccards(sets: list[frozenset], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Jaccard overlap of sets[rows[k]] and sets[cols[k]] for every k (0.0 when both are empty)."""
+    keys = {k: c for c, k in enumerate({k for s in sets for k in s})}
+    member = np.zeros((len(sets), max(1, len(keys))), dtype=np.float64)
+    for i, s in enumerate(sets):
+        for k in s:
+            member[i, keys[k]] = 1.0
+    sizes = member.sum(axis=1)
+    inter = np.einsum("ij,ij->i", member[rows], member[cols])
+    union = sizes[rows] + sizes[cols] - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
 def _outlet_only_names(units: list[_Unit]) -> list[frozenset[str]]:
@@ -467,9 +487,12 @@ def _outlet_only_names(units: list[_Unit]) -> list[frozenset[str]]:
     for u in units:
         words[u.article].update(u.names)
         words[u.article].update(re.sub(r"['’]s\b", "", u.sentence.text).lower().split())
+    elsewhere_of = {
+        article: set().union(*(w for a, w in words.items() if a != article)) for article in words
+    }
     out = []
     for u in units:
-        elsewhere = set().union(*(w for a, w in words.items() if a != u.article))
+        elsewhere = elsewhere_of[u.article]
         own = set()
         for e in u.sentence.entities:
             if _named_thing(u.sentence.text, e):
@@ -581,32 +604,35 @@ def _same_fact(
         [own_rare(u.entities, "names", u.article) for u in units],
     )
     mutual = _mutual_best(units, evidence)
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = units[i], units[j]
-            if a.article == b.article:
-                continue
-            vetoed = (only[i] and only[j]) if not settings.one_sided_veto else (only[i] or only[j])
-            bar = min(settings.mutual_bar, settings.fact_bar) if mutual[i, j] else settings.fact_bar
-            if evidence[i, j] >= bar and not vetoed:
-                same[i, j] = same[j, i] = True
-                continue
-            people_only = any(not w.startswith("@") for w in only[i] | only[j])
-            if raw[i, j] < settings.anchored or people_only:
-                continue
-            shared_places = [
-                p for p in a.places & b.places if rare(p, places, a.article, b.article)
-            ]
-            shared_periods = [
-                p for p in a.periods & b.periods if rare(p, periods, a.article, b.article)
-            ]
-            if not (shared_places or shared_periods):
-                continue
-            # A second agreement: another anchor, a person both name, or (for a shared
-            # date) a place on both sides.
-            agreeing = len(shared_places) + len(shared_periods) + len(a.people & b.people)
-            if agreeing >= 2 or (shared_periods and a.places and b.places):
-                same[i, j] = same[j, i] = True
+    articles = np.array([u.article for u in units])
+    has_only = np.array([bool(o) for o in only])
+    has_person = np.array([any(not w.startswith("@") for w in o) for o in only])
+    # Each pair is decided once from its upper-triangle values and mirrored.
+    upper = np.triu(articles[:, None] != articles[None, :], 1)
+    vetoed = (
+        (has_only[:, None] | has_only[None, :])
+        if settings.one_sided_veto
+        else (has_only[:, None] & has_only[None, :])
+    )
+    bar = np.where(mutual, min(settings.mutual_bar, settings.fact_bar), settings.fact_bar)
+    by_evidence = upper & (evidence >= bar) & ~vetoed
+    same |= by_evidence | by_evidence.T
+    # The anchored paraphrase: a rare place or date both give, with a second agreement.
+    maybe = upper & ~by_evidence & (raw >= settings.anchored)
+    maybe &= ~(has_person[:, None] | has_person[None, :])
+    for i, j in zip(*np.nonzero(maybe), strict=True):
+        a, b = units[i], units[j]
+        shared_places = [p for p in a.places & b.places if rare(p, places, a.article, b.article)]
+        shared_periods = [
+            p for p in a.periods & b.periods if rare(p, periods, a.article, b.article)
+        ]
+        if not (shared_places or shared_periods):
+            continue
+        # A second agreement: another anchor, a person both name, or (for a shared
+        # date) a place on both sides.
+        agreeing = len(shared_places) + len(shared_periods) + len(a.people & b.people)
+        if agreeing >= 2 or (shared_periods and a.places and b.places):
+            same[i, j] = same[j, i] = True
     return same, evidence
 
 
@@ -658,18 +684,23 @@ def _evidence(
     weight = np.array(
         [np.log(n / df[w]) * (settings.setting_word_weight if w in setting else 1.0) for w in df]
     )
-    words = np.zeros((n, len(column)), dtype=np.float32)
-    for i, u in enumerate(units):
-        for w in u.words:
-            words[i, column[w]] = weight[column[w]]
-    norms = np.linalg.norm(words, axis=1, keepdims=True)
-    words /= np.where(norms > 0, norms, 1.0)
-    out = raw.astype(np.float64) + settings.lexical_weight * (words @ words.T)
+    from scipy.sparse import csr_matrix, diags  # here: a one-article brief never needs it
+
+    rows = [i for i, u in enumerate(units) for _w in u.words]
+    cols = [column[w] for u in units for w in u.words]
+    words = csr_matrix(
+        (weight[cols].astype(np.float32), (rows, cols)), shape=(n, len(column)), dtype=np.float32
+    )
+    norms = np.sqrt(np.asarray(words.multiply(words).sum(axis=1)).ravel())
+    words = csr_matrix(diags(1.0 / np.where(norms > 0, norms, 1.0)).astype(np.float32) @ words)
+    # Sparse products: a few hundred sentences are microseconds of work, and numpy's BLAS
+    # threads cost several times that on a busy machine (docs/benchmarks.md).
+    out = raw.astype(np.float64) + settings.lexical_weight * (words @ words.T).toarray()
     out += settings.figure_bonus * _share_any(rare_figures)
     if settings.name_bonus:
         out += settings.name_bonus * _share_any(rare_names)
     has_content = np.array([bool(u.entities or u.figures) for u in units])
-    colour = np.array([_is_colour_quote(u.sentence.text) for u in units])
+    colour = np.array([u.colour for u in units])
     weak = (~has_content[:, None] & ~has_content[None, :]) | colour[:, None] | colour[None, :]
     weak &= raw < settings.contentless
     out = np.where(weak, np.minimum(out, settings.fact_bar - 0.01), out)
@@ -680,12 +711,15 @@ def _evidence(
 
 def _share_any(sets: list[frozenset]) -> np.ndarray:
     """1.0 where two units' sets meet, else 0.0."""
+    from scipy.sparse import csr_matrix
+
     keys = {k: c for c, k in enumerate({k for s in sets for k in s})}
-    member = np.zeros((len(sets), len(keys)), dtype=np.float32)
-    for i, s in enumerate(sets):
-        for k in s:
-            member[i, keys[k]] = 1.0
-    return ((member @ member.T) > 0).astype(np.float64)
+    rows = [i for i, s in enumerate(sets) for _k in s]
+    cols = [keys[k] for s in sets for k in s]
+    member = csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(sets), max(1, len(keys)))
+    )
+    return ((member @ member.T).toarray() > 0).astype(np.float64)
 
 
 def _shared(
@@ -740,7 +774,7 @@ def _exclusive(
     """
     per_source: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for i, u in enumerate(units):
-        if not alone[i] or _is_colour_quote(u.sentence.text):
+        if not alone[i] or u.colour:
             continue
         salience = len(u.entities) + len(u.counts)
         salience += sum(
@@ -889,15 +923,20 @@ def _name_conflicts(
 ) -> list[Conflict]:
     """Same surname with another first name, or the same quote given to another speaker."""
     out = []
+    people: dict[int, dict[str, str]] = {}
+    quotes: dict[int, frozenset[str]] = {}
     for i, j in zip(*np.nonzero(np.triu(scores >= settings.same_fact, 1)), strict=True):
         a, b = units[i], units[j]
-        people_a, people_b = _people(a.sentence), _people(b.sentence)
+        for k in (i, j):
+            if k not in people:
+                people[k], quotes[k] = _people(units[k].sentence), _quotes(units[k].sentence.text)
+        people_a, people_b = people[i], people[j]
         for last, first in people_a.items():
             other = people_b.get(last)
             if first and other and first != other:
                 detail = f"{first.title()} {last.title()} vs {other.title()} {last.title()}"
                 out.append(Conflict("name", detail, (a.citation, b.citation)))
-        quotes_a, quotes_b = _quotes(a.sentence.text), _quotes(b.sentence.text)
+        quotes_a, quotes_b = quotes[i], quotes[j]
         if (
             quotes_a & quotes_b
             and people_a

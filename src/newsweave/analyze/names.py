@@ -34,6 +34,58 @@ ORGANISATION_SPEAKER_WORDS: frozenset[str] = frozenset(
     """)
 )
 
+# Given names that (almost) only one gender carries, written by us from general knowledge of
+# common English-language and frequent international names in news; names carried by both
+# ("Kim", "Robin", "Jordan", "Chris", "Pat", "Jean", "Andrea") are left out on purpose. A
+# "she" is never resolved to a man named here, nor a "he" to a woman; a gender the text
+# states (an honorific, a bound pronoun) still comes first.
+# Written by hand rather than taken from a package: the one offline name-gender list on the
+# index (gender-guesser) is GPL-3 and gives names both genders carry ('Jean', 'Kim') one gender.
+FEMALE_GIVEN_NAMES: frozenset[str] = frozenset(
+    word_list("""
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa
+    betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa
+    deborah stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda
+    pamela emma nicole helen samantha katherine christine debra rachel carolyn janet
+    catherine maria heather diane ruth julie olivia joyce virginia victoria christina joan
+    evelyn judith megan cheryl martha hannah gloria teresa ann frances kathryn janice
+    abigail alice judy sophia grace denise amber doris marilyn danielle beverly isabella
+    theresa diana natalie brittany charlotte marie kayla lori hillary chelsea michele
+    caroline jane sheila ellen marcia rosa sofia lucy claire louise sylvia irene wendy
+    tina paula joanne valerie anne annie susanne monica vanessa eva elena olga natalia
+    ingrid greta astrid birgit angelika ursula francesca giulia chiara fatima
+    """)
+)
+MALE_GIVEN_NAMES: frozenset[str] = frozenset(
+    word_list("""
+    james john robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+    scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry
+    tyler aaron jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy
+    christian keith roger gerald harold sean austin carl arthur lawrence dylan jesse bryan
+    joe billy bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene
+    vincent russell elijah louis bobby philip johnny barack bernie mitch ted tony boris
+    vladimir emmanuel harry steve jim tom bob mike dave fred frederick hugh ian neil
+    simon oliver martin leonard howard stanley ernest herbert francis bernard hans klaus
+    pierre jacques francois giuseppe giovanni carlos luis miguel pedro jorge
+    francisco antonio sergei dmitry ivan igor mohammed muhammad ahmed hassan hussein omar
+    ibrahim mahmoud khalid abdullah yusuf
+    """)
+)
+_AMBIGUOUS_GIVEN_NAMES = FEMALE_GIVEN_NAMES & MALE_GIVEN_NAMES
+
+
+def given_name_gender(name: str) -> str | None:
+    """ "m" / "f" from a full name's first given name ("Tony Blair" -> "m"), else None."""
+    words = name_tokens(name)
+    if len(words) < 2 or words[0] in _AMBIGUOUS_GIVEN_NAMES:
+        return None
+    if words[0] in FEMALE_GIVEN_NAMES:
+        return "f"
+    return "m" if words[0] in MALE_GIVEN_NAMES else None
+
+
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE_PUNCT = " \t\n\"'“”‘’()[],;:"
 

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from newsweave.analyze.dependencies import DependencyTree
 from newsweave.analyze.names import (
     ORGANISATION_SPEAKER_WORDS,
     NameResolver,
     clean_name,
+    given_name_gender,
     name_key,
     split_role,
 )
@@ -62,6 +63,10 @@ CUE_LEMMAS: frozenset[str] = frozenset(
     interrupt begin conclude summarize summarise put agree disagree object protest vote
     """)
 )
+# Cue verbs that speak only with "it" as their object: "as she put it" (not "vomiting put
+# the mother at risk").
+CUE_NEEDS_OBJECT: frozenset[str] = frozenset(word_list("put"))
+CUE_OBJECTS: frozenset[str] = frozenset(word_list("it this that"))
 # "said in a statement" / "the statement said": these subjects are organisations' voices.
 # "X, who said ...": the subject is the relative pronoun; the speaker is X.
 RELATIVE_PRONOUNS: frozenset[str] = frozenset(word_list("who which that"))
@@ -86,6 +91,12 @@ AUTHOR_PARTICIPLES: frozenset[str] = frozenset(
     word_list("attribute issue release publish sign write post send")
 )
 AUTHOR_PREPS: frozenset[str] = frozenset(word_list("by from to"))
+# Prepositions of a medium: a one-word PERSON after one ("on Twitter") is a platform.
+MEDIUM_PREPS: frozenset[str] = frozenset(word_list("on via"))
+# Subordinators of a clause set against the main one ("While X said …, Y found …").
+CONTRAST_MARKS: frozenset[str] = frozenset(word_list("while although though whereas"))
+# Participles through which a description names its person ("a student identified as X").
+NAMING_PARTICIPLES: frozenset[str] = frozenset(word_list("identify name"))
 # A person who speaks for an organisation: "he" after "a ministry spokesman said" is the ministry.
 SPOKESPERSON_WORDS: frozenset[str] = frozenset(
     word_list("spokesman spokeswoman spokesperson representative official")
@@ -99,11 +110,25 @@ PERSON_NOUNS: frozenset[str] = frozenset(
     professor researcher scientist witness resident neighbor neighbour friend colleague
     contemporary acquaintance classmate partner relative man woman boy girl mother father
     mom dad son daughter brother sister wife husband uncle aunt cousin grandmother
-    grandfather parent survivor victim owner manager employee worker driver passenger
+    grandfather parent survivor victim owner manager employee worker driver passenger user
     agent director executive leader member minister senator governor mayor president
     chief commander detective judge prosecutor critic fan participant organizer organiser
     """)
 )
+# Nouns for a person that say their gender: "she" after "a police spokesman said" is
+# someone else.
+NOUN_GENDER: dict[str, str] = {
+    **dict.fromkeys(
+        word_list("""spokesman chairman congressman businessman man boy father dad son brother
+        husband uncle grandfather nephew king prince"""),
+        "m",
+    ),
+    **dict.fromkeys(
+        word_list("""spokeswoman chairwoman congresswoman businesswoman woman girl mother mom
+        daughter sister wife aunt grandmother niece queen princess"""),
+        "f",
+    ),
+}
 # Subject dependency labels, and the relations through which a verb shares its
 # head's subject ("said ... and threatened", "said, saying ...").
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -232,7 +257,14 @@ class _Parse(DependencyTree):
 
     def is_cue(self, i: int) -> bool:
         t = self.toks[i]
-        return not self.inside[i] and t.lemma.lower() in CUE_LEMMAS and t.pos in ("VERB", "AUX")
+        if self.inside[i] or t.lemma.lower() not in CUE_LEMMAS or t.pos not in ("VERB", "AUX"):
+            return False
+        kids = [self.toks[c] for c in self.children[i] if not self.inside[c]]
+        if any(k.dep == "neg" for k in kids):
+            return False  # "Congress can't agree to a bill 'embarrassing'": nobody said it
+        if t.lemma.lower() in CUE_NEEDS_OBJECT:
+            return any(k.dep == "dobj" and k.text.lower() in CUE_OBJECTS for k in kids)
+        return True
 
     def _next_is_to(self, i: int) -> bool:
         return i + 1 < len(self.toks) and self.toks[i + 1].text.lower() == "to"
@@ -240,10 +272,9 @@ class _Parse(DependencyTree):
     def cue_tokens(self) -> list[int]:
         out = []
         for i, t in enumerate(self.toks):
-            if self.inside[i]:
-                continue
-            verb = t.lemma.lower() in CUE_LEMMAS and t.pos in ("VERB", "AUX")
-            if verb or (t.text.lower() == "according" and self._next_is_to(i)):
+            if self.is_cue(i) or (
+                not self.inside[i] and t.text.lower() == "according" and self._next_is_to(i)
+            ):
                 out.append(i)
         return out
 
@@ -361,6 +392,10 @@ class _Story:
         for a in articles:  # second pass: roles name people by their canonical names
             for s in a.sentences:
                 self._roles_and_gender(s)
+        for name in self.people.names():  # "Tony Blair" is no "she" (the text's word first)
+            given = given_name_gender(name)
+            if given:
+                self.gender.setdefault(name_key(name), given)
 
     def _roles_and_gender(self, s: Sentence) -> None:
         toks = s.tokens
@@ -439,6 +474,14 @@ class _Recent:
     # statement said" may mean one of them, never an organisation only mentioned
     orgs: list[tuple[int, str]]
     last_speaker: tuple[int, _Speaker] | None = None
+    texts: dict[int, str] = field(default_factory=dict)  # sentence index -> text
+
+    def said_as(self, sp: _Speaker) -> str:
+        """The words a speaker was read from ("a police spokesman" for the police)."""
+        if sp.span is None:
+            return ""
+        i, a, b = sp.span
+        return self.texts.get(i, "")[a:b]
 
 
 # --- speaker resolution --------------------------------------------------------
@@ -476,8 +519,13 @@ def _speaker_from_subject(
     # the subject's own name, then a name in apposition ("Its secretary, Lukas Brandvold")
     appos = [c for c in p.children[subj] if p.toks[c].dep == "appos"]
     others = [i for i in np if p.toks[i].ent == "PERSON" and i not in _poss_tokens(p, subj)]
-    others += _titled_person(p, subj)
-    for head_i in [subj, *appos, *others]:
+    others += _titled_person(p, subj) + _named_in_clause(p, subj)
+    # "Arnelle Simpson, the football great's daughter, who said": the description is in
+    # apposition to the name it describes
+    named = (
+        [t.head] if t.dep == "appos" and p.valid(subj) and p.toks[t.head].ent == "PERSON" else []
+    )
+    for head_i in [subj, *named, *appos, *others]:
         tok = p.toks[head_i]
         if not (tok.pos == "PROPN" or (tok.pos == "NOUN" and tok.text[:1].isupper())):
             continue
@@ -504,6 +552,10 @@ def _speaker_from_subject(
     # a bare "the spokesman" / "the statement" speaks for the organisation just named; "a Pao
     # spokeswoman" says whose voice it is, and stays as written
     qualified = any(p.toks[c].dep in ("compound", "poss", "prep", "amod") for c in p.children[subj])
+    if head in STATEMENT_WORDS and not qualified:
+        writer = _writer_just_before(p.s.index, recent, span)
+        if writer is not None:
+            return writer
     if head in STATEMENT_WORDS or (voice and not qualified):
         found = _resolve_org(p.s.index, recent, span)
         if found.name:
@@ -565,6 +617,19 @@ def _titled_person(p: _Parse, subj: int) -> list[int]:
         for obj in p.children[prep]:
             if p.toks[obj].dep == "pobj" and p.toks[obj].ent == "PERSON":
                 out.append(obj)
+    return out
+
+
+def _named_in_clause(p: _Parse, subj: int) -> list[int]:
+    """ "That student, later identified as Niya Kenny", "a man named Ole Brask": a described
+    subject whose participle clause names the person is that person."""
+    out = []
+    for acl in p.children[subj]:
+        if p.toks[acl].dep != "acl" or p.toks[acl].lemma.lower() not in NAMING_PARTICIPLES:
+            continue
+        for i in p.subtree(acl):
+            if p.toks[i].ent == "PERSON" and p.toks[i].dep in ("pobj", "oprd", "dobj", "attr"):
+                out.append(i)
     return out
 
 
@@ -773,11 +838,19 @@ def _subjects_before(p: _Parse, pron: int, story: _Story) -> list[str]:
     sentence is its antecedent before anyone from earlier sentences.
     """
     subjects = {i for i, t in enumerate(p.toks) if t.dep in SUBJECT_DEPS}
+    gender = PRONOUN_GENDER.get(p.toks[pron].text.lower())
     out: list[str] = []
     i = 0
     while i < pron:
         run = None if p.inside[i] else _ent_run(p, i, ("PERSON",))
         if run is None:
+            # "My mother has softened, but she still says …": a described subject whose noun
+            # has the pronoun's gender
+            noun = p.toks[i]
+            if i in subjects and not p.inside[i] and NOUN_GENDER.get(noun.lemma.lower()) == gender:
+                described = _description(p, i)
+                if described is not None:
+                    out.insert(0, described[0])
             i += 1
             continue
         if run[1] < pron and any(j in subjects for j in range(run[0], run[1] + 1)):
@@ -807,7 +880,8 @@ def _resolve_pronoun(
     if recent.last_speaker:
         i, sp = recent.last_speaker
         if sp.kind == "organisation" and sp.voice and i == index - 1 and sp.name:  # noqa: SIM102
-            if not by_sentence.get(i):  # no person named in between
+            # no person named in between, and not "she" after "a spokesman"
+            if not by_sentence.get(i) and _noun_gender(recent.said_as(sp)) in (None, gender):
                 return _Speaker(sp.name, "organisation", "pronoun", span, True)
     # (name, whether a match may teach the story this person's gender)
     order: list[tuple[str, bool]] = [(name, False) for name in here]
@@ -844,9 +918,32 @@ def _resolve_pronoun(
 
 def _bound_elsewhere(description: str, gender: str) -> bool:
     """ "her agent said … “…,” she wrote": a description holding a possessive of the
-    pronoun's gender is someone's relation, and that someone is the pronoun's antecedent."""
+    pronoun's gender is someone's relation, and that someone is the pronoun's antecedent;
+    "her brother" is no "she" either."""
     words = description.lower().split()
+    if _noun_gender(description) not in (None, gender):
+        return True
     return any(PRONOUN_GENDER.get(w) == gender for w in words if w in ("his", "her"))
+
+
+def _noun_gender(description: str) -> str | None:
+    """The gender a described person's head noun carries ("a police spokesman" -> "m")."""
+    words = [w for w in re.findall(r"[a-z]+", description.lower()) if w in NOUN_GENDER]
+    return NOUN_GENDER[words[0]] if words else None
+
+
+def _writer_just_before(index: int, recent: _Recent, span: tuple[int, int, int]) -> _Speaker | None:
+    """ "X tweeted: “…” The tweet concluded with “…”": a bare "the tweet" / "the statement"
+    right after the quote of someone who is no organisation is theirs, not an organisation's
+    named earlier."""
+    if not recent.last_speaker:
+        return None
+    i, sp = recent.last_speaker
+    if sp.kind == "organisation" or not sp.name or i < index - 1:
+        return None
+    if any(j >= i for j, _name in recent.orgs):
+        return None  # an organisation spoke or was the subject since
+    return _Speaker(sp.name, "person", "pronoun", span)
 
 
 def _resolve_org(index: int, recent: _Recent, span: tuple[int, int, int]) -> _Speaker:
@@ -874,8 +971,13 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
         assert run is not None
         text = _text(p, *run)
         is_subj = any(j in subjects for j in range(run[0], run[1] + 1))
-        if t.ent == "PERSON" or (t.ent == "ORG" and _person_name(p, *run, story, strict=True)):
-            name = story.person(split_role(text)[1])
+        if t.ent == "PERSON" and _platform(p, *run):
+            pass  # "adding on Twitter that …": a medium tagged as a person
+        elif t.ent == "PERSON" or (t.ent == "ORG" and _person_name(p, *run, story, strict=True)):
+            # a name several people share ("Dickson Wright" beside her father Arthur Dickson
+            # Wright) stays as written, or as recency decides: it is still who "she" may mean
+            bare = split_role(text)[1]
+            name = story.person(bare) or clean_name(bare) or None
             if name:
                 recent.persons.append((p.s.index, name, is_subj))
                 if is_subj:
@@ -887,12 +989,42 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
         i = run[1] + 1
 
 
+def _note_pronoun_subject(p: _Parse, story: _Story, recent: _Recent) -> None:
+    """ "She became a barrister. … She was christened Clarissa …": a "he"/"she" subject of
+    the main clause mentions the person it resolves to, who stays the freshest subject for
+    the next pronoun (an obituary's paragraphs of "she" keep pointing at its subject, not
+    at someone named in passing).
+    """
+    for i, t in enumerate(p.toks):
+        low = t.text.lower()
+        if low not in ("he", "she") or p.inside[i] or t.dep not in ("nsubj", "nsubjpass"):
+            continue
+        if not p.valid(i) or p.toks[t.head].dep != "ROOT":
+            continue
+        span = (p.s.index, t.start, p.end(i))
+        here = _subjects_before(p, i, story)
+        found = _resolve_pronoun(p.s.index, PRONOUN_GENDER[low], story, recent, span, here)
+        if found.name and found.kind == "person":
+            recent.persons.append((p.s.index, found.name, True))
+        return
+
+
+def _platform(p: _Parse, a: int, b: int) -> bool:
+    """A one-word "person" that something is said on or via ("on Twitter", "via Facebook")."""
+    if a != b or not p.valid(a) or p.toks[a].dep != "pobj":
+        return False
+    return p.toks[p.toks[a].head].text.lower() in MEDIUM_PREPS
+
+
 def _known_surname(text: str, story: _Story) -> bool:
     """One word the tagger called a place or an organisation that is the surname of exactly
     one person of the story ("Michaels" for Scott Michaels)."""
     words = clean_name(text).split()
     full = story.person(text) if len(words) == 1 else None
-    return bool(full and len(full.split()) > 1 and not story.orgs.candidates(text))
+    # an organisation of that one word alone is the same mis-tagged surname ("Chapa raises
+    # another possibility" for Jeff Chapa); a longer one ("Chapa Foods") may be the speaker
+    orgs = [o for o in story.orgs.candidates(text) if name_key(o) != name_key(text)]
+    return bool(full and len(full.split()) > 1 and not orgs)
 
 
 def _gender_from_possessive(p: _Parse, after: int, name: str, story: _Story) -> None:
@@ -975,6 +1107,7 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
                 open_quote, last_paragraph = False, s.paragraph
                 turn = _transcript_turn(s, story)
             continued = open_quote
+            recent.texts[s.index] = s.text
             spans, open_quote = quote_spans(s.text, open_quote)
             p = _Parse(s, spans)
             found = _sentence_mentions(a_i, p, spans, story, recent, turn)
@@ -987,6 +1120,7 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
                 found = out[len(out) - len(found) :]
                 run_start = signed
             _note_sentence(p, story, recent)
+            _note_pronoun_subject(p, story, recent)
             speakers = [m for m in found if m.speaker]
             if speakers:
                 m = speakers[-1]
@@ -1168,6 +1302,8 @@ def _by_other_cue_subject(q: _QuoteAt) -> _Resolved | None:
     if cue is None or _subject(q.p, cue) is not None or _beside_quote(q.p, q.raw_end) is not None:
         return None
     for other in sorted(q.cues, key=lambda i: abs(i - cue)):
+        if q.p.toks[other].text.lower() == "according" and q.p.toks[cue].pos == "VERB":
+            continue  # 'Clinton, according to a reporter, replied: "…"': the reporter relays
         subj = _subject(q.p, other)
         if subj is not None:
             return _Resolved(_speaker_from_subject(q.p, subj, q.story, q.recent, q.start), other)
@@ -1250,9 +1386,15 @@ def _sentence_mentions(
         q_toks = [i for i, t in enumerate(p.toks) if start <= t.start < end]
         governing = _governing_cue(p, q_toks) if q_toks else None
         cue = governing
-        if cue is None and cues:
+        # a partial quote no cue governs is not the words of a cue in a contrasting clause
+        # ('While Lott said, "…", his department's review found his "use of force was
+        # unacceptable"': the review's words, not Lott's)
+        free = cues
+        if kind == "partial":
+            free = [i for i in cues if not _contrast_clause(p, i)]
+        if cue is None and free:
             mid = (start + end) / 2
-            cue = min(cues, key=lambda i: abs(p.toks[i].start - mid))
+            cue = min(free, key=lambda i: abs(p.toks[i].start - mid))
         if kind == "partial" and (not cues or _is_scare_quote(words, governing is not None)):
             continue
         if kind == "direct" and cue is None and len(words) < MIN_DIRECT_WORDS_WITHOUT_CUE:
@@ -1280,6 +1422,16 @@ def _sentence_mentions(
             )
         )
     return out
+
+
+def _contrast_clause(p: _Parse, verb: int) -> bool:
+    """A verb heading a "while"/"although" clause hung on another verb."""
+    if p.toks[verb].dep != "advcl":
+        return False
+    return any(
+        p.toks[c].dep == "mark" and p.toks[c].text.lower() in CONTRAST_MARKS
+        for c in p.children[verb]
+    )
 
 
 def _only_quote(text: str, spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -108,7 +108,8 @@ def story_page_model(story: StoryRecord) -> dict[str, Any]:
         previous = item["day"]
     span = None
     if placed:
-        span = {"first": placed[0]["day"], "last": placed[-1]["day"]}
+        # said as the events' own labels ("from 1979 to 3 Mar 2026"), not ISO days
+        span = {"first": placed[0]["label"], "last": placed[-1]["label"]}
 
     coverage = record.get("coverage", {})
     columns = [

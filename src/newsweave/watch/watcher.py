@@ -19,10 +19,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -31,8 +32,15 @@ from typing import TYPE_CHECKING, Any
 
 from newsweave.errors import DocumentError
 from newsweave.ingest import decode
-from newsweave.model import Article, DocHints, RawDocument, SkippedDocument
-from newsweave.store import Store, WatchPage, WatchSource, content_hash
+from newsweave.model import (
+    Article,
+    DocHints,
+    PreparedArticle,
+    RawDocument,
+    SkippedDocument,
+    StoredOutcome,
+)
+from newsweave.store import Store, WatchPage, WatchSource
 from newsweave.watch.client import FEED_ACCEPT, ClientSettings, FetchError, PoliteClient, Response
 from newsweave.watch.sources import (
     Listing,
@@ -42,7 +50,7 @@ from newsweave.watch.sources import (
     read_opml,
 )
 from newsweave.watch.state import Schedule, adapted_interval, retry_wait
-from newsweave.watch.urls import canonical_link, is_http_url, page_key
+from newsweave.watch.urls import canonical_link, host_of, is_http_url, page_key
 
 if TYPE_CHECKING:
     from newsweave.corpus import Ingestor
@@ -259,12 +267,11 @@ class Watcher:
         await self._resolve_due(client, summary)
         due = [s for s in self.store.watch_sources_due(self.clock()) if s.url not in self._polled]
         await asyncio.gather(*(self._poll(client, source, summary) for source in due))
-        pages = self.store.watch_pages_due(self.clock())
+        pages = _hosts_in_turn(self.store.watch_pages_due(self.clock()))
         size = self.settings.batch_size
-        for start in range(0, len(pages), size):
-            if stop is not None and stop.is_set():
-                break
-            await self._pages(client, pages[start : start + size], summary)
+        await self._pages(
+            client, [pages[i : i + size] for i in range(0, len(pages), size)], summary, stop
+        )
         summary.requests = client.requests - requests_before
         return summary
 
@@ -419,38 +426,77 @@ class Watcher:
     # -- pages ---------------------------------------------------------------
 
     async def _pages(
-        self, client: PoliteClient, pages: list[WatchPage], summary: RoundSummary
+        self,
+        client: PoliteClient,
+        batches: list[list[WatchPage]],
+        summary: RoundSummary,
+        stop: asyncio.Event | None,
     ) -> None:
-        """Fetch one batch of pages, extract them, store them, record each one's fate."""
+        """Fetch, extract and store the batches, one batch ahead: batch N+1 is fetched and
+        handed to the extraction processes before batch N goes to the writer, so the
+        writer's clustering (in this thread) and the extraction (in the processes) run at
+        the same time. A stop lets the batches already fetched be stored."""
+        ahead: _Fetched | None = None
+        for index in range(len(batches) + 1):
+            current, ahead = ahead, None
+            if current is not None:  # every page of it fetched: extraction finishing
+                made = await self._extracted(current)
+            if index < len(batches) and not (stop is not None and stop.is_set()):
+                self._recycle_pool()  # between batches: no extraction in flight
+                ahead = await self._fetch_batch(client, batches[index])
+            if current is not None:
+                self._store_batch(current.pages, made, summary)
+                self.advance(len(current.pages))
+            if ahead is None:
+                break
+
+    def _recycle_pool(self) -> None:
         if self._pool_pages >= PAGES_PER_WORKER * max(1, self.settings.extract_workers):
-            self.close()  # between batches: no extraction in flight
-        made_all = await asyncio.gather(*(self._fetch_article(client, page) for page in pages))
+            self.close()
+
+    async def _fetch_batch(self, client: PoliteClient, pages: list[WatchPage]) -> _Fetched:
+        """Fetch one batch's pages; each page is handed to the extraction processes as soon
+        as it arrives (extracted at once in this thread when there are none)."""
+        jobs = await asyncio.gather(*(self._fetch_article(client, page) for page in pages))
+        return _Fetched(pages, jobs)
+
+    async def _extracted(self, fetched: _Fetched) -> list[tuple[bool, _Made | _Failure]]:
+        """The batch's articles (or failures), once its extractions are done."""
+        return [await self._extraction(job) for job in fetched.jobs]
+
+    def _store_batch(
+        self,
+        pages: list[WatchPage],
+        made_all: list[tuple[bool, _Made | _Failure]],
+        summary: RoundSummary,
+    ) -> None:
+        """Store one extracted batch (one writer batch) and record each page's fate."""
         failures: list[tuple[WatchPage, _Failure]] = []
         known_aliases: list[tuple[WatchPage, int]] = []  # another URL of a stored article
         twins: list[tuple[WatchPage, str]] = []  # another URL of an article in this batch
-        items: dict[str, tuple[WatchPage, Article, str]] = {}  # by article key
+        items: dict[str, tuple[WatchPage, PreparedArticle]] = {}  # by article key
         for page, (fetched, made) in zip(pages, made_all, strict=True):
             summary.fetched += fetched
             if isinstance(made, _Failure):
                 failures.append((page, made))
                 continue
-            key, article, text = made
+            key, prepared = made.key, made.prepared()
             known = self.store.watch_page(key) if key != page.url else None
             if known is not None and known.article_id is not None:
                 known_aliases.append((page, known.article_id))
             elif key in items:
                 twins.append((page, key))
             else:
-                items[key] = (page, article, text)
+                items[key] = (page, prepared)
+        outcomes: dict[str, StoredOutcome] = {}  # by content hash
         if items:
-            from newsweave.corpus import ingest_items
+            from newsweave.corpus import IngestSummary
 
             with self.writing():
-                written = ingest_items(
-                    [(article, text) for _, article, text in items.values()],
-                    self.ingestor,
-                    batch_size=len(items) + 1,
-                )
+                batch = self.ingestor.add_batch([prepared for _, prepared in items.values()])
+            written = IngestSummary()
+            written.add(batch)
+            outcomes = {outcome.content_hash: outcome for outcome in batch.articles}
             summary.stored += written.new
             summary.duplicates += written.duplicates
             summary.same_article += written.already_stored
@@ -458,19 +504,21 @@ class Watcher:
             summary.updated_stories += written.updated_stories
         with self.store.transaction():
             stored_as: dict[str, int] = {}
-            links = self.store.with_content(content_hash(a) for _, a, _ in items.values())
-            for key, (page, article, _) in items.items():
-                link = links.get(content_hash(article))
-                article_id = link.id if link is not None else None
-                if article_id is None:  # the writer skipped it: say so, try again later
+            for key, (page, prepared) in items.items():
+                outcome = outcomes.get(str(prepared.chash))
+                if outcome is None:  # the writer skipped it: say so, try again later
                     self._settle_failure(page, _Failure("not stored by the writer", True), summary)
                     continue
+                article_id = outcome.article_id
                 stored_as[key] = article_id
-                status = "stored" if self._doc_id(article_id) == page.url else "alias"
+                # stored by this batch under this page's URL, or an article stored before
+                # (under this URL or another one)
+                new = outcome.status != "already_stored"
+                status = "stored" if new or self._doc_id(article_id) == page.url else "alias"
                 self.store.settle_watch_page(page.url, status, article_id=article_id)
                 if key != page.url:
                     self.store.alias_watch_page(
-                        key, article.url or key, page.source_url, article_id
+                        key, prepared.article.url or key, page.source_url, article_id
                     )
             for page, key in twins:
                 if key in stored_as:
@@ -482,7 +530,6 @@ class Watcher:
                 self.store.settle_watch_page(page.url, "alias", article_id=article_id)
             for page, failure in failures:
                 self._settle_failure(page, failure, summary)
-        self.advance(len(pages))
 
     def _doc_id(self, article_id: int) -> str | None:
         stored = self.store.article(article_id)
@@ -517,40 +564,86 @@ class Watcher:
 
     async def _fetch_article(
         self, client: PoliteClient, page: WatchPage
-    ) -> tuple[bool, tuple[str, Article, str] | _Failure]:
-        """(whether the page was fetched, its article or why there is none); the page is
-        extracted as soon as it arrives, in a worker process when there are any, so
-        extraction overlaps the other fetches."""
+    ) -> tuple[bool, _Job | _Made | _Failure]:
+        """(whether the page was fetched, its extraction under way, or why there is none);
+        the page is handed to the extraction processes as soon as it arrives, so extraction
+        overlaps the other fetches (and, for the batch ahead, the writer)."""
         response = await self._fetch(client, page)
         if isinstance(response, _Failure):
             return False, response
         args = (page.url, page.source_url, page.published, response.final_url, response.body)
         pool = self._extraction_pool()
-        if pool is None:
-            return True, extract_page(*args)
+        if pool is None:  # extracted in this thread once no request is in flight (a
+            return True, _Job(None, args)  # busy loop would make their deadlines pass)
         self._pool_pages += 1
-        job = asyncio.get_running_loop().run_in_executor(pool, extract_page, *args)
         try:
-            return True, await asyncio.wait_for(job, EXTRACT_TIMEOUT)
+            return True, _Job(pool.submit(extract_page, *args), args)
         except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool next
             self._pool = None
             return True, _Failure("the extraction process died", transient=True)
+
+    async def _extraction(
+        self, fetched: tuple[bool, _Job | _Made | _Failure]
+    ) -> tuple[bool, _Made | _Failure]:
+        done, job = fetched
+        if not isinstance(job, _Job):
+            return done, job
+        if job.future is None:
+            return done, extract_page(*job.args)
+        try:
+            return done, await asyncio.wait_for(asyncio.wrap_future(job.future), EXTRACT_TIMEOUT)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool next
+            self._pool = None
+            return done, _Failure("the extraction process died", transient=True)
         except TimeoutError:  # replaced before the next batch
             self._pool_pages = PAGES_PER_WORKER * max(1, self.settings.extract_workers)
-            return True, _Failure(f"extraction took over {EXTRACT_TIMEOUT:.0f} s", True)
+            return done, _Failure(f"extraction took over {EXTRACT_TIMEOUT:.0f} s", True)
+
+
+@dataclass(frozen=True)
+class _Job:
+    future: Future[_Made | _Failure] | None  # an extraction in a worker process, or None
+    args: tuple[Any, ...]  # extract_page's, for an extraction in the watcher's thread
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    pages: list[WatchPage]
+    jobs: list[tuple[bool, _Job | _Made | _Failure]]  # by page: fetched?, its extraction
+
+
+@dataclass(frozen=True)
+class _Made:
+    """An extracted page as it crosses from a worker process: its article key, the article,
+    the HTML, and the writer's fingerprints (hashes and the MinHash values as bytes, so
+    the writer's thread does not sign it; datasketch objects pickle their permutations)."""
+
+    key: str
+    article: Article
+    text: str
+    chash: str
+    thash: str
+    minhash: bytes | None
+
+    def prepared(self) -> PreparedArticle:
+        from newsweave import dedup
+
+        signature = dedup.from_bytes(self.minhash) if self.minhash is not None else None
+        return PreparedArticle(self.article, self.text, self.chash, self.thash, signature)
 
 
 def extract_page(
     url: str, source_url: str, listed: date | None, final_url: str, body: bytes
-) -> tuple[str, Article, str] | _Failure:
-    """A fetched page through the ingest pipeline: (its article key, the article, the
-    HTML), or why it gives none. A plain function of picklable values: it runs in the
-    extraction processes."""
+) -> _Made | _Failure:
+    """A fetched page through the ingest pipeline (cleaned, hashed and signed, as the
+    writer wants it), or why it gives none. A plain function of picklable values: it
+    runs in the extraction processes."""
     try:
         text, encoding = decode(url, body)
     except DocumentError as exc:
         return _Failure(exc.reason, transient=False)
-    from newsweave.pipeline import clean
+    from newsweave import dedup
+    from newsweave.pipeline import clean, fingerprint_article
 
     raw = RawDocument(url, source_url, text, "html", encoding, DocHints(url=final_url))
     cleaned = clean(raw)
@@ -562,7 +655,19 @@ def extract_page(
     article = replace(cleaned, url=canonical or key)
     if article.published is None and listed is not None:
         article = replace(article, published=listed, published_source="feed")
-    return key, article, text
+    prepared = fingerprint_article(article, text)
+    minhash = dedup.to_bytes(prepared.minhash) if prepared.minhash is not None else None
+    return _Made(key, article, text, str(prepared.chash), str(prepared.thash), minhash)
+
+
+def _hosts_in_turn(pages: list[WatchPage]) -> list[WatchPage]:
+    """The pages with their hosts taken in turn (each host's pages in their own order), so
+    that a batch spreads over the hosts instead of queueing behind one host's limits."""
+    queues: dict[str, list[WatchPage]] = {}
+    for page in pages:
+        queues.setdefault(host_of(page.fetch_url), []).append(page)
+    turns = itertools.zip_longest(*queues.values())
+    return [page for turn in turns for page in turn if page is not None]
 
 
 def _text(url: str, response: Response) -> str:
