@@ -10,7 +10,12 @@ cache, then in a fresh child process per run:
     with stage timers wrapped around clean, dedup signatures + lookups, clustering
     (`OnlineClusterer.add_many`), the clusterer state saved with each batch (building
     it, `OnlineClusterer.state_delta`, and writing it, `Store.save_clusterer_parts`);
-    "store" is the rest of `add_batch` (SQLite inserts, memberships, commits).
+    "store" is the rest of `add_batch` (SQLite inserts, memberships, commits). It also
+    records the RSS every 1,000 documents, the CPU time of re-clustering, and how many of
+    the clusterer's stories and the linker's events rest in the store (issue 19);
+  * with --in-memory, the same ingest with nothing resting (the memory before issue 19);
+  * with --date-order, the corpus fed in publication order (as a live feed brings it),
+    written to one temporary JSON Lines file first.
 Peak RSS is the child's `ru_maxrss`. Writes bench/results/<out> (numbers only).
 """
 
@@ -92,11 +97,27 @@ class _Timer:
         return timed
 
 
+def _rss_mib() -> float:
+    """The process's resident set now (not its peak), from /proc."""
+    with open("/proc/self/statm") as stream:
+        return int(stream.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def run_ingest_in_memory(paths: list[Path]) -> dict:
+    """`run_ingest` with nothing resting in the store (every record kept in memory), as
+    before issue 19: the memory comparison."""
+    from newsweave.corpus import writer
+
+    writer.REST_IDLE = 10**12
+    return run_ingest(paths)
+
+
 def run_ingest(paths: list[Path]) -> dict:
     """The real corpus ingest into a fresh temporary database, with stage timers."""
     import newsweave.pipeline
     from newsweave import Store, corpus, dedup, ingest
     from newsweave.cluster import OnlineClusterer
+    from newsweave.corpus import writer
 
     timer = _Timer()
     newsweave.pipeline.clean = timer.wrap("read+clean", newsweave.pipeline.clean)
@@ -114,10 +135,46 @@ def run_ingest(paths: list[Path]) -> dict:
         return out
 
     OnlineClusterer.add_many = add_many
+    split_cpu = [0.0]
+    original_split = OnlineClusterer._split
+
+    def split(self, row):
+        before = time.process_time()
+        try:
+            return original_split(self, row)
+        finally:
+            split_cpu[0] += time.process_time() - before
+
+    OnlineClusterer._split = split
+    resting: dict = {}  # what the memory bound held in the store at the last sweep
+    original_rest = writer.Ingestor._rest_quiet
+
+    def rest_quiet(self):
+        original_rest(self)
+        events = [self.linker._events[e] for es in self.linker.stories.values() for e in es]
+        resting.update(
+            clusterer_stories=len(self.clusterer._stories),
+            clusterer_resting=self.clusterer.resting,
+            clusterer_reloaded=self.clusterer.reloaded,
+            linker_events=len(events),
+            linker_resting=sum(map(is_resting, events)),
+        )
+
+    writer.Ingestor._rest_quiet = rest_quiet
+    from newsweave.cluster.resting import is_resting
+
+    rss: list[tuple[int, float]] = []  # (documents read, RSS MiB) every 1,000 documents
+    read = [0]
+
+    def progress(n: int) -> None:
+        read[0] += n
+        if read[0] % 1000 < n:
+            rss.append((read[0], round(_rss_mib(), 1)))
+
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.db")
         start, cpu = time.perf_counter(), _cpu_seconds()
-        summary = ingest(paths, store)
+        summary = ingest(paths, store, progress=progress)
         seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
         stories = store.query("SELECT count(DISTINCT story_id) FROM story_members")[0][0]
         db_bytes = (Path(tmp) / "bench.db").stat().st_size
@@ -145,6 +202,9 @@ def run_ingest(paths: list[Path]) -> dict:
         "cluster_ms_per_article_first_1000": ms_first,
         "cluster_ms_per_article_last_1000": ms_last,
         "peak_rss_mib": _peak_rss_mib(),
+        "rss_mib_by_documents": rss,
+        "recluster_cpu_seconds": round(split_cpu[0], 3),
+        "resting": resting,
         "db_mib": db_bytes / 2**20,
     }
 
@@ -189,10 +249,22 @@ def run_cluster_scale(paths: list[Path], settings=None) -> dict:
 
     clusterer = OnlineClusterer(settings or DEFAULT_SETTINGS)
     linker = StoryLinker()  # the second level, timed apart (CPU time: the machine is shared)
-    blocks, cpu_blocks, link_blocks = [], [], []
+    split_cpu = [0.0]
+    original_split = clusterer._split
+
+    def split(row):
+        before = time.process_time()
+        try:
+            return original_split(row)
+        finally:
+            split_cpu[0] += time.process_time() - before
+
+    clusterer._split = split  # type: ignore[method-assign]
+    blocks, cpu_blocks, link_blocks, split_blocks = [], [], [], []
     start, cpu = time.perf_counter(), _cpu_seconds()
     for i in range(0, len(items), 1000):
         t, c, linking = time.perf_counter(), time.process_time(), 0.0
+        split_cpu[0] = 0.0
         for j in range(i, min(i + 1000, len(items)), 50):
             batch = items[j : j + 50]
             placed = clusterer.add_many(batch)
@@ -204,6 +276,7 @@ def run_cluster_scale(paths: list[Path], settings=None) -> dict:
         blocks.append(round(1000 * (time.perf_counter() - t) / n, 3))
         cpu_blocks.append(round(1000 * (time.process_time() - c - linking) / n, 3))
         link_blocks.append(round(1000 * linking / n, 3))
+        split_blocks.append(round(1000 * split_cpu[0] / n, 3))
     seconds = time.perf_counter() - start
     return {
         "articles": len(items),
@@ -214,6 +287,8 @@ def run_cluster_scale(paths: list[Path], settings=None) -> dict:
         "ms_per_article_by_1000_block": blocks,  # wall, both levels
         "cluster_cpu_ms_per_article_by_1000_block": cpu_blocks,
         "linker_cpu_ms_per_article_by_1000_block": link_blocks,
+        # the part of the clusterer's time spent re-clustering (OnlineClusterer._split)
+        "recluster_cpu_ms_per_article_by_1000_block": split_blocks,
         "peak_rss_mib": _peak_rss_mib(),
     }
 
@@ -317,6 +392,17 @@ def main() -> None:
         help="instead: hashes of the stored result of an ingest of --articles and of both "
         "levels' decisions on ECB+ (unchanged by a change that only makes things faster)",
     )
+    parser.add_argument(
+        "--in-memory",
+        action="store_true",
+        help="also ingest with every record kept in memory (nothing resting in the store: "
+        "the memory before issue 19), in the same run",
+    )
+    parser.add_argument(
+        "--date-order",
+        action="store_true",
+        help="feed the corpus in publication order (a live feed), not in file order",
+    )
     args = parser.parse_args()
     if args.hash:
         hashes = in_child("run_result_hash", corpus(args.articles))
@@ -333,14 +419,20 @@ def main() -> None:
         _update(args.out, {"cluster_scale": scale})
         return
     paths = corpus(args.articles)
+    if args.date_order:
+        paths = [_in_date_order(paths)]
     result: dict = {
-        "data": f"bench/synth_corpus.py {args.articles}",
+        "data": f"bench/synth_corpus.py {args.articles}"
+        + (", in publication order" if args.date_order else ""),
         "machine": {"cpus": multiprocessing.cpu_count(), "python": platform.python_version()},
     }
     result["baseline_clean_only"] = in_child("run_clean_only", paths)
     print("clean only", result["baseline_clean_only"], file=sys.stderr)
     result["ingest"] = in_child("run_ingest", paths)
     print("ingest", result["ingest"], file=sys.stderr)
+    if args.in_memory:
+        result["ingest_in_memory"] = in_child("run_ingest_in_memory", paths)
+        print("ingest, nothing resting", result["ingest_in_memory"], file=sys.stderr)
     result["ingest_vs_clean_only"] = (
         result["ingest"]["articles_per_s"] / result["baseline_clean_only"]["articles_per_s"]
     )
@@ -348,6 +440,16 @@ def main() -> None:
         result["ingest"]["articles_per_cpu_s"] / result["baseline_clean_only"]["articles_per_cpu_s"]
     )
     _update(args.out, result)
+
+
+def _in_date_order(paths: list[Path]) -> Path:
+    """The corpus as one JSON Lines file in publication order (undated last), in the cache."""
+    rows = [line for path in paths for line in path.read_text(encoding="utf-8").splitlines()]
+    rows = [line for line in rows if line.strip()]
+    rows.sort(key=lambda line: json.loads(line).get("published") or "9999")
+    out = paths[0].parent.parent / f"{paths[0].parent.name}-by-date.jsonl"
+    out.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return out
 
 
 def _update(name: str, values: dict) -> None:

@@ -10,6 +10,7 @@ import zlib
 from datetime import date
 from pathlib import Path
 
+import msgpack
 import numpy as np
 import pytest
 from conftest import EXAMPLES, GULLS_OKAFOR, GULLS_VELDER, need
@@ -403,8 +404,8 @@ def test_state_delta_carries_only_the_stories_that_changed():
     assert [(row, s["id"], s["size"]) for row, s in _story_rows(delta).items()] == [
         (0, "s-dam0000001", 2)
     ]
-    (header,) = _lines(delta.header)
-    assert (header["version"], header["n_docs"], header["story_rows"], delta.rows) == (5, 4, 3, 3)
+    header = msgpack.unpackb(delta.header)  # version 6: the header is msgpack
+    assert (header["version"], header["n_docs"], header["story_rows"], delta.rows) == (6, 4, 3, 3)
     assert header["part"] == "header"
     # a story row is the very lines the whole state holds for that story
     assert zlib.decompress(delta.stories[0][1]) in zlib.decompress(clusterer.to_state())
@@ -474,10 +475,24 @@ def test_an_earlier_state_version_in_a_parts_header_asks_for_a_replay():
     clusterer = OnlineClusterer()
     clusterer.add_many(DAM)
     delta = clusterer.state_delta()
-    (data,) = _lines(delta.header)
+    data = msgpack.unpackb(delta.header)
     data["version"] = 2
     with pytest.raises(OldStateError, match="version 2 predates"):
+        OnlineClusterer.from_parts(msgpack.packb(data), delta.stories)
+    with pytest.raises(OldStateError, match="version 2 predates"):  # as zlib JSON wrote it
         OnlineClusterer.from_parts(_pack([data]), delta.stories)
+
+
+def test_a_version_5_header_is_still_read():
+    """A store written before version 6 holds its header as zlib JSON: it reads the same."""
+    clusterer = OnlineClusterer()
+    clusterer.add_many(DAM)
+    delta = clusterer.state_delta()
+    data = msgpack.unpackb(delta.header) | {"version": 5}
+    old = OnlineClusterer.from_parts(_pack([data]), delta.stories)
+    new = OnlineClusterer.from_parts(delta.header, delta.stories)
+    assert old.to_state() == new.to_state()
+    assert old.add(DAM[1]) == new.add(DAM[1])
 
 
 def test_two_arrests_of_one_team_stay_two_stories():
@@ -552,3 +567,16 @@ def test_a_state_written_by_version_4_still_loads_and_scores_as_it_did():
         assert now == pytest.approx(then, abs=1e-3)
     assert not seen[0][1][:, width:].any()  # features added since (cross-lingual) read 0
     assert parts.add(DAM[1]) == Assignment(saved["then"]["story_id"])
+
+
+def test_recluster_schedule_thins_out_past_split_dense():
+    """Re-clustering every 4 articles up to 64 members, then every 8, then every 16: the
+    cost per article of a big live story grows with its size, not with its square."""
+    settings = ClusterSettings()
+    due = [n for n in range(1, 201) if settings.split_due(n)]
+    assert due[:16] == list(range(4, 65, 4))
+    assert due[16:] == [72, 80, 88, 96, 104, 112, 120, 128, 144, 160, 176, 192]
+    assert [n for n in range(1, 80) if ClusterSettings(split_dense=0).split_due(n)] == list(
+        range(4, 80, 4)
+    )
+    assert not any(ClusterSettings(split_every=0).split_due(n) for n in range(1, 100))

@@ -277,7 +277,7 @@ def test_store_from_an_earlier_clusterer_is_replayed_and_keeps_its_stories(corpu
     db = tmp_path / "old.db"
     shutil.copy(corpus[0], db)
     with Store(db) as store:
-        data = json.loads(zlib.decompress(store.clusterer_state()))
+        data = msgpack.unpackb(store.clusterer_state())
         data["version"] = 2  # as an earlier newsweave left it: stories scored the old way
         with store.transaction():
             store.save_clusterer_state(zlib.compress(json.dumps(data).encode()))
@@ -309,11 +309,10 @@ def test_store_from_an_earlier_clusterer_is_replayed_and_keeps_its_stories(corpu
         after = {s.id: s.articles for s in store.stories()}
         assert set(after) == set(stories)  # no story lost, the tram report joined its own
         assert sum(after.values()) == sum(stories.values()) + 1
-        assert json.loads(zlib.decompress(store.clusterer_state()))["version"] == STATE_VERSION
+        assert msgpack.unpackb(store.clusterer_state())["version"] == STATE_VERSION
 
 
 def test_clusterer_state_is_saved_in_parts_across_runs(corpus, tmp_path):
-    import zlib
 
     from newsweave.cluster import OnlineClusterer
 
@@ -330,7 +329,7 @@ def test_clusterer_state_is_saved_in_parts_across_runs(corpus, tmp_path):
         assert store.check() == []
     # one row per clusterer story, the second run's new stories added to the first's
     assert (first, len(rows)) == (1, 3)
-    assert json.loads(zlib.decompress(header))["story_rows"] == len(rows)
+    assert msgpack.unpackb(header)["story_rows"] == len(rows)
     assert clusterer.stories == originals
 
 

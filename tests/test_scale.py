@@ -187,3 +187,34 @@ def test_killed_worker_loses_and_duplicates_nothing(corpus, client):
     assert lost >= 1
     assert pid not in client.run(os.getpid).values()  # the nanny started a new one
     assert snapshot(db) == local
+
+
+def developing(db) -> tuple[list[tuple], list[tuple]]:
+    """Every event's story and every join with its score and features, as stored."""
+    with Store(db) as store:
+        events = store.query("SELECT * FROM story_events ORDER BY event_id")
+        joins = store.query("SELECT * FROM story_joins ORDER BY article_id")
+    return events, joins
+
+
+def test_quiet_records_rest_in_the_store_with_the_same_answers(corpus, monkeypatch):
+    """Issue 19: with every quiet story and event dropped from memory after each batch
+    (a horizon of 0 originals), the store ends as the in-memory ingest left it: the
+    resting ones were read back whenever an article needed them."""
+    from newsweave.cluster.resting import is_resting
+    from newsweave.corpus import writer
+    from newsweave.pipeline import prepare_sources
+
+    root, paths, local_summary, local = corpus
+    monkeypatch.setattr(writer, "REST_IDLE", 0)
+    monkeypatch.setattr(writer, "REST_EVERY", 1)
+    with Store(root / "resting.db") as store:
+        ingestor = writer.Ingestor(store)
+        summary = writer.ingest_items(prepare_sources(paths), ingestor, batch_size=16)
+        clusterer, linker = ingestor.clusterer, ingestor.linker
+        assert clusterer.resting >= 10 and clusterer.reloaded >= 5
+        events = [linker._events[e] for es in linker.stories.values() for e in es]
+        assert sum(map(is_resting, events)) >= 10
+    assert summary.to_dict() == local_summary.to_dict()
+    assert snapshot(root / "resting.db") == local
+    assert developing(root / "resting.db") == developing(root / "local.db")

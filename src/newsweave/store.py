@@ -1100,6 +1100,16 @@ class Store:
         ]
         return self.clusterer_state(), stories
 
+    def clusterer_story(self, row: int) -> bytes | None:
+        """One saved clusterer story row's data (a resting story read back), or None."""
+        rows = self._rows("SELECT data FROM clusterer_stories WHERE row = ?", (row,))
+        return bytes(rows[0]["data"]) if rows else None
+
+    def linker_event(self, event_id: str) -> bytes | None:
+        """One saved story-linker event row's data (a resting event read back), or None."""
+        rows = self._rows("SELECT data FROM linker_events WHERE id = ?", (event_id,))
+        return bytes(rows[0]["data"]) if rows else None
+
     def linker_parts(
         self,
     ) -> tuple[bytes | None, int, list[tuple[str, bytes]], list[tuple[str, bytes]]]:

@@ -451,6 +451,39 @@ class StoryLinker:
             )
         return linker
 
+    # --- memory: quiet events resting in the store (corpus/writer.py) ----------------------
+
+    def evict_events(
+        self, event_ids: Iterable[str], load: Callable[[str], dict[str, Any] | None]
+    ) -> int:
+        """Drop the term sums and name counts of these events from memory; `load(event_id)`
+        gives an event's row as a store saved it (`to_state`'s), read back the first time
+        the event takes an article, is merged or re-attached. What the candidate lookup
+        and the features read of an event (its story, language, unit, key names, span)
+        stays, so every answer is as before. Returns how many were dropped."""
+        from newsweave.cluster.resting import is_resting, resting
+
+        def fill(event: _Event) -> None:
+            self._evict_fill(event, load)
+
+        dropped = 0
+        for event_id in event_ids:
+            event = self._events.get(event_id)
+            if event is None or is_resting(event):
+                continue
+            self._events[event_id] = resting(event, ("term_sum", "names", "mentions"), fill)
+            dropped += 1
+        return dropped
+
+    def _evict_fill(self, event: _Event, load: Callable[[str], dict[str, Any] | None]) -> None:
+        """Set a resting event's term sums and name counts back from its saved row."""
+        row = load(event.event_id)
+        if row is None:
+            raise ValueError(f"story linker event {event.event_id} is not in the store")
+        event.term_sum = Counter(row["term_sum"])
+        event.names = Counter(row["names"])
+        event.mentions = Counter(row["mentions"])
+
     # --- idf ---------------------------------------------------------------------------
 
     def _idf(self, word: str, df: Counter[str]) -> float:

@@ -57,6 +57,15 @@ class OnlineClusterer:
         self._sums = np.zeros((0, 0), dtype=np.float32)  # summed member embeddings, one row a story
         self._index_of: dict[str, int] = {}  # story id -> row
         self._unsaved: set[int] = set()  # rows changed since the last state_delta
+        # per story row: live or not, and its span as day ordinals (-1: undated), kept in
+        # step with the stories (`_sync`) so the candidate filter runs in numpy
+        self._live = np.zeros(0, dtype=bool)
+        self._span = np.zeros((0, 2), dtype=np.int64)
+        # rows whose sums were dropped from memory (`evict_quiet`): saved in the store,
+        # read back by `_load` (a store's saved story row) when an article needs them
+        self._resting: set[int] = set()
+        self._load: Callable[[int], bytes | None] | None = None
+        self.reloaded = 0  # resting stories read back so far (bench/ingest_throughput.py)
 
     # --- public API -------------------------------------------------------------------
 
@@ -96,7 +105,8 @@ class OnlineClusterer:
         the stories the batch changed (bench/ingest_throughput.py).
         """
         sums = self._sums[: len(self._stories)]
-        return state.encode_whole(self._header(), self._stories, sums)
+        stories = [self._story(row) for row in range(len(self._stories))]
+        return state.encode_whole(self._header(), stories, sums)
 
     @classmethod
     def from_state(
@@ -133,7 +143,7 @@ class OnlineClusterer:
         stories = [
             (
                 row,
-                state.encode_story(self._stories[row]),
+                state.encode_story(self._story(row)),
                 self._sums[row].tobytes() if dim else None,
             )
             for row in sorted(self._unsaved)
@@ -144,6 +154,66 @@ class OnlineClusterer:
     def mark_unsaved(self) -> None:
         """Put every story into the next `state_delta` (its store may lack any of them)."""
         self._unsaved.update(range(len(self._stories)))
+
+    def evict_to(self, load: Callable[[int], bytes | None]) -> None:
+        """Let `evict_quiet` drop stories from memory; `load(row)` gives a story row as the
+        last `state_delta` saved it (a store's `clusterer_story`)."""
+        self._load = load
+
+    def evict_quiet(self, idle: int) -> int:
+        """Drop from memory the sums of every saved story that received no article in the
+        last `idle` arrivals and keeps no members (or is dead); returns how many.
+
+        A resting story keeps its id, size, span and postings, so the candidate lookup
+        ranks and filters it as before; its sums are read back from the store the moment
+        an article scores it, joins it or folds it (`_story`), as they were saved, so
+        every answer is the one the story in memory would give (tests/test_scale.py).
+        Only with a loader (`evict_to`), and only right after the state was saved.
+        """
+        if self._load is None:
+            return 0
+        n_docs, evicted = self._vocabulary.n_docs, 0
+        for row, story in enumerate(self._stories):
+            if row in self._resting or row in self._unsaved:
+                continue
+            if not story.alive or n_docs - story.active > idle:
+                self._stories[row] = _resting(story)
+                self._resting.add(row)
+                evicted += 1
+        return evicted
+
+    @property
+    def resting(self) -> int:
+        """How many stories are held in the store only (`evict_quiet`)."""
+        return len(self._resting)
+
+    def _story(self, row: int) -> Story:
+        """Story `row` with its sums, read back from the store if it was resting."""
+        if row in self._resting:
+            blob = self._load(row) if self._load is not None else None
+            if blob is None:
+                raise ClusterStateError(f"cluster story row {row} is not in the store")
+            story = state.decode_story(row, blob)
+            self._resting.discard(row)
+            self._stories[row] = story
+            self._catch_up(row)
+            self.reloaded += 1
+            return story
+        return self._stories[row]
+
+    def _catch_up(self, row: int) -> None:
+        """Drop story `row`'s members if a `_close_stale` sweep would have while it rested
+        in the store (or before a restart): the sweeps run every `SWEEP_EVERY` articles,
+        so whether one fell past its idle bar is known from its `active` count alone."""
+        story = self._stories[row]
+        if not story.members:
+            return
+        every = min(SWEEP_EVERY, max(self.settings.split_idle, 1))
+        first_sweep = (story.active + self.settings.split_idle) // every * every + every
+        if first_sweep <= self._vocabulary.n_docs:
+            story.members = None
+            story.encoded = None
+            self._unsaved.add(row)
 
     @classmethod
     def from_parts(
@@ -222,6 +292,8 @@ class OnlineClusterer:
         """Append a decoded story as `row`, with its postings."""
         self._stories.append(story)
         self._index_of[story.story_id] = row
+        self._sync(row)
+        self._catch_up(row)
         if story.alive:
             for term in story.body:
                 self._postings.setdefault(term, set()).add(row)
@@ -272,15 +344,28 @@ class OnlineClusterer:
             hits[np.fromiter(rows, dtype=np.intp, count=len(rows))] += weight
         found = np.flatnonzero(hits)
         ranked = found[np.lexsort((found, -hits[found]))]  # heaviest first, then by row
-        out = []
-        for row in ranked.tolist():
-            story = self._stories[row]
-            if not story.alive or not self._in_window(story, date):
-                continue
-            out.append(row)
-            if len(out) >= st.max_candidates:
-                break
-        return sorted(out)
+        # live stories within the window (`_in_window`, on the rows' spans at once)
+        keep = self._live[ranked]
+        window = st.window_days
+        if window >= 0 and date is not None:
+            first, last = self._span[ranked, 0], self._span[ranked, 1]
+            day = date.toordinal()
+            keep &= (first < 0) | (last < 0) | ((first - day <= window) & (day - last <= window))
+        return sorted(ranked[keep][: st.max_candidates].tolist())
+
+    def _sync(self, row: int) -> None:
+        """Copy story `row`'s liveness and span into the arrays `_candidates` filters on."""
+        if row >= len(self._live):
+            grown = max(2 * row, 64)
+            self._live = np.concatenate([self._live, np.zeros(grown - len(self._live), bool)])
+            pad = np.full((grown - len(self._span), 2), -1, dtype=np.int64)
+            self._span = np.concatenate([self._span, pad])
+        story = self._stories[row]
+        self._live[row] = story.alive
+        self._span[row] = (
+            story.first.toordinal() if story.first else -1,
+            story.last.toordinal() if story.last else -1,
+        )
 
     def _near(self, rows: list[int], vector: np.ndarray, date: datetime.date | None) -> list[int]:
         """`rows` and the live stories whose mean lead vector is within reach of the article's
@@ -328,7 +413,7 @@ class OnlineClusterer:
             feats,
             units,
             self._vocabulary,
-            [self._stories[r] for r in rows],
+            [self._story(r) for r in rows],
             vector,
             self._sums[np.asarray(rows)] if comparable else None,
         )
@@ -398,7 +483,7 @@ class OnlineClusterer:
         story_id = self._stories[target].story_id
         split: tuple[tuple[str, tuple[str, ...]], ...] = ()
         size = self._stories[target].size
-        if into is None and st.split_every > 0 and size % st.split_every == 0:
+        if into is None and st.split_due(size):
             split = self._split(target)
         return Assignment(story_id, merged, split, item.article_id)
 
@@ -411,6 +496,7 @@ class OnlineClusterer:
         self._stories.append(Story(story_id))
         self._index_of[story_id] = row
         self._unsaved.add(row)
+        self._sync(row)
         if self._sums.size:
             dim = self._sums.shape[1]
             if row >= self._sums.shape[0]:  # grow by doubling: amortised O(1) per story
@@ -421,7 +507,7 @@ class OnlineClusterer:
 
     def _join(self, row: int, member: Member) -> None:
         """Add a member to story `row`'s sums (and to its member list while it may split)."""
-        story = self._stories[row]
+        story = self._story(row)
         vector, date = member.vector, member.published
         if vector is not None:
             if self._sums.shape[1:] != vector.shape:
@@ -456,6 +542,7 @@ class OnlineClusterer:
         if date is not None:
             story.first = min(story.first or date, date)
             story.last = max(story.last or date, date)
+        self._sync(row)
 
     def _close_stale(self) -> None:
         """Stop keeping the members of stories that have gone quiet.
@@ -484,7 +571,7 @@ class OnlineClusterer:
         story named after its first member; a member left alone stays (one article is too
         little evidence to open a story). Returns (new story id, moved article ids).
         """
-        story = self._stories[row]
+        story = self._story(row)
         members = story.members
         if not members or len(members) < 4:
             return ()
@@ -521,9 +608,11 @@ class OnlineClusterer:
         """Empty story `row`, keeping its id, to be rebuilt from members (its postings stay:
         a stale posting costs one more candidate, never a wrong score)."""
         self._stories[row] = Story(self._stories[row].story_id)
+        self._resting.discard(row)
         if self._sums.size:
             self._sums[row] = 0.0
         self._unsaved.add(row)
+        self._sync(row)
 
     def _pair_scores(self, members: list[Member]) -> np.ndarray:
         """The score of every member with every other: each feature's `pairs`, weighted;
@@ -538,7 +627,7 @@ class OnlineClusterer:
 
     def _fold(self, row: int, into: int) -> None:
         """Move story `row` into story `into`; the folded story stays as a dead row."""
-        src, dst = self._stories[row], self._stories[into]
+        src, dst = self._story(row), self._story(into)
         for term in src.body:
             postings = self._postings.get(term)
             if postings is not None:
@@ -565,3 +654,16 @@ class OnlineClusterer:
         src.size = 0
         src.encoded = dst.encoded = None
         self._unsaved.update((row, into))
+        self._sync(row)
+        self._sync(into)
+
+
+def _resting(story: Story) -> Story:
+    """What stays in memory of a story resting in the store: what the candidate lookup and
+    the sweeps read (its sums are gone: reading one is an AttributeError, not a zero)."""
+    stub = Story.__new__(Story)
+    for name in ("story_id", "size", "first", "last", "alive", "active"):
+        setattr(stub, name, getattr(story, name))
+    stub.members = None if story.alive else []
+    stub.encoded = None
+    return stub

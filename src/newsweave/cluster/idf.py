@@ -92,13 +92,28 @@ class Vocabulary:
     def prime(self, terms: Iterable[str], names: Iterable[str]) -> None:
         """Work out the idf of an article's terms and names in one loop: the features then
         weigh each several times (probe, unit vectors, scores), from the memo."""
+        n0 = self.prior_docs
+        if n0 <= 0:
+            for words, df, memo in (
+                (terms, self.df, self._term_memo),
+                (names, self.name_df, self._name_memo),
+            ):
+                for word in words:
+                    if word not in memo:
+                        memo[word] = self._smoothed(word, df.get(word, 0))
+            return
+        # `_smoothed` inlined (the same operations in the same order: the same floats)
+        top, prior, log = self.n_docs + n0 + 1, self._prior, math.log
         for words, df, memo in (
             (terms, self.df, self._term_memo),
             (names, self.name_df, self._name_memo),
         ):
             for word in words:
                 if word not in memo:
-                    memo[word] = self._smoothed(word, df.get(word, 0))
+                    p = prior.get(word)
+                    if p is None:
+                        p = prior[word] = document_rate(word)
+                    memo[word] = log(top / (df.get(word, 0) + n0 * p + 1)) + 1.0
 
     def idf(self, term: str) -> float:
         """idf of a term (a lower-cased word of cluster.text.terms)."""

@@ -50,6 +50,10 @@ class ClusterSettings:
     `split_every` was not searched: re-clustering every 2, 4 or 8 articles scored alike
     on topics 1-20 (0.922-0.927, docs/benchmarks.md); `split_max` bounds its cost (the
     pairs grow with the square of a story's size) and `split_idle` the members kept.
+    `split_dense` bounds it further: past that size the interval doubles with each
+    doubling of the story (every 8 articles from 65 members, every 16 from 128), so
+    re-clustering costs O(size) per article, not O(size^2); ECB+ stories stay below it
+    (the largest gold one has 22 documents), so the event figures are those of before.
     probe_terms, max_postings and max_candidates bound the lookup cost
     (bench/ingest_throughput.py --cluster-scale).
     """
@@ -66,6 +70,7 @@ class ClusterSettings:
     split_every: int = 4  # re-cluster a story's members each time its size is a multiple of this
     split_max: int = 200  # stories larger than this are no longer re-clustered (cost bound)
     split_idle: int = 5000  # nor are stories that got no article in this many arrivals (memory)
+    split_dense: int = 64  # up to this size every `split_every`; past it, sparser (cost bound)
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.weights) - set(FEATURES))
@@ -83,6 +88,17 @@ class ClusterSettings:
     def with_weights(self, **weights: float) -> ClusterSettings:
         """These settings with some weights changed, by feature name."""
         return replace(self, weights={**self.weights, **weights})
+
+    def split_due(self, size: int) -> bool:
+        """Whether a story that just reached `size` members is re-clustered: each
+        `split_every` up to `split_dense`, then each `split_every` x 2^k for a story of
+        2^k to 2^(k+1) times `split_dense` (bench/ingest_throughput.py --cluster-scale)."""
+        every = self.split_every
+        if every <= 0 or size % every:
+            return False
+        if self.split_dense <= 0 or size <= self.split_dense:
+            return True
+        return size % (2 * every * (1 << ((size // self.split_dense).bit_length() - 1))) == 0
 
     @property
     def embeds(self) -> bool:

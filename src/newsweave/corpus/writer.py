@@ -44,6 +44,14 @@ if TYPE_CHECKING:
     from newsweave.stories import StoryJoin, StoryLinker
 
 BATCH_SIZE = 50
+# Memory bound (issue 19): every REST_EVERY originals, the clusterer's stories and the
+# linker's events that got no article in the last REST_IDLE are dropped from memory; they
+# stay saved in the store and are read back when an article needs them, so every answer
+# is the one they would give in memory (tests/test_scale.py). Not searched: a longer
+# horizon reads fewer back in an archive ingested out of date order, a shorter one holds
+# less (bench/ingest_throughput.py).
+REST_IDLE = 2000
+REST_EVERY = 500
 Progress = Callable[[int], None]
 
 
@@ -134,6 +142,33 @@ class Ingestor:
             clusterer.mark_unsaved()  # the store may hold none of its stories yet
         self.clusterer = clusterer or self._restore_clusterer()
         self.linker, self._linked, self._replayed = self._restore_linker()
+        self._bind()
+        self._swept = self._linked // REST_EVERY
+        self._event_seen: dict[str, int] = {}  # event -> originals linked when it last changed
+        self._start = self._linked
+
+    def _bind(self) -> None:
+        """Let the clusterer and the linker rest quiet records in this store."""
+        self.clusterer.evict_to(self.store.clusterer_story)
+
+    def _rest_quiet(self) -> None:
+        """After a committed batch: every REST_EVERY originals, rest what went quiet."""
+        if self._linked // REST_EVERY == self._swept:
+            return
+        self._swept = self._linked // REST_EVERY
+        self.clusterer.evict_quiet(REST_IDLE)
+        seen, now = self._event_seen, self._linked
+        quiet = [
+            event
+            for events in self.linker.stories.values()
+            for event in events
+            if now - seen.get(event, self._start) > REST_IDLE
+        ]
+        self.linker.evict_events(quiet, self._saved_event)
+
+    def _saved_event(self, event_id: str) -> dict[str, Any] | None:
+        blob = self.store.linker_event(event_id)
+        return None if blob is None else _unpack(blob)
 
     def _restore_clusterer(self) -> OnlineClusterer:
         """The clusterer the store saved (header and story rows, or one whole state)."""
@@ -216,7 +251,7 @@ class Ingestor:
         given = [_prepared(item) for item in articles]
         try:
             with self.store.transaction():
-                return self._store(given)
+                result = self._store(given)
         except BaseException:
             # the transaction rolled back: forget what the in-memory indexes learnt
             self.index = dedup.NearDuplicateIndex.from_signatures(self.store.signatures())
@@ -225,7 +260,10 @@ class Ingestor:
             else:  # kept as it is: its next delta must carry every story the store lacks
                 self.clusterer.mark_unsaved()
             self.linker, self._linked, self._replayed = self._restore_linker()
+            self._bind()
             raise
+        self._rest_quiet()
+        return result
 
     def _store(self, given: list[PreparedArticle]) -> BatchResult:
         # publication-date order, undated last, ties in input order (sort is stable)
@@ -417,6 +455,9 @@ class Ingestor:
         )
         gone_events = sorted(e for e in dirty_events if e not in story_of)
         self.store.unplace_events(gone_events)
+        for event in gone_events:
+            self._event_seen.pop(event, None)
+        self._event_seen.update(dict.fromkeys(dirty_events, self._linked))
         self.store.add_story_joins(rows, keep=full)
         state = linker.state_of(
             story_of if full else (e for e in dirty_events if e in story_of),
