@@ -126,6 +126,9 @@ MAX_ATTRIBUTES = 64  # per element; the rest are dropped before parsing
 MAX_CHILDREN = 500  # child elements of one element before its inline tags are unwrapped
 _LONG_TAG = re.compile(r"<[A-Za-z][\w:-]*\s[^<>]{2048,}>")  # only long tags are looked at
 _ATTRIBUTE = re.compile(r"""[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_CROWDED = lxml.etree.XPath(  # children as len() counts them: elements, comments and PIs
+    f"descendant-or-self::*[count(*|comment()|processing-instruction()) > {MAX_CHILDREN}]"
+)
 _INLINE_TAGS = (
     "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
     "font", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike",
@@ -382,7 +385,7 @@ def _unwrap_crowded(tree: lxml.html.HtmlElement) -> bool:
     text nodes (trafilatura would still walk them one by one), so the caller parses the
     page again when this changed it.
     """
-    crowded = [element for element in tree.iter() if len(element) > MAX_CHILDREN]
+    crowded = _CROWDED(tree)  # in document order, as a walk over the tree would find them
     for element in crowded:
         text = len(element.text_content())
         linked = sum(len(link.text_content()) for link in element.iter("a"))
@@ -464,7 +467,9 @@ def _words(text: str) -> list[str]:
 
 
 def _shingles(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    if len(words) < SHINGLE:
+        return {tuple(words)}
+    return set(zip(*(words[i:] for i in range(SHINGLE)), strict=False))
 
 
 @dataclass(frozen=True)
@@ -612,8 +617,18 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
             candidates[parent_node]["content_score"] += content_score
             if grand_parent_node is not None:
                 candidates[grand_parent_node]["content_score"] += content_score / 2.0
+        # link density as get_link_density's, each link's text cleaned once: a link inside
+        # a paragraph's parent is inside its grandparent too (nothing changes the tree here)
+        link_lengths: dict[lxml.html.HtmlElement, int] = {}
         for elem in ordered:
-            candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
+            links = 0
+            for link in elem.iterdescendants("a"):
+                length = link_lengths.get(link)
+                if length is None:
+                    length = link_lengths[link] = len(_clean_text(link.text_content() or ""))
+                links += length
+            density = links / max(len(_clean_text(elem.text_content() or "")), 1)
+            candidates[elem]["content_score"] *= 1 - density
         return candidates
 
     def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
