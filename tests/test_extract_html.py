@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from datetime import date
 
+import lxml.etree
 import pytest
 from conftest import EVALDATA, need
 
@@ -18,6 +19,7 @@ from newsweave.extract.html import (
     _second_opinion,
     extract_html,
 )
+from newsweave.extract.native_xpath import literals, native, native_path
 
 URL = "https://www.portvale-courier.com/news/harbour-bridge-repairs"
 PUBLISHED_META = '<meta property="article:published_time" content="2024-03-05T09:30:00+01:00">\n'
@@ -273,3 +275,155 @@ def test_readability_is_asked_only_when_trafilaturas_text_looks_suspect():
     assert _needs_second_opinion([*prose, "Share this article"], tree)  # a menu edge
     assert _needs_second_opinion(prose[:2], tree)  # under 100 words
     assert _needs_second_opinion(prose * 3, tree)  # 3x the page's paragraph text
+
+
+# --- the cheaper author search and text cleaning give trafilatura's and readability's answers
+
+AUTHOR_PAGES = (  # Zyte pages: a byline element found; one found via trafilatura's copy; none
+    "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856",
+    "05844573ca7e1fba714d715bb11ca08c26e25328999c74a1cb3bc8a0e4399f0f",
+    "08f793762792bd252c75fb57544cdf506ffcc04785136cb87503f02364b82b56",
+    "42aad16bde9288623543642a9ce1a396be83e2db44aa2ff8cbbfe46e14abd7cc",
+    "076f4f33bf75059db581bedf36e76fb65e89a8f7752db3339aa3ea11c5122f32",
+)
+
+
+@pytest.mark.parametrize("page_id", AUTHOR_PAGES)
+def test_author_search_finds_trafilaturas_author_on_real_pages(page_id):
+    from trafilatura import load_html
+    from trafilatura.metadata import extract_author
+
+    from newsweave.extract.html import _author
+
+    with gzip.open(need(ZYTE / "html" / f"{page_id}.html.gz"), "rt", encoding="utf-8") as f:
+        tree = load_html(f.read())
+    assert _author(tree, extract_author) == extract_author(tree)
+
+
+def test_author_search_skips_bylines_in_comments_and_reads_around_dates():
+    from trafilatura import load_html
+    from trafilatura.metadata import extract_author
+
+    from newsweave.extract.html import _author
+
+    calls = []
+
+    def trafilaturas(tree):
+        calls.append(tree)
+        return extract_author(tree)
+
+    in_comments = load_html(
+        "<html><body><div class='comments'><span class='author'>Reader Nine</span></div>"
+        "<article><p class='byline'>Mara Jensen</p><p>The ferry ran late.</p></article>"
+        "</body></html>"
+    )
+    assert _author(in_comments, trafilaturas) == extract_author(in_comments) == "Mara Jensen"
+    assert not calls  # found on the page itself, no copy made
+    with_date = load_html(
+        "<html><body><article><div class='author'>Tomas Berg<time>5 March</time></div>"
+        "<p>The ferry ran late.</p></article></body></html>"
+    )
+    assert _author(with_date, trafilaturas) == extract_author(with_date) == "Tomas Berg"
+    assert calls  # the date inside the byline is cut on trafilatura's copy: its way
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  Harbour\tbridge  closed \n\n  for   repairs \t\n",
+        "a\t\t  b \t c",
+        "\r\n  \xa0 line one\xa0\n \n\tline two  ",
+        "x" + " " * 300 + "y\n" + "\n" * 260 + "z",
+        "",
+        " \n ",
+    ],
+)
+def test_text_cleaning_is_readabilitys(text):
+    from readability.readability import clean
+
+    from newsweave.extract.html import _clean_text
+
+    assert _clean_text(text) == clean(text)
+
+
+def test_text_cleaning_is_readabilitys_on_a_real_page():
+    from readability.readability import clean
+    from trafilatura import load_html
+
+    from newsweave.extract.html import _clean_text
+
+    with gzip.open(need(ZYTE / "html" / f"{ZYTE_PAGES[0]}.html.gz"), "rt", encoding="utf-8") as f:
+        tree = load_html(f.read())
+    texts = [element.text_content() for element in tree.iter("div", "p", "a", "section")]
+    assert len(texts) > 50
+    assert [_clean_text(t) for t in texts] == [clean(t) for t in texts]
+
+
+# --- extract/native_xpath.py: regular-expression tests as XPath's own functions
+
+RE_NS = {"re": "http://exslt.org/regular-expressions"}
+
+
+def test_finite_patterns_become_their_strings():
+    assert literals("author|[Bb]yline") == [
+        (False, "author"),
+        (False, "Byline"),
+        (False, "byline"),
+    ]
+    assert literals("^comments|comment-?list") == [
+        (True, "comments"),
+        (False, "commentlist"),
+        (False, "comment-list"),
+    ]
+    assert literals("article-(?:share|support)") == [
+        (False, "article-share"),
+        (False, "article-support"),
+    ]
+
+
+@pytest.mark.parametrize("pattern", ["author.*", "[a-z]+name", "post$", "(?i)author", "a+"])
+def test_other_patterns_are_left_as_they_are(pattern):
+    assert literals(pattern) is None
+    path = f"//div[re:test(@class, '{pattern}')]"
+    assert native_path(path) == path
+
+
+def test_rewritten_path_uses_contains_and_starts_with():
+    path = "//*[re:test(@class, '^Main|by-?line') or @id='x']"
+    assert native_path(path) == (
+        "//*[(starts-with(@class, 'Main') or contains(@class, 'byline') or "
+        "contains(@class, 'by-line')) or @id='x']"
+    )
+
+
+def test_rewritten_expression_selects_the_same_elements():
+    page = lxml.etree.fromstring(
+        "<html><body><div class='Mainframe'/><div class='the-byline'/><div class='bylines'/>"
+        "<div class='xMain'/><div id='x'/><div class='by_line'/><p class='byline'/></body></html>"
+    )
+    original = lxml.etree.XPath(
+        "//div[re:test(@class, '^Main|by-?line') or @id='x']", namespaces=RE_NS
+    )
+    rewritten = native(original)
+    assert "re:test" not in rewritten.path
+    found = rewritten(page)
+    assert found == original(page)
+    assert [e.get("class") or e.get("id") for e in found] == [
+        "Mainframe",
+        "the-byline",
+        "bylines",
+        "x",
+    ]
+
+
+def test_trafilaturas_author_selectors_select_the_same_on_real_pages():
+    from trafilatura import load_html
+    from trafilatura.xpaths import AUTHOR_XPATHS
+
+    zyte = EVALDATA / "zyte" / "html"
+    pages = sorted(need(zyte).iterdir())[::30]
+    assert len(pages) >= 6
+    for path in pages:
+        tree = load_html(gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace"))
+        for expression in AUTHOR_XPATHS:
+            assert native(expression)(tree) == expression(tree)

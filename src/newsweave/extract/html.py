@@ -35,6 +35,7 @@ from newsweave.extract.boilerplate import (
     CREDIT_TAIL_WEAK,
 )
 from newsweave.extract.meta import clean_title
+from newsweave.extract.native_xpath import native, native_path
 from newsweave.extract.teasers import drop_teasers
 from newsweave.model import PublishedSource
 
@@ -125,6 +126,9 @@ MAX_ATTRIBUTES = 64  # per element; the rest are dropped before parsing
 MAX_CHILDREN = 500  # child elements of one element before its inline tags are unwrapped
 _LONG_TAG = re.compile(r"<[A-Za-z][\w:-]*\s[^<>]{2048,}>")  # only long tags are looked at
 _ATTRIBUTE = re.compile(r"""[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_CROWDED = lxml.etree.XPath(  # children as len() counts them: elements, comments and PIs
+    f"descendant-or-self::*[count(*|comment()|processing-instruction()) > {MAX_CHILDREN}]"
+)
 _INLINE_TAGS = (
     "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
     "font", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike",
@@ -233,7 +237,7 @@ def _metadata(
     except Exception as err:  # JSON-LD of any shape: trafilatura logs and goes on, too
         LOGGER.debug("JSON-LD metadata unreadable: %s", err)
     doc.title = doc.title or extract_title(tree)
-    doc.author = doc.author or extract_author(tree)
+    doc.author = doc.author or _author(tree, extract_author)
     doc.url = doc.url or extract_url(tree, url)
     doc.date = find_date(tree, **{**date_params, "url": doc.url})
     doc.sitename = doc.sitename or extract_sitename(tree)
@@ -245,6 +249,116 @@ def _metadata(
         doc.sitename = match[1]
     doc.clean_and_trim()
     return doc
+
+
+# --- The author search ------------------------------------------------------------
+# trafilatura looks for a byline element (class "author", "byline", ...) on a copy of the
+# page with comments, sidebars, dates and figures deleted, which costs a deep copy and an
+# XPath over the whole page (3-4 ms of the 8 its search takes). Deleting elements changes
+# no attribute of the others, so the elements its selectors find on the copy are those
+# they find on the page itself, less those inside a deleted part; and an element with no
+# deleted part below it has the same text in both. So the search runs on the page, each
+# element found is tested against the deletion rules along its own ancestors and below
+# it, and only an element with a deleted part below it (rare) sends the search back to
+# trafilatura's own way. Same author on every page of both extraction sets
+# (tests/test_extract_html.py compares both on real pages).
+
+
+@dataclass(frozen=True)
+class _AuthorSearch:
+    selectors: tuple[Any, ...]  # trafilatura's byline XPaths, in its order
+    deleted_above: lxml.etree.XPath  # an ancestor-or-self a deletion rule selects
+    deleted_below: lxml.etree.XPath  # a descendant a deletion rule selects
+
+
+def _relative(paths: list[str], axis: str) -> str | None:
+    """The union of trafilatura's `//name[...]` deletion rules along `axis` instead."""
+    steps = []
+    for path in paths:
+        for branch in _top_level_union(path):
+            branch = branch.strip()
+            match = re.match(r"\.?//([\w*:-]+)", branch)
+            if match is None or "/" in _outside_brackets(branch[match.end() :]):
+                return None
+            steps.append(f"{axis}::{match.group(1)}{branch[match.end() :]}")
+    return " | ".join(steps)
+
+
+def _top_level_union(path: str) -> list[str]:
+    """`path` split at the "|" that are outside quotes and brackets."""
+    parts, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(path):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(path[start:index])
+            start = index + 1
+    parts.append(path[start:])
+    return parts
+
+
+def _outside_brackets(path: str) -> str:
+    """`path` without its bracketed predicates and quoted strings."""
+    out, depth, quote = [], 0, ""
+    for char in path:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif depth == 0:
+            out.append(char)
+    return "".join(out)
+
+
+def _author_search() -> _AuthorSearch | None:
+    try:  # trafilatura's selectors are not public API: without them, its own search
+        from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+    except ImportError:  # pragma: no cover - depends on the installed trafilatura
+        return None
+    paths = [expression.path for expression in AUTHOR_DISCARD_XPATHS]
+    above, below = _relative(paths, "ancestor-or-self"), _relative(paths, "descendant")
+    if above is None or below is None:  # pragma: no cover - a shape of rule not read here
+        return None
+    namespaces = {"re": "http://exslt.org/regular-expressions"}
+    return _AuthorSearch(
+        tuple(native(expression) for expression in AUTHOR_XPATHS),
+        lxml.etree.XPath(native_path(above), namespaces=namespaces),
+        lxml.etree.XPath(native_path(below), namespaces=namespaces),
+    )
+
+
+_AUTHOR_SEARCH = _author_search()
+AUTHOR_MAX_CHARS = 120  # trafilatura's limit on a byline's length
+
+
+def _author(tree: lxml.html.HtmlElement, fallback: Any) -> str | None:
+    """trafilatura's author search (`fallback`, its extract_author) without its copy."""
+    search = _AUTHOR_SEARCH
+    if search is None:  # pragma: no cover - depends on the installed trafilatura
+        return fallback(tree)  # type: ignore[no-any-return]
+    from trafilatura.json_metadata import normalize_authors
+    from trafilatura.utils import trim
+
+    for selector in search.selectors:
+        for element in selector(tree):
+            if search.deleted_above(element):
+                continue  # not on trafilatura's copy
+            if search.deleted_below(element):
+                return fallback(tree)  # type: ignore[no-any-return]  # its text differs there
+            content = trim(" ".join(element.itertext()))
+            if content and 2 < len(content) < AUTHOR_MAX_CHARS:
+                return normalize_authors(None, content)  # type: ignore[no-any-return]
+    return None
 
 
 def _bounded_attributes(html: str) -> str:
@@ -271,7 +385,7 @@ def _unwrap_crowded(tree: lxml.html.HtmlElement) -> bool:
     text nodes (trafilatura would still walk them one by one), so the caller parses the
     page again when this changed it.
     """
-    crowded = [element for element in tree.iter() if len(element) > MAX_CHILDREN]
+    crowded = _CROWDED(tree)  # in document order, as a walk over the tree would find them
     for element in crowded:
         text = len(element.text_content())
         linked = sum(len(link.text_content()) for link in element.iter("a"))
@@ -353,7 +467,9 @@ def _words(text: str) -> list[str]:
 
 
 def _shingles(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    if len(words) < SHINGLE:
+        return {tuple(words)}
+    return set(zip(*(words[i:] for i in range(SHINGLE)), strict=False))
 
 
 @dataclass(frozen=True)
@@ -487,7 +603,7 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
             if parent_node is None:
                 continue
             grand_parent_node = parent_node.getparent()
-            inner_text = readability_clean(elem.text_content() or "")
+            inner_text = _clean_text(elem.text_content() or "")
             inner_text_len = len(inner_text)
             if inner_text_len < min_length:
                 continue
@@ -501,9 +617,26 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
             candidates[parent_node]["content_score"] += content_score
             if grand_parent_node is not None:
                 candidates[grand_parent_node]["content_score"] += content_score / 2.0
+        # link density as get_link_density's, each link's text cleaned once: a link inside
+        # a paragraph's parent is inside its grandparent too (nothing changes the tree here)
+        link_lengths: dict[lxml.html.HtmlElement, int] = {}
         for elem in ordered:
-            candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
+            links = 0
+            for link in elem.iterdescendants("a"):
+                length = link_lengths.get(link)
+                if length is None:
+                    length = link_lengths[link] = len(_clean_text(link.text_content() or ""))
+                links += length
+            density = links / max(len(_clean_text(elem.text_content() or "")), 1)
+            candidates[elem]["content_score"] *= 1 - density
         return candidates
+
+    def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
+        # readability's, with its text cleaning done by _clean_text
+        links = sum(
+            len(_clean_text(link.text_content() or "")) for link in elem.iterdescendants("a")
+        )
+        return links / max(len(_clean_text(elem.text_content() or "")), 1)
 
     def transform_misused_divs_into_paragraphs(self) -> None:
         html = self.html
@@ -539,6 +672,34 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
                     elem.insert(pos + 1, p)
                 if child.tag == "br":
                     child.drop_tree()
+
+
+# readability normalises an element's text with three regular expressions before it counts
+# its length (runs of 255 or more spaces cut to 255; a run of spaces with a line break in it
+# made one line break; a tab, or a run of spaces and tabs, made one space): a third of its
+# time went to them, on texts of whole page sections. The same result by string methods,
+# with readability's own function where a run of 255 spaces or a tab is left to handle;
+# tests/test_extract_html.py checks that both agree.
+_LONG_SPACE = re.compile(r"\s{255}")
+_TAB_OR_SPACES = re.compile(r"\t|[ \t]{2,}")
+
+
+def _clean_text(text: str) -> str:
+    """readability's clean(text), faster."""
+    if len(text) >= 255 and _LONG_SPACE.search(text):
+        return str(readability_clean(text))
+    if "\n" in text:
+        lines = text.split("\n")
+        last = len(lines) - 1
+        kept = [lines[0].rstrip()]
+        kept.extend(line.strip() for line in lines[1:last] if not line.isspace() and line)
+        kept.append(lines[last].lstrip())
+        text = "\n".join(kept)
+    if "\t" in text:
+        return _TAB_OR_SPACES.sub(" ", text).strip()
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip()
 
 
 _MAYBE_CANDIDATE = READABILITY_REGEXES["okMaybeItsACandidateRe"]
