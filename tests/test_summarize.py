@@ -397,3 +397,17 @@ def test_seed_summary_introduces_people_at_first_mention(seeds):
             assert text.index("Defense Secretary Mark") <= text.index("Esper")
         if "Kim Kye Gwan" in text:
             assert text.index("Kim Kye Gwan") > text.index("Foreign Ministry official")
+
+
+def test_voices_are_the_people_who_speak_in_the_main_clause(seeds):
+    from newsweave.summarize.extractive import DEFAULT_SETTINGS, _actors, _candidates, _voices
+
+    candidates = _candidates(seeds, DEFAULT_SETTINGS)
+    voices = _voices(candidates, _actors(seeds))
+    spoken = {(c.source, c.sentence.index): v for c, v in zip(candidates, voices, strict=True) if v}
+    assert spoken[("Stars and Stripes", 10)] == "Kim Yong Chol"  # "Kim Yong Chol accused ..."
+    assert spoken[("Stars and Stripes", 14)] == "Kim Kye Gwan"  # "... official Kim Kye Gwan said"
+    assert spoken[("The Washington Post", 10)] == "Mark Esper"  # "Esper called on ..."
+    # "North Korea has long maintained that Trump promised ...": Trump is no voice there
+    assert ("The Washington Post", 6) not in spoken
+    assert ("Stars and Stripes", 1) not in spoken  # North Korea speaks, not a person

@@ -76,6 +76,14 @@ class SummarySettings:
     semantic_mmr: float = 0.0
     semantic_floor: float = 0.3
     quote_weight: float = 0.0  # a sentence that quotes someone (reactions)
+    dated_weight: float = 0.0  # a sentence that dates what it tells (a DATE entity)
+    # A sentence in which a person of the story speaks (subject of "said", "accused",
+    # "rejected", ...) gains this while that person has no voice in the summary yet, so
+    # the reactions of different people come in rather than one person's twice.
+    voice_weight: float = 0.0
+    # Once the summary has one article's opening sentence, another article's opening
+    # keeps this share of its position bonus (1 = off): the story has its lead.
+    lead_repeat: float = 1.0
     length_weight: float = 0.0  # times log(words): below 0 favours short sentences
     # Readability (summarize/readable.py): a pronoun-led sentence only right after the
     # sentence it leans on; people introduced by full name and role at first mention.
@@ -125,16 +133,19 @@ def summarize(
     terms = _vectorize([c.sentence.text for c in candidates], [c.language for c in candidates])
     similarity = terms @ terms.T
     semantic = _semantic(candidates, settings, vectors)
-    scores = _scores(candidates, terms, similarity, settings, semantic)
+    scores, lead = _scores(candidates, terms, similarity, settings, semantic)
     meaning = semantic @ semantic.T if semantic is not None else None
     previous = _previous(candidates)
-    actors = _actors(articles) if settings.introduce else ()
+    actors = _actors(articles) if settings.introduce or settings.voice_weight else ()
+    voices = _voices(candidates, actors) if settings.voice_weight else None
     nouns = _nouns(articles) if actors else {}
     # Introductions add words to what is shown: select again under a budget smaller by
     # the overflow (a few rounds), so the summary still fills but never exceeds `words`.
     budget = words
     for _ in range(10):
-        chosen = _select(candidates, scores, similarity, budget, settings, previous, meaning)
+        chosen = _select(
+            candidates, scores, similarity, budget, settings, previous, meaning, voices, lead
+        )
         summary = _cite_and_order(
             candidates, chosen, similarity, settings, previous, scores, actors, nouns
         )
@@ -281,7 +292,9 @@ def _scores(
     similarity: np.ndarray,
     settings: SummarySettings,
     semantic: np.ndarray | None = None,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate's score, and the part of it an opening sentence owes to its position
+    (zero for the other sentences)."""
     docs = np.array([c.article for c in candidates])
     doc_ids = sorted(set(docs.tolist()))
     centrality = _centrality(vectors)
@@ -303,6 +316,10 @@ def _scores(
         score = score + settings.quote_weight * np.array(
             [_QUOTE_MARK.search(c.sentence.text) is not None for c in candidates], dtype=float
         )
+    if settings.dated_weight:
+        score = score + settings.dated_weight * np.array(
+            [any(e.label == "DATE" for e in c.sentence.entities) for c in candidates], dtype=float
+        )
     if settings.length_weight:
         score = score + settings.length_weight * np.log([c.words for c in candidates])
     if semantic is not None:
@@ -318,9 +335,15 @@ def _scores(
             )
             + settings.semantic_centroid_weight * meaning
         )
+    lead = (
+        settings.position_weight
+        * position
+        * np.array([c.sentence.index == 1 for c in candidates], dtype=float)
+    )
     if settings.doc_weight and len(doc_ids) > 1:
-        score *= _article_relevance(vectors, docs, doc_ids) ** settings.doc_weight
-    return score
+        relevance = _article_relevance(vectors, docs, doc_ids) ** settings.doc_weight
+        score, lead = score * relevance, lead * relevance
+    return score, lead
 
 
 def _beyond(cosines: np.ndarray, floor: float) -> np.ndarray:
@@ -386,6 +409,8 @@ def _select(
     settings: SummarySettings,
     previous: list[int | None],
     meaning: np.ndarray | None = None,
+    voices: list[str | None] | None = None,
+    lead: np.ndarray | None = None,
 ) -> list[int]:
     """Greedy MMR with concept coverage; a sentence that does not fit is passed over,
     never cut.
@@ -404,13 +429,21 @@ def _select(
     concepts = _concepts(candidates, settings) if settings.bigram_weight else []
     concept_best = max((sum(row.values()) for row in concepts), default=0.0)
     seen: set[tuple[str, str]] = set()
+    voiced: set[str] = set()
+    has_lead = False
     while available.any() and budget - used >= settings.min_words:
         value = scores - settings.mmr_lambda * overlap
+        if has_lead and lead is not None:
+            value = value - (1 - settings.lead_repeat) * lead
         if meaning is not None and settings.semantic_mmr:
             value = value - settings.semantic_mmr * np.maximum(same - settings.semantic_floor, 0)
         if settings.bigram_weight and concept_best > 0:
             gain_b = np.array([sum(w for b, w in row.items() if b not in seen) for row in concepts])
             value = value + settings.bigram_weight * gain_b / concept_best
+        if voices is not None:
+            value = value + settings.voice_weight * np.array(
+                [v is not None and v not in voiced for v in voices], dtype=float
+            )
         eligible = available & (overlap <= settings.redundancy)
         if meaning is not None:
             eligible &= same <= settings.semantic_redundancy
@@ -427,11 +460,59 @@ def _select(
                 picked[i] = True
                 used += candidates[i].words
                 overlap = np.maximum(overlap, similarity[i])
+                has_lead = has_lead or candidates[i].sentence.index == 1
                 if meaning is not None:
                     same = np.maximum(same, meaning[i])
                 if concepts:
                     seen.update(concepts[i])
+                voice = voices[i] if voices is not None else None
+                if voice is not None:
+                    voiced.add(voice)
     return chosen
+
+
+# Verbs of a reaction beside the speech verbs of the quotes analysis ("rejected a
+# suggestion", "responded"): their subject is a voice of the story.
+_REACTION_LEMMAS = frozenset(("reject", "respond", "dismiss", "refuse", "rule", "welcome"))
+
+
+def _voices(candidates: list[_Candidate], actors: Sequence[Actor]) -> list[str | None]:
+    """Per candidate: the person of the story who speaks in it (the subject of a speech or
+    reaction verb, found by the names the actors analysis merged), or None."""
+    from newsweave.analyze.quotes import CUE_LEMMAS
+
+    names: dict[str, set[str]] = {}
+    for actor in actors:
+        if actor.kind != "person":
+            continue
+        for name in (actor.name, *actor.aliases, actor.name.split()[-1]):
+            names.setdefault(name.lower(), set()).add(actor.name)
+    out: list[str | None] = []
+    for c in candidates:
+        tokens = c.sentence.tokens
+        voice = None
+        for i, t in enumerate(tokens):
+            if t.dep not in ("nsubj", "nsubjpass") or not 0 <= t.head < len(tokens):
+                continue
+            verb = tokens[t.head]
+            if verb.lemma.lower() not in CUE_LEMMAS | _REACTION_LEMMAS:
+                continue
+            if verb.dep != "ROOT" or (t.ent != "PERSON" and t.pos != "PROPN"):
+                continue  # the main clause's speaker only ("X maintained that Y promised")
+            first = i  # the whole name the subject ends: "Kim Yong Chol"
+            while first > 0 and tokens[first - 1].pos == "PROPN":
+                first -= 1
+            run = [u.text for u in tokens[first : i + 1]]
+            who: set[str] = set()
+            for k in range(len(run)):
+                who = names.get(" ".join(run[k:]).lower(), set())
+                if len(who) == 1:
+                    break
+            if len(who) == 1:
+                voice = next(iter(who))
+                break
+        out.append(voice)
+    return out
 
 
 def _concepts(
