@@ -34,7 +34,14 @@ import numpy as np
 
 from newsweave import tokens
 from newsweave.language import count_words
-from newsweave.model import Actor, AnnotatedArticle, Citation, Sentence, SummarySentence
+from newsweave.model import (
+    Actor,
+    AlignedPair,
+    AnnotatedArticle,
+    Citation,
+    Sentence,
+    SummarySentence,
+)
 from newsweave.summarize import readable
 
 
@@ -77,6 +84,12 @@ class SummarySettings:
     semantic_floor: float = 0.3
     quote_weight: float = 0.0  # a sentence that quotes someone (reactions)
     dated_weight: float = 0.0  # a sentence that dates what it tells (a DATE entity)
+    # Same fact in other words: the coverage section's alignment (analyze/coverage.py,
+    # MiniLM plus rare shared anchors) of sentences of different outlets that report one
+    # fact. `fact_weight`: backing, the share of the other outlets that report it;
+    # `fact_merge`: a sentence aligned with a chosen one is not shown again but cited.
+    fact_weight: float = 0.0
+    fact_merge: bool = False
     # A sentence in which a person of the story speaks (subject of "said", "accused",
     # "rejected", ...) gains this while that person has no voice in the summary yet, so
     # the reactions of different people come in rather than one person's twice.
@@ -120,12 +133,16 @@ def summarize(
     settings: SummarySettings = DEFAULT_SETTINGS,
     *,
     vectors: np.ndarray | None = None,
+    aligned: Sequence[AlignedPair] | None = None,
 ) -> tuple[SummarySentence, ...]:
     """Pick non-redundant, cited sentences totalling at most `words` words.
 
     `vectors` may carry the MiniLM sentence vectors of every sentence of every article,
     in order (what `annotations.annotate_stored` returns and the coverage section uses);
-    without them the sentences the ranker needs are encoded here.
+    without them the sentences the ranker needs are encoded here. `aligned` may carry the
+    coverage section's pairs of sentences that report the same fact (`Coverage.alignment`
+    of the same articles); with `fact_weight` or `fact_merge` on and none given, they are
+    computed here.
     """
     candidates = _candidates(articles, settings)
     if not candidates:
@@ -133,7 +150,10 @@ def summarize(
     terms = _vectorize([c.sentence.text for c in candidates], [c.language for c in candidates])
     similarity = terms @ terms.T
     semantic = _semantic(candidates, settings, vectors)
-    scores, lead = _scores(candidates, terms, similarity, settings, semantic)
+    facts = _facts(articles, candidates, settings, vectors, aligned)
+    if facts is not None and settings.fact_merge:  # one fact: cited together, shown once
+        similarity = np.maximum(similarity, facts)
+    scores, lead = _scores(candidates, terms, similarity, settings, semantic, facts)
     meaning = semantic @ semantic.T if semantic is not None else None
     previous = _previous(candidates)
     actors = _actors(articles) if settings.introduce or settings.voice_weight else ()
@@ -219,6 +239,31 @@ def _semantic(
     return np.asarray(vectors, dtype=np.float64)[[c.row for c in candidates]]
 
 
+def _facts(
+    articles: Sequence[AnnotatedArticle],
+    candidates: list[_Candidate],
+    settings: SummarySettings,
+    vectors: np.ndarray | None,
+    aligned: Sequence[AlignedPair] | None,
+) -> np.ndarray | None:
+    """1 where two candidates of different outlets report the same fact (the coverage
+    section's alignment), else 0; None when no setting reads it."""
+    if not (settings.fact_weight or settings.fact_merge):
+        return None
+    if aligned is None:
+        from newsweave.analyze.coverage import compare_coverage
+
+        aligned = compare_coverage(articles, vectors=vectors).alignment
+    where = {(c.sentence.doc_id, c.sentence.index): i for i, c in enumerate(candidates)}
+    out = np.zeros((len(candidates), len(candidates)))
+    for pair in aligned:
+        i = where.get((pair.a.doc_id, pair.a.sentence))
+        j = where.get((pair.b.doc_id, pair.b.sentence))
+        if i is not None and j is not None and candidates[i].article != candidates[j].article:
+            out[i, j] = out[j, i] = 1.0
+    return out
+
+
 def _previous(candidates: list[_Candidate]) -> list[int | None]:
     """Per candidate: the candidate of the sentence just before it in its article, if any."""
     where = {(c.article, c.sentence.index): i for i, c in enumerate(candidates)}
@@ -292,6 +337,7 @@ def _scores(
     similarity: np.ndarray,
     settings: SummarySettings,
     semantic: np.ndarray | None = None,
+    facts: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each candidate's score, and the part of it an opening sentence owes to its position
     (zero for the other sentences)."""
@@ -316,6 +362,11 @@ def _scores(
         score = score + settings.quote_weight * np.array(
             [_QUOTE_MARK.search(c.sentence.text) is not None for c in candidates], dtype=float
         )
+    if facts is not None and settings.fact_weight and len(doc_ids) > 1:
+        backed = np.zeros(len(docs))
+        for d in doc_ids:
+            backed += facts[:, docs == d].max(axis=1) * (docs != d)
+        score = score + settings.fact_weight * backed / (len(doc_ids) - 1)
     if settings.dated_weight:
         score = score + settings.dated_weight * np.array(
             [any(e.label == "DATE" for e in c.sentence.entities) for c in candidates], dtype=float
