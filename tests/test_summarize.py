@@ -411,3 +411,28 @@ def test_voices_are_the_people_who_speak_in_the_main_clause(seeds):
     # "North Korea has long maintained that Trump promised ...": Trump is no voice there
     assert ("The Washington Post", 6) not in spoken
     assert ("Stars and Stripes", 1) not in spoken  # North Korea speaks, not a person
+
+
+def test_a_line_without_a_verb_is_not_a_summary_sentence():
+    from dataclasses import replace
+
+    from newsweave.summarize import DEFAULT_SETTINGS
+
+    review = Article(
+        doc_id="review.txt",
+        outlet="Tarn Weekly",
+        paragraphs=(
+            "With Ada Kern, Ivo Marsh, Lotte Brandvik and Piet Solberg, in cinemas from Friday",
+            "The new film by director Mira Okafor follows a lighthouse keeper through one "
+            "long winter on the Skarn coast.",
+            "Kern plays the keeper with a quiet stubbornness that carries the slow first hour.",
+        ),
+    )
+    annotated = annotate([review])
+    credits = annotated[0].sentences[0].text
+    assert not any(t.pos in ("VERB", "AUX") for t in annotated[0].sentences[0].tokens)
+    shown = [s.text for s in summarize(annotated, words=500)]
+    assert credits not in " ".join(shown) and len(shown) == 2
+    # the switch is what drops it: off, the credits line is shown
+    off = summarize(annotated, words=500, settings=replace(DEFAULT_SETTINGS, clauses_only=False))
+    assert any("Lotte Brandvik" in s.text for s in off)

@@ -105,6 +105,9 @@ class SummarySettings:
     # Show sentences without their non-restrictive relative clauses (", who ..."), so the
     # budget holds more of the story; the citation keeps the sentence as written.
     side_clauses: bool = False
+    # Only sentences with a verb (a parse says so): a credits line ("With Ada Kern, Ivo
+    # Marsh and ...") or a caption fragment is not a sentence of the story.
+    clauses_only: bool = True
     min_words: int = 6
     max_words: int = 80
 
@@ -200,7 +203,9 @@ def _candidates(
         language = readable.language_of(annotated.article.language)
         for sentence in annotated.sentences:
             n = count_words(sentence.text)
-            if settings.min_words <= n <= settings.max_words:
+            if settings.min_words <= n <= settings.max_words and (
+                not settings.clauses_only or _has_verb(sentence)
+            ):
                 if settings.side_clauses:
                     n = count_words(_shown(sentence, language, settings))
                 position = (sentence.index - 1) / max(count - 1, 1)
@@ -219,6 +224,11 @@ def _candidates(
                 )
             row += 1
     return out
+
+
+def _has_verb(sentence: Sentence) -> bool:
+    """Whether the sentence has a verb, or no parse to tell (rule-split languages)."""
+    return not sentence.tokens or any(t.pos in ("VERB", "AUX") for t in sentence.tokens)
 
 
 def _semantic(
