@@ -436,3 +436,27 @@ def test_a_line_without_a_verb_is_not_a_summary_sentence():
     # the switch is what drops it: off, the credits line is shown
     off = summarize(annotated, words=500, settings=replace(DEFAULT_SETTINGS, clauses_only=False))
     assert any("Lotte Brandvik" in s.text for s in off)
+
+
+def test_plural_demonstrative_before_a_noun_leans_back_but_not_before_time():
+    from newsweave.summarize.readable import depends_on_previous
+
+    (annotated,) = annotate(
+        [
+            Article(
+                doc_id="clinic.txt",
+                paragraphs=(
+                    "The Marrowfield clinic treated 4,200 patients with the fever last year.",
+                    "Of these patients, nearly 15 percent were younger than 50.",
+                    "These days the clinic opens at seven in the morning.",
+                    "Those talks with the health board ended without a deal.",
+                ),
+            )
+        ]
+    )
+    assert [depends_on_previous(s, "en") for s in annotated.sentences] == [
+        False,
+        True,
+        False,
+        True,
+    ]
