@@ -12,10 +12,12 @@ coverage); sentences from other outlets that say the same thing become extra
 citations of the chosen one rather than repeats. The summary never exceeds the
 word budget and shows whole sentences in story order.
 
-It reads on its own (summarize/readable.py): a pronoun-led sentence ("He said
-...") comes in only with the sentence it leans on, right after it; an opening
-connective ("But ...") is dropped from what is shown; people are introduced by
-full name and role at first mention, from the actors analysis of the same text.
+Only sentences with a verb are candidates (a credits line or a caption fragment is
+none). It reads on its own (summarize/readable.py): a pronoun-led sentence ("He said
+...", "Of these patients, ...") comes in only with the sentence it leans on, right
+after it; an opening connective ("But ...") is dropped from what is shown; people
+are introduced by full name and role at first mention, from the actors analysis of
+the same text.
 Citations always keep the sentence as the outlet wrote it.
 """
 
