@@ -229,8 +229,10 @@ def _candidates(
 
 
 def _has_verb(sentence: Sentence) -> bool:
-    """Whether the sentence has a verb, or no parse to tell (rule-split languages)."""
-    return not sentence.tokens or any(t.pos in ("VERB", "AUX") for t in sentence.tokens)
+    """Whether the sentence has a verb, or no tagger to tell (rule-split languages have
+    tokens without parts of speech)."""
+    tags = [t.pos for t in sentence.tokens if t.pos]
+    return not tags or any(p in ("VERB", "AUX") for p in tags)
 
 
 def _semantic(
