@@ -176,16 +176,29 @@ def reads_vectors(settings) -> bool:
         or settings.semantic_centroid_weight
         or settings.semantic_redundancy < 1.0
         or settings.semantic_mmr
+        or reads_alignment(settings)
     )
+
+
+def reads_alignment(settings) -> bool:
+    """Whether a setting reads the coverage section's same-fact pairs (made from the
+    MiniLM vectors, as `newsweave brief` makes them)."""
+    return bool(settings.fact_weight or settings.fact_merge)
 
 
 def newsweave_system(settings) -> Callable[..., list[str]]:
     from newsweave.summarize import summarize
 
     def run(annotated: Sequence, vectors=None) -> list[str]:
-        return [
-            s.text for s in summarize(annotated, words=BUDGET, settings=settings, vectors=vectors)
-        ]
+        aligned = None
+        if reads_alignment(settings) and len(annotated) > 1:
+            from newsweave.analyze.coverage import compare_coverage
+
+            aligned = compare_coverage(annotated, vectors=vectors).alignment
+        summary = summarize(
+            annotated, words=BUDGET, settings=settings, vectors=vectors, aligned=aligned
+        )
+        return [s.text for s in summary]
 
     return run
 

@@ -12,10 +12,12 @@ coverage); sentences from other outlets that say the same thing become extra
 citations of the chosen one rather than repeats. The summary never exceeds the
 word budget and shows whole sentences in story order.
 
-It reads on its own (summarize/readable.py): a pronoun-led sentence ("He said
-...") comes in only with the sentence it leans on, right after it; an opening
-connective ("But ...") is dropped from what is shown; people are introduced by
-full name and role at first mention, from the actors analysis of the same text.
+Only sentences with a verb are candidates (a credits line or a caption fragment is
+none). It reads on its own (summarize/readable.py): a pronoun-led sentence ("He said
+...", "Of these patients, ...") comes in only with the sentence it leans on, right
+after it; an opening connective ("But ...") is dropped from what is shown; people
+are introduced by full name and role at first mention, from the actors analysis of
+the same text.
 Citations always keep the sentence as the outlet wrote it.
 """
 
@@ -34,7 +36,14 @@ import numpy as np
 
 from newsweave import tokens
 from newsweave.language import count_words
-from newsweave.model import Actor, AnnotatedArticle, Citation, Sentence, SummarySentence
+from newsweave.model import (
+    Actor,
+    AlignedPair,
+    AnnotatedArticle,
+    Citation,
+    Sentence,
+    SummarySentence,
+)
 from newsweave.summarize import readable
 
 
@@ -76,6 +85,20 @@ class SummarySettings:
     semantic_mmr: float = 0.0
     semantic_floor: float = 0.3
     quote_weight: float = 0.0  # a sentence that quotes someone (reactions)
+    dated_weight: float = 0.0  # a sentence that dates what it tells (a DATE entity)
+    # Same fact in other words: the coverage section's alignment (analyze/coverage.py,
+    # MiniLM plus rare shared anchors) of sentences of different outlets that report one
+    # fact. `fact_weight`: backing, the share of the other outlets that report it;
+    # `fact_merge`: a sentence aligned with a chosen one is not shown again but cited.
+    fact_weight: float = 0.0
+    fact_merge: bool = False
+    # A sentence in which a person of the story speaks (subject of "said", "accused",
+    # "rejected", ...) gains this while that person has no voice in the summary yet, so
+    # the reactions of different people come in rather than one person's twice.
+    voice_weight: float = 0.0
+    # Once the summary has one article's opening sentence, another article's opening
+    # keeps this share of its position bonus (1 = off): the story has its lead.
+    lead_repeat: float = 1.0
     length_weight: float = 0.0  # times log(words): below 0 favours short sentences
     # Readability (summarize/readable.py): a pronoun-led sentence only right after the
     # sentence it leans on; people introduced by full name and role at first mention.
@@ -84,6 +107,9 @@ class SummarySettings:
     # Show sentences without their non-restrictive relative clauses (", who ..."), so the
     # budget holds more of the story; the citation keeps the sentence as written.
     side_clauses: bool = False
+    # Only sentences with a verb (a parse says so): a credits line ("With Ada Kern, Ivo
+    # Marsh and ...") or a caption fragment is not a sentence of the story.
+    clauses_only: bool = True
     min_words: int = 6
     max_words: int = 80
 
@@ -112,12 +138,16 @@ def summarize(
     settings: SummarySettings = DEFAULT_SETTINGS,
     *,
     vectors: np.ndarray | None = None,
+    aligned: Sequence[AlignedPair] | None = None,
 ) -> tuple[SummarySentence, ...]:
     """Pick non-redundant, cited sentences totalling at most `words` words.
 
     `vectors` may carry the MiniLM sentence vectors of every sentence of every article,
     in order (what `annotations.annotate_stored` returns and the coverage section uses);
-    without them the sentences the ranker needs are encoded here.
+    without them the sentences the ranker needs are encoded here. `aligned` may carry the
+    coverage section's pairs of sentences that report the same fact (`Coverage.alignment`
+    of the same articles); with `fact_weight` or `fact_merge` on and none given, they are
+    computed here.
     """
     candidates = _candidates(articles, settings)
     if not candidates:
@@ -125,16 +155,22 @@ def summarize(
     terms = _vectorize([c.sentence.text for c in candidates], [c.language for c in candidates])
     similarity = terms @ terms.T
     semantic = _semantic(candidates, settings, vectors)
-    scores = _scores(candidates, terms, similarity, settings, semantic)
+    facts = _facts(articles, candidates, settings, vectors, aligned)
+    if facts is not None and settings.fact_merge:  # one fact: cited together, shown once
+        similarity = np.maximum(similarity, facts)
+    scores, lead = _scores(candidates, terms, similarity, settings, semantic, facts)
     meaning = semantic @ semantic.T if semantic is not None else None
     previous = _previous(candidates)
-    actors = _actors(articles) if settings.introduce else ()
+    actors = _actors(articles) if settings.introduce or settings.voice_weight else ()
+    voices = _voices(candidates, actors) if settings.voice_weight else None
     nouns = _nouns(articles) if actors else {}
     # Introductions add words to what is shown: select again under a budget smaller by
     # the overflow (a few rounds), so the summary still fills but never exceeds `words`.
     budget = words
     for _ in range(10):
-        chosen = _select(candidates, scores, similarity, budget, settings, previous, meaning)
+        chosen = _select(
+            candidates, scores, similarity, budget, settings, previous, meaning, voices, lead
+        )
         summary = _cite_and_order(
             candidates, chosen, similarity, settings, previous, scores, actors, nouns
         )
@@ -169,7 +205,9 @@ def _candidates(
         language = readable.language_of(annotated.article.language)
         for sentence in annotated.sentences:
             n = count_words(sentence.text)
-            if settings.min_words <= n <= settings.max_words:
+            if settings.min_words <= n <= settings.max_words and (
+                not settings.clauses_only or _has_verb(sentence)
+            ):
                 if settings.side_clauses:
                     n = count_words(_shown(sentence, language, settings))
                 position = (sentence.index - 1) / max(count - 1, 1)
@@ -190,6 +228,13 @@ def _candidates(
     return out
 
 
+def _has_verb(sentence: Sentence) -> bool:
+    """Whether the sentence has a verb, or no tagger to tell (rule-split languages have
+    tokens without parts of speech)."""
+    tags = [t.pos for t in sentence.tokens if t.pos]
+    return not tags or any(p in ("VERB", "AUX") for p in tags)
+
+
 def _semantic(
     candidates: list[_Candidate], settings: SummarySettings, vectors: np.ndarray | None
 ) -> np.ndarray | None:
@@ -206,6 +251,31 @@ def _semantic(
 
         return np.asarray(encode([c.sentence.text for c in candidates]), dtype=np.float64)
     return np.asarray(vectors, dtype=np.float64)[[c.row for c in candidates]]
+
+
+def _facts(
+    articles: Sequence[AnnotatedArticle],
+    candidates: list[_Candidate],
+    settings: SummarySettings,
+    vectors: np.ndarray | None,
+    aligned: Sequence[AlignedPair] | None,
+) -> np.ndarray | None:
+    """1 where two candidates of different outlets report the same fact (the coverage
+    section's alignment), else 0; None when no setting reads it."""
+    if not (settings.fact_weight or settings.fact_merge):
+        return None
+    if aligned is None:
+        from newsweave.analyze.coverage import compare_coverage
+
+        aligned = compare_coverage(articles, vectors=vectors).alignment
+    where = {(c.sentence.doc_id, c.sentence.index): i for i, c in enumerate(candidates)}
+    out = np.zeros((len(candidates), len(candidates)))
+    for pair in aligned:
+        i = where.get((pair.a.doc_id, pair.a.sentence))
+        j = where.get((pair.b.doc_id, pair.b.sentence))
+        if i is not None and j is not None and candidates[i].article != candidates[j].article:
+            out[i, j] = out[j, i] = 1.0
+    return out
 
 
 def _previous(candidates: list[_Candidate]) -> list[int | None]:
@@ -281,7 +351,10 @@ def _scores(
     similarity: np.ndarray,
     settings: SummarySettings,
     semantic: np.ndarray | None = None,
-) -> np.ndarray:
+    facts: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate's score, and the part of it an opening sentence owes to its position
+    (zero for the other sentences)."""
     docs = np.array([c.article for c in candidates])
     doc_ids = sorted(set(docs.tolist()))
     centrality = _centrality(vectors)
@@ -303,6 +376,15 @@ def _scores(
         score = score + settings.quote_weight * np.array(
             [_QUOTE_MARK.search(c.sentence.text) is not None for c in candidates], dtype=float
         )
+    if facts is not None and settings.fact_weight and len(doc_ids) > 1:
+        backed = np.zeros(len(docs))
+        for d in doc_ids:
+            backed += facts[:, docs == d].max(axis=1) * (docs != d)
+        score = score + settings.fact_weight * backed / (len(doc_ids) - 1)
+    if settings.dated_weight:
+        score = score + settings.dated_weight * np.array(
+            [any(e.label == "DATE" for e in c.sentence.entities) for c in candidates], dtype=float
+        )
     if settings.length_weight:
         score = score + settings.length_weight * np.log([c.words for c in candidates])
     if semantic is not None:
@@ -318,9 +400,15 @@ def _scores(
             )
             + settings.semantic_centroid_weight * meaning
         )
+    lead = (
+        settings.position_weight
+        * position
+        * np.array([c.sentence.index == 1 for c in candidates], dtype=float)
+    )
     if settings.doc_weight and len(doc_ids) > 1:
-        score *= _article_relevance(vectors, docs, doc_ids) ** settings.doc_weight
-    return score
+        relevance = _article_relevance(vectors, docs, doc_ids) ** settings.doc_weight
+        score, lead = score * relevance, lead * relevance
+    return score, lead
 
 
 def _beyond(cosines: np.ndarray, floor: float) -> np.ndarray:
@@ -386,6 +474,8 @@ def _select(
     settings: SummarySettings,
     previous: list[int | None],
     meaning: np.ndarray | None = None,
+    voices: list[str | None] | None = None,
+    lead: np.ndarray | None = None,
 ) -> list[int]:
     """Greedy MMR with concept coverage; a sentence that does not fit is passed over,
     never cut.
@@ -404,13 +494,21 @@ def _select(
     concepts = _concepts(candidates, settings) if settings.bigram_weight else []
     concept_best = max((sum(row.values()) for row in concepts), default=0.0)
     seen: set[tuple[str, str]] = set()
+    voiced: set[str] = set()
+    has_lead = False
     while available.any() and budget - used >= settings.min_words:
         value = scores - settings.mmr_lambda * overlap
+        if has_lead and lead is not None:
+            value = value - (1 - settings.lead_repeat) * lead
         if meaning is not None and settings.semantic_mmr:
             value = value - settings.semantic_mmr * np.maximum(same - settings.semantic_floor, 0)
         if settings.bigram_weight and concept_best > 0:
             gain_b = np.array([sum(w for b, w in row.items() if b not in seen) for row in concepts])
             value = value + settings.bigram_weight * gain_b / concept_best
+        if voices is not None:
+            value = value + settings.voice_weight * np.array(
+                [v is not None and v not in voiced for v in voices], dtype=float
+            )
         eligible = available & (overlap <= settings.redundancy)
         if meaning is not None:
             eligible &= same <= settings.semantic_redundancy
@@ -427,11 +525,59 @@ def _select(
                 picked[i] = True
                 used += candidates[i].words
                 overlap = np.maximum(overlap, similarity[i])
+                has_lead = has_lead or candidates[i].sentence.index == 1
                 if meaning is not None:
                     same = np.maximum(same, meaning[i])
                 if concepts:
                     seen.update(concepts[i])
+                voice = voices[i] if voices is not None else None
+                if voice is not None:
+                    voiced.add(voice)
     return chosen
+
+
+# Verbs of a reaction beside the speech verbs of the quotes analysis ("rejected a
+# suggestion", "responded"): their subject is a voice of the story.
+_REACTION_LEMMAS = frozenset(("reject", "respond", "dismiss", "refuse", "rule", "welcome"))
+
+
+def _voices(candidates: list[_Candidate], actors: Sequence[Actor]) -> list[str | None]:
+    """Per candidate: the person of the story who speaks in it (the subject of a speech or
+    reaction verb, found by the names the actors analysis merged), or None."""
+    from newsweave.analyze.quotes import CUE_LEMMAS
+
+    names: dict[str, set[str]] = {}
+    for actor in actors:
+        if actor.kind != "person":
+            continue
+        for name in (actor.name, *actor.aliases, actor.name.split()[-1]):
+            names.setdefault(name.lower(), set()).add(actor.name)
+    out: list[str | None] = []
+    for c in candidates:
+        tokens = c.sentence.tokens
+        voice = None
+        for i, t in enumerate(tokens):
+            if t.dep not in ("nsubj", "nsubjpass") or not 0 <= t.head < len(tokens):
+                continue
+            verb = tokens[t.head]
+            if verb.lemma.lower() not in CUE_LEMMAS | _REACTION_LEMMAS:
+                continue
+            if verb.dep != "ROOT" or (t.ent != "PERSON" and t.pos != "PROPN"):
+                continue  # the main clause's speaker only ("X maintained that Y promised")
+            first = i  # the whole name the subject ends: "Kim Yong Chol"
+            while first > 0 and tokens[first - 1].pos == "PROPN":
+                first -= 1
+            run = [u.text for u in tokens[first : i + 1]]
+            who: set[str] = set()
+            for k in range(len(run)):
+                who = names.get(" ".join(run[k:]).lower(), set())
+                if len(who) == 1:
+                    break
+            if len(who) == 1:
+                voice = next(iter(who))
+                break
+        out.append(voice)
+    return out
 
 
 def _concepts(

@@ -32,6 +32,10 @@ _PRONOUNS = {
 # Demonstratives lean back only as pronouns ("This is ..."), not as determiners ("This week").
 _DEMONSTRATIVES = frozenset(word_list("this that these those cela ceci"))
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "nsubj:pass"})
+# "Of these patients, ...", "Those talks ...": a plural demonstrative before a noun in the
+# opening phrase points back too, unless the noun is one of time ("these days").
+_PLURAL_DEMONSTRATIVES = frozenset(word_list("these those ces"))
+_TIME_NOUNS = frozenset(word_list("days weeks months years times hours decades jours"))
 # Connectives that answer an earlier sentence, shown without them ("But talks stalled" ->
 # "Talks stalled"); a comma after them goes too ("However, ...").
 _CONNECTIVES = {
@@ -100,6 +104,15 @@ def depends_on_previous(sentence: Sentence, language: str) -> bool:
     if first is not None:
         word = first.text.lower()
         if word in pronouns and (word not in _DEMONSTRATIVES or first.pos == "PRON"):
+            return True
+    opening = [t for t in tokens if t.start >= start][:3]
+    for t, after in zip(opening, opening[1:], strict=False):
+        word, noun = t.text.lower(), after.text.lower()
+        if (
+            word in _PLURAL_DEMONSTRATIVES
+            and after.pos in ("NOUN", "ADJ")
+            and noun not in _TIME_NOUNS
+        ):
             return True
     for i, t in enumerate(tokens):
         if t.dep in _SUBJECT_DEPS and t.pos == "PRON" and t.text.lower() in pronouns:
