@@ -595,3 +595,25 @@ def test_a_description_in_apposition_speaks_as_the_name_it_describes():
         'daughter, who said her father was "my best friend and my rock."',
     )
     assert quotes == [("Margaret Dickson", "my best friend and my rock")]
+
+
+# --- a craft, an award or a product never speaks (issue 16)
+
+
+def test_a_craft_or_an_award_is_never_the_speaker():
+    quotes = _quotes(
+        "Engineers at the Varnholt Institute finished the Parker Solar Probe on Monday.",
+        "The Parker Solar Probe promises “a closer look at the corona than any craft before it.” "
+        "“It will touch the sun,” the brochure adds.",
+        "The Orsk Medal “honours a lifetime of quiet work,” according to its founders.",
+        "The Kellan Deep Telescope says “we will see the first galaxies” by spring.",
+        "“It will change how we read the sun,” said Mira Olsen, the mission's lead scientist.",
+    )
+    for start in ("a closer look at the corona", "we will see the first galaxies"):
+        q = _by_text(quotes, start)
+        assert (q.speaker, q.speaker_via) == (None, "unattributed")
+    # the award is no speaker; the real one the existing rules find is kept
+    assert _by_text(quotes, "honours a lifetime").speaker == "its founders"
+    assert not any(q.speaker and "Probe" in q.speaker for q in quotes)
+    q = _by_text(quotes, "It will change how we read the sun")
+    assert (q.speaker, q.speaker_via) == ("Mira Olsen", "explicit")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsweave.analyze.dependencies import DependencyTree
-from newsweave.analyze.names import NameResolver, name_key, split_role
+from newsweave.analyze.names import NameResolver, is_product_name, name_key, split_role
 from newsweave.analyze.quotes import CUE_LEMMAS
 from newsweave.lexicon import HONORIFICS, MONTH_NAMES, TITLE_WORDS, WEEKDAY_NAMES, word_list
 from newsweave.model import Actor, AnnotatedArticle, Citation, Mention, Sentence, Token
@@ -107,14 +107,6 @@ THING_NOUNS = frozenset(
     substance compound weapon weapons missile missiles rocket rockets virus footage camera
     cameras video videos image images picture pictures recording recordings software app
     device devices phone phones model engine
-    """)
-)
-# Words no person's name holds: a "person" named with one is a craft or an award
-# ("Parker Solar Probe", "the Hubble Space Telescope", "Distinguished Service Medal").
-PRODUCT_NAME_WORDS = frozenset(
-    word_list("""
-    probe telescope spacecraft satellite rover orbiter lander shuttle medal award prize
-    trophy
     """)
 )
 # Words of an organisation's name that the title list also holds ("Air Force"): one of them
@@ -383,7 +375,7 @@ def _not_a_person(m: _Mention) -> bool:
     a name holding a craft or an award word is a product ("Parker Solar Probe")."""
     if m.label != "PERSON":
         return False
-    if any(w.lower() in PRODUCT_NAME_WORDS for w in m.text.split()):
+    if is_product_name(m.text):
         return True
     if " " in m.text:
         return False

@@ -34,6 +34,22 @@ ORGANISATION_SPEAKER_WORDS: frozenset[str] = frozenset(
     """)
 )
 
+# Words no person's name holds: a name with one is a craft, an award or a product
+# ("Parker Solar Probe", "the Hubble Space Telescope", "Distinguished Service Medal"),
+# never an actor that is a person and never a quote's speaker.
+PRODUCT_NAME_WORDS: frozenset[str] = frozenset(
+    word_list("""
+    probe telescope spacecraft satellite rover orbiter lander shuttle medal award prize
+    trophy
+    """)
+)
+
+
+def is_product_name(name: str) -> bool:
+    """A name that holds a craft, award or product word ("the Parker Solar Probe's")."""
+    return any(w.strip(_EDGE_PUNCT).lower() in PRODUCT_NAME_WORDS for w in clean_name(name).split())
+
+
 # Given names that (almost) only one gender carries, written by us from general knowledge of
 # common English-language and frequent international names in news; names carried by both
 # ("Kim", "Robin", "Jordan", "Chris", "Pat", "Jean", "Andrea") are left out on purpose. A

@@ -30,6 +30,7 @@ from newsweave.analyze.names import (
     NameResolver,
     clean_name,
     given_name_gender,
+    is_product_name,
     name_key,
     split_role,
 )
@@ -378,7 +379,8 @@ class _Story:
                     elif e.label in ("GPE", "LOC"):
                         self.places.add(_strip_article(e.text).lower())
                 for name in _person_runs(s):
-                    self.people.add(name)
+                    if not is_product_name(name):  # "Parker Solar Probe" is no person
+                        self.people.add(name)
         for a in articles:  # proper-noun subjects of speech verbs that spaCy did not tag PERSON
             for s in a.sentences:
                 p = _Parse(s, quote_spans(s.text)[0])
@@ -387,7 +389,7 @@ class _Story:
                     if subj is not None and p.toks[subj].pos == "PROPN":
                         name_span = _name_phrase(p, subj)
                         person = _person_name(p, *name_span, self)
-                        if person and len(person.split()) >= 2:
+                        if person and len(person.split()) >= 2 and not is_product_name(person):
                             self.people.add(person)
         for a in articles:  # second pass: roles name people by their canonical names
             for s in a.sentences:
@@ -488,6 +490,17 @@ class _Recent:
 
 
 def _speaker_from_subject(
+    p: _Parse, subj: int, story: _Story, recent: _Recent, quote_start: int
+) -> _Speaker:
+    """The speaker a cue's subject names; a craft, award or product ("the Parker Solar
+    Probe promises …") is nobody, and the quote is left to the later resolvers."""
+    sp = _speaker_of_subject(p, subj, story, recent, quote_start)
+    if sp.name and is_product_name(sp.name):
+        return _Speaker(None, "other", "unattributed", sp.span)
+    return sp
+
+
+def _speaker_of_subject(
     p: _Parse, subj: int, story: _Story, recent: _Recent, quote_start: int
 ) -> _Speaker:
     t = p.toks[subj]
