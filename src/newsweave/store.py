@@ -440,6 +440,15 @@ def content_hash(article: Article) -> str:
 
 
 @dataclass(frozen=True)
+class Lead:
+    """An article's first paragraph, as an untitled story's headline fallback reads it."""
+
+    doc_id: str
+    paragraph: str
+    language: str  # ISO 639-1, "und" when unknown
+
+
+@dataclass(frozen=True)
 class StoredArticle:
     id: int
     article: Article
@@ -1229,14 +1238,12 @@ class Store:
             for r in rows
         ]
 
-    def event_leads(
-        self, event_ids: Sequence[str], per_event: int = 8
-    ) -> dict[str, list[tuple[str, str]]]:
-        """(doc id, first paragraph) of up to `per_event` original articles of each of these
+    def event_leads(self, event_ids: Sequence[str], per_event: int = 8) -> dict[str, list[Lead]]:
+        """The first paragraph of up to `per_event` original articles of each of these
         events, earliest published first: what an untitled story's headline fallback reads."""
         rows = self._rows_in(
             """
-            SELECT m.story_id AS event, a.doc_id,
+            SELECT m.story_id AS event, a.doc_id, a.language,
                    json_extract(a.paragraphs, '$[0]') AS lead
             FROM story_members m JOIN articles a ON a.id = m.article_id
             WHERE m.story_id IN ({marks}) AND a.duplicate_of IS NULL
@@ -1244,11 +1251,11 @@ class Store:
             """,
             event_ids,
         )
-        leads: dict[str, list[tuple[str, str]]] = {}
+        leads: dict[str, list[Lead]] = {}
         for r in rows:
             found = leads.setdefault(r["event"], [])
             if len(found) < per_event and r["lead"]:
-                found.append((r["doc_id"], r["lead"]))
+                found.append(Lead(r["doc_id"], r["lead"], r["language"] or "und"))
         return leads
 
     def event_placement(self, event_id: str) -> EventPlacement | None:

@@ -27,6 +27,7 @@ from newsweave.model import (
 from newsweave.store import (
     DevelopingSummary,
     EventSummary,
+    Lead,
     Store,
     StoredArticle,
     StoredJoin,
@@ -114,14 +115,17 @@ DEVELOPMENT_WORDS = 45
 LEAD_CHARS = 90
 LEADS_READ = 8  # lead paragraphs read per event for the fallback
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“'(]?[A-Z0-9])")
 _LEAD_WORD = re.compile(r"\w{3,}")
 
 
-def first_sentence(paragraph: str) -> str:
-    """The first sentence of a paragraph, by punctuation (a label, not an annotation)."""
+def first_sentence(paragraph: str, language: str = "en") -> str:
+    """The first sentence of a paragraph by sentencex's rules for its language (a label,
+    not an annotation: abbreviations such as "Nov. 23" or "Dr." do not end it)."""
+    import sentencex
+
     text = " ".join(paragraph.split())
-    return _SENTENCE_END.split(text, maxsplit=1)[0]
+    rules = language if language != "und" else "en"
+    return next(iter(sentencex.segment(rules, text)), text).strip()
 
 
 def shorten(text: str, limit: int = LEAD_CHARS) -> str:
@@ -132,10 +136,14 @@ def shorten(text: str, limit: int = LEAD_CHARS) -> str:
     return cut + "…"
 
 
-def central_lead(leads: list[tuple[str, str]]) -> Headline | None:
-    """Of (doc id, lead paragraph) pairs, the lead sentence sharing most words with the
-    others (the first on a tie), shortened: a headline fallback quoted from the text."""
-    sentences = [(doc_id, first_sentence(p)) for doc_id, p in leads if p.strip()]
+def central_lead(leads: list[Lead]) -> Headline | None:
+    """Of lead paragraphs, the first sentence sharing most words with the others' (the
+    first on a tie), shortened: a headline fallback quoted from the text."""
+    sentences = [
+        (lead.doc_id, first_sentence(lead.paragraph, lead.language))
+        for lead in leads
+        if lead.paragraph.strip()
+    ]
     if not sentences:
         return None
     bags = [{w.casefold() for w in _LEAD_WORD.findall(s)} for _, s in sentences]
