@@ -256,6 +256,55 @@ def test_a_grown_story_splits_off_the_events_that_do_not_belong_and_keeps_its_id
     assert linker.add(dam[4], clusterer.add(dam[4])).story_id == "st-dam"
 
 
+# Another story of no relation: a dock strike in a third town.
+STRIKE = (
+    5,
+    "Dock workers at the port of Ostrava Nuova walked out on Saturday over pay, leaving "
+    "twelve container ships waiting in the roads. Union leader Mirela Tansk said the "
+    "Ostrava Nuova harbour company had refused a wage offer for the third time, and "
+    "pickets blocked the crane yard gates.",
+)
+
+
+def test_a_story_that_took_two_stories_events_comes_apart_into_three_at_once():
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    clusterer = OnlineClusterer()
+    linker = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_bar=0.08))
+    dam = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    flood, strike = _item("flood-0", *FLOOD[0]), _item("strike-0", *STRIKE)
+    for x in (dam[0], dam[1], flood, strike):  # two wrong events, placed by hand
+        linker.add_to(x, clusterer.add(x), "st-dam")
+    assert linker.stories["st-dam"] == ["s-dam-0", "s-flood-0", "s-strike-0"]
+    join = linker.add(dam[2], clusterer.add(dam[2]))  # the fourth event: a test
+    assert join.story_id == "st-dam"
+    assert join.split == (
+        ("st-dam", "st-flood-0", ("s-flood-0",)),
+        ("st-dam", "st-strike-0", ("s-strike-0",)),
+    )
+    assert linker.stories == {
+        "st-dam": ["s-dam-0", "s-dam-2"],
+        "st-flood-0": ["s-flood-0"],
+        "st-strike-0": ["s-strike-0"],
+    }
+    # with two groups only (the earlier test), one wrong event is split off at a time
+    clusterer = OnlineClusterer()
+    linker = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_bar=0.08, split_multi=False))
+    for x in (dam[0], dam[1], flood, strike):
+        linker.add_to(x, clusterer.add(x), "st-dam")
+    assert len(linker.add(dam[2], clusterer.add(dam[2])).split) == 1
+
+
+def test_the_split_test_is_due_when_a_story_passes_a_power_of_two_however_it_grew():
+    from newsweave.stories import _split_due
+
+    assert [n for n in range(1, 20) if _split_due(n, n)] == [4, 8, 16]
+    assert _split_due(4, 5)  # 3 -> 5 events (a join that re-attached a small story)
+    assert _split_due(7, 9) and not _split_due(5, 7) and not _split_due(9, 15)
+
+
 def test_a_story_whose_events_belong_together_does_not_split():
     from dataclasses import replace
 

@@ -29,10 +29,10 @@ regression; the join bar can rise with the rival candidates (`competition`, so a
 event that fits several stories of a beat about equally opens its own; 1.0 in the
 defaults) (StorySettings, bench/cluster_duc2004.py).
 
-A join is re-examined as its story grows: when a story reaches 4, 8, 16, ... events, its
-latest events are grouped by average link (cosine x time decay) into two; two groups that
-link below `split_bar` part, the one without the story's oldest event opening a story of
-its own (`StoryJoin.split`). This undoes an early join made on little evidence (the first
+A join is re-examined as its story grows: when a story passes 4, 8, 16, ... events, its
+latest events are grouped by average link (cosine x time decay) until no two groups link
+at `split_bar`; every group without the story's oldest event opens a story of its own
+(`StoryJoin.split`). This undoes an early join made on little evidence (the first
 events of two stories of one beat), which would otherwise draw the rest of both. With
 `split_articles` the link is the mean cosine between the two events' *articles*
 (centroid cosine x each event's cohesion, the length of its articles' mean vector): a
@@ -132,6 +132,18 @@ class StorySettings:
     reattach_articles: int = 3  # a one-event story of at most this many articles ...
     reattach_bar: float = -1.0  # ... joins a story its rival joined when it scores this there
     reattach_rivals: int = 3  # rival stories examined per join
+    # a rival story of a joined event whose events link this well (the split test's
+    # average link) with the joined story merges in (0: off); the first rivals only
+    merge_link_bar: float = 0.0
+    merge_link_rivals: int = 2
+    # the split test runs when a story's events pass 4, 8, 16, ... however it grew (a
+    # join that re-attached small stories can jump a power of two); False: only when
+    # the count lands on one
+    split_crossing: bool = True
+    # the split test cuts the average-link tree at split_bar (every group that links
+    # below it parts, so a story of several beat stories comes apart at once); False:
+    # two groups only
+    split_multi: bool = True
     split_events: int = 64  # a split test looks at the story's latest this many events
     min_names: float = 0.0  # a join needs this much shared-name evidence ...
     min_body: float = 0.0  # ... and this much body similarity (best event cosine)
@@ -698,6 +710,7 @@ class StoryLinker:
         if scored and self._clears(scored):
             best = scored[0]
             shared = self._shared(event, self._stories[best[1]])
+            before = len(self._stories[best[1]].events)
             self._attach(event, best[1])
             merged = tuple(
                 self._merge_stories(best[1], s)
@@ -705,7 +718,8 @@ class StoryLinker:
                 if self._contested(scored, 1) >= st.merge_threshold
             )
             merged += self._reattach(event.story_id, scored[1:])
-            split = self._split_test(self._stories[self.resolve(best[1])])
+            merged += self._link_merge(event.story_id, scored[1:])
+            split = self._split_test(self._stories[self.resolve(best[1])], before)
             return self._join(
                 article_id, event, event.story_id, best, merged=merged, shared=shared, split=split
             )
@@ -762,6 +776,39 @@ class StoryLinker:
                 folded.append(self._merge_stories(story_id, rival_id))
         return tuple(folded)
 
+    def _link_merge(
+        self, story_id: str, rivals: list[tuple[float, str, list[float]]]
+    ) -> tuple[str, ...]:
+        """The joined event's first rival stories, merged into its story when the two
+        link at `merge_link_bar` by the split test's average link: the join may have
+        bridged them, and a merge on the link a split would undo is never made (the bar
+        sits above `split_bar`)."""
+        st = self.settings
+        if st.merge_link_bar <= 0:
+            return ()
+        folded: list[str] = []
+        for _, rival_id, _ in rivals[: st.merge_link_rivals]:
+            story_id = self.resolve(story_id)
+            rival = self._stories.get(rival_id)
+            if rival is None or rival_id == story_id:
+                continue
+            if self._story_link(self._stories[story_id], rival) >= st.merge_link_bar:
+                folded.append(self._merge_stories(story_id, rival_id))
+        return tuple(folded)
+
+    def _story_link(self, a: _Story, b: _Story, most: int = 16) -> float:
+        """The average link (articles' mean cosine x time factor) between two stories'
+        latest `most` events, each weighed by its articles."""
+        ea = [self._events[e] for e in a.events if e in self._events][-most:]
+        eb = [self._events[e] for e in b.events if e in self._events][-most:]
+        total = weight = 0.0
+        for x in ea:
+            for y in eb:
+                w = float(max(1, x.articles) * max(1, y.articles))
+                total += w * self._link(x, y)
+                weight += w
+        return total / weight if weight else 0.0
+
     def _bridge(self, article_id: str, event: _Event) -> StoryJoin:
         """A grown event scored with the other stories: one at the merge bar merges in."""
         scored = self._scored(event)
@@ -809,19 +856,24 @@ class StoryLinker:
 
     # --- re-placing: a grown story split in two -------------------------------------------
 
-    def _split_test(self, story: _Story) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-        """Split a story whose events fall into two groups that no longer belong together.
+    def _split_test(
+        self, story: _Story, before: int | None = None
+    ) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """Split a story whose events fall into groups that no longer belong together.
 
-        Run when a story's size reaches a power of two (4, 8, 16, ...: O(1) tests per
-        event amortised, each over at most `split_events` events): its latest events are
-        grouped by average link on `_link` (TF-IDF cosine x time decay, each event weighed
-        by its articles) down to two groups; when those two link below `split_bar`, the
-        group without the story's oldest event opens a story of its own. This undoes a
-        join made on little evidence (the first events of two stories of one beat, which
-        then drew the rest of both): with more events the two groups show."""
+        Run when a story's size passes a power of two (4, 8, 16, ...; `before` is its
+        size before this join: O(1) tests per event amortised, each over at most
+        `split_events` events): its latest events are grouped by average link on `_link`
+        (TF-IDF cosine x time decay, each event weighed by its articles) until no two
+        groups link at `split_bar` (`split_multi`; else down to two groups, which part
+        when they link below it); every group without the story's oldest tested event
+        opens a story of its own. This undoes joins made on little evidence (the first
+        events of two stories of one beat, which then drew the rest of both): with more
+        events the groups show."""
         st = self.settings
         n = len(story.events)
-        if st.split_bar <= 0 or not _split_size(n):
+        low = n if before is None or not st.split_crossing else before + 1
+        if st.split_bar <= 0 or not _split_due(low, n):
             return ()
         ids = [e for e in story.events if e in self._events][-st.split_events :]
         if len(ids) < 4:
@@ -838,29 +890,41 @@ class StoryLinker:
         size = weight.copy()
         group = list(range(m))  # each event's group (the index of its first member)
         live = np.ones(m, dtype=bool)
-        for _ in range(m - 2):
+        for _ in range(m - (1 if st.split_multi else 2)):
             mean = total / np.outer(size, size)
             mean[~live, :] = mean[:, ~live] = -np.inf
             np.fill_diagonal(mean, -np.inf)
             i, j = sorted(divmod(int(np.argmax(mean)), m))
+            if st.split_multi and mean[i, j] < st.split_bar:
+                break
             total[i, :] += total[j, :]
             total[:, i] += total[:, j]
             size[i] += size[j]
             live[j] = False
             group = [i if g == j else g for g in group]
-        a, b = np.flatnonzero(live)
-        if total[a, b] / (size[a] * size[b]) >= st.split_bar:
+        parts = [int(g) for g in np.flatnonzero(live)]
+        if len(parts) < 2:
             return ()
+        if not st.split_multi:
+            a, b = parts
+            if total[a, b] / (size[a] * size[b]) >= st.split_bar:
+                return ()
         # the group with the oldest event tested keeps the story and its id
-        moved = tuple(e for e, g in zip(ids, group, strict=True) if g != group[0])
-        new_id = "st-" + moved[0].removeprefix("s-")
-        while new_id in self._stories or new_id in self._alias:
-            new_id += "+"
-        self._open(new_id)
-        stay = [e for e in story.events if e not in set(moved)]
-        self._rebuild(story, stay)
-        self._rebuild(self._stories[new_id], list(moved))
-        return ((story.story_id, new_id, moved),)
+        out = []
+        gone: set[str] = set()
+        for part in parts:
+            if part == group[0]:
+                continue
+            moved = tuple(e for e, g in zip(ids, group, strict=True) if g == part)
+            new_id = "st-" + moved[0].removeprefix("s-")
+            while new_id in self._stories or new_id in self._alias:
+                new_id += "+"
+            self._open(new_id)
+            self._rebuild(self._stories[new_id], list(moved))
+            gone.update(moved)
+            out.append((story.story_id, new_id, moved))
+        self._rebuild(story, [e for e in story.events if e not in gone])
+        return tuple(out)
 
     def _link(self, a: _Event, b: _Event) -> float:
         """Two events' TF-IDF cosine x (1 + decay of their gap) / 2 (undated: decay 0.5)."""
@@ -956,9 +1020,9 @@ def _decay(
     return math.exp(-gap / st.decay_days)
 
 
-def _split_size(n: int) -> bool:
-    """Whether a story of n events is tested for a split: 4, 8, 16, ... (powers of two)."""
-    return n >= 4 and not n & (n - 1)
+def _split_due(low: int, n: int) -> bool:
+    """Whether a story that grew from low - 1 to n events passed 4, 8, 16, ... on the way."""
+    return n >= 4 and (n.bit_length() > (low - 1).bit_length() or not n & (n - 1))
 
 
 def _widen(story: _Story, date: datetime.date | None) -> None:
