@@ -305,6 +305,49 @@ def test_the_split_test_is_due_when_a_story_passes_a_power_of_two_however_it_gre
     assert _split_due(7, 9) and not _split_due(5, 7) and not _split_due(9, 15)
 
 
+# A dam story article that shares little with the collapse itself: the engineer who
+# signed the spillway reports steps down (it belongs to the story the inquiry builds).
+RESIGNATION = (
+    20,
+    "Corvin Asheldt, chief engineer of the Aldane water board, resigned on Sunday. Board "
+    "chairman Halvard Stenmark said Asheldt had asked to step down while questions about "
+    "the spillway reports he signed were answered. Asheldt joined the water board in 1998.",
+)
+
+
+def dam_with_resignation() -> list[ClusterInput]:
+    """The collapse, the resignation (before the story has grown toward it), the toll and
+    the inquiry, then the unrelated flood."""
+    dam = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    resignation = _item("resign-0", *RESIGNATION)
+    return [dam[0], dam[1], resignation, dam[2], dam[3], _item("flood-0", *FLOOD[0])]
+
+
+def test_a_small_story_is_placed_again_later_and_joins_the_story_that_grew_toward_it():
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    def run(retry_first: int) -> tuple[StoryLinker, list]:
+        clusterer = OnlineClusterer()
+        # re-attaching off: only the later placement can take the resignation in
+        settings = replace(DEFAULT_STORY_SETTINGS, retry_first=retry_first, reattach_articles=0)
+        linker = StoryLinker(settings)
+        return linker, [linker.add(x, clusterer.add(x)) for x in dam_with_resignation()]
+
+    linker, joins = run(0)
+    assert joins[2].opened  # the resignation shares little with the collapse: its own
+    assert linker.stories["st-resign-0"] == ["s-resign-0"]
+    linker, joins = run(3)
+    assert joins[2].opened
+    # three articles later (the flood's, unrelated) it is placed again: the toll and the
+    # inquiry (the spillway, the water board) have grown the dam story toward it
+    assert joins[5].article_id == "flood-0" and joins[5].merged == ("st-resign-0",)
+    assert linker.resolve("st-resign-0") == "st-dam-0"
+    assert linker.stories["st-dam-0"] == ["s-dam-0", "s-dam-2", "s-dam-3", "s-resign-0"]
+    assert linker.story_of("s-flood-0") != "st-dam-0"
+
+
 def test_a_story_whose_events_belong_together_does_not_split():
     from dataclasses import replace
 

@@ -42,7 +42,11 @@ The reverse mistake, a story's event left out on its own (a join refused over a 
 weeks, or against rivals), is re-examined when a later event joins the story and finds
 that small story among its candidates: the small story's one event is scored against
 the story as it is now, and taken in at `reattach_bar` (`StoryJoin.merged`). At most
-`reattach_rivals` such scores per joined event.
+`reattach_rivals` such scores per joined event. And a small story (at most
+`retry_articles` articles) is placed again, as a new event would be, `retry_first`
+articles after it opened, then after twice the wait, up to `retry_last`: the story it
+belongs to may have grown toward it meanwhile (at most `retry_per_article` such
+placements per article, so the cost per article stays bounded).
 
 Cost per article is bounded: an event keeps its `event_terms` heaviest terms,
 candidates come from postings of its heaviest names and terms (keys in too many
@@ -132,10 +136,6 @@ class StorySettings:
     reattach_articles: int = 3  # a one-event story of at most this many articles ...
     reattach_bar: float = -1.0  # ... joins a story its rival joined when it scores this there
     reattach_rivals: int = 3  # rival stories examined per join
-    # a rival story of a joined event whose events link this well (the split test's
-    # average link) with the joined story merges in (0: off); the first rivals only
-    merge_link_bar: float = 0.0
-    merge_link_rivals: int = 2
     # the split test runs when a story's events pass 4, 8, 16, ... however it grew (a
     # join that re-attached small stories can jump a power of two); False: only when
     # the count lands on one
@@ -144,6 +144,13 @@ class StorySettings:
     # below it parts, so a story of several beat stories comes apart at once); False:
     # two groups only
     split_multi: bool = True
+    # a story an event opened is placed again while it has at most retry_articles
+    # articles (its biggest event scored, as a new event would be) this many articles
+    # after it opened, then after twice as many, ... up to retry_last (0: never)
+    retry_first: int = 8
+    retry_last: int = 256
+    retry_articles: int = 3
+    retry_per_article: int = 2  # at most this many such placements per article
     split_events: int = 64  # a split test looks at the story's latest this many events
     min_names: float = 0.0  # a join needs this much shared-name evidence ...
     min_body: float = 0.0  # ... and this much body similarity (best event cosine)
@@ -315,6 +322,8 @@ class StoryLinker:
         self._alias: dict[str, str] = {}  # merged story id -> the story it went into
         self._postings: dict[str, set[str]] = {}  # "n:name" / "t:term" -> event ids
         self._order: dict[str, int] = {}  # story id -> creation rank (the older survives)
+        # (article count due, story id, wait): small stories to place again (retry_first)
+        self._retry: list[tuple[int, str, int]] = []
         # Stories stay within one language unless the corpus crosses languages (the
         # clusterer's --cross-lingual switch, which the writer passes on): names and
         # words are no evidence across languages without it.
@@ -371,6 +380,7 @@ class StoryLinker:
             "name_df": dict(self._name_df),
             "alias": dict(self._alias),
             "order": dict(self._order),
+            "retry": [list(r) for r in self._retry],
             "events": [
                 {
                     "id": e.event_id,
@@ -430,6 +440,8 @@ class StoryLinker:
         linker._name_df = Counter(state["name_df"])
         linker._alias = dict(state["alias"])
         linker._order = dict(state["order"])
+        linker._retry = [(int(d), str(s), int(w)) for d, s, w in state.get("retry", ())]
+        heapq.heapify(linker._retry)
         probe = linker.settings.probe_keys
         for r in state["events"]:
             e = _Event(
@@ -545,9 +557,34 @@ class StoryLinker:
             if new_id not in self._events:
                 self._events[new_id] = _Event(new_id, event.story_id)
                 self._stories[event.story_id].events.append(new_id)
+        if into is None and self._retry:
+            merged.extend(self._retry_due())
         if merged:
             join = StoryJoin(**{**asdict(join), "merged": tuple(merged) + join.merged})
         return join
+
+    def _retry_due(self) -> list[str]:
+        """Small stories due to be placed again: each one's event scored against the
+        stories as they are now and joined to the best when it clears the join bar (the
+        stories it belongs to may have grown toward it since); else tried again after
+        twice the wait. Returns the story ids folded."""
+        st = self.settings
+        folded: list[str] = []
+        for _ in range(st.retry_per_article):
+            if not self._retry or self._retry[0][0] > self._n_docs:
+                break
+            _, story_id, wait = heapq.heappop(self._retry)
+            story = self._stories.get(story_id)
+            events = [self._events[e] for e in story.events if e in self._events] if story else []
+            if not events or sum(e.articles for e in events) > st.retry_articles:
+                continue
+            event = max(events, key=lambda e: e.articles)
+            scored = self._scored(event)
+            if scored and self._clears(scored):
+                folded.append(self._merge_stories(scored[0][1], story_id))
+            elif 2 * wait <= st.retry_last:
+                heapq.heappush(self._retry, (self._n_docs + 2 * wait, story_id, 2 * wait))
+        return folded
 
     def _update_event(
         self,
@@ -718,7 +755,6 @@ class StoryLinker:
                 if self._contested(scored, 1) >= st.merge_threshold
             )
             merged += self._reattach(event.story_id, scored[1:])
-            merged += self._link_merge(event.story_id, scored[1:])
             split = self._split_test(self._stories[self.resolve(best[1])], before)
             return self._join(
                 article_id, event, event.story_id, best, merged=merged, shared=shared, split=split
@@ -728,6 +764,8 @@ class StoryLinker:
             story_id += "+"
         self._open(story_id)
         self._attach(event, story_id)
+        if st.retry_first > 0:
+            heapq.heappush(self._retry, (self._n_docs + st.retry_first, story_id, st.retry_first))
         return self._join(article_id, event, story_id, None, opened=True)
 
     def _clears(self, scored: list[tuple[float, str, list[float]]]) -> bool:
@@ -775,39 +813,6 @@ class StoryLinker:
             if self._score(row) >= st.reattach_bar:
                 folded.append(self._merge_stories(story_id, rival_id))
         return tuple(folded)
-
-    def _link_merge(
-        self, story_id: str, rivals: list[tuple[float, str, list[float]]]
-    ) -> tuple[str, ...]:
-        """The joined event's first rival stories, merged into its story when the two
-        link at `merge_link_bar` by the split test's average link: the join may have
-        bridged them, and a merge on the link a split would undo is never made (the bar
-        sits above `split_bar`)."""
-        st = self.settings
-        if st.merge_link_bar <= 0:
-            return ()
-        folded: list[str] = []
-        for _, rival_id, _ in rivals[: st.merge_link_rivals]:
-            story_id = self.resolve(story_id)
-            rival = self._stories.get(rival_id)
-            if rival is None or rival_id == story_id:
-                continue
-            if self._story_link(self._stories[story_id], rival) >= st.merge_link_bar:
-                folded.append(self._merge_stories(story_id, rival_id))
-        return tuple(folded)
-
-    def _story_link(self, a: _Story, b: _Story, most: int = 16) -> float:
-        """The average link (articles' mean cosine x time factor) between two stories'
-        latest `most` events, each weighed by its articles."""
-        ea = [self._events[e] for e in a.events if e in self._events][-most:]
-        eb = [self._events[e] for e in b.events if e in self._events][-most:]
-        total = weight = 0.0
-        for x in ea:
-            for y in eb:
-                w = float(max(1, x.articles) * max(1, y.articles))
-                total += w * self._link(x, y)
-                weight += w
-        return total / weight if weight else 0.0
 
     def _bridge(self, article_id: str, event: _Event) -> StoryJoin:
         """A grown event scored with the other stories: one at the merge bar merges in."""
