@@ -101,20 +101,22 @@ class StorySettings:
     Calibration: the weights are a logistic regression on (event, candidate story)
     feature rows from oracle runs on half of the DUC 2004 topics (each event placed in
     its gold story, shuffled orders), label = "this is its story", over the features
-    that do not grow with the story (the others weigh 0); `threshold`, `merge_threshold`,
-    `split_bar` (on the articles' link, `split_articles`), `reattach_bar` (or off) and
-    `retry_first` (0 or 8) were searched online on the same half for a corpus twice its size (each trial's F1
-    extrapolated from half the tuning stories), and the other half scored
+    that do not grow with the story (the others weigh 0); `threshold`, `split_bar` (on
+    the articles' link, `split_articles`), `reattach_bar` (or off) and `retry_first` (0
+    or 8) were searched online on the same half for a corpus twice its size (each
+    trial's F1 extrapolated from half the tuning stories), and the other half scored
     (docs/benchmarks.md). These defaults are the fit on the odd-numbered topics (scored
     on the even ones; refitted 2026-12-04 with the split test cutting its tree at the
     bar, `split_multi`, whenever a story passes a power of two, `split_crossing`): a
     low join bar, the split test at 0.075, re-attaching small stories at -1.0, no
-    second placement of small stories (`retry_first` 0; the even fold chose 8). Merging
-    is off (fixed since 2026-12-04: at 50 stories merges cost precision). The
-    competition is fixed at 1.0: at 0 two unrelated stories of one city, one of them undated, joined on the
-    city's name (tests/test_corpus.py), and 0 and 1.0 scored alike on DUC.
+    second placement of small stories (`retry_first` 0; the even fold chose 8).
+    Merging is off (`merge_threshold`, fixed since 2026-12-04: at 50 stories merges
+    cost precision). The competition is fixed at 1.0: at 0 two unrelated stories of
+    one city, one of them undated, joined on the city's name (tests/test_corpus.py),
+    and 0 and 1.0 scored alike on DUC.
     `reattach_articles` and `reattach_rivals` were not searched (3 and 3).
-    `decay_days` is not searched: 7 and 28 did no better than 14 on the tuning half.
+    `decay_days` is not searched: 7 and 28 (2026-12-03), 10 and 21 (2026-12-04) did no
+    better than 14 on the tuning half.
     The lookup bounds were not searched: they cap the cost per article.
     """
 
