@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_stories import DAM, DAY0, FLOOD, UNDATED
+from test_stories import DAM, DAY0, FLOOD, RESIGNATION, UNDATED
 
 import newsweave
 from newsweave.corpus import Ingestor
@@ -270,4 +270,38 @@ def test_a_story_split_by_the_linker_moves_its_events_in_the_store(tmp_path):
         assert placed[flood.event] != dam.story  # ... and the split took it out
         assert placed[flood.event] in ingestor.linker.stories
         assert len(ingestor.linker.stories[placed[dam.event]]) == 4
+        assert store.check() == []
+
+
+def test_a_small_story_placed_again_moves_its_event_in_the_store(tmp_path):
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS, StoryLinker
+
+    lines = [
+        _line(day, text, TITLES[i], OUTLETS[i], f"https://news.example/dam/{i}")
+        for i, (day, text) in enumerate(DAM[:4])
+    ]
+    resign = _line(
+        *RESIGNATION, "Water board engineer resigns", "Valley Post", "https://news.example/r"
+    )
+    flood = _line(*FLOOD[0], "Saltmere floods", "Coast Gazette", "https://news.example/flood/0")
+    path = tmp_path / "resign.jsonl"
+    path.write_text("\n".join([*lines[:2], resign, *lines[2:], flood]) + "\n", encoding="utf-8")
+    with Store(tmp_path / "retry.db") as store:
+        ingestor = Ingestor(store)
+        ingestor.linker = StoryLinker(
+            replace(DEFAULT_STORY_SETTINGS, retry_first=3, reattach_articles=0)
+        )
+        for item in newsweave.pipeline.prepare_sources([path]):
+            ingestor.add_batch([item])
+        # the flood's article placed the resignation's story again, into the dam story:
+        # the store moved its event there, though the flood's own story is another
+        resignation, flood_join = store.story_join(3), store.story_join(6)
+        assert resignation is not None and resignation.opened
+        assert flood_join is not None and flood_join.story != store.story_join(1).story
+        placed = {event: story for event, story, *_ in store.query("SELECT * FROM story_events")}
+        dam = store.story_join(1).story
+        assert placed[resignation.event] == dam
+        assert store.resolve_developing_story(resignation.story) == dam
         assert store.check() == []

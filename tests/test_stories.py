@@ -256,6 +256,98 @@ def test_a_grown_story_splits_off_the_events_that_do_not_belong_and_keeps_its_id
     assert linker.add(dam[4], clusterer.add(dam[4])).story_id == "st-dam"
 
 
+# Another story of no relation: a dock strike in a third town.
+STRIKE = (
+    5,
+    "Dock workers at the port of Ostrava Nuova walked out on Saturday over pay, leaving "
+    "twelve container ships waiting in the roads. Union leader Mirela Tansk said the "
+    "Ostrava Nuova harbour company had refused a wage offer for the third time, and "
+    "pickets blocked the crane yard gates.",
+)
+
+
+def test_a_story_that_took_two_stories_events_comes_apart_into_three_at_once():
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    clusterer = OnlineClusterer()
+    linker = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_bar=0.08))
+    dam = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    flood, strike = _item("flood-0", *FLOOD[0]), _item("strike-0", *STRIKE)
+    for x in (dam[0], dam[1], flood, strike):  # two wrong events, placed by hand
+        linker.add_to(x, clusterer.add(x), "st-dam")
+    assert linker.stories["st-dam"] == ["s-dam-0", "s-flood-0", "s-strike-0"]
+    join = linker.add(dam[2], clusterer.add(dam[2]))  # the fourth event: a test
+    assert join.story_id == "st-dam"
+    assert join.split == (
+        ("st-dam", "st-flood-0", ("s-flood-0",)),
+        ("st-dam", "st-strike-0", ("s-strike-0",)),
+    )
+    assert linker.stories == {
+        "st-dam": ["s-dam-0", "s-dam-2"],
+        "st-flood-0": ["s-flood-0"],
+        "st-strike-0": ["s-strike-0"],
+    }
+    # with two groups only (the earlier test), one wrong event is split off at a time
+    clusterer = OnlineClusterer()
+    linker = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_bar=0.08, split_multi=False))
+    for x in (dam[0], dam[1], flood, strike):
+        linker.add_to(x, clusterer.add(x), "st-dam")
+    assert len(linker.add(dam[2], clusterer.add(dam[2])).split) == 1
+
+
+def test_the_split_test_is_due_when_a_story_passes_a_power_of_two_however_it_grew():
+    from newsweave.stories import _split_due
+
+    assert [n for n in range(1, 20) if _split_due(n, n)] == [4, 8, 16]
+    assert _split_due(4, 5)  # 3 -> 5 events (a join that re-attached a small story)
+    assert _split_due(7, 9) and not _split_due(5, 7) and not _split_due(9, 15)
+
+
+# A dam story article that shares little with the collapse itself: the engineer who
+# signed the spillway reports steps down (it belongs to the story the inquiry builds).
+RESIGNATION = (
+    20,
+    "Corvin Asheldt, chief engineer of the Aldane water board, resigned on Sunday. Board "
+    "chairman Halvard Stenmark said Asheldt had asked to step down while questions about "
+    "the spillway reports he signed were answered. Asheldt joined the water board in 1998.",
+)
+
+
+def dam_with_resignation() -> list[ClusterInput]:
+    """The collapse, the resignation (before the story has grown toward it), the toll and
+    the inquiry, then the unrelated flood."""
+    dam = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    resignation = _item("resign-0", *RESIGNATION)
+    return [dam[0], dam[1], resignation, dam[2], dam[3], _item("flood-0", *FLOOD[0])]
+
+
+def test_a_small_story_is_placed_again_later_and_joins_the_story_that_grew_toward_it():
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    def run(retry_first: int) -> tuple[StoryLinker, list]:
+        clusterer = OnlineClusterer()
+        # re-attaching off: only the later placement can take the resignation in
+        settings = replace(DEFAULT_STORY_SETTINGS, retry_first=retry_first, reattach_articles=0)
+        linker = StoryLinker(settings)
+        return linker, [linker.add(x, clusterer.add(x)) for x in dam_with_resignation()]
+
+    linker, joins = run(0)
+    assert joins[2].opened  # the resignation shares little with the collapse: its own
+    assert linker.stories["st-resign-0"] == ["s-resign-0"]
+    linker, joins = run(3)
+    assert joins[2].opened
+    # three articles later (the flood's, unrelated) it is placed again: the toll and the
+    # inquiry (the spillway, the water board) have grown the dam story toward it
+    assert joins[5].article_id == "flood-0" and joins[5].merged == ("st-resign-0",)
+    assert linker.resolve("st-resign-0") == "st-dam-0"
+    assert linker.stories["st-dam-0"] == ["s-dam-0", "s-dam-2", "s-dam-3", "s-resign-0"]
+    assert linker.story_of("s-flood-0") != "st-dam-0"
+
+
 def test_a_story_whose_events_belong_together_does_not_split():
     from dataclasses import replace
 

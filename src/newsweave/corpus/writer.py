@@ -440,6 +440,8 @@ class Ingestor:
             dirty_stories.update(live)
         for merge in story_merges:  # every event of a story that took others in moves
             dirty_events.update(live.get(linker.resolve(merge.into), ()))
+            for folded in merge.merged:  # a story placed again may go to another story
+                dirty_events.update(live.get(linker.resolve(folded), ()))
         dirty_stories.update(story_of[e] for e in dirty_events if e in story_of)
         gone_stories = sorted(s for s in dirty_stories if s not in live)
         live_stories = sorted(s for s in dirty_stories if s in live)
