@@ -150,7 +150,32 @@ def integer_activations(model):  # onnx.ModelProto -> onnx.ModelProto
     zero_u8 = constant("rowq_zero_u8", np.array(0, np.uint8))
     eps = constant("rowq_eps", np.array(1e-12, np.float32))
     step = constant("rowq_step", np.array(1 / 255, np.float32))
+    half = constant("rowq_half", np.array(0.5, np.float32))
     nodes, dropped = [], set()
+    quantised: dict[str, tuple[str, str, str]] = {}  # input -> (levels, scale, minimum)
+
+    def quantise(x: str) -> tuple[str, str, str]:
+        """x per row as uint8 levels q with x ~ s q + min; once per tensor (the query, key
+        and value projections read the same one)."""
+        if x not in quantised:
+            p = f"rowq_{len(quantised)}_"
+            nodes.extend([
+                helper.make_node("ReduceMax", [x], [p + "max"], axes=[-1], keepdims=1),
+                helper.make_node("ReduceMin", [x], [p + "min"], axes=[-1], keepdims=1),
+                helper.make_node("Sub", [p + "max", p + "min"], [p + "range"]),
+                helper.make_node("Max", [p + "range", eps], [p + "range_eps"]),
+                helper.make_node("Mul", [p + "range_eps", step], [p + "s"]),
+                helper.make_node("Reciprocal", [p + "s"], [p + "per_level"]),
+                # (x - min) / s rounded, as x / s + (0.5 - min / s) cut toward zero by Cast
+                helper.make_node("Mul", [p + "min", p + "per_level"], [p + "min_levels"]),
+                helper.make_node("Sub", [half, p + "min_levels"], [p + "shift"]),
+                helper.make_node("Mul", [x, p + "per_level"], [p + "levels"]),
+                helper.make_node("Add", [p + "levels", p + "shift"], [p + "shifted"]),
+                helper.make_node("Cast", [p + "shifted"], [p + "q"], to=TensorProto.UINT8),
+            ])  # fmt: skip
+            quantised[x] = (p + "q", p + "s", p + "min")
+        return quantised[x]
+
     for k, node in enumerate(graph.node):
         scaled = made_by.get(node.input[1]) if node.op_type == "MatMul" else None
         cast = made_by.get(scaled.input[0]) if scaled and scaled.op_type == "Mul" else None
@@ -165,25 +190,17 @@ def integer_activations(model):  # onnx.ModelProto -> onnx.ModelProto
             continue
         if used.count(node.input[1]) == 1:  # the widened weights serve this MatMul only
             dropped |= {id(scaled), id(cast)}
-        x, p = node.input[0], f"rowq{k}_"
+        q, s, minimum = quantise(node.input[0])
+        p = f"rowq{k}_"
         w_zero = constant(p + "w_zero", np.zeros(scale.shape if scale.size > 1 else (), np.int8))
         # 1.W per output column, for the minimum the row was shifted by
         ones_w = constant(p + "ones_w", (w.astype(np.float64) * scale).sum(0).astype(np.float32))
         nodes += [
-            helper.make_node("ReduceMax", [x], [p + "max"], axes=[-1], keepdims=1),
-            helper.make_node("ReduceMin", [x], [p + "min"], axes=[-1], keepdims=1),
-            helper.make_node("Sub", [p + "max", p + "min"], [p + "range"]),
-            helper.make_node("Max", [p + "range", eps], [p + "range_eps"]),
-            helper.make_node("Mul", [p + "range_eps", step], [p + "s"]),
-            helper.make_node("Sub", [x, p + "min"], [p + "shifted"]),
-            helper.make_node("Div", [p + "shifted", p + "s"], [p + "levels"]),
-            helper.make_node("Round", [p + "levels"], [p + "rounded"]),
-            helper.make_node("Cast", [p + "rounded"], [p + "q"], to=TensorProto.UINT8),
-            helper.make_node("MatMulInteger", [p + "q", weights, zero_u8, w_zero], [p + "qw"]),
+            helper.make_node("MatMulInteger", [q, weights, zero_u8, w_zero], [p + "qw"]),
             helper.make_node("Cast", [p + "qw"], [p + "qw_f"], to=TensorProto.FLOAT),
             helper.make_node("Mul", [p + "qw_f", scaled.input[1]], [p + "wscaled"]),
-            helper.make_node("Mul", [p + "wscaled", p + "s"], [p + "product"]),
-            helper.make_node("Mul", [p + "min", ones_w], [p + "offset"]),
+            helper.make_node("Mul", [p + "wscaled", s], [p + "product"]),
+            helper.make_node("Mul", [minimum, ones_w], [p + "offset"]),
             helper.make_node("Add", [p + "product", p + "offset"], list(node.output)),
         ]
     kept = [n for n in nodes if id(n) not in dropped]
