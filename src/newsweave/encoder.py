@@ -16,6 +16,7 @@ time. Callers use `encode`; another backend only has to satisfy `Encoder`.
 from __future__ import annotations
 
 import importlib.util
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -141,7 +142,7 @@ def integer_activations(model):  # onnx.ModelProto -> onnx.ModelProto
     graph = model.graph
     initial = {i.name: i for i in graph.initializer}
     made_by = {out: node for node in graph.node for out in node.output}
-    used = [name for node in graph.node for name in node.input]
+    used = Counter(name for node in graph.node for name in node.input)
 
     def constant(name: str, value) -> str:
         graph.initializer.append(numpy_helper.from_array(value, name))
@@ -188,13 +189,13 @@ def integer_activations(model):  # onnx.ModelProto -> onnx.ModelProto
         if w.dtype != np.int8 or w.ndim != 2 or scale.size not in (1, w.shape[1]):
             nodes.append(node)
             continue
-        if used.count(node.input[1]) == 1:  # the widened weights serve this MatMul only
+        if used[node.input[1]] == 1:  # the widened weights serve this MatMul only
             dropped |= {id(scaled), id(cast)}
         q, s, minimum = quantise(node.input[0])
         p = f"rowq{k}_"
         w_zero = constant(p + "w_zero", np.zeros(scale.shape if scale.size > 1 else (), np.int8))
         # 1.W per output column, for the minimum the row was shifted by
-        ones_w = constant(p + "ones_w", (w.astype(np.float64) * scale).sum(0).astype(np.float32))
+        ones_w = constant(p + "ones_w", (w.sum(axis=0, dtype=np.int32) * scale).astype(np.float32))
         nodes += [
             helper.make_node("MatMulInteger", [q, weights, zero_u8, w_zero], [p + "qw"]),
             helper.make_node("Cast", [p + "qw"], [p + "qw_f"], to=TensorProto.FLOAT),
