@@ -251,8 +251,12 @@ def spare_core() -> bool:
     """Whether a core is free for the encoder beside spaCy: the 1-minute load average
     (this process's own thread included) leaves at least one of the cores idle."""
     try:
-        return os.getloadavg()[0] <= (os.cpu_count() or 1) - 1
-    except OSError:  # no load average on this system
+        cores = len(os.sched_getaffinity(0))  # the cores this process may run on
+    except AttributeError:  # no affinity on this system
+        cores = os.cpu_count() or 1
+    try:
+        return os.getloadavg()[0] <= cores - 1
+    except (AttributeError, OSError):  # no load average on this system
         return False
 
 
