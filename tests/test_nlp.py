@@ -92,3 +92,18 @@ def test_pieces_cut_a_paragraph_without_sentence_ends_at_a_space():
     pieces = list(_pieces("word " * 100, limit=42))
     assert all(len(p) <= 42 for p in pieces)
     assert " ".join(p.strip() for p in pieces).split() == ["word"] * 100
+
+
+def test_each_article_is_handed_on_as_soon_as_spacy_is_done_with_it():
+    articles = [
+        Article("a", ("The harbour bridge closed on Tuesday.", "Ferries now run every hour.")),
+        Article("b", ()),  # no text: handed on with no sentences
+        Article("c", ("Repairs will take six months, the council said.",)),
+    ]
+    seen = []
+    out = annotate(articles, batch_size=1, on_article=lambda i, a: seen.append((i, a)))
+    assert sorted(i for i, _ in seen) == [0, 1, 2]
+    assert [a for _, a in sorted(seen, key=lambda item: item[0])] == out
+    assert [len(a.sentences) for a in out] == [2, 0, 1]
+    # article a was handed on before spaCy read article c
+    assert [i for i, _ in seen].index(0) < [i for i, _ in seen].index(2)

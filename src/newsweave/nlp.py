@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from newsweave.errors import ModelMissingError
@@ -109,20 +109,45 @@ def _sentencex_boundaries(doc):
 
 
 def annotate(
-    articles: Sequence[Article], *, batch_size: int = BATCH_SIZE
+    articles: Sequence[Article],
+    *,
+    batch_size: int = BATCH_SIZE,
+    on_article: Callable[[int, AnnotatedArticle], None] | None = None,
 ) -> list[AnnotatedArticle]:
     """Split every article into sentences with entities and tokens, batching all paragraphs.
 
     English articles (and those too short to tell) go through the English model, French
     ones through the French model (loaded on the first French article); others get
     sentences from sentencex's rules, with tokens but no tags or entities.
+    `on_article(i, annotated)` is called as soon as article i is done, while spaCy goes
+    on with the rest (the briefing embeds its sentences meanwhile).
     """
     by_pipeline: dict[str, list[tuple[str, tuple[int, int]]]] = {}
     for a_i, a in enumerate(articles):
         by_pipeline.setdefault(_pipeline_key(a.language), []).extend(
             (piece, (a_i, p_i)) for p_i, p in enumerate(a.paragraphs) for piece in _pieces(p)
         )
+    pending = [0] * len(articles)  # pieces of each article still in spaCy
+    for units in by_pipeline.values():
+        for _piece, (a_i, _p_i) in units:
+            pending[a_i] += 1
     per_article: list[list[tuple[int, int, object]]] = [[] for _ in articles]
+    done: dict[int, AnnotatedArticle] = {}
+
+    def finish(a_i: int) -> None:
+        spans = per_article[a_i]
+        spans.sort(key=lambda item: (item[0], item[1]))  # reading order
+        article = articles[a_i]
+        sentences = tuple(
+            _sentence(article.doc_id, n, p_i, span) for n, (p_i, _, span) in enumerate(spans, 1)
+        )
+        done[a_i] = AnnotatedArticle(article, sentences)
+        if on_article is not None:
+            on_article(a_i, done[a_i])
+
+    for a_i, count in enumerate(pending):
+        if not count:  # no text at all
+            finish(a_i)
     for key, units in by_pipeline.items():
         full = key in LANGUAGE_MODELS
         nlp = load_model(key) if full else load_sentencizer(key)
@@ -133,14 +158,10 @@ def annotate(
             for group in groups:
                 span = doc[group[0].start : group[-1].end]
                 per_article[a_i].append((p_i, len(per_article[a_i]), span))
-    out = []
-    for article, spans in zip(articles, per_article, strict=True):
-        spans.sort(key=lambda item: (item[0], item[1]))  # reading order
-        sentences = tuple(
-            _sentence(article.doc_id, n, p_i, span) for n, (p_i, _, span) in enumerate(spans, 1)
-        )
-        out.append(AnnotatedArticle(article, sentences))
-    return out
+            pending[a_i] -= 1
+            if not pending[a_i]:
+                finish(a_i)
+    return [done[i] for i in range(len(articles))]
 
 
 def _pieces(paragraph: str, limit: int | None = None) -> Iterator[str]:

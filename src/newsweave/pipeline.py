@@ -7,6 +7,7 @@ ingested, prepared on a Dask worker or posted to the web service.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from newsweave.extract import extract_article
 from newsweave.ingest import read_sources
 from newsweave.language import ENGLISH, UNDETERMINED
 from newsweave.model import (
+    AnnotatedArticle,
     Article,
     Briefing,
     PreparedArticle,
@@ -35,6 +37,11 @@ if TYPE_CHECKING:
     from newsweave.summarize import SummarySettings
 
 DEFAULT_WORDS = 120
+# Coverage's sentence vectors computed on a worker thread while spaCy annotates (`_Embedder`):
+# True always, False never (coverage encodes them after spaCy, in the calling thread), None
+# when a core is spare (`spare_core`). On a 2-core machine at load average 8-11 the thread
+# gained nothing (median warm ratio 2.40 beside, 2.25 after; bench/speed.py measures both).
+ENCODE_BESIDE_SPACY: bool | None = None
 Progress = Callable[[int], None]  # called with the number of documents just finished
 
 
@@ -187,46 +194,131 @@ def brief_articles(
 
     articles = tuple(articles)
     vectors = None
-    if store is None:
-        annotated = annotate(articles)
-    else:
-        from newsweave.annotations import annotate_stored
+    compared = ["coverage" in analyses_for(a.language) for a in articles]
+    beside = store is None and sum(compared) > 1
+    beside = beside and (spare_core() if ENCODE_BESIDE_SPACY is None else ENCODE_BESIDE_SPACY)
+    with _Embedder(compared if beside else None) as embedder:
+        if store is None:
+            annotated = annotate(articles, on_article=embedder.article_done)
+        else:
+            from newsweave.annotations import annotate_stored
 
-        # Coverage compares sentences only across two or more sources.
-        stored = annotate_stored(articles, store, vectors=len(articles) > 1)
-        annotated, vectors = list(stored.articles), stored.vectors
-    # The summary is extractive (verbatim, cited sentences) and works in any language; each
-    # analysis sees the articles whose language it can read (`analyses_for`).
-    can = [analyses_for(a.article.language) for a in annotated]
+            # Coverage compares sentences only across two or more sources.
+            stored = annotate_stored(articles, store, vectors=len(articles) > 1)
+            annotated, vectors = list(stored.articles), stored.vectors
+        # The summary is extractive (verbatim, cited sentences) and works in any language;
+        # each analysis sees the articles whose language it can read (`analyses_for`).
+        can = [analyses_for(a.article.language) for a in annotated]
 
-    def readable(section: str) -> list:
-        return [a for a, sections in zip(annotated, can, strict=True) if section in sections]
+        def readable(section: str) -> list:
+            return [a for a, sections in zip(annotated, can, strict=True) if section in sections]
 
-    def in_language(section: str, language: str) -> list:
-        return [a for a in readable(section) if _analysis_language(a.article.language) == language]
+        def in_language(section: str, language: str) -> list:
+            return [
+                a for a in readable(section) if _analysis_language(a.article.language) == language
+            ]
 
-    coverage_vectors = vectors
-    kept = [("coverage" in sections) for sections in can]
-    if vectors is not None and not all(kept):
-        rows = [k for a, k in zip(annotated, kept, strict=True) for _ in a.sentences]
-        coverage_vectors = vectors[rows]
-    quotes = find_quotes(in_language("quotes", "en"))
-    french = in_language("quotes", "fr")
-    if french:
-        from newsweave.analyze import quotes_fr
+        quotes = find_quotes(in_language("quotes", "en"))
+        french = in_language("quotes", "fr")
+        if french:
+            from newsweave.analyze import quotes_fr
 
-        quotes += quotes_fr.find_quotes(french)
+            quotes += quotes_fr.find_quotes(french)
+        summary = summarize(annotated, words=words, settings=settings or DEFAULT_SETTINGS)
+        timeline = build_timeline(readable("timeline"))
+        actors = find_actors(readable("actors"))
+        coverage_vectors = vectors
+        if vectors is not None and not all(compared):
+            rows = [k for a, k in zip(annotated, compared, strict=True) for _ in a.sentences]
+            coverage_vectors = vectors[rows]
+        if embedder.active:  # the encoder has been at work beside everything above
+            coverage_vectors = embedder.vectors(annotated)
+        coverage = compare_coverage(readable("coverage"), vectors=coverage_vectors)
     return Briefing(
         sources=articles,
-        summary=summarize(annotated, words=words, settings=settings or DEFAULT_SETTINGS),
+        summary=summary,
         skipped=tuple(skipped),
         word_budget=words,
         quotes=quotes,
-        timeline=build_timeline(readable("timeline")),
-        actors=find_actors(readable("actors")),
-        coverage=compare_coverage(readable("coverage"), vectors=coverage_vectors),
+        timeline=timeline,
+        actors=actors,
+        coverage=coverage,
         notes=section_notes(articles),
     )
+
+
+def spare_core() -> bool:
+    """Whether a core is free for the encoder beside spaCy: the 1-minute load average
+    (this process's own thread included) leaves at least one of the cores idle."""
+    try:
+        cores = len(os.sched_getaffinity(0))  # the cores this process may run on
+    except AttributeError:  # no affinity on this system
+        cores = os.cpu_count() or 1
+    try:
+        return os.getloadavg()[0] <= cores - 1
+    except (AttributeError, OSError):  # no load average on this system
+        return False
+
+
+class _Embedder:
+    """Coverage's sentence vectors computed beside spaCy: as `annotate` finishes an article,
+    the sentences coverage compares (`coverage.is_unit`) go to one worker thread that runs
+    the encoder (onnxruntime releases the GIL), while spaCy goes on with the next articles
+    and then the other analyses run. On a machine with a free core the encoder then costs
+    little of a briefing's time (docs/benchmarks.md, "Where a briefing's time goes"); the
+    vectors are the same as encoding all at once (the encoder's rows do not depend on their
+    batch). Inactive (`compared` None): nothing is started.
+    """
+
+    def __init__(self, compared: list[bool] | None) -> None:
+        self.active = compared is not None
+        self._compared = compared or []
+        self._pool: Any = None
+        self._rows: dict[int, list[tuple[Any, int]]] = {}  # article -> (job, row) per unit
+        self._submitted: dict[str, tuple[Any, int]] = {}  # each distinct text embedded once
+
+    def __enter__(self) -> _Embedder:
+        if self.active:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-encoder")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def article_done(self, index: int, annotated: AnnotatedArticle) -> None:
+        if not self.active or not self._compared[index]:
+            return
+        from newsweave.analyze.coverage import is_unit
+        from newsweave.encoder import encode
+
+        texts = [s.text for s in annotated.sentences if is_unit(s)]
+        new = list(dict.fromkeys(t for t in texts if t not in self._submitted))
+        if new:
+            job = self._pool.submit(encode, new)
+            self._submitted.update((t, (job, r)) for r, t in enumerate(new))
+        self._rows[index] = [self._submitted[t] for t in texts]
+
+    def vectors(self, annotated: Sequence[AnnotatedArticle]) -> Any:
+        """One row per sentence of the compared articles, in order (zeros where coverage
+        reads none); waits for the encoder."""
+        import numpy as np
+
+        from newsweave.analyze.coverage import is_unit
+        from newsweave.encoder import DIMENSIONS
+
+        blocks = []
+        for index, article in enumerate(annotated):
+            if not self._compared[index]:
+                continue
+            block = np.zeros((len(article.sentences), DIMENSIONS), dtype=np.float32)
+            units = [k for k, s in enumerate(article.sentences) if is_unit(s)]
+            for k, (job, row) in zip(units, self._rows.get(index, []), strict=True):
+                block[k] = job.result()[row]
+            blocks.append(block)
+        return np.concatenate(blocks) if blocks else np.zeros((0, DIMENSIONS), np.float32)
 
 
 # Every briefing section a SectionNote can name, in reading order.

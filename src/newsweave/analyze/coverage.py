@@ -260,7 +260,7 @@ def _units(
     flat = 0
     for a_i, annotated in enumerate(articles):
         for sentence in annotated.sentences:
-            if len(sentence.text.split()) >= settings.min_words and not _is_headline(sentence):
+            if is_unit(sentence, settings):
                 units.append(
                     _Unit(
                         sentence,
@@ -281,6 +281,12 @@ def _units(
                 keep.append(flat)
             flat += 1
     return units, keep
+
+
+def is_unit(sentence: Sentence, settings: CoverageSettings = DEFAULT_SETTINGS) -> bool:
+    """Whether coverage compares this sentence (and so needs its vector): `min_words`
+    words or more, and not a related-link headline."""
+    return len(sentence.text.split()) >= settings.min_words and not _is_headline(sentence)
 
 
 def _is_headline(sentence: Sentence) -> bool:
