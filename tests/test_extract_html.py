@@ -427,3 +427,43 @@ def test_trafilaturas_author_selectors_select_the_same_on_real_pages():
         tree = load_html(gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace"))
         for expression in AUTHOR_XPATHS:
             assert native(expression)(tree) == expression(tree)
+
+
+# --- parsing: trafilatura's load_html, by a parser whose element lookup is lxml's own
+
+
+def test_page_parses_to_trafilaturas_tree_on_real_pages():
+    import lxml.html
+    from trafilatura import load_html
+
+    from newsweave.extract.html import _parse
+
+    zyte = EVALDATA / "zyte" / "html"
+    pages = sorted(need(zyte).iterdir())[::20]
+    assert len(pages) >= 9
+    for path in pages:
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        ours, theirs = _parse(html), load_html(html)
+        assert lxml.html.tostring(ours) == lxml.html.tostring(theirs)
+        assert all(isinstance(e, lxml.html.HtmlElement) for e in ours.iter(lxml.etree.Element))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just a line of text, no markup",
+        "<p>one paragraph</p>",
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared</p></body></html>',
+        ARTICLE,
+    ],
+)
+def test_page_parses_as_trafilatura_reads_it(text):
+    import lxml.html
+    from trafilatura import load_html
+
+    from newsweave.extract.html import _parse
+
+    ours, theirs = _parse(text), load_html(text)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert lxml.html.tostring(ours) == lxml.html.tostring(theirs)

@@ -25,8 +25,9 @@ from readability import Document as ReadabilityDocument
 from readability.readability import REGEXES as READABILITY_REGEXES
 from readability.readability import Unparseable
 from readability.readability import clean as readability_clean
-from trafilatura import bare_extraction, extract_metadata, load_html
+from trafilatura import bare_extraction, extract_metadata
 from trafilatura.settings import Document as TrafilaturaDocument
+from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from newsweave.extract.boilerplate import (
     CAPTION_CUES,
@@ -165,11 +166,11 @@ def extract_html(
     Truncated or malformed HTML does not raise; whatever can be read is returned.
     """
     max_date = max_date or datetime.date.today()
-    tree = load_html(_bounded_attributes(html)) if html and html.strip() else None
+    tree = _parse(_bounded_attributes(html)) if html and html.strip() else None
     if tree is None:
         return HtmlResult((), None, None, None, None, None, url)
     if _unwrap_crowded(tree):  # re-read, so each paragraph's text is one text node again
-        tree = load_html(lxml.html.tostring(tree, encoding="unicode"))
+        tree = _parse(lxml.html.tostring(tree, encoding="unicode"))
 
     date_params = {
         "extensive_search": False,  # no free-text or copyright-year guessing
@@ -359,6 +360,60 @@ def _author(tree: lxml.html.HtmlElement, fallback: Any) -> str | None:
             if content and 2 < len(content) < AUTHOR_MAX_CHARS:
                 return normalize_authors(None, content)  # type: ignore[no-any-return]
     return None
+
+
+# --- Parsing -------------------------------------------------------------------
+# trafilatura's parser (lxml.html's) gives every element its Python class through a lookup
+# written in Python, which lxml calls each time it hands an element to Python: about 5,000
+# times a page across trafilatura's passes, the metadata and readability, ~1.3 ms of CPU a
+# trafilatura-dev page (docs/benchmarks.md). Only <form>, <input>, <label>, <select> and
+# <textarea> get classes of their own there, whose extras (form fields, values) nothing
+# newsweave runs reads. So pages are parsed with trafilatura's parser settings by a parser
+# whose lookup is lxml's own, in C: every element an lxml.html HtmlElement, the same tree.
+# _parse follows trafilatura's load_html step for step for a decoded page (it is what
+# load_html does with a str); tests/test_extract_html.py compares the two on real pages.
+_PARSER = lxml.etree.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    """The page's tree as trafilatura's load_html reads a str, by _PARSER; None when it is
+    not HTML (no "html" in its first 50 characters and under two top-level elements)."""
+    beginning = html[:50].lower()
+    html = repair_faulty_html(html, beginning)
+    tree, as_bytes = None, False
+    try:
+        tree = lxml.html.fromstring(html, parser=_PARSER)
+    except ValueError:  # a str with an encoding declaration: libxml2 wants bytes then
+        tree, as_bytes = _parse_bytes(html), True
+    except Exception as err:  # pragma: no cover - as load_html: any parser failure
+        LOGGER.debug("lxml could not parse the page: %s", err)
+    if (tree is None or len(tree) < 1) and not as_bytes:
+        tree = _parse_bytes(html)
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        return None
+    return tree
+
+
+def _parse_bytes(html: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.fromstring(html.encode("utf8", "surrogatepass"), parser=_PARSER)
+    except Exception as err:  # as load_html: whatever the parser raises means no tree
+        LOGGER.debug("lxml could not parse the page as bytes: %s", err)
+        return None
 
 
 def _bounded_attributes(html: str) -> str:
