@@ -19,7 +19,7 @@ from newsweave.extract.html import (
     _second_opinion,
     extract_html,
 )
-from newsweave.extract.native_xpath import literals, native, native_path
+from newsweave.extract.native_xpath import Needs, literals, native, native_path, needs
 
 URL = "https://www.portvale-courier.com/news/harbour-bridge-repairs"
 PUBLISHED_META = '<meta property="article:published_time" content="2024-03-05T09:30:00+01:00">\n'
@@ -427,6 +427,57 @@ def test_trafilaturas_author_selectors_select_the_same_on_real_pages():
         tree = load_html(gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace"))
         for expression in AUTHOR_XPATHS:
             assert native(expression)(tree) == expression(tree)
+
+
+def test_needs_are_the_strings_and_elements_an_expression_tests():
+    path = (
+        "//*[self::div or self::span][@id='byline' or rel='me' or\n"
+        " (contains(@class, 'author') or starts-with(@class, 'Writer'))]|//author"
+    )
+    assert needs(path) == Needs(
+        frozenset({"id", "class"}),
+        ("byline", "author", "Writer"),
+        frozenset({"rel", "author"}),
+    )
+    assert needs("//span[re:test(@class, 'a.*b')]") == Needs(frozenset(), (), frozenset({"span"}))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "//*[not(@id='x')]",  # a negation selects where the string is absent
+        "//*[@id='x' and @class='y']",
+        "//*[@id]",
+        "//*[re:test(@class, 'a.*b')]",
+        "//*[self::div or @id='x']",  # any div, whatever its attributes
+        "//*[text()='x']",
+    ],
+)
+def test_no_needs_read_from_other_tests(path):
+    assert needs(path) is None
+
+
+def test_a_page_without_what_a_selector_needs_has_nothing_it_selects():
+    """On real pages: whenever one of trafilatura's author selectors selects an element, the
+    strings or elements it needs are on the page (so skipping it otherwise loses nothing)."""
+    from trafilatura import load_html
+
+    from newsweave.extract.html import _AUTHOR_SEARCH
+
+    assert _AUTHOR_SEARCH is not None and all(_AUTHOR_SEARCH.needs)
+    zyte = EVALDATA / "zyte" / "html"
+    pages = sorted(need(zyte).iterdir())[::10]
+    skipped = 0
+    for path in pages:
+        tree = load_html(gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace"))
+        found = _AUTHOR_SEARCH.present(tree)
+        values = "\n".join(value for value in found if isinstance(value, str))
+        names = {element.tag for element in found if not isinstance(element, str)}
+        for selector, wanted in zip(_AUTHOR_SEARCH.selectors, _AUTHOR_SEARCH.needs, strict=True):
+            if selector(tree):
+                assert wanted.met(values, names)
+            skipped += not wanted.met(values, names)
+    assert skipped  # some selector could be skipped on some page
 
 
 # --- parsing: trafilatura's load_html, by a parser whose element lookup is lxml's own

@@ -36,7 +36,7 @@ from newsweave.extract.boilerplate import (
     CREDIT_TAIL_WEAK,
 )
 from newsweave.extract.meta import clean_title
-from newsweave.extract.native_xpath import native, native_path
+from newsweave.extract.native_xpath import Needs, native, native_path, needs, split_outside
 from newsweave.extract.teasers import drop_teasers
 from newsweave.model import PublishedSource
 
@@ -270,38 +270,21 @@ class _AuthorSearch:
     selectors: tuple[Any, ...]  # trafilatura's byline XPaths, in its order
     deleted_above: lxml.etree.XPath  # an ancestor-or-self a deletion rule selects
     deleted_below: lxml.etree.XPath  # a descendant a deletion rule selects
+    needs: tuple[Needs | None, ...]  # what each selector needs on a page to find anything
+    present: lxml.etree.XPath | None  # those attributes' values and elements on a page
 
 
 def _relative(paths: list[str], axis: str) -> str | None:
     """The union of trafilatura's `//name[...]` deletion rules along `axis` instead."""
     steps = []
     for path in paths:
-        for branch in _top_level_union(path):
+        for branch in split_outside(path, r"\|"):
             branch = branch.strip()
             match = re.match(r"\.?//([\w*:-]+)", branch)
             if match is None or "/" in _outside_brackets(branch[match.end() :]):
                 return None
             steps.append(f"{axis}::{match.group(1)}{branch[match.end() :]}")
     return " | ".join(steps)
-
-
-def _top_level_union(path: str) -> list[str]:
-    """`path` split at the "|" that are outside quotes and brackets."""
-    parts, depth, quote, start = [], 0, "", 0
-    for index, char in enumerate(path):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(path[start:index])
-            start = index + 1
-    parts.append(path[start:])
-    return parts
 
 
 def _outside_brackets(path: str) -> str:
@@ -331,10 +314,17 @@ def _author_search() -> _AuthorSearch | None:
     if above is None or below is None:  # pragma: no cover - a shape of rule not read here
         return None
     namespaces = {"re": "http://exslt.org/regular-expressions"}
+    selectors = tuple(native(expression) for expression in AUTHOR_XPATHS)
+    wanted = tuple(needs(selector.path) for selector in selectors)
+    attributes = sorted({name for n in wanted if n for name in n.attributes})
+    elements = sorted({name for n in wanted if n for name in n.elements})
+    steps = [f"//@{name}" for name in attributes] + [f"//{name}" for name in elements]
     return _AuthorSearch(
-        tuple(native(expression) for expression in AUTHOR_XPATHS),
+        selectors,
         lxml.etree.XPath(native_path(above), namespaces=namespaces),
         lxml.etree.XPath(native_path(below), namespaces=namespaces),
+        wanted,
+        lxml.etree.XPath(" | ".join(steps), smart_strings=False) if steps else None,
     )
 
 
@@ -350,7 +340,16 @@ def _author(tree: lxml.html.HtmlElement, fallback: Any) -> str | None:
     from trafilatura.json_metadata import normalize_authors
     from trafilatura.utils import trim
 
-    for selector in search.selectors:
+    # trafilatura's selectors each walk the whole page testing a dozen attribute values per
+    # element (~2 ms); one walk collecting the values they test tells which of them cannot
+    # find anything here (on 4 in 10 trafilatura-dev pages without an author in their
+    # metadata, none can)
+    found = search.present(tree) if search.present is not None else []
+    values = "\n".join(value for value in found if isinstance(value, str))
+    names = {element.tag for element in found if not isinstance(element, str)}
+    for selector, need in zip(search.selectors, search.needs, strict=True):
+        if need is not None and not need.met(values, names):
+            continue
         for element in selector(tree):
             if search.deleted_above(element):
                 continue  # not on trafilatura's copy
