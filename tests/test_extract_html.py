@@ -336,6 +336,9 @@ def test_author_search_skips_bylines_in_comments_and_reads_around_dates():
         "x" + " " * 300 + "y\n" + "\n" * 260 + "z",
         "",
         " \n ",
+        # runs of 255 and more spaces beside runs of other kinds, each kind of the three steps
+        " " * 255 + "a\t\t  b \t c" + "\u2003" * 254 + "d \n\t e" + " \t" * 200 + "f\t",
+        "\n" + "\xa0" * 300 + "lead\r\n\tbody  text" + "\t" * 255 + "tail   ",
     ],
 )
 def test_text_cleaning_is_readabilitys(text):
