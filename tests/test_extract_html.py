@@ -362,6 +362,26 @@ def test_text_cleaning_is_readabilitys_on_a_real_page():
     assert [_clean_text(t) for t in texts] == [clean(t) for t in texts]
 
 
+@pytest.mark.parametrize(
+    "name", ["unlikelyCandidatesRe", "okMaybeItsACandidateRe", "negativeRe", "positiveRe"]
+)
+def test_class_and_id_patterns_answer_as_readabilitys(name):
+    from readability.readability import REGEXES
+    from trafilatura import load_html
+
+    from newsweave.extract.html import _Folded
+
+    pattern = REGEXES[name]
+    folded = _Folded(pattern)
+    assert folded.lower is not None  # the fast way is taken for these patterns
+    with gzip.open(need(ZYTE / "html" / f"{ZYTE_PAGES[0]}.html.gz"), "rt", encoding="utf-8") as f:
+        tree = load_html(f.read())
+    features = [e.get("class", "") + " " + e.get("id", "") for e in tree.iter(lxml.etree.Element)]
+    features += ["Main-SIDEBAR", "PostBody", "\u017fidebar", "\u212aontent", "Ärticle Comment"]
+    assert [folded.search(f) for f in features] == [bool(pattern.search(f)) for f in features]
+    assert any(folded.search(f) for f in features) and not all(folded.search(f) for f in features)
+
+
 # --- extract/native_xpath.py: regular-expression tests as XPath's own functions
 
 RE_NS = {"re": "http://exslt.org/regular-expressions"}

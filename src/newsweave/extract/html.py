@@ -623,7 +623,7 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
     # both extraction sets; tests/test_extract_html.py checks real pages.
 
     def remove_unlikely_candidates(self) -> None:
-        unlikely, maybe = READABILITY_REGEXES["unlikelyCandidatesRe"], _MAYBE_CANDIDATE
+        unlikely, maybe = _UNLIKELY_CANDIDATE, _MAYBE_CANDIDATE
         named = self.html.xpath(".//*[@class or @id]")  # others have nothing to test
         skip_to = 0
         for index, elem in enumerate(named):
@@ -683,6 +683,17 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
             density = links / max(len(_clean_text(elem.text_content() or "")), 1)
             candidates[elem]["content_score"] *= 1 - density
         return candidates
+
+    def class_weight(self, e: lxml.html.HtmlElement) -> int:
+        # readability's, its patterns searched as _Folded (newsweave passes no keywords)
+        if self.positive_keywords or self.negative_keywords:
+            return super().class_weight(e)  # type: ignore[no-any-return]
+        weight = 0
+        for feature in (e.get("class"), e.get("id")):
+            if feature:
+                weight -= 25 if _NEGATIVE.search(feature) else 0
+                weight += 25 if _POSITIVE.search(feature) else 0
+        return weight
 
     def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
         # readability's, with its text cleaning done by _clean_text
@@ -769,7 +780,28 @@ def _clean_text(text: str) -> str:
     return text.strip()
 
 
-_MAYBE_CANDIDATE = READABILITY_REGEXES["okMaybeItsACandidateRe"]
+class _Folded:
+    """A case-insensitive pattern of lower-case ASCII text (readability's class and id
+    tests), searched in ASCII text as its case-sensitive self in the lower-cased text: the
+    same answer (an ASCII letter matches only its two cases either way), a fifth of the time.
+    Other text, or a pattern of another kind, is searched as it is."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        text, flags = pattern.pattern, pattern.flags
+        folded = flags & re.IGNORECASE and text.isascii() and text == text.lower()
+        self.lower = re.compile(text, flags & ~re.IGNORECASE) if folded else None
+
+    def search(self, text: str) -> bool:
+        if self.lower is not None and text.isascii():
+            return self.lower.search(text.lower()) is not None
+        return self.pattern.search(text) is not None
+
+
+_UNLIKELY_CANDIDATE = _Folded(READABILITY_REGEXES["unlikelyCandidatesRe"])
+_MAYBE_CANDIDATE = _Folded(READABILITY_REGEXES["okMaybeItsACandidateRe"])
+_NEGATIVE = _Folded(READABILITY_REGEXES["negativeRe"])
+_POSITIVE = _Folded(READABILITY_REGEXES["positiveRe"])
 _BLOCK_MARKUP = READABILITY_REGEXES["divToPElementsRe"]  # "<p", "<div", "<img", ... in markup
 # readability's test is on serialised markup, so it matches tag names by prefix ("<p" also
 # finds <pre>, <picture>, <path>); the same prefixes on tag names:
