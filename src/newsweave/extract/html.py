@@ -15,6 +15,7 @@ import datetime
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,7 +128,9 @@ MAX_CHILDREN = 500  # child elements of one element before its inline tags are u
 _LONG_TAG = re.compile(r"<[A-Za-z][\w:-]*\s[^<>]{2048,}>")  # only long tags are looked at
 _ATTRIBUTE = re.compile(r"""[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _CROWDED = lxml.etree.XPath(  # children as len() counts them: elements, comments and PIs
-    f"descendant-or-self::*[count(*|comment()|processing-instruction()) > {MAX_CHILDREN}]"
+    # (the first test, over MAX_CHILDREN child nodes of any kind, is cheaper and needed)
+    f"descendant-or-self::*[node()[{MAX_CHILDREN + 1}]]"
+    f"[count(*|comment()|processing-instruction()) > {MAX_CHILDREN}]"
 )
 _INLINE_TAGS = (
     "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
@@ -597,6 +600,23 @@ def _clean_for_readability(doc: lxml.html.HtmlElement) -> None:
     )
 
 
+# readability's XPath tests, compiled once (it compiles each for every element it tests)
+_NAMED = lxml.etree.XPath(".//*[@class or @id]")
+_NAMED_COUNT = lxml.etree.XPath("count(.//*[@class or @id])")
+_IN_CODE = lxml.etree.XPath("ancestor-or-self::pre | ancestor-or-self::code")
+_HOLDS_ARTICLE = lxml.etree.XPath(
+    "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
+)
+
+
+def _base_with_href(doc: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The <base href> elements lxml's resolve_base_href looks for (by a walk in C, not its
+    XPath over the page)."""
+    for base in doc.iter("base", f"{{{lxml.html.XHTML_NAMESPACE}}}base"):
+        if base.get("href") is not None:
+            yield base
+
+
 class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability has no hints
     """readability-lxml on a parsed tree, with the cheaper cleaning above."""
 
@@ -613,7 +633,8 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
             if hidden_style.search(element.get("style")):
                 element.drop_tree()
         _clean_for_readability(doc)  # in place
-        doc.resolve_base_href(handle_failures=self.handle_failures)
+        if next(_base_with_href(doc), None) is not None:  # else it would find nothing to do
+            doc.resolve_base_href(handle_failures=self.handle_failures)
         return doc
 
     # The two passes below are readability's own, decision for decision, with its two costly
@@ -624,7 +645,7 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
 
     def remove_unlikely_candidates(self) -> None:
         unlikely, maybe = _UNLIKELY_CANDIDATE, _MAYBE_CANDIDATE
-        named = self.html.xpath(".//*[@class or @id]")  # others have nothing to test
+        named = _NAMED(self.html)  # others have nothing to test
         skip_to = 0
         for index, elem in enumerate(named):
             if index < skip_to:  # inside a subtree already dropped: no longer in the page
@@ -635,14 +656,11 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
                 and unlikely.search(s)
                 and not maybe.search(s)
                 and elem.tag not in ("html", "body")
-                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
-                and not elem.xpath(
-                    "descendant-or-self::main | descendant-or-self::article | "
-                    "descendant-or-self::math"
-                )
+                and not _IN_CODE(elem)
+                and not _HOLDS_ARTICLE(elem)
             ):
                 # its named descendants follow it in document order
-                skip_to = index + 1 + int(elem.xpath("count(.//*[@class or @id])"))
+                skip_to = index + 1 + int(_NAMED_COUNT(elem))
                 elem.drop_tree()
 
     def score_paragraphs(self) -> dict[lxml.html.HtmlElement, dict[str, Any]]:
