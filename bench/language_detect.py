@@ -5,7 +5,8 @@ language (`<html lang>`, `og:locale` or a `content-language` meta) and whose mai
 (trafilatura's, so no detector sees our own extraction) has at least 30 words. The
 declaration is the reference; it is sometimes wrong (an English template around a German
 post), so every detector's "errors" include those pages: compare detectors with one
-another, not with 100%. Each text is tried whole (first 5,000 characters) and cut to its
+another, not with 100%. Each text is tried whole (first 5,000 characters; newsweave's
+detector reads the first `newsweave.language.DETECT_CHARS` of them) and cut to its
 first 20, 8, 5 and 3 words, the short cases a title or a teaser gives.
 
     python bench/language_detect.py      # table + bench/results/language_detect.json

@@ -19,7 +19,7 @@ from newsweave.extract.html import (
     _second_opinion,
     extract_html,
 )
-from newsweave.extract.native_xpath import literals, native, native_path
+from newsweave.extract.native_xpath import Needs, literals, native, native_path, needs
 
 URL = "https://www.portvale-courier.com/news/harbour-bridge-repairs"
 PUBLISHED_META = '<meta property="article:published_time" content="2024-03-05T09:30:00+01:00">\n'
@@ -336,6 +336,9 @@ def test_author_search_skips_bylines_in_comments_and_reads_around_dates():
         "x" + " " * 300 + "y\n" + "\n" * 260 + "z",
         "",
         " \n ",
+        # runs of 255 and more spaces beside runs of other kinds, each kind of the three steps
+        " " * 255 + "a\t\t  b \t c" + "\u2003" * 254 + "d \n\t e" + " \t" * 200 + "f\t",
+        "\n" + "\xa0" * 300 + "lead\r\n\tbody  text" + "\t" * 255 + "tail   ",
     ],
 )
 def test_text_cleaning_is_readabilitys(text):
@@ -357,6 +360,26 @@ def test_text_cleaning_is_readabilitys_on_a_real_page():
     texts = [element.text_content() for element in tree.iter("div", "p", "a", "section")]
     assert len(texts) > 50
     assert [_clean_text(t) for t in texts] == [clean(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    "name", ["unlikelyCandidatesRe", "okMaybeItsACandidateRe", "negativeRe", "positiveRe"]
+)
+def test_class_and_id_patterns_answer_as_readabilitys(name):
+    from readability.readability import REGEXES
+    from trafilatura import load_html
+
+    from newsweave.extract.html import _Folded
+
+    pattern = REGEXES[name]
+    folded = _Folded(pattern)
+    assert folded.lower is not None  # the fast way is taken for these patterns
+    with gzip.open(need(ZYTE / "html" / f"{ZYTE_PAGES[0]}.html.gz"), "rt", encoding="utf-8") as f:
+        tree = load_html(f.read())
+    features = [e.get("class", "") + " " + e.get("id", "") for e in tree.iter(lxml.etree.Element)]
+    features += ["Main-SIDEBAR", "PostBody", "\u017fidebar", "\u212aontent", "Ärticle Comment"]
+    assert [folded.search(f) for f in features] == [bool(pattern.search(f)) for f in features]
+    assert any(folded.search(f) for f in features) and not all(folded.search(f) for f in features)
 
 
 # --- extract/native_xpath.py: regular-expression tests as XPath's own functions
@@ -427,3 +450,94 @@ def test_trafilaturas_author_selectors_select_the_same_on_real_pages():
         tree = load_html(gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace"))
         for expression in AUTHOR_XPATHS:
             assert native(expression)(tree) == expression(tree)
+
+
+def test_needs_are_the_strings_and_elements_an_expression_tests():
+    path = (
+        "//*[self::div or self::span][@id='byline' or rel='me' or\n"
+        " (contains(@class, 'author') or starts-with(@class, 'Writer'))]|//author"
+    )
+    assert needs(path) == Needs(
+        frozenset({"id", "class"}),
+        ("byline", "author", "Writer"),
+        frozenset({"rel", "author"}),
+    )
+    assert needs("//span[re:test(@class, 'a.*b')]") == Needs(frozenset(), (), frozenset({"span"}))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "//*[not(@id='x')]",  # a negation selects where the string is absent
+        "//*[@id='x' and @class='y']",
+        "//*[@id]",
+        "//*[re:test(@class, 'a.*b')]",
+        "//*[self::div or @id='x']",  # any div, whatever its attributes
+        "//*[text()='x']",
+    ],
+)
+def test_no_needs_read_from_other_tests(path):
+    assert needs(path) is None
+
+
+def test_a_page_without_what_a_selector_needs_has_nothing_it_selects():
+    """On real pages: whenever one of trafilatura's author selectors selects an element, the
+    strings or elements it needs are on the page (so skipping it otherwise loses nothing)."""
+    from trafilatura import load_html
+
+    from newsweave.extract.html import _AUTHOR_SEARCH
+
+    assert _AUTHOR_SEARCH is not None and all(_AUTHOR_SEARCH.needs)
+    zyte = EVALDATA / "zyte" / "html"
+    pages = sorted(need(zyte).iterdir())[::10]
+    skipped = 0
+    for path in pages:
+        tree = load_html(gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace"))
+        found = _AUTHOR_SEARCH.present(tree)
+        values = "\n".join(value for value in found if isinstance(value, str))
+        names = {element.tag for element in found if not isinstance(element, str)}
+        for selector, wanted in zip(_AUTHOR_SEARCH.selectors, _AUTHOR_SEARCH.needs, strict=True):
+            if selector(tree):
+                assert wanted.met(values, names)
+            skipped += not wanted.met(values, names)
+    assert skipped  # some selector could be skipped on some page
+
+
+# --- parsing: trafilatura's load_html, by a parser whose element lookup is lxml's own
+
+
+def test_page_parses_to_trafilaturas_tree_on_real_pages():
+    import lxml.html
+    from trafilatura import load_html
+
+    from newsweave.extract.html import _parse
+
+    zyte = EVALDATA / "zyte" / "html"
+    pages = sorted(need(zyte).iterdir())[::20]
+    assert len(pages) >= 9
+    for path in pages:
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        ours, theirs = _parse(html), load_html(html)
+        assert lxml.html.tostring(ours) == lxml.html.tostring(theirs)
+        assert all(isinstance(e, lxml.html.HtmlElement) for e in ours.iter(lxml.etree.Element))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just a line of text, no markup",
+        "<p>one paragraph</p>",
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared</p></body></html>',
+        ARTICLE,
+    ],
+)
+def test_page_parses_as_trafilatura_reads_it(text):
+    import lxml.html
+    from trafilatura import load_html
+
+    from newsweave.extract.html import _parse
+
+    ours, theirs = _parse(text), load_html(text)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert lxml.html.tostring(ours) == lxml.html.tostring(theirs)

@@ -15,6 +15,7 @@ import datetime
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +25,9 @@ from htmldate import find_date
 from readability import Document as ReadabilityDocument
 from readability.readability import REGEXES as READABILITY_REGEXES
 from readability.readability import Unparseable
-from readability.readability import clean as readability_clean
-from trafilatura import bare_extraction, extract_metadata, load_html
+from trafilatura import bare_extraction, extract_metadata
 from trafilatura.settings import Document as TrafilaturaDocument
+from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from newsweave.extract.boilerplate import (
     CAPTION_CUES,
@@ -35,7 +36,7 @@ from newsweave.extract.boilerplate import (
     CREDIT_TAIL_WEAK,
 )
 from newsweave.extract.meta import clean_title
-from newsweave.extract.native_xpath import native, native_path
+from newsweave.extract.native_xpath import Needs, native, native_path, needs, split_outside
 from newsweave.extract.teasers import drop_teasers
 from newsweave.model import PublishedSource
 
@@ -127,7 +128,9 @@ MAX_CHILDREN = 500  # child elements of one element before its inline tags are u
 _LONG_TAG = re.compile(r"<[A-Za-z][\w:-]*\s[^<>]{2048,}>")  # only long tags are looked at
 _ATTRIBUTE = re.compile(r"""[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _CROWDED = lxml.etree.XPath(  # children as len() counts them: elements, comments and PIs
-    f"descendant-or-self::*[count(*|comment()|processing-instruction()) > {MAX_CHILDREN}]"
+    # (the first test, over MAX_CHILDREN child nodes of any kind, is cheaper and needed)
+    f"descendant-or-self::*[node()[{MAX_CHILDREN + 1}]]"
+    f"[count(*|comment()|processing-instruction()) > {MAX_CHILDREN}]"
 )
 _INLINE_TAGS = (
     "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
@@ -165,11 +168,11 @@ def extract_html(
     Truncated or malformed HTML does not raise; whatever can be read is returned.
     """
     max_date = max_date or datetime.date.today()
-    tree = load_html(_bounded_attributes(html)) if html and html.strip() else None
+    tree = _parse(_bounded_attributes(html)) if html and html.strip() else None
     if tree is None:
         return HtmlResult((), None, None, None, None, None, url)
     if _unwrap_crowded(tree):  # re-read, so each paragraph's text is one text node again
-        tree = load_html(lxml.html.tostring(tree, encoding="unicode"))
+        tree = _parse(lxml.html.tostring(tree, encoding="unicode"))
 
     date_params = {
         "extensive_search": False,  # no free-text or copyright-year guessing
@@ -269,38 +272,21 @@ class _AuthorSearch:
     selectors: tuple[Any, ...]  # trafilatura's byline XPaths, in its order
     deleted_above: lxml.etree.XPath  # an ancestor-or-self a deletion rule selects
     deleted_below: lxml.etree.XPath  # a descendant a deletion rule selects
+    needs: tuple[Needs | None, ...]  # what each selector needs on a page to find anything
+    present: lxml.etree.XPath | None  # those attributes' values and elements on a page
 
 
 def _relative(paths: list[str], axis: str) -> str | None:
     """The union of trafilatura's `//name[...]` deletion rules along `axis` instead."""
     steps = []
     for path in paths:
-        for branch in _top_level_union(path):
+        for branch in split_outside(path, r"\|"):
             branch = branch.strip()
             match = re.match(r"\.?//([\w*:-]+)", branch)
             if match is None or "/" in _outside_brackets(branch[match.end() :]):
                 return None
             steps.append(f"{axis}::{match.group(1)}{branch[match.end() :]}")
     return " | ".join(steps)
-
-
-def _top_level_union(path: str) -> list[str]:
-    """`path` split at the "|" that are outside quotes and brackets."""
-    parts, depth, quote, start = [], 0, "", 0
-    for index, char in enumerate(path):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(path[start:index])
-            start = index + 1
-    parts.append(path[start:])
-    return parts
 
 
 def _outside_brackets(path: str) -> str:
@@ -330,10 +316,17 @@ def _author_search() -> _AuthorSearch | None:
     if above is None or below is None:  # pragma: no cover - a shape of rule not read here
         return None
     namespaces = {"re": "http://exslt.org/regular-expressions"}
+    selectors = tuple(native(expression) for expression in AUTHOR_XPATHS)
+    wanted = tuple(needs(selector.path) for selector in selectors)
+    attributes = sorted({name for n in wanted if n for name in n.attributes})
+    elements = sorted({name for n in wanted if n for name in n.elements})
+    steps = [f"//@{name}" for name in attributes] + [f"//{name}" for name in elements]
     return _AuthorSearch(
-        tuple(native(expression) for expression in AUTHOR_XPATHS),
+        selectors,
         lxml.etree.XPath(native_path(above), namespaces=namespaces),
         lxml.etree.XPath(native_path(below), namespaces=namespaces),
+        wanted,
+        lxml.etree.XPath(" | ".join(steps), smart_strings=False) if steps else None,
     )
 
 
@@ -349,7 +342,16 @@ def _author(tree: lxml.html.HtmlElement, fallback: Any) -> str | None:
     from trafilatura.json_metadata import normalize_authors
     from trafilatura.utils import trim
 
-    for selector in search.selectors:
+    # trafilatura's selectors each walk the whole page testing a dozen attribute values per
+    # element (~2 ms); one walk collecting the values they test tells which of them cannot
+    # find anything here (on 4 in 10 trafilatura-dev pages without an author in their
+    # metadata, none can)
+    found = search.present(tree) if search.present is not None else []
+    values = "\n".join(value for value in found if isinstance(value, str))
+    names = {element.tag for element in found if not isinstance(element, str)}
+    for selector, need in zip(search.selectors, search.needs, strict=True):
+        if need is not None and not need.met(values, names):
+            continue
         for element in selector(tree):
             if search.deleted_above(element):
                 continue  # not on trafilatura's copy
@@ -359,6 +361,60 @@ def _author(tree: lxml.html.HtmlElement, fallback: Any) -> str | None:
             if content and 2 < len(content) < AUTHOR_MAX_CHARS:
                 return normalize_authors(None, content)  # type: ignore[no-any-return]
     return None
+
+
+# --- Parsing -------------------------------------------------------------------
+# trafilatura's parser (lxml.html's) gives every element its Python class through a lookup
+# written in Python, which lxml calls each time it hands an element to Python: about 5,000
+# times a page across trafilatura's passes, the metadata and readability, ~1.3 ms of CPU a
+# trafilatura-dev page (docs/benchmarks.md). Only <form>, <input>, <label>, <select> and
+# <textarea> get classes of their own there, whose extras (form fields, values) nothing
+# newsweave runs reads. So pages are parsed with trafilatura's parser settings by a parser
+# whose lookup is lxml's own, in C: every element an lxml.html HtmlElement, the same tree.
+# _parse follows trafilatura's load_html step for step for a decoded page (it is what
+# load_html does with a str); tests/test_extract_html.py compares the two on real pages.
+_PARSER = lxml.etree.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    """The page's tree as trafilatura's load_html reads a str, by _PARSER; None when it is
+    not HTML (no "html" in its first 50 characters and under two top-level elements)."""
+    beginning = html[:50].lower()
+    html = repair_faulty_html(html, beginning)
+    tree, as_bytes = None, False
+    try:
+        tree = lxml.html.fromstring(html, parser=_PARSER)
+    except ValueError:  # a str with an encoding declaration: libxml2 wants bytes then
+        tree, as_bytes = _parse_bytes(html), True
+    except Exception as err:  # pragma: no cover - as load_html: any parser failure
+        LOGGER.debug("lxml could not parse the page: %s", err)
+    if (tree is None or len(tree) < 1) and not as_bytes:
+        tree = _parse_bytes(html)
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        return None
+    return tree
+
+
+def _parse_bytes(html: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.fromstring(html.encode("utf8", "surrogatepass"), parser=_PARSER)
+    except Exception as err:  # as load_html: whatever the parser raises means no tree
+        LOGGER.debug("lxml could not parse the page as bytes: %s", err)
+        return None
 
 
 def _bounded_attributes(html: str) -> str:
@@ -544,6 +600,23 @@ def _clean_for_readability(doc: lxml.html.HtmlElement) -> None:
     )
 
 
+# readability's XPath tests, compiled once (it compiles each for every element it tests)
+_NAMED = lxml.etree.XPath(".//*[@class or @id]")
+_NAMED_COUNT = lxml.etree.XPath("count(.//*[@class or @id])")
+_IN_CODE = lxml.etree.XPath("ancestor-or-self::pre | ancestor-or-self::code")
+_HOLDS_ARTICLE = lxml.etree.XPath(
+    "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
+)
+
+
+def _base_with_href(doc: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """The <base href> elements lxml's resolve_base_href looks for (by a walk in C, not its
+    XPath over the page)."""
+    for base in doc.iter("base", f"{{{lxml.html.XHTML_NAMESPACE}}}base"):
+        if base.get("href") is not None:
+            yield base
+
+
 class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability has no hints
     """readability-lxml on a parsed tree, with the cheaper cleaning above."""
 
@@ -560,7 +633,8 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
             if hidden_style.search(element.get("style")):
                 element.drop_tree()
         _clean_for_readability(doc)  # in place
-        doc.resolve_base_href(handle_failures=self.handle_failures)
+        if next(_base_with_href(doc), None) is not None:  # else it would find nothing to do
+            doc.resolve_base_href(handle_failures=self.handle_failures)
         return doc
 
     # The two passes below are readability's own, decision for decision, with its two costly
@@ -570,8 +644,8 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
     # both extraction sets; tests/test_extract_html.py checks real pages.
 
     def remove_unlikely_candidates(self) -> None:
-        unlikely, maybe = READABILITY_REGEXES["unlikelyCandidatesRe"], _MAYBE_CANDIDATE
-        named = self.html.xpath(".//*[@class or @id]")  # others have nothing to test
+        unlikely, maybe = _UNLIKELY_CANDIDATE, _MAYBE_CANDIDATE
+        named = _NAMED(self.html)  # others have nothing to test
         skip_to = 0
         for index, elem in enumerate(named):
             if index < skip_to:  # inside a subtree already dropped: no longer in the page
@@ -582,14 +656,11 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
                 and unlikely.search(s)
                 and not maybe.search(s)
                 and elem.tag not in ("html", "body")
-                and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
-                and not elem.xpath(
-                    "descendant-or-self::main | descendant-or-self::article | "
-                    "descendant-or-self::math"
-                )
+                and not _IN_CODE(elem)
+                and not _HOLDS_ARTICLE(elem)
             ):
                 # its named descendants follow it in document order
-                skip_to = index + 1 + int(elem.xpath("count(.//*[@class or @id])"))
+                skip_to = index + 1 + int(_NAMED_COUNT(elem))
                 elem.drop_tree()
 
     def score_paragraphs(self) -> dict[lxml.html.HtmlElement, dict[str, Any]]:
@@ -630,6 +701,17 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
             density = links / max(len(_clean_text(elem.text_content() or "")), 1)
             candidates[elem]["content_score"] *= 1 - density
         return candidates
+
+    def class_weight(self, e: lxml.html.HtmlElement) -> int:
+        # readability's, its patterns searched as _Folded (newsweave passes no keywords)
+        if self.positive_keywords or self.negative_keywords:
+            return super().class_weight(e)  # type: ignore[no-any-return]
+        weight = 0
+        for feature in (e.get("class"), e.get("id")):
+            if feature:
+                weight -= 25 if _NEGATIVE.search(feature) else 0
+                weight += 25 if _POSITIVE.search(feature) else 0
+        return weight
 
     def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
         # readability's, with its text cleaning done by _clean_text
@@ -677,17 +759,31 @@ class _Readability(ReadabilityDocument):  # type: ignore[misc]  # readability ha
 # readability normalises an element's text with three regular expressions before it counts
 # its length (runs of 255 or more spaces cut to 255; a run of spaces with a line break in it
 # made one line break; a tab, or a run of spaces and tabs, made one space): a third of its
-# time went to them, on texts of whole page sections. The same result by string methods,
-# with readability's own function where a run of 255 spaces or a tab is left to handle;
-# tests/test_extract_html.py checks that both agree.
-_LONG_SPACE = re.compile(r"\s{255}")
+# time went to them, on texts of whole page sections. The same result by string methods;
+# tests/test_extract_html.py checks that both agree. A text with a run of 255 spaces went to
+# readability's own function, where its second expression backtracks over every such run
+# (255 spaces cost ~32,000 steps): a few pages with deep indentation spent over a millisecond
+# there. Each of the three steps changes a run of spaces by what the run holds alone, so
+# each run is rewritten once, in one pass: 255 or more spaces make one space, a run with a
+# line break one line break, any other run what the third expression makes of it.
+_LONG_SPACE = re.compile(r"(?<!\s)\s{255}")  # tried only where a run starts
+_SPACES = re.compile(r"\s+")
 _TAB_OR_SPACES = re.compile(r"\t|[ \t]{2,}")
+
+
+def _clean_run(run: re.Match[str]) -> str:
+    spaces = run.group()
+    if len(spaces) >= 255:
+        return " "
+    if "\n" in spaces:
+        return "\n"
+    return spaces if spaces == " " else _TAB_OR_SPACES.sub(" ", spaces)
 
 
 def _clean_text(text: str) -> str:
     """readability's clean(text), faster."""
     if len(text) >= 255 and _LONG_SPACE.search(text):
-        return str(readability_clean(text))
+        return _SPACES.sub(_clean_run, text).strip()
     if "\n" in text:
         lines = text.split("\n")
         last = len(lines) - 1
@@ -702,7 +798,28 @@ def _clean_text(text: str) -> str:
     return text.strip()
 
 
-_MAYBE_CANDIDATE = READABILITY_REGEXES["okMaybeItsACandidateRe"]
+class _Folded:
+    """A case-insensitive pattern of lower-case ASCII text (readability's class and id
+    tests), searched in ASCII text as its case-sensitive self in the lower-cased text: the
+    same answer (an ASCII letter matches only its two cases either way), a fifth of the time.
+    Other text, or a pattern of another kind, is searched as it is."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        text, flags = pattern.pattern, pattern.flags
+        folded = flags & re.IGNORECASE and text.isascii() and text == text.lower()
+        self.lower = re.compile(text, flags & ~re.IGNORECASE) if folded else None
+
+    def search(self, text: str) -> bool:
+        if self.lower is not None and text.isascii():
+            return self.lower.search(text.lower()) is not None
+        return self.pattern.search(text) is not None
+
+
+_UNLIKELY_CANDIDATE = _Folded(READABILITY_REGEXES["unlikelyCandidatesRe"])
+_MAYBE_CANDIDATE = _Folded(READABILITY_REGEXES["okMaybeItsACandidateRe"])
+_NEGATIVE = _Folded(READABILITY_REGEXES["negativeRe"])
+_POSITIVE = _Folded(READABILITY_REGEXES["positiveRe"])
 _BLOCK_MARKUP = READABILITY_REGEXES["divToPElementsRe"]  # "<p", "<div", "<img", ... in markup
 # readability's test is on serialised markup, so it matches tag names by prefix ("<p" also
 # finds <pre>, <picture>, <path>); the same prefixes on tag names:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import re
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import lxml.etree
@@ -128,3 +129,129 @@ def native(expression: lxml.etree.XPath) -> lxml.etree.XPath:
         return expression
     namespaces = {"re": "http://exslt.org/regular-expressions"} if "re:" in path else None
     return lxml.etree.XPath(path, namespaces=namespaces)
+
+
+# --- What an expression needs on a page before it can select anything ---------------------
+# An expression `//*[...][a or b or ...]` whose tests are on attribute values (`@a='x'`,
+# `contains(@a, 'x')`, `starts-with(@a, 'x')`) or a child's text (`name='x'`) selects an
+# element only if some attribute named there has a value containing one of those strings,
+# or an element of that name exists; a step `//name` only if such an element exists. One
+# pass collecting those attributes' values then tells which expressions cannot select
+# anything on a page, and they need not walk it.
+
+_ATTRIBUTE_TEST = re.compile(
+    r"@([\w-]+)\s*=\s*'([^']*)'|(?:contains|starts-with)\(\s*@([\w-]+)\s*,\s*'([^']*)'\s*\)"
+)
+_CHILD_TEST = re.compile(r"([A-Za-z_][\w-]*)\s*=\s*'[^']*'")
+_BRANCH = re.compile(r"\.?//([\w*-]+)((?:\[.*\])?)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Strings one of which some named attribute's value must contain, or element names one
+    of which must be on the page, for an expression to select anything."""
+
+    attributes: frozenset[str]
+    strings: tuple[str, ...]
+    elements: frozenset[str]
+
+    def met(self, values: str, elements: set[str]) -> bool:
+        """`values`: the page's values of (at least) `attributes`, joined by newlines."""
+        return any(s in values for s in self.strings) or not self.elements.isdisjoint(elements)
+
+
+def needs(path: str) -> Needs | None:
+    """What `path` needs on a page (see above); None when it is not of a shape read here."""
+    attributes: set[str] = set()
+    strings: list[str] = []
+    elements: set[str] = set()
+    for branch in split_outside(path, r"\|"):
+        match = _BRANCH.fullmatch(branch.strip())
+        if match is None:
+            return None
+        name, predicates = match.group(1), match.group(2)
+        if name != "*":
+            elements.add(name)
+            continue
+        found = next((n for n in map(_disjuncts, _bracketed(predicates)) if n is not None), None)
+        if found is None:
+            return None
+        attributes |= found[0]
+        strings += found[1]
+        elements |= found[2]
+    return Needs(frozenset(attributes), tuple(dict.fromkeys(strings)), frozenset(elements))
+
+
+def _disjuncts(predicate: str) -> tuple[set[str], list[str], set[str]] | None:
+    """(attributes, strings, child names) of a predicate made only of `or`-ed value tests."""
+    attributes: set[str] = set()
+    strings: list[str] = []
+    elements: set[str] = set()
+    for atom in split_outside(predicate, r"\s+or\s+"):
+        atom = atom.strip()
+        while (
+            atom.startswith("(") and atom.endswith(")") and _bracketed(atom, "()") == [atom[1:-1]]
+        ):
+            inner = _disjuncts(atom[1:-1])
+            if inner is None:
+                return None
+            attributes |= inner[0]
+            strings += inner[1]
+            elements |= inner[2]
+            break
+        else:
+            if (test := _ATTRIBUTE_TEST.fullmatch(atom)) is not None:
+                attributes.add(test.group(1) or test.group(3))
+                strings.append(test.group(2) if test.group(1) else test.group(4))
+            elif (child := _CHILD_TEST.fullmatch(atom)) is not None and child.group(1) not in (
+                "and",
+                "or",
+                "not",
+            ):
+                elements.add(child.group(1))
+            else:
+                return None
+    return attributes, strings, elements
+
+
+def split_outside(path: str, separator: str) -> list[str]:
+    """`path` split at each match of the regular expression `separator` outside quotes,
+    brackets and parentheses."""
+    pattern = re.compile(separator)
+    parts, depth, quote, start, index = [], 0, "", 0, 0
+    while index < len(path):
+        char = path[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif depth == 0 and (found := pattern.match(path, index)) and found.end() > index:
+            parts.append(path[start:index])
+            index = start = found.end()
+            continue
+        index += 1
+    parts.append(path[start:])
+    return parts
+
+
+def _bracketed(text: str, pair: str = "[]") -> list[str]:
+    """The contents of `text`'s top-level bracket pairs, in order (quotes respected)."""
+    out, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == pair[0]:
+            depth += 1
+            if depth == 1:
+                start = index + 1
+        elif char == pair[1]:
+            depth -= 1
+            if depth == 0:
+                out.append(text[start:index])
+    return out

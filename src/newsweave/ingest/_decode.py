@@ -44,6 +44,10 @@ def check_size(doc_id: str, size: int, limit: int = MAX_DOCUMENT_BYTES) -> None:
         )
 
 
+# every byte but the control characters other than tab, line feed, form feed and return
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in (9, 10, 12, 13)))
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or many control characters in the first 8 KB mean "not text"."""
     head = data[:8192]
@@ -51,7 +55,7 @@ def looks_binary(data: bytes) -> bool:
         return False  # UTF-16 text is full of NULs
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(head.translate(None, _NOT_CONTROL))  # what is left: the control bytes
     return bool(head) and controls / len(head) > 0.05
 
 
