@@ -744,3 +744,26 @@ def test_the_employer_of_a_description_in_apposition_is_not_the_speaker():
         "president of trust and safety, said in a statement."
     )
     assert quotes == [("Lincoln Park", "We will not tolerate abuse of this kind on Snapchat")]
+
+
+def test_a_full_name_the_tagger_mislabels_is_still_a_mention():
+    from newsweave.analyze.quotes import _note_sentence, _Parse, _Recent, _Story
+
+    art = annotate(
+        [
+            Article(
+                "t",
+                (
+                    "Kari Lund hosts the programme.",
+                    '"Some people do not share the same goal, they will have to speak for '
+                    'themselves [but] this is our budget," Lew told Kari Lund on Sunday on '
+                    'NRK\'s "Evening Desk."',
+                ),
+            )
+        ]
+    )[0]
+    told = art.sentences[-1]
+    assert "PERSON" not in {t.ent for t in told.tokens if t.text == "Lund"}  # the tagger's slip
+    story, recent = _Story([art]), _Recent([], [])
+    _note_sentence(_Parse(told, quote_spans(told.text)[0]), story, recent)
+    assert (told.index, "Kari Lund", False) in recent.persons

@@ -1057,6 +1057,13 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
     while i < len(p.toks):
         t = p.toks[i]
         if p.inside[i] or t.ent not in ("PERSON", "ORG", "GPE"):
+            full = _full_name_mistagged(p, i, story)
+            if full is not None:  # "Lew told Candy Crowley …", the whole line a WORK_OF_ART
+                b, name = full
+                is_subj = any(j in subjects for j in range(i, b + 1))
+                recent.persons.append((p.s.index, name, is_subj))
+                i = b + 1
+                continue
             i += 1
             continue
         run = _ent_run(p, i, (t.ent,))
@@ -1079,6 +1086,27 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
         elif is_subj and (t.ent == "GPE" or not story.is_place(text)):
             recent.orgs.append((p.s.index, story.org(text)))
         i = run[1] + 1
+
+
+def _full_name_mistagged(p: _Parse, i: int, story: _Story) -> tuple[int, str] | None:
+    """A run of proper nouns from token i, not tagged PERSON here, that writes out the full
+    name of exactly one person of the story (two words or more): still a mention of them.
+    Returns the run's last token and the person."""
+    if p.toks[i].pos != "PROPN" or (i > 0 and p.toks[i - 1].pos == "PROPN"):
+        return None
+    b = i
+    while b + 1 < len(p.toks) and p.toks[b + 1].pos == "PROPN" and not p.inside[b + 1]:
+        b += 1
+    tagged = {t.ent for t in p.toks[i : b + 1]} & {"PERSON", "ORG", "GPE", "NORP", "DATE"}
+    if b == i or tagged or _in_comparison(p, i, b):
+        return None
+    text = _text(p, i, b)
+    if not all(w[:1].isupper() for w in text.split()):
+        return None
+    found = story.people.candidates(text)
+    if len(found) != 1 or name_key(found[0]) != name_key(text):
+        return None
+    return b, found[0]
 
 
 def _note_pronoun_subject(p: _Parse, story: _Story, recent: _Recent) -> None:
