@@ -767,3 +767,13 @@ def test_a_full_name_the_tagger_mislabels_is_still_a_mention():
     story, recent = _Story([art]), _Recent([], [])
     _note_sentence(_Parse(told, quote_spans(told.text)[0]), story, recent)
     assert (told.index, "Kari Lund", False) in recent.persons
+
+
+def test_a_title_under_a_speech_verb_is_not_a_quote():
+    quotes = _speakers(
+        'Finance minister Ingrid Sola spoke on Sunday on NRK\'s "Evening Desk" and called the '
+        'budget "a promise kept to every family."',
+        'Sola said she once wanted to star in the crime film "Night Harbour Blues."',
+        'Sola said one of her student sketches was called "Waiters Who Hate Their Food."',
+    )
+    assert quotes == [("Ingrid Sola", "a promise kept to every family")]

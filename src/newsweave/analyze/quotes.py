@@ -102,6 +102,18 @@ AUTHOR_PREPS: frozenset[str] = frozenset(word_list("by from to"))
 MEDIUM_PREPS: frozenset[str] = frozenset(word_list("on via"))
 # Prepositions of a comparison: a person named in one is not an antecedent ("look like X").
 COMPARISON_PREPS: frozenset[str] = frozenset(word_list("like unlike"))
+# Small words a title leaves in lower case ("State of the Union"), and the verbs that give
+# a title or a name in the passive ("a sketch was called …").
+TITLE_SMALL_WORDS: frozenset[str] = frozenset(
+    word_list("a an the of and or in on to for by at with from as but nor")
+)
+# ("labeled 'Mostly True'" is a verdict someone gave, and stays a quote)
+NAMING_VERBS: frozenset[str] = frozenset(word_list("call name title"))
+BROADCAST_PREPS: frozenset[str] = frozenset(word_list("on"))
+WORK_NOUNS: frozenset[str] = frozenset(
+    word_list("""film movie show programme program series book novel song album sketch
+    episode documentary segment play headline column musical opera painting""")
+)
 # Subordinators of a clause set against the main one ("While X said …, Y found …").
 CONTRAST_MARKS: frozenset[str] = frozenset(word_list("while although though whereas"))
 # Participles through which a description names its person ("a student identified as X").
@@ -1220,6 +1232,37 @@ def _is_scare_quote(words: list[str], governed: bool) -> bool:
     return bool(letters) and all(w[0].isupper() for w in letters)
 
 
+def _is_title(p: _Parse, q_toks: list[int], words: list[str]) -> bool:
+    """A title in quotes even under a cue: every word capitalised but the small ones, and
+    the quote names a work rather than being said: a programme something is said on ('told
+    Lund on NRK's "Evening Desk"'), a work noun's name ('the vigilante film "Death Wish"'),
+    or what something is called ('a sketch was called "Waiters Who Hate Food"', 'minutes
+    called "Headlines"')."""
+    letters = [w.strip("“”\"'‘’(") for w in words]
+    letters = [w for w in letters if w[:1].isalpha()]
+    if not letters or not letters[0][0].isupper():
+        return False
+    if not all(w[0].isupper() for w in letters if w.lower() not in TITLE_SMALL_WORDS):
+        return False
+    inside = set(q_toks)
+    root = next(
+        (i for i in q_toks if p.valid(i) and p.toks[i].head not in inside and p.toks[i].head != i),
+        None,
+    )
+    if root is None:
+        return False
+    head = p.toks[root].head
+    h = p.toks[head]
+    if h.pos == "ADP" and h.text.lower() in BROADCAST_PREPS and p.valid(head):
+        # 'told Lund on NRK's "Evening Desk"' (said on it; a "project on X" is its topic)
+        return p.toks[h.head].pos in ("VERB", "AUX")
+    if h.pos == "NOUN" and h.lemma.lower() in WORK_NOUNS:
+        return True
+    # "was called X", "minutes called X": a name given, not words said
+    naming = h.dep == "acl" or any(p.toks[c].dep == "auxpass" for c in p.children[head])
+    return naming and h.lemma.lower() in NAMING_VERBS
+
+
 def _clean_quote(text: str, kind: str) -> str:
     text = " ".join(text.split()).strip()
     text = text.rstrip(",;:—– ")
@@ -1597,7 +1640,9 @@ def _sentence_mentions(
         if cue is None and free:
             mid = (start + end) / 2
             cue = min(free, key=lambda i: abs(p.toks[i].start - mid))
-        if kind == "partial" and (not cues or _is_scare_quote(words, governing is not None)):
+        if kind == "partial" and (
+            not cues or _is_scare_quote(words, governing is not None) or _is_title(p, q_toks, words)
+        ):
             continue
         if kind == "direct" and cue is None and len(words) < MIN_DIRECT_WORDS_WITHOUT_CUE:
             continue
