@@ -777,3 +777,27 @@ def test_a_title_under_a_speech_verb_is_not_a_quote():
         'Sola said one of her student sketches was called "Waiters Who Hate Their Food."',
     )
     assert quotes == [("Ingrid Sola", "a promise kept to every family")]
+
+
+def test_a_daughter_in_apposition_is_no_he():
+    quotes = _speakers(
+        "Bo Lindqvist sat through the parole hearing without a word.",
+        "The hearing featured testimony from Arnika Lindqvist, the former skier's oldest "
+        'daughter, who said her father was "my best friend and my rock."',
+        "He called the prison's reading class \"the most important course any person in "
+        'here can take."',
+    )
+    assert quotes == [
+        ("Arnika Lindqvist", "my best friend and my rock"),
+        ("Bo Lindqvist", "the most important course any person in here can take"),
+    ]
+
+
+def test_who_spoke_in_a_when_clause_is_not_the_next_he():
+    quotes = _speakers(
+        '"I have done my time," Bo Lindqvist told the board.',
+        "He was alert and quick to smile, even laughing when board chairman Kim Tollefsen "
+        "said he was 90.",
+        '"I feel like it," he said.',
+    )
+    assert quotes == [("Bo Lindqvist", "I have done my time"), ("Bo Lindqvist", "I feel like it")]

@@ -150,10 +150,20 @@ NOUN_GENDER: dict[str, str] = {
         "f",
     ),
 }
+# Nouns of kinship and sex, whose gender holds for whoever they name; a title such as
+# "chairman" or "spokesman" is used for women too ("parole board Chairman Connie Bisbee").
+KIN_GENDER: dict[str, str] = {
+    w: g
+    for w, g in NOUN_GENDER.items()
+    if not (w.endswith("man") or w.endswith("woman")) or w in ("man", "woman")
+}
 # Subject dependency labels, and the relations through which a verb shares its
 # head's subject ("said ... and threatened", "said, saying ...").
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp", "pcomp", "acl")
+# How a person was named in a sentence, for "he"/"she": the main clause's subject, a
+# subordinate clause's ("when X said …"), or only mentioned.
+MAIN_SUBJECT, SUBJECT, MENTION = 2, 1, 0
 # How far back (sentences) "he said" may look for its named antecedent.
 PRONOUN_WINDOW = 3
 # '…,” Tulsa police Chief Chuck Jordan said': at most this many words between
@@ -482,6 +492,14 @@ class _Story:
             while j + 1 < len(toks) and toks[j + 1].ent == "PERSON":
                 j += 1
             name = s.text[t.start : toks[j].start + len(toks[j].text)]
+            # "Arnelle Simpson, the former football great's oldest daughter": a kinship noun
+            # in apposition says her gender (a title such as "chairman" does not)
+            for c in range(j + 1, min(len(toks), j + 12)):
+                if toks[c].dep == "appos" and i <= toks[c].head <= j:
+                    kin = KIN_GENDER.get(toks[c].lemma.lower())
+                    if kin:
+                        self.gender.setdefault(name_key(name), kin)
+                    break
             k = i
             while k > 0 and toks[k - 1].tag in ("NNP", "NN", "JJ", ".") and toks[k - 1].ent == "":
                 k -= 1
@@ -492,6 +510,9 @@ class _Story:
                 w = w.strip(".").lower()
                 if w in HONORIFIC_GENDER:
                     self.gender.setdefault(name_key(name), HONORIFIC_GENDER[w])
+            kin = KIN_GENDER.get(role.split()[-1].strip(".,").lower())
+            if kin:  # "his daughter Arnelle"
+                self.gender.setdefault(name_key(name), kin)
             last = role.split()[-1].strip(".").lower()
             canonical = self.people.canonical(name)
             if last in TITLE_WORDS and canonical:
@@ -545,7 +566,8 @@ def _strip_article(name: str) -> str:
 class _Recent:
     """What an article said most recently: speakers and named people, newest last."""
 
-    persons: list[tuple[int, str, bool]]  # (sentence index, canonical name, was subject)
+    # (sentence index, canonical name, MAIN_SUBJECT / SUBJECT of a clause below / MENTION)
+    persons: list[tuple[int, str, int]]
     # organisations (and countries) that were the subject of a verb: "it said" and "the
     # statement said" may mean one of them, never an organisation only mentioned
     orgs: list[tuple[int, str]]
@@ -996,8 +1018,13 @@ def _resolve_pronoun(
         # (when the text told us the last speaker's gender and not the newer subject's, the
         # last speaker still comes first: "Tollefsen said she … Oyelaran inspected … she added")
         sure = sp.name is not None and story.gender.get(name_key(sp.name)) == gender
+        # (only a main clause's subject: "…, even laughing when Chairman Bisbee said he was
+        # 90. “I feel like it,” he said" is still the last speaker's)
         newer = any(
-            j > i and subj and name != sp.name and (story.gender.get(name_key(name)) or not sure)
+            j > i
+            and subj == MAIN_SUBJECT
+            and name != sp.name
+            and (story.gender.get(name_key(name)) or not sure)
             for j, name, subj in recent.persons
         )
         if index - PRONOUN_WINDOW <= i < index and sp.name and not newer:
@@ -1005,6 +1032,8 @@ def _resolve_pronoun(
     # then subjects before other mentions, each by recency: the subject of a sentence
     # ("Dickson Wright was discovered by Llewellyn. … she said") is the usual antecedent
     ranked = sorted(by_sentence, reverse=True)
+    for i in ranked:  # a main clause's subject before a subordinate clause's, in a sentence
+        by_sentence[i].sort(key=lambda mention: -mention[1])
     order.extend((n, False) for i in ranked for n, subj in by_sentence[i] if subj)
     order.extend((n, False) for i in ranked for n, subj in by_sentence[i] if not subj)
     if order:
@@ -1065,6 +1094,13 @@ def _resolve_org(index: int, recent: _Recent, span: tuple[int, int, int]) -> _Sp
 def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
     """Remember the named people and organisations of a sentence, for later pronouns."""
     subjects = {i for i, t in enumerate(p.toks) if t.dep in SUBJECT_DEPS}
+    main = {i for i in subjects if _main_clause(p, p.toks[i].head)}
+
+    def rank(a: int, b: int) -> int:
+        if any(j in main for j in range(a, b + 1)):
+            return MAIN_SUBJECT
+        return SUBJECT if any(j in subjects for j in range(a, b + 1)) else MENTION
+
     i = 0
     while i < len(p.toks):
         t = p.toks[i]
@@ -1072,8 +1108,7 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
             full = _full_name_mistagged(p, i, story)
             if full is not None:  # "Lew told Candy Crowley …", the whole line a WORK_OF_ART
                 b, name = full
-                is_subj = any(j in subjects for j in range(i, b + 1))
-                recent.persons.append((p.s.index, name, is_subj))
+                recent.persons.append((p.s.index, name, rank(i, b)))
                 i = b + 1
                 continue
             i += 1
@@ -1090,14 +1125,24 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
             bare = split_role(text)[1]
             name = story.person(bare) or clean_name(bare) or None
             if name:
-                recent.persons.append((p.s.index, name, is_subj))
+                recent.persons.append((p.s.index, name, rank(*run)))
                 if is_subj:
                     _gender_from_possessive(p, run[1], name, story)
         elif is_subj and _known_surname(text, story):  # "Michaels has …", tagged a place
-            recent.persons.append((p.s.index, story.person(text) or text, True))
+            recent.persons.append((p.s.index, story.person(text) or text, rank(*run)))
         elif is_subj and (t.ent == "GPE" or not story.is_place(text)):
             recent.orgs.append((p.s.index, story.org(text)))
         i = run[1] + 1
+
+
+def _main_clause(p: _Parse, verb: int) -> bool:
+    """A verb heading no subordinate clause: not an adverbial or relative clause, and with
+    no subordinator ("when Chairman Bisbee said …", "if X agrees")."""
+    if not p.valid(verb):
+        return False
+    if p.toks[verb].dep in ("advcl", "relcl", "acl"):
+        return False
+    return not any(p.toks[c].dep == "mark" for c in p.children[verb])
 
 
 def _full_name_mistagged(p: _Parse, i: int, story: _Story) -> tuple[int, str] | None:
@@ -1137,7 +1182,7 @@ def _note_pronoun_subject(p: _Parse, story: _Story, recent: _Recent) -> None:
         here = _subjects_before(p, i, story)
         found = _resolve_pronoun(p.s.index, PRONOUN_GENDER[low], story, recent, span, here)
         if found.name and found.kind == "person":
-            recent.persons.append((p.s.index, found.name, True))
+            recent.persons.append((p.s.index, found.name, MAIN_SUBJECT))
         return
 
 
@@ -1401,6 +1446,14 @@ def _cue_subject_speaker(p: _Parse, story: _Story, recent: _Recent) -> _Speaker 
     if introduces:
         verbs += [i for i, t in enumerate(p.toks) if t.dep == "ROOT" and t.pos in ("VERB", "AUX")]
     for cue in verbs:
+        # an adverbial clause with a subject of its own ("when X said"; not the participle
+        # of "sent a letter urging …")
+        own = [p.toks[c].dep for c in p.children[cue]]
+        adverbial = "mark" in own or (
+            p.toks[cue].dep == "advcl" and any(d in SUBJECT_DEPS for d in own)
+        )
+        if adverbial and not introduces:
+            continue  # "… even laughing when Chairman X said he was 90": X is not who speaks next
         subj = _subject(p, cue)
         if subj is None or (p.toks[subj].pos == "PRON" and not introduces):
             continue
