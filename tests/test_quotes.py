@@ -801,3 +801,11 @@ def test_who_spoke_in_a_when_clause_is_not_the_next_he():
         '"I feel like it," he said.',
     )
     assert quotes == [("Bo Lindqvist", "I have done my time"), ("Bo Lindqvist", "I feel like it")]
+
+
+def test_thats_what_x_said_after_a_quote_names_its_speaker():
+    quotes = _speakers(
+        "Lars Moe worked on the show for six years, and so did his partner Eva Dahl.",
+        "“You told me he could not sing.” That's what Lars said to Eva after the audition.",
+    )
+    assert quotes == [("Lars Moe", "You told me he could not sing.")]

@@ -197,6 +197,11 @@ _TRANSCRIPT_LABEL = re.compile(
 _TRANSCRIPT_HEADER = re.compile(
     rf"({_LABEL_WORD}(?: {_LABEL_WORD}){{1,2}}) \([^()\n]{{1,120}}\):[ \t]*(?:\n|$)"
 )
+# "That's what Jon said to Doug." right after a quote standing alone: Jon said it.
+_WHAT_X_SAID = re.compile(
+    r"\s*(?:That|This)(?:['’]s| is| was) (?:exactly )?what "
+    r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}) (?:said|told|wrote|says|tells|writes)\b"
+)
 # First-person words: the speaker of a transcript turn talking about himself.
 FIRST_PERSON: frozenset[str] = frozenset(word_list("i we"))
 _DASH_SIGNATURE = re.compile(
@@ -1346,6 +1351,8 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
             if signed is not None:
                 found = out[len(out) - len(found) :]
                 run_start = signed
+            if _named_after(out, found, following, story):
+                found = out[len(out) - len(found) :]
             _note_sentence(p, story, recent)
             _note_pronoun_subject(p, story, recent)
             speakers = [m for m in found if m.speaker]
@@ -1432,6 +1439,37 @@ def _dash_signature(
                 )
         run_start = signed_to = base + n + 1
     return signed_to
+
+
+def _named_after(
+    out: list[QuoteMention], found: list[QuoteMention], following: Sentence | None, story: _Story
+) -> bool:
+    """ "“You told me he wasn't funny.” That's what Jon said to Doug Herzog.": the sentence
+    right after a quote that stands alone names its speaker. Only a person of the story."""
+    if following is None or not found:
+        return False
+    m = _WHAT_X_SAID.match(following.text)
+    if m is None:
+        return False
+    name = story.people.candidates(m.group(1))
+    if len(name) != 1:
+        return False
+    span = (following.index, m.start(1), m.end(1))
+    changed = False
+    base = len(out) - len(found)
+    for j in range(base, len(out)):
+        old = out[j]
+        if old.speaker_via == "unattributed" and old.kind == "direct" and old.cue is None:
+            out[j] = replace(
+                old,
+                speaker=name[0],
+                speaker_via="explicit",
+                speaker_kind="person",
+                speaker_span=span,
+                voice=False,
+            )
+            changed = True
+    return changed
 
 
 def _cue_subject_speaker(p: _Parse, story: _Story, recent: _Recent) -> _Speaker | None:
