@@ -3,6 +3,8 @@
     python bench/quotes_multinews.py            # score newsweave and the baseline, every split
     python bench/quotes_multinews.py --split heldout   # only the 10 held-out clusters
     python bench/quotes_multinews.py --split fresh     # only the 10 fresh clusters
+    python bench/quotes_multinews.py --split fresh2    # the second 10 fresh clusters
+    python bench/quotes_multinews.py --split fresh20   # both fresh samples, also scored as one
     python bench/quotes_multinews.py --errors   # also list every wrong speaker
     python bench/quotes_multinews.py --dump 29  # a cluster's documents, quotes numbered,
                                                 # for labelling (prints the shared text;
@@ -20,7 +22,11 @@ them was looked at, and only ever reported -- until the round of 2026-12-03 even
 its wrong speakers (by kind, not by string). So that round labelled a fresh split first:
 the next 10 clusters by the same rule (lines 74, ..., 94, without 82; line 72 has no quote
 mark), in tests/data/multinews_quote_speakers_fresh.json, before any prediction on them
-was looked at; it is only reported.
+was looked at; it is only reported. The second fresh split (2026-12-04) continues the rule
+past line 94, also leaving out the coverage-pairs cluster 110 and clusters whose quote marks
+hold nobody's words (96, 118): lines 98-124, in tests/data/multinews_quote_speakers_fresh2.json,
+labelled from the text alone before newsweave was run on them. `fresh20` scores both fresh
+splits as one sample of 20 clusters.
 
 Labels: tests/data/multinews_quote_speakers.json, one row per quoted span that is
 somebody's words (titles, scare quotes and nicknames are not labelled): the cluster's
@@ -57,7 +63,10 @@ MULTINEWS = REPO.parent / "shared" / "evaldata" / "multinews200" / "multi_news.j
 LABELS = REPO / "tests" / "data" / "multinews_quote_speakers.json"  # tuning split
 HELDOUT = REPO / "tests" / "data" / "multinews_quote_speakers_heldout.json"
 FRESH = REPO / "tests" / "data" / "multinews_quote_speakers_fresh.json"
-SPLITS = {"tuning": LABELS, "heldout": HELDOUT, "fresh": FRESH}
+FRESH2 = REPO / "tests" / "data" / "multinews_quote_speakers_fresh2.json"
+SPLITS = {"tuning": LABELS, "heldout": HELDOUT, "fresh": FRESH, "fresh2": FRESH2}
+# scored together as well: the 20 clusters labelled before any prediction on them was read
+COMBINED = {"fresh20": ("fresh", "fresh2")}
 RESULTS = REPO / "bench" / "results"
 MIN_OVERLAP = 0.5
 
@@ -262,7 +271,8 @@ def score(preds: list[Pred], gold: list[Gold]) -> dict:
     }
 
 
-def run(clusters: list[int], gold: list[Gold], errors: bool = False) -> dict:
+def predict(clusters: list[int]) -> tuple[list[Pred], list[Pred], float]:
+    """newsweave's and the baseline's quotes on the clusters, and the seconds it took."""
     t0 = time.perf_counter()
     ours: list[Pred] = []
     base: list[Pred] = []
@@ -270,9 +280,19 @@ def run(clusters: list[int], gold: list[Gold], errors: bool = False) -> dict:
         annotated, passages, texts = annotate_cluster(line)
         ours += predict_newsweave(line, annotated, passages, texts)
         base += predict_baseline(line, annotated, passages, texts)
+    return ours, base, time.perf_counter() - t0
+
+
+def run(
+    clusters: list[int],
+    gold: list[Gold],
+    errors: bool = False,
+    predicted: tuple[list[Pred], list[Pred], float] | None = None,
+) -> dict:
+    ours, base, seconds = predicted or predict(clusters)
     result = {
         "clusters": len(clusters),
-        "seconds": round(time.perf_counter() - t0, 1),
+        "seconds": round(seconds, 1),
         "newsweave": score(ours, gold),
         "baseline": score(base, gold),
     }
@@ -304,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dump", type=int, metavar="LINE", help="print a cluster for labelling")
     ap.add_argument("--errors", action="store_true", help="list every wrong speaker")
-    ap.add_argument("--split", choices=("tuning", "heldout", "fresh", "all"), default="all")
+    ap.add_argument("--split", choices=(*SPLITS, *COMBINED, "all"), default="all")
     args = ap.parse_args(argv)
     if not MULTINEWS.exists():
         print(f"Multi-News not found at {MULTINEWS}", file=sys.stderr)
@@ -313,9 +333,28 @@ def main(argv: list[str] | None = None) -> int:
         dump(args.dump)
         return 0
     results = {}
-    for split in list(SPLITS) if args.split == "all" else [args.split]:
-        clusters, gold = load_gold(SPLITS[split])
-        res = run(clusters, gold, args.errors)
+    if args.split == "all":
+        wanted = [*SPLITS, *COMBINED]
+    elif args.split in COMBINED:
+        wanted = [*COMBINED[args.split], args.split]
+    else:
+        wanted = [args.split]
+    loaded: dict[str, tuple[list[int], list[Gold], tuple]] = {}
+    for split in wanted:
+        if split in COMBINED:
+            # the parts' predictions, scored as one sample (no second annotation pass)
+            parts = [loaded[part] for part in COMBINED[split]]
+            clusters = [line for part in parts for line in part[0]]
+            gold = [g for part in parts for g in part[1]]
+            predicted = tuple([p for part in parts for p in part[2][i]] for i in range(2)) + (
+                sum(part[2][2] for part in parts),
+            )
+            res = run(clusters, gold, predicted=predicted)
+        else:
+            clusters, gold = load_gold(SPLITS[split])
+            predicted = predict(clusters)
+            loaded[split] = (clusters, gold, predicted)
+            res = run(clusters, gold, args.errors, predicted)
         results[split] = res
         n = len(gold)
         print(f"Multi-News {split}, {res['clusters']} labelled clusters, {n} labelled quotes")

@@ -141,3 +141,31 @@ def test_spellings_plural_variants_and_crafts_are_one_actor_or_none():
     wildlife = [name for name in actors if name.startswith("Kenya Wildlife")]
     assert len(wildlife) == 1 and actors[wildlife[0]].kind == "organisation"
     assert "Parker Solar Probe" not in actors or actors["Parker Solar Probe"].kind != "person"
+
+
+def test_a_title_alone_is_the_person_it_names_and_ages_are_no_roles():
+    actors = _actors(
+        "The Harlow County Sheriff says the crash was a tragic accident.",
+        "Harlow County Sheriff Marta Quinn said 7-year-old Eli Brandt was hurt. Deputies "
+        "Tom Ashby (12 years) and Rosa Vell (3 years) were at the scene.",
+        "Yesterday Marta Quinn visited the school. A tired Eli Brandt went home.",
+    )
+    assert "Harlow County Sheriff" not in actors
+    quinn = actors["Marta Quinn"]
+    assert quinn.roles == ("Harlow County Sheriff",)
+    assert "Harlow County Sheriff" in quinn.aliases
+    # "7-year-old", "(12 years)" and "Yesterday" say how old or when, not who
+    roles = [r for name in ("Eli Brandt", "Tom Ashby", "Rosa Vell") for r in actors[name].roles]
+    assert not any("year" in r or "Yesterday" in r for r in roles), roles
+    assert actors["Rosa Vell"].roles == ()
+
+
+def test_an_owned_paper_is_the_paper_and_an_initialism_is_no_persons_name():
+    actors = _actors(
+        "Norway's Fjordposten newspaper said the talks had failed. Fjordposten said the "
+        "ministers met twice.",
+        "Prime minister Ola Un said the U.N. sanctions would stay. Ola Un spoke for an hour.",
+    )
+    papers = [name for name in actors if "Fjordposten" in name]
+    assert papers == ["Fjordposten"], papers
+    assert "U.N." not in actors["Ola Un"].aliases

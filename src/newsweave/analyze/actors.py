@@ -128,6 +128,14 @@ MIN_SPELLING_LETTERS = 5
 _CLAUSE_STARTS = frozenset(["who", "whom", "whose", "which", "that", "where", "when"])
 _NAMING_CUES = ("known as", "called", "named", "dubbed")  # "an exercise known as Vigilant Ace"
 _MAX_ROLES = 4
+# Words before a name that say when or how old, not who: "Yesterday Mitt Romney won",
+# "6-year-old Kameron", "John Aguillon (27 service years)" are no roles.
+_NOT_A_ROLE = re.compile(
+    r"^(?:yesterday|today|tomorrow|tonight|now|then)$|\byears?\b|year-old|\bmonths?-old\b",
+    re.IGNORECASE,
+)
+# "U.N." is an initialism, never part of a person's name ("Kim Jong Un").
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,5}")
 _DROP_LEADING = frozenset(["the", "a", "an", "his", "her", "its", "their", "our", "my", "your"])
 _MONTHS_DAYS = frozenset(MONTH_NAMES + WEEKDAY_NAMES)
 
@@ -208,6 +216,8 @@ def find_actors(articles: Sequence[AnnotatedArticle]) -> tuple[Actor, ...]:
                     s = m.sentence
                     builder.citations.append(Citation(s.doc_id, m.source, s.index, s.text))
     _merge_spellings(actors)
+    _merge_titles(actors)
+    _merge_owned_names(actors)
     for b in actors.values():
         b.name = b.spellings.most_common(1)[0][0]
         b.aliases.update(b.spellings)
@@ -257,6 +267,48 @@ def _merge_spellings(actors: dict[str, _ActorBuilder]) -> None:
                     if not any(_overlaps(role, r) for r in b.roles):
                         b.roles.append(role)
                         b.citations.append(cite)
+
+
+def _merge_titles(actors: dict[str, _ActorBuilder]) -> None:
+    """ "The Bexar County Sheriff says …": a "person" whose name is the title of exactly one
+    named person of the story ("Bexar County Sheriff Javier Salazar") is that person."""
+    people = {k: b for k, b in actors.items() if b.kinds.most_common(1)[0][0] == "person"}
+    titles = {
+        k: b
+        for k, b in actors.items()
+        if b.kinds.most_common(1)[0][0] == "person"
+        or (  # the tagger's "organisation" "Bexar County Sheriff", ending in a title word
+            b.kinds.most_common(1)[0][0] == "organisation" and k.split()[-1] in TITLE_WORDS
+        )
+    }
+    for key, b in list(titles.items()):
+        name = b.spellings.most_common(1)[0][0]
+        holders = [
+            k
+            for k, o in people.items()
+            if k != key and any(r.lower() == name.lower() for r in o.roles)
+        ]
+        if len(holders) != 1 or b.roles or key not in actors:
+            continue
+        o = actors[holders[0]]
+        actors.pop(key)
+        o.mentions.update(b.mentions)
+        o.aliases.update(b.spellings)
+
+
+def _merge_owned_names(actors: dict[str, _ActorBuilder]) -> None:
+    """ "the North’s Rodong Sinmun" and "Rodong Sinmun" are one organisation: a name that
+    opens with an owner's possessive joins the organisation named by the rest."""
+    for key in list(actors):
+        m = re.match(r"^(.+?)['’]s (.+)$", key)
+        if m is None or actors[key].kinds.most_common(1)[0][0] != "organisation":
+            continue
+        rest = actors.get(m.group(2))
+        if rest is None or rest.kinds.most_common(1)[0][0] != "organisation":
+            continue
+        b = actors.pop(key)
+        rest.mentions.update(b.mentions)
+        rest.aliases.update(b.spellings)
 
 
 def _one_letter_apart(a: str, b: str) -> bool:
@@ -561,7 +613,9 @@ def _resolve(
         words = [w.strip(".").lower() for w in m.role.split()]
         if all(w in ORGANISATION_PREFIXES for w in words):
             return f"{m.role} {m.text}", "organisation"  # "Air Koryo", not a person "Koryo"
-    if m.text in people:
+    if _INITIALISM.fullmatch(m.text.strip()) and m.label == "PERSON":
+        return None  # the tagger's "U.N." person: an initialism, and not whose
+    if m.text in people and not _INITIALISM.fullmatch(m.text.strip()):
         # A registered full name wins over place evidence: "capital for Trump" is a person.
         local = per_article[m.article].candidates(m.text) if m.article in per_article else []
         if len(local) == 1:
@@ -622,6 +676,8 @@ def _roles(m: _Mention) -> list[str]:
             start -= 1
         else:
             break
+    if all(t.pos in ("ADJ", "NUM", "PUNCT") for t in tokens[start : m.start]):
+        start = m.start  # "A groggy Rick Santorum": a state, not a title
     before = " ".join(t.text for t in tokens[start : m.start])
     if m.role and m.role.endswith(before):  # the whole title ("Inspector-General of Police")
         roles.append(m.role)
@@ -652,7 +708,9 @@ def _roles(m: _Mention) -> list[str]:
         ]
         role = " ".join(words).strip(" ,;—-")
         role = re.sub(r"\s+([’'],?s\b|’|,)", r"\1", role).replace(" - ", "-")
-        if role and len(role.split()) <= _MAX_ROLE_WORDS and not _only_honorific(role):
+        if not role or role.count("(") != role.count(")") or _NOT_A_ROLE.search(role):
+            continue
+        if len(role.split()) <= _MAX_ROLE_WORDS and not _only_honorific(role):
             out.append(role)
     return out
 

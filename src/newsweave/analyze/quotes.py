@@ -64,6 +64,11 @@ CUE_LEMMAS: frozenset[str] = frozenset(
     interrupt begin conclude summarize summarise put agree disagree object protest vote
     """)
 )
+# Verbs that speak only as a reply, with "back": "he shot back: …", "she fired back".
+REPLY_VERBS: frozenset[str] = frozenset(word_list("shoot fire hit"))
+# A speech verb in a clause these open is asked about or supposed, not said: "she asked
+# Lew if he could say, with a 'straight face,' that …" (the words are the asker's).
+HYPOTHETICAL_MARKS: frozenset[str] = frozenset(word_list("if whether"))
 # Cue verbs that speak only with "it" as their object: "as she put it" (not "vomiting put
 # the mother at risk").
 CUE_NEEDS_OBJECT: frozenset[str] = frozenset(word_list("put"))
@@ -83,8 +88,9 @@ STATEMENT_WORDS: frozenset[str] = frozenset(
 # Writings that say things but are no speaker themselves: "an article ... that said" is its
 # author's, and with no author named the quote stays unattributed (issue 16: "an article
 # for the respected 38 North website" was shown as a speaker).
+# A phone call is its caller's ("I got a call from my agent saying …"), never a speaker.
 PUBLICATION_WORDS: frozenset[str] = frozenset(
-    word_list("article website site blog column op-ed editorial book paper essay piece")
+    word_list("article website site blog column op-ed editorial book paper essay piece call")
 )
 # How a writing names its author: "a statement attributed to X", "a report by X", "a
 # letter from X" (the preposition after one of these participles, or alone).
@@ -94,6 +100,20 @@ AUTHOR_PARTICIPLES: frozenset[str] = frozenset(
 AUTHOR_PREPS: frozenset[str] = frozenset(word_list("by from to"))
 # Prepositions of a medium: a one-word PERSON after one ("on Twitter") is a platform.
 MEDIUM_PREPS: frozenset[str] = frozenset(word_list("on via"))
+# Prepositions of a comparison: a person named in one is not an antecedent ("look like X").
+COMPARISON_PREPS: frozenset[str] = frozenset(word_list("like unlike"))
+# Small words a title leaves in lower case ("State of the Union"), and the verbs that give
+# a title or a name in the passive ("a sketch was called …").
+TITLE_SMALL_WORDS: frozenset[str] = frozenset(
+    word_list("a an the of and or in on to for by at with from as but nor")
+)
+# ("labeled 'Mostly True'" is a verdict someone gave, and stays a quote)
+NAMING_VERBS: frozenset[str] = frozenset(word_list("call name title"))
+BROADCAST_PREPS: frozenset[str] = frozenset(word_list("on"))
+WORK_NOUNS: frozenset[str] = frozenset(
+    word_list("""film movie show programme program series book novel song album sketch
+    episode documentary segment play headline column musical opera painting""")
+)
 # Subordinators of a clause set against the main one ("While X said …, Y found …").
 CONTRAST_MARKS: frozenset[str] = frozenset(word_list("while although though whereas"))
 # Participles through which a description names its person ("a student identified as X").
@@ -130,10 +150,20 @@ NOUN_GENDER: dict[str, str] = {
         "f",
     ),
 }
+# Nouns of kinship and sex, whose gender holds for whoever they name; a title such as
+# "chairman" or "spokesman" is used for women too ("parole board Chairman Connie Bisbee").
+KIN_GENDER: dict[str, str] = {
+    w: g
+    for w, g in NOUN_GENDER.items()
+    if not (w.endswith("man") or w.endswith("woman")) or w in ("man", "woman")
+}
 # Subject dependency labels, and the relations through which a verb shares its
 # head's subject ("said ... and threatened", "said, saying ...").
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 SHARED_SUBJECT_DEPS = ("conj", "advcl", "xcomp", "pcomp", "acl")
+# How a person was named in a sentence, for "he"/"she": the main clause's subject, a
+# subordinate clause's ("when X said …"), or only mentioned.
+MAIN_SUBJECT, SUBJECT, MENTION = 2, 1, 0
 # How far back (sentences) "he said" may look for its named antecedent.
 PRONOUN_WINDOW = 3
 # '…,” Tulsa police Chief Chuck Jordan said': at most this many words between
@@ -157,9 +187,29 @@ _BEFORE_DIRECT = set(":,;—–-([")
 # A dash and a name right after a closing quote mark, alone up to the line's end.
 # A transcript turn: a paragraph opening with an upper-case speaker label and a
 # colon ("WALLACE: …", "“HALVORSEN: …"). Only labels naming a person of the story count.
-_TRANSCRIPT_LABEL = re.compile(r"[\"“]?([A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,2}):(?:[ \t]|$)")
+# An oral history's header line ("JAMES DIXON (manager, 1987-):") is a label too, and
+# "McCAIN" is written in capitals after its "Mc".
+_LABEL_WORD = r"(?:Mc|Mac)?[A-Z][A-Z'’.\-]+"
+_TRANSCRIPT_LABEL = re.compile(
+    rf"[\"“]?({_LABEL_WORD}(?: {_LABEL_WORD}){{0,2}})(?: \([^()\n]{{1,120}}\))?:(?:[ \t]|$)"
+)
+# The header of an oral history's section, alone on its line: "MO ROCCA (correspondent):".
+_TRANSCRIPT_HEADER = re.compile(
+    rf"({_LABEL_WORD}(?: {_LABEL_WORD}){{1,2}}) \([^()\n]{{1,120}}\):[ \t]*(?:\n|$)"
+)
+# "That's what Jon said to Doug." right after a quote standing alone: Jon said it.
+_WHAT_X_SAID = re.compile(
+    r"\s*(?:That|This)(?:['’]s| is| was) (?:exactly )?what "
+    r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}) (?:said|told|wrote|says|tells|writes)\b"
+)
+# First-person words: the speaker of a transcript turn talking about himself.
+FIRST_PERSON: frozenset[str] = frozenset(word_list("i we"))
 _DASH_SIGNATURE = re.compile(
     r"[ \t\u00a0]*[―—–][ \t\u00a0]*([^\W\d_][^\n,;:()]{0,60}?)[ \t\u00a0.]*(?:\n|$)"
+)
+# On a line of its own after the quote, a plain hyphen signs it too ("- Steve Carell").
+_DASH_SIGNATURE_LINE = re.compile(
+    r"[ \t\u00a0]*[―—–-][ \t\u00a0]*([^\W\d_][^\n,;:()]{0,60}?)[ \t\u00a0.]*(?:\n|$)"
 )
 
 
@@ -205,12 +255,13 @@ def quote_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[int,
     spans: list[tuple[int, int]] = []
     closer: str | None = "”" if open_at_start else None
     begin = 0
+    nested = False  # a straight mark opened inside a curly quote: “He called it "fake," …”
     for i, ch in enumerate(text):
         if ch == "\ufffd" and text[i + 1 : i + 2] == "?":
             ch = "”"  # a "”" lost in a wrong decoding ("…again,\ufffd? she said")
         if closer is None:
             if ch in _OPENERS:
-                closer, begin = _OPENERS[ch], i + 1
+                closer, begin, nested = _OPENERS[ch], i + 1, False
             elif ch == "”" and not spans:
                 spans.append((0, i))  # closes a quote opened before this sentence
         elif (
@@ -219,9 +270,18 @@ def quote_spans(text: str, open_at_start: bool = False) -> tuple[list[tuple[int,
             or (
                 closer == '"' and ch == "”"  # mixed marks in pasted copy: "words”
             )
+            or (  # and the other way round, before its cue: “words," said X
+                closer == "”"
+                and ch == '"'
+                and not nested
+                and text[i - 1 : i] in (",", ".", "!", "?")
+                and text[i + 1 : i + 2] in ("", " ", "\n")
+            )
         ):
             spans.append((begin, i))
             closer = None
+        elif ch == '"' and closer == "”":
+            nested = not nested
         elif ch == "“" and closer == '"':
             continue
     if closer is not None:
@@ -258,11 +318,18 @@ class _Parse(DependencyTree):
 
     def is_cue(self, i: int) -> bool:
         t = self.toks[i]
-        if self.inside[i] or t.lemma.lower() not in CUE_LEMMAS or t.pos not in ("VERB", "AUX"):
+        if self.inside[i] or t.pos not in ("VERB", "AUX"):
             return False
         kids = [self.toks[c] for c in self.children[i] if not self.inside[c]]
+        lemma = t.lemma.lower()
+        if lemma in REPLY_VERBS:  # "he shot back: …"
+            return any(k.text.lower() == "back" and k.dep in ("prt", "advmod") for k in kids)
+        if lemma not in CUE_LEMMAS:
+            return False
         if any(k.dep == "neg" for k in kids):
             return False  # "Congress can't agree to a bill 'embarrassing'": nobody said it
+        if any(k.dep == "mark" and k.text.lower() in HYPOTHETICAL_MARKS for k in kids):
+            return False  # "asked Lew if he could say …": a question, not his words
         if t.lemma.lower() in CUE_NEEDS_OBJECT:
             return any(k.dep == "dobj" and k.text.lower() in CUE_OBJECTS for k in kids)
         return True
@@ -316,10 +383,10 @@ def _subject(p: _Parse, verb: int) -> int | None:
         if subj:
             rel = p.toks[subj[0]].text.lower() in RELATIVE_PRONOUNS
             if rel and p.toks[j].dep == "relcl" and p.valid(j):  # "X, who said ..."
-                return p.toks[j].head
+                return _antecedent(p, p.toks[j].head)
             return subj[0]
         if p.toks[j].dep == "relcl" and p.valid(j):  # "X, who said ..."
-            return p.toks[j].head
+            return _antecedent(p, p.toks[j].head)
         head = p.toks[j].head
         if p.toks[j].dep in SHARED_SUBJECT_DEPS and head != j and p.valid(j):
             if p.toks[head].pos == "ADP" and p.toks[j].dep == "pcomp" and p.valid(head):
@@ -339,6 +406,23 @@ def _subject(p: _Parse, verb: int) -> int | None:
                 continue
         return None
     return None
+
+
+def _antecedent(p: _Parse, noun: int) -> int | None:
+    """What a relative "who" hung on `noun` means: "found the suspect in a closet who told
+    him …" is the suspect, not the place. A thing in a prepositional phrase passes the
+    clause to the noun the phrase describes, or to the object of the verb it hangs on;
+    with neither, nobody is named."""
+    t = p.toks[noun]
+    if t.dep != "pobj" or t.ent == "PERSON" or t.lemma.lower() in PERSON_NOUNS:
+        return noun
+    if t.ent or not p.valid(noun) or not p.valid(t.head):
+        return noun  # "a spokesman for the ministry, which said": a named one is the speaker
+    owner = p.toks[t.head].head
+    if p.toks[owner].pos in ("NOUN", "PROPN"):
+        return owner
+    objects = [c for c in p.children[owner] if p.toks[c].dep == "dobj" and c < noun]
+    return objects[-1] if objects else None
 
 
 def _ent_run(p: _Parse, i: int, labels: tuple[str, ...]) -> tuple[int, int] | None:
@@ -391,6 +475,11 @@ class _Story:
                         person = _person_name(p, *name_span, self)
                         if person and len(person.split()) >= 2 and not is_product_name(person):
                             self.people.add(person)
+        for a in articles:  # an oral history's header line names a person: "MO ROCCA (role):"
+            for s in a.sentences:
+                header = _TRANSCRIPT_HEADER.match(s.text)
+                if header and not is_product_name(header.group(1)):
+                    self.people.add(header.group(1).title())
         for a in articles:  # second pass: roles name people by their canonical names
             for s in a.sentences:
                 self._roles_and_gender(s)
@@ -408,6 +497,14 @@ class _Story:
             while j + 1 < len(toks) and toks[j + 1].ent == "PERSON":
                 j += 1
             name = s.text[t.start : toks[j].start + len(toks[j].text)]
+            # "Arnelle Simpson, the former football great's oldest daughter": a kinship noun
+            # in apposition says her gender (a title such as "chairman" does not)
+            for c in range(j + 1, min(len(toks), j + 12)):
+                if toks[c].dep == "appos" and i <= toks[c].head <= j:
+                    kin = KIN_GENDER.get(toks[c].lemma.lower())
+                    if kin:
+                        self.gender.setdefault(name_key(name), kin)
+                    break
             k = i
             while k > 0 and toks[k - 1].tag in ("NNP", "NN", "JJ", ".") and toks[k - 1].ent == "":
                 k -= 1
@@ -418,6 +515,9 @@ class _Story:
                 w = w.strip(".").lower()
                 if w in HONORIFIC_GENDER:
                     self.gender.setdefault(name_key(name), HONORIFIC_GENDER[w])
+            kin = KIN_GENDER.get(role.split()[-1].strip(".,").lower())
+            if kin:  # "his daughter Arnelle"
+                self.gender.setdefault(name_key(name), kin)
             last = role.split()[-1].strip(".").lower()
             canonical = self.people.canonical(name)
             if last in TITLE_WORDS and canonical:
@@ -471,7 +571,8 @@ def _strip_article(name: str) -> str:
 class _Recent:
     """What an article said most recently: speakers and named people, newest last."""
 
-    persons: list[tuple[int, str, bool]]  # (sentence index, canonical name, was subject)
+    # (sentence index, canonical name, MAIN_SUBJECT / SUBJECT of a clause below / MENTION)
+    persons: list[tuple[int, str, int]]
     # organisations (and countries) that were the subject of a verb: "it said" and "the
     # statement said" may mean one of them, never an organisation only mentioned
     orgs: list[tuple[int, str]]
@@ -531,7 +632,10 @@ def _speaker_of_subject(
     ent_span = (p.s.index, p.toks[np[0]].start, p.end(np[-1]))
     # the subject's own name, then a name in apposition ("Its secretary, Lukas Brandvold")
     appos = [c for c in p.children[subj] if p.toks[c].dep == "appos"]
-    others = [i for i in np if p.toks[i].ent == "PERSON" and i not in _poss_tokens(p, subj)]
+    # a possessor is never the speaker's own name: "Arnholm's sister", and "Del Harvey,
+    # Twitter's vice president" (the employer of a description in apposition)
+    owned = _poss_tokens(p, subj).union(*(_poss_tokens(p, c) for c in appos))
+    others = [i for i in np if p.toks[i].ent == "PERSON" and i not in owned]
     others += _titled_person(p, subj) + _named_in_clause(p, subj)
     # "Arnelle Simpson, the football great's daughter, who said": the description is in
     # apposition to the name it describes
@@ -553,15 +657,20 @@ def _speaker_of_subject(
     head = t.lemma.lower()
     voice = head in SPOKESPERSON_WORDS
     role_noun = head in TITLE_WORDS and not voice  # "the Vermont senator" is a person
-    for i in [subj, *np]:
+    # "North Korea's Rodong Sinmun newspaper said": the paper speaks, not its country; a
+    # possessor is the speaker only when the phrase names nobody else ("Russia's ministry")
+    owners = _poss_tokens(p, subj)
+    for i in [subj, *[i for i in np if i not in owners], *[i for i in np if i in owners]]:
         run = _ent_run(p, i, ("ORG", "GPE", "NORP"))
         if role_noun and run and not run[0] <= subj <= run[1]:
             continue
         if run and p.toks[run[0]].ent != "NORP":
             org = story.org(_org_text(p, *run))
             return _Speaker(org, "organisation", "explicit", ent_span, voice)
-    if t.pos == "PROPN":
-        return _Speaker(clean_name(_text(p, np[0], np[-1])), "other", "explicit", ent_span)
+    if t.pos == "PROPN":  # a name as written, without its description ("X, a's head, said")
+        own = p.subtree(subj, skip=("relcl", "acl", "prep", "conj", "cc", "advcl", "appos"))
+        own = [i for i in own if p.toks[i].pos != "PUNCT"] or [subj]
+        return _Speaker(clean_name(_text(p, own[0], own[-1])), "other", "explicit", ent_span)
     # a bare "the spokesman" / "the statement" speaks for the organisation just named; "a Pao
     # spokeswoman" says whose voice it is, and stays as written
     qualified = any(p.toks[c].dep in ("compound", "poss", "prep", "amod") for c in p.children[subj])
@@ -605,7 +714,11 @@ def _author_of(p: _Parse, writing: int) -> int | None:
             if p.toks[prep].text.lower() not in AUTHOR_PREPS:
                 continue
             objs = [g for g in p.children[prep] if p.toks[g].dep == "pobj"]
-            if objs and p.toks[objs[0]].ent in ("PERSON", "ORG", "GPE", "NORP"):
+            # a named author, or a described person ("a call from my agent saying …")
+            if objs and (
+                p.toks[objs[0]].ent in ("PERSON", "ORG", "GPE", "NORP")
+                or p.toks[objs[0]].lemma.lower() in PERSON_NOUNS
+            ):
                 return objs[0]
     w = p.toks[writing]
     if w.dep == "dobj" and p.valid(writing):
@@ -654,7 +767,12 @@ def _description(p: _Parse, subj: int) -> tuple[str, int, int] | None:
     mayor"). Pronouns and quantifiers ("someone", "many") are not descriptions.
     """
     t = p.toks[subj]
-    if t.pos not in ("NOUN", "PROPN") or p.inside[subj] or t.lemma.lower() in VAGUE_SUBJECTS:
+    # "one of the signers" says whom it picks one of: a described person, unlike a bare "one"
+    partitive = t.text.lower() == "one" and any(
+        p.toks[c].dep == "prep" and p.toks[c].text.lower() == "of" for c in p.children[subj]
+    )
+    vague = t.pos not in ("NOUN", "PROPN") or t.lemma.lower() in VAGUE_SUBJECTS
+    if p.inside[subj] or (vague and not partitive):
         return None
     keep = [subj]
     stack = [c for c in p.children[subj]]
@@ -905,8 +1023,13 @@ def _resolve_pronoun(
         # (when the text told us the last speaker's gender and not the newer subject's, the
         # last speaker still comes first: "Tollefsen said she … Oyelaran inspected … she added")
         sure = sp.name is not None and story.gender.get(name_key(sp.name)) == gender
+        # (only a main clause's subject: "…, even laughing when Chairman Bisbee said he was
+        # 90. “I feel like it,” he said" is still the last speaker's)
         newer = any(
-            j > i and subj and name != sp.name and (story.gender.get(name_key(name)) or not sure)
+            j > i
+            and subj == MAIN_SUBJECT
+            and name != sp.name
+            and (story.gender.get(name_key(name)) or not sure)
             for j, name, subj in recent.persons
         )
         if index - PRONOUN_WINDOW <= i < index and sp.name and not newer:
@@ -914,6 +1037,8 @@ def _resolve_pronoun(
     # then subjects before other mentions, each by recency: the subject of a sentence
     # ("Dickson Wright was discovered by Llewellyn. … she said") is the usual antecedent
     ranked = sorted(by_sentence, reverse=True)
+    for i in ranked:  # a main clause's subject before a subordinate clause's, in a sentence
+        by_sentence[i].sort(key=lambda mention: -mention[1])
     order.extend((n, False) for i in ranked for n, subj in by_sentence[i] if subj)
     order.extend((n, False) for i in ranked for n, subj in by_sentence[i] if not subj)
     if order:
@@ -974,32 +1099,76 @@ def _resolve_org(index: int, recent: _Recent, span: tuple[int, int, int]) -> _Sp
 def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
     """Remember the named people and organisations of a sentence, for later pronouns."""
     subjects = {i for i, t in enumerate(p.toks) if t.dep in SUBJECT_DEPS}
+    main = {i for i in subjects if _main_clause(p, p.toks[i].head)}
+
+    def rank(a: int, b: int) -> int:
+        if any(j in main for j in range(a, b + 1)):
+            return MAIN_SUBJECT
+        return SUBJECT if any(j in subjects for j in range(a, b + 1)) else MENTION
+
     i = 0
     while i < len(p.toks):
         t = p.toks[i]
         if p.inside[i] or t.ent not in ("PERSON", "ORG", "GPE"):
+            full = _full_name_mistagged(p, i, story)
+            if full is not None:  # "Lew told Candy Crowley …", the whole line a WORK_OF_ART
+                b, name = full
+                recent.persons.append((p.s.index, name, rank(i, b)))
+                i = b + 1
+                continue
             i += 1
             continue
         run = _ent_run(p, i, (t.ent,))
         assert run is not None
         text = _text(p, *run)
         is_subj = any(j in subjects for j in range(run[0], run[1] + 1))
-        if t.ent == "PERSON" and _platform(p, *run):
-            pass  # "adding on Twitter that …": a medium tagged as a person
+        if t.ent == "PERSON" and (_platform(p, *run) or _in_comparison(p, *run)):
+            pass  # "adding on Twitter that …": a medium tagged as a person; "look like X"
         elif t.ent == "PERSON" or (t.ent == "ORG" and _person_name(p, *run, story, strict=True)):
             # a name several people share ("Dickson Wright" beside her father Arthur Dickson
             # Wright) stays as written, or as recency decides: it is still who "she" may mean
             bare = split_role(text)[1]
             name = story.person(bare) or clean_name(bare) or None
             if name:
-                recent.persons.append((p.s.index, name, is_subj))
+                recent.persons.append((p.s.index, name, rank(*run)))
                 if is_subj:
                     _gender_from_possessive(p, run[1], name, story)
         elif is_subj and _known_surname(text, story):  # "Michaels has …", tagged a place
-            recent.persons.append((p.s.index, story.person(text) or text, True))
+            recent.persons.append((p.s.index, story.person(text) or text, rank(*run)))
         elif is_subj and (t.ent == "GPE" or not story.is_place(text)):
             recent.orgs.append((p.s.index, story.org(text)))
         i = run[1] + 1
+
+
+def _main_clause(p: _Parse, verb: int) -> bool:
+    """A verb heading no subordinate clause: not an adverbial or relative clause, and with
+    no subordinator ("when Chairman Bisbee said …", "if X agrees")."""
+    if not p.valid(verb):
+        return False
+    if p.toks[verb].dep in ("advcl", "relcl", "acl"):
+        return False
+    return not any(p.toks[c].dep == "mark" for c in p.children[verb])
+
+
+def _full_name_mistagged(p: _Parse, i: int, story: _Story) -> tuple[int, str] | None:
+    """A run of proper nouns from token i, not tagged PERSON here, that writes out the full
+    name of exactly one person of the story (two words or more): still a mention of them.
+    Returns the run's last token and the person."""
+    if p.toks[i].pos != "PROPN" or (i > 0 and p.toks[i - 1].pos == "PROPN"):
+        return None
+    b = i
+    while b + 1 < len(p.toks) and p.toks[b + 1].pos == "PROPN" and not p.inside[b + 1]:
+        b += 1
+    tagged = {t.ent for t in p.toks[i : b + 1]} & {"PERSON", "ORG", "GPE", "NORP", "DATE"}
+    if b == i or tagged or _in_comparison(p, i, b):
+        return None
+    text = _text(p, i, b)
+    if not all(w[:1].isupper() for w in text.split()):
+        return None
+    found = story.people.candidates(text)
+    if len(found) != 1 or name_key(found[0]) != name_key(text):
+        return None
+    return b, found[0]
 
 
 def _note_pronoun_subject(p: _Parse, story: _Story, recent: _Recent) -> None:
@@ -1018,7 +1187,7 @@ def _note_pronoun_subject(p: _Parse, story: _Story, recent: _Recent) -> None:
         here = _subjects_before(p, i, story)
         found = _resolve_pronoun(p.s.index, PRONOUN_GENDER[low], story, recent, span, here)
         if found.name and found.kind == "person":
-            recent.persons.append((p.s.index, found.name, True))
+            recent.persons.append((p.s.index, found.name, MAIN_SUBJECT))
         return
 
 
@@ -1027,6 +1196,22 @@ def _platform(p: _Parse, a: int, b: int) -> bool:
     if a != b or not p.valid(a) or p.toks[a].dep != "pobj":
         return False
     return p.toks[p.toks[a].head].text.lower() in MEDIUM_PREPS
+
+
+def _in_comparison(p: _Parse, a: int, b: int) -> bool:
+    """A name someone is compared to ("eyebrows make him look like the satanic cousin of
+    mascot Alfred E. Neuman") is no one the story's "he" may mean."""
+    j = next((i for i in range(a, b + 1) if not a <= p.toks[i].head <= b), b)
+    for _ in range(6):
+        if not p.valid(j) or p.toks[j].head == j:
+            return False
+        j = p.toks[j].head
+        t = p.toks[j]
+        if t.pos == "ADP" and t.text.lower() in COMPARISON_PREPS:
+            return True
+        if t.pos in ("VERB", "AUX"):
+            return False
+    return False
 
 
 def _known_surname(text: str, story: _Story) -> bool:
@@ -1097,6 +1282,37 @@ def _is_scare_quote(words: list[str], governed: bool) -> bool:
     return bool(letters) and all(w[0].isupper() for w in letters)
 
 
+def _is_title(p: _Parse, q_toks: list[int], words: list[str]) -> bool:
+    """A title in quotes even under a cue: every word capitalised but the small ones, and
+    the quote names a work rather than being said: a programme something is said on ('told
+    Lund on NRK's "Evening Desk"'), a work noun's name ('the vigilante film "Death Wish"'),
+    or what something is called ('a sketch was called "Waiters Who Hate Food"', 'minutes
+    called "Headlines"')."""
+    letters = [w.strip("“”\"'‘’(") for w in words]
+    letters = [w for w in letters if w[:1].isalpha()]
+    if not letters or not letters[0][0].isupper():
+        return False
+    if not all(w[0].isupper() for w in letters if w.lower() not in TITLE_SMALL_WORDS):
+        return False
+    inside = set(q_toks)
+    root = next(
+        (i for i in q_toks if p.valid(i) and p.toks[i].head not in inside and p.toks[i].head != i),
+        None,
+    )
+    if root is None:
+        return False
+    head = p.toks[root].head
+    h = p.toks[head]
+    if h.pos == "ADP" and h.text.lower() in BROADCAST_PREPS and p.valid(head):
+        # 'told Lund on NRK's "Evening Desk"' (said on it; a "project on X" is its topic)
+        return p.toks[h.head].pos in ("VERB", "AUX")
+    if h.pos == "NOUN" and h.lemma.lower() in WORK_NOUNS:
+        return True
+    # "was called X", "minutes called X": a name given, not words said
+    naming = h.dep == "acl" or any(p.toks[c].dep == "auxpass" for c in p.children[head])
+    return naming and h.lemma.lower() in NAMING_VERBS
+
+
 def _clean_quote(text: str, kind: str) -> str:
     text = " ".join(text.split()).strip()
     text = text.rstrip(",;:—– ")
@@ -1115,15 +1331,18 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
         last_paragraph = -1
         run_start = 0  # where in `out` the quote still open at this sentence began
         turn = _NONE  # the speaker label of the current transcript paragraph
+        section = _NONE  # the latest label of the article
         for k, s in enumerate(art.sentences):
             if s.paragraph != last_paragraph:
                 open_quote, last_paragraph = False, s.paragraph
                 turn = _transcript_turn(s, story)
+                if turn.name or _TRANSCRIPT_LABEL.match(s.text):
+                    section = turn  # a label we cannot name ends the section
             continued = open_quote
             recent.texts[s.index] = s.text
             spans, open_quote = quote_spans(s.text, open_quote)
             p = _Parse(s, spans)
-            found = _sentence_mentions(a_i, p, spans, story, recent, turn)
+            found = _sentence_mentions(a_i, p, spans, story, recent, turn, section)
             if not continued:
                 run_start = len(out)
             out.extend(found)
@@ -1132,6 +1351,8 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
             if signed is not None:
                 found = out[len(out) - len(found) :]
                 run_start = signed
+            if _named_after(out, found, following, story):
+                found = out[len(out) - len(found) :]
             _note_sentence(p, story, recent)
             _note_pronoun_subject(p, story, recent)
             speakers = [m for m in found if m.speaker]
@@ -1142,7 +1363,9 @@ def find_quote_mentions(articles: Sequence[AnnotatedArticle]) -> list[QuoteMenti
                     _Speaker(m.speaker, m.speaker_kind, m.speaker_via, m.speaker_span, m.voice),
                 )
             elif not spans:
-                said = _cue_subject_speaker(p, story, recent)
+                said = _cue_subject_speaker(p, story, recent) or _first_person_turn(
+                    p, turn if turn.name else section
+                )
                 if said is not None:
                     recent.last_speaker = (s.index, said)
                 elif recent.last_speaker and _continues_speaker(p, story, recent):
@@ -1190,10 +1413,12 @@ def _dash_signature(
         )
         if close < 0:
             continue
-        where, at = q.sentence, close + 1
+        where, at, pattern = q.sentence, close + 1, _DASH_SIGNATURE
         if n == len(found) - 1 and not text[at:].strip() and following is not None:
             where, at = following, 0
-        m = _DASH_SIGNATURE.match(where.text, at)
+            if following.paragraph != q.sentence.paragraph:
+                pattern = _DASH_SIGNATURE_LINE
+        m = pattern.match(where.text, at)
         if m is None:
             continue
         words = m.group(1).split()
@@ -1216,6 +1441,37 @@ def _dash_signature(
     return signed_to
 
 
+def _named_after(
+    out: list[QuoteMention], found: list[QuoteMention], following: Sentence | None, story: _Story
+) -> bool:
+    """ "“You told me he wasn't funny.” That's what Jon said to Doug Herzog.": the sentence
+    right after a quote that stands alone names its speaker. Only a person of the story."""
+    if following is None or not found:
+        return False
+    m = _WHAT_X_SAID.match(following.text)
+    if m is None:
+        return False
+    name = story.people.candidates(m.group(1))
+    if len(name) != 1:
+        return False
+    span = (following.index, m.start(1), m.end(1))
+    changed = False
+    base = len(out) - len(found)
+    for j in range(base, len(out)):
+        old = out[j]
+        if old.speaker_via == "unattributed" and old.kind == "direct" and old.cue is None:
+            out[j] = replace(
+                old,
+                speaker=name[0],
+                speaker_via="explicit",
+                speaker_kind="person",
+                speaker_span=span,
+                voice=False,
+            )
+            changed = True
+    return changed
+
+
 def _cue_subject_speaker(p: _Parse, story: _Story, recent: _Recent) -> _Speaker | None:
     """The named speaker of a sentence without quotes ("X said his crews ..."), if any.
 
@@ -1228,12 +1484,32 @@ def _cue_subject_speaker(p: _Parse, story: _Story, recent: _Recent) -> _Speaker 
     if introduces:
         verbs += [i for i, t in enumerate(p.toks) if t.dep == "ROOT" and t.pos in ("VERB", "AUX")]
     for cue in verbs:
+        # an adverbial clause with a subject of its own ("when X said"; not the participle
+        # of "sent a letter urging …")
+        own = [p.toks[c].dep for c in p.children[cue]]
+        adverbial = "mark" in own or (
+            p.toks[cue].dep == "advcl" and any(d in SUBJECT_DEPS for d in own)
+        )
+        if adverbial and not introduces:
+            continue  # "… even laughing when Chairman X said he was 90": X is not who speaks next
         subj = _subject(p, cue)
         if subj is None or (p.toks[subj].pos == "PRON" and not introduces):
             continue
         sp = _speaker_from_subject(p, subj, story, recent, 0)
         if sp.name:
             return sp
+    return None
+
+
+def _first_person_turn(p: _Parse, turn: _Speaker) -> _Speaker | None:
+    """ "JON STEWART: … I basically told them all to fuck off. “You work for me.”": in a
+    transcript turn or an oral history's section, a speaker who says "I told" speaks next."""
+    if not turn.name:
+        return None
+    for cue in p.cue_tokens():
+        subj = _subject(p, cue)
+        if subj is not None and p.toks[subj].text == "I" and p.toks[subj].dep == "nsubj":
+            return turn
     return None
 
 
@@ -1278,6 +1554,8 @@ class _QuoteAt:
     cue: int | None  # the cue verb governing the quote, else the nearest one
     cues: list[int]
     turn: _Speaker  # the transcript label of the paragraph (_NONE outside transcripts)
+    # the label of the latest labelled paragraph of the article: an oral history's section
+    section: _Speaker = _NONE
 
 
 @dataclass(frozen=True)
@@ -1325,8 +1603,52 @@ def _by_other_cue_subject(q: _QuoteAt) -> _Resolved | None:
 
 def _by_transcript_turn(q: _QuoteAt) -> _Resolved | None:
     """Records "explicit": words quoted inside a transcript turn ("WALLACE: …") are the
-    labelled speaker's."""
-    return _Resolved(q.turn, q.cue) if q.turn.name else None
+    labelled speaker's, unless the turn reports someone else saying them ("DIXON: they
+    basically said to him, “…”", "BAILEY: our correspondents start yelling, “…”"). In the
+    paragraphs after a label with none of their own (an oral history's section), only
+    what the speaker says he said is his ("I basically told them: “…”")."""
+    who = _reporting_subject(q)
+    # "I was told, “…”": a passive subject heard the words
+    first = (
+        who is not None
+        and q.p.toks[who].text.lower() in FIRST_PERSON
+        and q.p.toks[who].dep != "nsubjpass"
+    )
+    if q.turn.name and (who is None or first):
+        return _Resolved(q.turn, q.cue)
+    if not q.turn.name and q.section.name and first and q.p.toks[who].text.lower() == "i":
+        return _Resolved(q.section, q.cue)
+    return None
+
+
+def _reporting_subject(q: _QuoteAt) -> int | None:
+    """The subject that says the quote: its governing cue's, else that of the verb the
+    quote hangs on; up the head path ("start yelling, “…”", "They're like, “…”") only
+    from a verb written before the quote."""
+    p = q.p
+    inside = [i for i, t in enumerate(p.toks) if q.start <= t.start < q.raw_end]
+    if not inside:
+        return None
+    cue = _governing_cue(p, inside)
+    if cue is not None:
+        subj = _subject(p, cue)
+        if subj is not None or p.toks[cue].start > q.start:
+            return subj
+        j = cue
+    else:
+        j = inside[0]
+        while p.inside[j] and p.valid(j) and p.toks[j].head != j:
+            j = p.toks[j].head
+        if p.inside[j] or p.toks[j].start > q.start:
+            return None
+    for _ in range(4):  # "start yelling": the nearest verb up the path with a subject
+        subj = [c for c in p.children[j] if p.toks[c].dep in SUBJECT_DEPS and not p.inside[c]]
+        if subj:
+            return subj[0]
+        if not p.valid(j) or p.toks[j].head == j:
+            return None
+        j = p.toks[j].head
+    return None
 
 
 def _by_speaker_before(q: _QuoteAt) -> _Resolved | None:
@@ -1386,6 +1708,7 @@ def _sentence_mentions(
     story: _Story,
     recent: _Recent,
     turn: _Speaker = _NONE,
+    section: _Speaker = _NONE,
 ) -> list[QuoteMention]:
     if not spans:
         return []
@@ -1408,11 +1731,15 @@ def _sentence_mentions(
         if cue is None and free:
             mid = (start + end) / 2
             cue = min(free, key=lambda i: abs(p.toks[i].start - mid))
-        if kind == "partial" and (not cues or _is_scare_quote(words, governing is not None)):
+        if kind == "partial" and (
+            not cues or _is_scare_quote(words, governing is not None) or _is_title(p, q_toks, words)
+        ):
             continue
         if kind == "direct" and cue is None and len(words) < MIN_DIRECT_WORDS_WITHOUT_CUE:
             continue
-        quote = _QuoteAt(p, story, recent, spans, raw_start, raw_end, start, kind, cue, cues, turn)
+        quote = _QuoteAt(
+            p, story, recent, spans, raw_start, raw_end, start, kind, cue, cues, turn, section
+        )
         speaker, cue = resolve_speaker(quote)
         cue_lemma = None
         if cue is not None:
