@@ -480,6 +480,10 @@ def test_sentence_features_read_what_the_seed_sentences_say(seeds):
     assert by_key[(True, 3)][column["first_full_name"]] == 1.0
     # "“The U.S. tries to make a good impression ...,” ... said": a quote
     assert by_key[(True, 4)][column["quoted"]] == 1.0
+    assert 0.5 < by_key[(True, 4)][column["quote_share"]] < 1.0  # most of it is the quote
+    assert by_key[(True, 3)][column["quote_share"]] < 0.1  # “act of goodwill” only
+    # the Post's lead tells what Stars and Stripes' lead tells: close to another opening
+    assert by_key[(False, 1)][column["like_leads"]] > 0.2
     # Esper's call is told by both outlets: its best match in the other is close
     assert by_key[(False, 10)][column["best_other"]] > 0.45
     assert by_key[(True, 7)][column["dependent"]] == 1.0  # "He called on the North ..."

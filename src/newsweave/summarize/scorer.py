@@ -61,6 +61,8 @@ FEATURES = (
     "article_share",  # its article's share of the story's candidate sentences
     "stop_share",  # share of its words that are stop words
     "capital_share",  # share of its words that start with a capital
+    "like_leads",  # its closest opening sentence of another article (what the story is)
+    "quote_share",  # share of its characters inside quotation marks
 )
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -117,6 +119,10 @@ def features(
     earlier = (~other) & (index[None, :] < index[:, None])
     repeats_own = np.where(earlier, similarity, 0.0).max(axis=1) if n else np.zeros(0)
 
+    opening = index == 1
+    like_leads = (
+        np.where(other & opening[None, :], similarity, 0.0).max(axis=1) if n else np.zeros(0)
+    )
     seen_names: set[tuple[int, str]] = set()
     rows = []
     for i, c in enumerate(candidates):
@@ -177,10 +183,22 @@ def features(
             best_other,
             repeats_own,
             extra[:, 7:],
+            like_leads,
+            [_quoted_share(c.sentence.text) for c in candidates],
         ]
     )
     assert out.shape[1] == len(FEATURES)
     return out
+
+
+def _quoted_share(text: str) -> float:
+    inside, total, open_ = 0, max(len(text), 1), False
+    for ch in text:
+        if ch in '“”"':
+            open_ = ch == "“" or (ch == '"' and not open_)
+        elif open_:
+            inside += 1
+    return inside / total
 
 
 @dataclass(frozen=True)
