@@ -3,8 +3,9 @@
 Sentences from all articles are scored by how much the other outlets back
 them up (cross-document support), how central they are to the whole story,
 how early they come in their article (news puts the core facts first) and how
-many salient entities they carry. The early-position bonus only counts in full
-for on-topic sentences, and articles far from the rest of the story (an
+many salient entities they carry; a learned model of which sentences tell a point of a
+human summary (summarize/scorer.py) makes up part of the score. The early-position bonus
+only counts in full for on-topic sentences, and articles far from the rest of the story (an
 off-topic piece or a leftover archive notice) weigh less. A greedy MMR pass
 picks high scorers that do not repeat what is already chosen, with a bonus for
 word pairs several articles share that the summary does not have yet (concept
