@@ -38,7 +38,7 @@ PARAMS = {
     "n_estimators": 150,
     "max_depth": 3,
     "learning_rate": 0.05,
-    "subsample": 0.8,
+    "subsample": 1.0,
     "min_samples_leaf": 40,
     "random_state": 0,
 }

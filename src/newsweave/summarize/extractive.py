@@ -117,8 +117,9 @@ class SummarySettings:
     # The learned sentence scorer (summarize/scorer.py): the share of each sentence's score
     # that comes from the model's estimate of its ROUGE-2 recall (rescaled to the hand
     # score's range); 0 = the hand-tuned combination alone. 0.4 with `mmr_lambda` 0.3 and
-    # `bigram_weight` 0.15: 2-fold ROUGE-2 within the tuning half 17.08 (hand alone 16.46;
-    # mix 0.5 / 0.6: 17.07 / 16.82), docs/benchmarks.md.
+    # `bigram_weight` 0.15: 2-fold ROUGE-2 within the tuning half 17.32 (hand alone 16.46;
+    # with the model's subsampled variant, mix 0.4 / 0.5 / 0.6: 17.08 / 17.07 / 16.82),
+    # docs/benchmarks.md.
     learned_mix: float = 0.4
 
 
