@@ -3,8 +3,9 @@
 Sentences from all articles are scored by how much the other outlets back
 them up (cross-document support), how central they are to the whole story,
 how early they come in their article (news puts the core facts first) and how
-many salient entities they carry. The early-position bonus only counts in full
-for on-topic sentences, and articles far from the rest of the story (an
+many salient entities they carry; a learned model of which sentences tell a point of a
+human summary (summarize/scorer.py) makes up part of the score. The early-position bonus
+only counts in full for on-topic sentences, and articles far from the rest of the story (an
 off-topic piece or a leftover archive notice) weigh less. A greedy MMR pass
 picks high scorers that do not repeat what is already chosen, with a bonus for
 word pairs several articles share that the summary does not have yet (concept
@@ -44,7 +45,7 @@ from newsweave.model import (
     Sentence,
     SummarySentence,
 )
-from newsweave.summarize import readable
+from newsweave.summarize import readable, scorer
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,13 @@ class SummarySettings:
     # Exponent on an article's closeness to the other articles; 0 = every article alike.
     doc_weight: float = 1.0
     redundancy: float = 0.3  # cosine above which a candidate repeats a chosen sentence
-    mmr_lambda: float = 0.5  # penalty for partial overlap with chosen sentences
+    # penalty for partial overlap with chosen sentences (0.5 before the learned scorer)
+    mmr_lambda: float = 0.3
     cite_threshold: float = 0.45  # cosine above which another outlet says the same thing
     # Concept coverage (Gillick & Favre 2009): word pairs several articles share are the
     # story's concepts; a candidate gains by the weight of the pairs not yet in the summary
     # (weight = share of articles with the pair; pairs of two stop words do not count).
-    bigram_weight: float = 0.3
+    bigram_weight: float = 0.15  # 0.3 before the learned scorer
     bigram_min_docs: int = 2
     # Meaning, not wording (MiniLM sentence vectors, the ones the coverage section uses):
     # backing from other outlets and closeness to the whole story, on those vectors.
@@ -112,6 +114,13 @@ class SummarySettings:
     clauses_only: bool = True
     min_words: int = 6
     max_words: int = 80
+    # The learned sentence scorer (summarize/scorer.py): the share of each sentence's score
+    # that comes from the model's estimate of its ROUGE-2 recall (rescaled to the hand
+    # score's range); 0 = the hand-tuned combination alone. 0.4 with `mmr_lambda` 0.3 and
+    # `bigram_weight` 0.15: 2-fold ROUGE-2 within the tuning half 17.32 (hand alone 16.46;
+    # with the model's subsampled variant, mix 0.4 / 0.5 / 0.6: 17.08 / 17.07 / 16.82),
+    # docs/benchmarks.md.
+    learned_mix: float = 0.4
 
 
 DEFAULT_SETTINGS = SummarySettings()
@@ -139,6 +148,7 @@ def summarize(
     *,
     vectors: np.ndarray | None = None,
     aligned: Sequence[AlignedPair] | None = None,
+    model: scorer.TreeEnsemble | None = None,
 ) -> tuple[SummarySentence, ...]:
     """Pick non-redundant, cited sentences totalling at most `words` words.
 
@@ -147,7 +157,8 @@ def summarize(
     without them the sentences the ranker needs are encoded here. `aligned` may carry the
     coverage section's pairs of sentences that report the same fact (`Coverage.alignment`
     of the same articles); with `fact_weight` or `fact_merge` on and none given, they are
-    computed here.
+    computed here. `model` replaces the shipped sentence scorer (bench/fit_sentence_scorer.py
+    passes the one it is fitting).
     """
     candidates = _candidates(articles, settings)
     if not candidates:
@@ -158,7 +169,9 @@ def summarize(
     facts = _facts(articles, candidates, settings, vectors, aligned)
     if facts is not None and settings.fact_merge:  # one fact: cited together, shown once
         similarity = np.maximum(similarity, facts)
-    scores, lead = _scores(candidates, terms, similarity, settings, semantic, facts)
+    scores, lead, parts = _scores(candidates, terms, similarity, settings, semantic, facts)
+    if settings.learned_mix:
+        scores = lead + _learned(candidates, similarity, settings, scores - lead, parts, model)
     meaning = semantic @ semantic.T if semantic is not None else None
     previous = _previous(candidates)
     actors = _actors(articles) if settings.introduce or settings.voice_weight else ()
@@ -352,9 +365,9 @@ def _scores(
     settings: SummarySettings,
     semantic: np.ndarray | None = None,
     facts: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each candidate's score, and the part of it an opening sentence owes to its position
-    (zero for the other sentences)."""
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Each candidate's score, the part of it an opening sentence owes to its position
+    (zero for the other sentences), and the parts the learned scorer reads."""
     docs = np.array([c.article for c in candidates])
     doc_ids = sorted(set(docs.tolist()))
     centrality = _centrality(vectors)
@@ -405,10 +418,59 @@ def _scores(
         * position
         * np.array([c.sentence.index == 1 for c in candidates], dtype=float)
     )
+    relevance = np.ones(len(candidates))
     if settings.doc_weight and len(doc_ids) > 1:
         relevance = _article_relevance(vectors, docs, doc_ids) ** settings.doc_weight
         score, lead = score * relevance, lead * relevance
-    return score, lead
+    parts = {
+        "support": support,
+        "centrality": centrality,
+        "position_bonus": position,
+        "entity_salience": _entity_salience(candidates),
+        "relevance": relevance,
+        "hand_score": score,
+    }
+    return score, lead, parts
+
+
+def sentence_features(
+    articles: Sequence[AnnotatedArticle], settings: SummarySettings = DEFAULT_SETTINGS
+) -> tuple[list[Sentence], np.ndarray]:
+    """The summary's candidate sentences and the learned scorer's features of each
+    (summarize/scorer.py; what bench/fit_sentence_scorer.py fits on)."""
+    candidates = _candidates(articles, settings)
+    if not candidates:
+        return [], np.zeros((0, len(scorer.FEATURES)))
+    terms = _vectorize([c.sentence.text for c in candidates], [c.language for c in candidates])
+    similarity = terms @ terms.T
+    _, _, parts = _scores(candidates, terms, similarity, settings)
+    rows = scorer.features(
+        candidates, similarity, parts, _concepts(candidates, settings), _english_stop_words()
+    )
+    return [c.sentence for c in candidates], rows
+
+
+def _learned(
+    candidates: list[_Candidate],
+    similarity: np.ndarray,
+    settings: SummarySettings,
+    scores: np.ndarray,
+    parts: dict[str, np.ndarray],
+    model: scorer.TreeEnsemble | None,
+) -> np.ndarray:
+    """The hand score mixed with the model's estimate, the estimate rescaled to the hand
+    score's mean and spread over the story's sentences. The caller keeps an opening
+    sentence's position bonus out of the mix: the summary still opens with a lead."""
+    rows = scorer.features(
+        candidates, similarity, parts, _concepts(candidates, settings), _english_stop_words()
+    )
+    estimate = (model or scorer.shipped_model()).predict(rows)
+    spread, hand_spread = estimate.std(), scores.std()
+    if spread <= 0 or hand_spread <= 0:
+        return scores
+    rescaled = scores.mean() + (estimate - estimate.mean()) * (hand_spread / spread)
+    mix = settings.learned_mix
+    return (1 - mix) * scores + mix * rescaled
 
 
 def _beyond(cosines: np.ndarray, floor: float) -> np.ndarray:
