@@ -12,8 +12,9 @@ seconds. The client keeps its default politeness unless told otherwise
 Throughput (default): round 1 fetches and stores everything (clustering on, as
 `watch` always does); round 2, with every feed due again and unchanged, should cost
 one request per feed, each answered 304; then, as the baseline of the same run, the
-same pages are ingested from files (`--no-baseline` skips it). Prints one JSON object;
-`--profile FILE` writes a cProfile (CPU time) of round 1.
+same pages are ingested from files (`--no-baseline` skips it). Prints one JSON object
+(also written to `--out`, bench/results/watch_loopback.json); `--profile FILE` writes a
+cProfile (CPU time) of round 1.
 
     python bench/watch_loopback.py --feeds 100 --pages 2000 --latency 0.02
 
@@ -230,6 +231,12 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=10, help="soak: seconds between polls")
     parser.add_argument("--sample", type=float, default=60, help="soak: seconds between samples")
     parser.add_argument("--profile", help="write a cProfile of round 1 (the watcher process) here")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "bench" / "results" / "watch_loopback.json",
+        help="also write the JSON printed here",
+    )
     args = parser.parse_args()
     hosts = max(1, min(args.hosts, args.feeds, 250))
 
@@ -288,6 +295,8 @@ def main() -> None:
             result["articles_per_s"] / max(result["ingest"]["articles_per_s"], 1e-9), 2
         )
     print(json.dumps(result, indent=1))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
 
 
 async def throughput(

@@ -8,6 +8,8 @@ import json
 import random
 import zlib
 from datetime import date
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 import msgpack
@@ -25,6 +27,7 @@ from newsweave.cluster import (
     OnlineClusterer,
     state,
 )
+from newsweave.cluster.dots import StoryDots
 from newsweave.encoder import encode
 from newsweave.pipeline import extract
 
@@ -580,3 +583,40 @@ def test_recluster_schedule_thins_out_past_split_dense():
         range(4, 80, 4)
     )
     assert not any(ClusterSettings(split_every=0).split_due(n) for n in range(1, 100))
+
+
+class _LoopDots(StoryDots):
+    """The dict loop the cosine features ran before cluster.dots, kept for comparison."""
+
+    def dots(self, name, rows, sums, query):
+        terms, weights = list(query), list(query.values())
+        return [sum(map(mul, weights, map(s.get, terms, repeat(0.0)))) for s in sums]
+
+
+def test_story_sums_as_arrays_give_the_dict_loops_floats_bit_for_bit(corpus, monkeypatch):
+    import newsweave.cluster.dots
+
+    # every dot product through the arrays (these few stories would go the dict loop)
+    monkeypatch.setattr(newsweave.cluster.dots, "ARRAY_MIN", 0)
+    monkeypatch.setattr(newsweave.cluster.dots, "ARRAY_SHARE", 0.0)
+    fast, slow = OnlineClusterer(), OnlineClusterer()
+    slow._dots = _LoopDots()
+    # the corpus, then its reports again under new ids: every story grows (and its arrays
+    # are rebuilt) after its arrays were first built
+    again = [dataclasses.replace(x, article_id="re" + x.article_id) for x in corpus]
+    for batch in (corpus[:4], corpus[4:], again[::2], again[1::2]):
+        assert fast.add_many(batch) == slow.add_many(batch)
+    assert fast._dots._arrays  # the arrays were used
+    seen: dict[str, list[tuple[list[str], np.ndarray]]] = {"fast": [], "slow": []}
+    for probe in (corpus[0], DAM[1], TRANSFER[0]):
+        probe = dataclasses.replace(probe, article_id="probe" + probe.article_id)
+        for name, clusterer in (("fast", fast), ("slow", slow)):
+            clusterer.add_to(
+                probe, "s-probe", on_features=lambda ids, m, n=name: seen[n].append((ids, m))
+            )
+    assert len(seen["fast"]) == 3
+    for (ids, matrix), (slow_ids, slow_matrix) in zip(seen["fast"], seen["slow"], strict=True):
+        assert ids == slow_ids
+        assert matrix.shape[0] >= 1
+        assert np.array_equal(matrix, slow_matrix)  # exactly, not approximately
+    assert fast.to_state() == slow.to_state()

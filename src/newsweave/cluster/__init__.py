@@ -44,6 +44,8 @@ Where things are:
   records kept (ArticleProfile, Member, Story).
 - state: the state codec (to bytes and back; version check, ClusterStateError).
 - clusterer: OnlineClusterer (assignment, candidate lookup, folding, re-clustering).
+- dots: an article's weights against many stories' sums at once (the cosine features'
+  dot products, as arrays; the same floats as the dict loop).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from operator import itemgetter
 import numpy as np
 
 from newsweave.cluster import state
+from newsweave.cluster.dots import StoryDots
 from newsweave.cluster.features import (
     CROSS_LINGUAL_FLOOR,
     REGISTRY,
@@ -65,6 +66,7 @@ class OnlineClusterer:
         # read back by `_load` (a store's saved story row) when an article needs them
         self._resting: set[int] = set()
         self._load: Callable[[int], bytes | None] | None = None
+        self._dots = StoryDots()  # the stories' sums as arrays, for scoring (cluster.dots)
         self.reloaded = 0  # resting stories read back so far (bench/ingest_throughput.py)
 
     # --- public API -------------------------------------------------------------------
@@ -179,6 +181,7 @@ class OnlineClusterer:
             if not story.alive or n_docs - story.active > idle:
                 self._stories[row] = _resting(story)
                 self._resting.add(row)
+                self._dots.forget(row)
                 evicted += 1
         return evicted
 
@@ -354,7 +357,9 @@ class OnlineClusterer:
         return sorted(ranked[keep][: st.max_candidates].tolist())
 
     def _sync(self, row: int) -> None:
-        """Copy story `row`'s liveness and span into the arrays `_candidates` filters on."""
+        """Copy story `row`'s liveness and span into the arrays `_candidates` filters on
+        (called whenever a story changes: its sums' arrays are dropped too)."""
+        self._dots.forget(row)
         if row >= len(self._live):
             grown = max(2 * row, 64)
             self._live = np.concatenate([self._live, np.zeros(grown - len(self._live), bool)])
@@ -406,8 +411,12 @@ class OnlineClusterer:
         units: dict[str, dict[str, float]],
         vector: np.ndarray | None,
         rows: list[int],
+        *,
+        every: bool = True,
     ) -> np.ndarray:
-        """FEATURES of the article against each story in `rows`, a column per feature."""
+        """FEATURES of the article against each story in `rows`, a column per feature;
+        without `every`, a feature weighing 0 stays a column of zeros (its product in the
+        score is 0.0 either way)."""
         comparable = vector is not None and self._sums.shape[1:] == vector.shape and rows
         probe = Probe(
             feats,
@@ -416,11 +425,14 @@ class OnlineClusterer:
             [self._story(r) for r in rows],
             vector,
             self._sums[np.asarray(rows)] if comparable else None,
+            rows,
+            self._dots,
         )
         out = np.zeros((len(rows), len(REGISTRY)))
         if rows:
             for k, feature in enumerate(REGISTRY):
-                out[:, k] = feature.against(probe)
+                if every or self._weights[k]:
+                    out[:, k] = feature.against(probe)
         return out
 
     def _assign(
@@ -445,7 +457,7 @@ class OnlineClusterer:
         if st.cross_lingual and vector is not None:  # stories in other languages share no term
             rows = self._near(rows, vector, item.published)
         units = self._units(feats)
-        matrix = self._matrix(feats, units, vector, rows)
+        matrix = self._matrix(feats, units, vector, rows, every=on_features is not None)
         if on_features is not None:
             on_features([self._stories[r].story_id for r in rows], matrix)
         scores = matrix @ self._weights

@@ -37,6 +37,7 @@ from typing import Literal
 
 import numpy as np
 
+from newsweave.cluster.dots import StoryDots
 from newsweave.cluster.idf import Vocabulary, unit
 from newsweave.cluster.records import ArticleProfile, Member, Story, language_total
 from newsweave.cluster.text import key as keyed
@@ -54,6 +55,10 @@ class Probe:
     vector: np.ndarray | None = None  # the article's lead embedding
     # the candidates' summed lead embeddings, a row each; None when not comparable
     vector_sums: np.ndarray | None = None
+    # the candidates' story rows and their sums as arrays (the clusterer's): the cosine
+    # features' dot products in numpy, the same floats (cluster.dots); None: dict loops
+    rows: Sequence[int] = ()
+    dots: StoryDots | None = None
 
 
 @dataclass
@@ -138,6 +143,10 @@ def cosine(
         weigh = _idf_of(probe.vocabulary, idf)
         # the article's side of an average cosine: its unit weights times idf again
         query = {t: v * weigh(t) ** 2 for t, v in probe.units[name].items()}
+        if probe.dots is not None:
+            sums = [getattr(story, name) for story in probe.stories]
+            found = probe.dots.dots(name, probe.rows, sums, query)
+            return np.array(found) / np.array([s.size for s in probe.stories], dtype=float)
         terms, weights = list(query), list(query.values())
         out = np.zeros(len(probe.stories))
         for i, story in enumerate(probe.stories):
