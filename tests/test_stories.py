@@ -428,3 +428,80 @@ def test_the_split_tests_link_on_articles_is_the_centroid_cosine_scaled_by_both_
     # its articles and the day-8 article is lower by exactly that length
     assert 0.0 < links[True] < links[False]
     assert links[True] == pytest.approx(links[False] * two.cohesion * one.cohesion)
+
+
+# Two more days of the Saltmere flood, each its own event (over a week apart).
+FLOOD_LATER = [
+    (
+        11,
+        "Boats from Saltmere searched the Brannoch river mouth on Sunday for two fishermen "
+        "missing since the flood. Harbour master Teodor Vasko said the Saltmere quay was "
+        "still under water and the hospital remained closed.",
+    ),
+    (
+        19,
+        "Saltmere counted the cost of the Brannoch flood on Wednesday: 300 homes damaged and "
+        "the quay wrecked. Teodor Vasko, the harbour master, said rebuilding the Saltmere "
+        "harbour wall would take a year.",
+    ),
+]
+
+
+def test_the_split_test_parts_two_tight_groups_that_link_far_below_their_inner_links():
+    from dataclasses import replace
+
+    from newsweave.stories import DEFAULT_STORY_SETTINGS
+
+    dam = [_item(f"dam-{i}", day, text) for i, (day, text) in enumerate(DAM)]
+    flood = [_item("flood-0", *FLOOD[0])]
+    flood += [_item(f"flood-{i + 1}", day, text) for i, (day, text) in enumerate(FLOOD_LATER)]
+    splits = {}
+    for ratio in (0.0, 0.5):
+        # a bar so low that the dam and the flood link above it (a beat story)
+        clusterer = OnlineClusterer()
+        linker = StoryLinker(replace(DEFAULT_STORY_SETTINGS, split_bar=0.01, split_ratio=ratio))
+        for x in (dam[0], dam[1], flood[0], flood[1]):  # placed by hand: one story
+            linker.add_to(x, clusterer.add(x), "st-dam")
+        assert linker.stories["st-dam"] == ["s-dam-0", "s-flood-0", "s-flood-1"]
+        join = linker.add(dam[2], clusterer.add(dam[2]))  # the fourth event: a test
+        assert join.story_id == "st-dam"
+        splits[ratio] = (join.split, linker.stories)
+    assert splits[0.0] == ((), {"st-dam": ["s-dam-0", "s-flood-0", "s-flood-1", "s-dam-2"]})
+    # the two flood days link far better with each other than with the dam: they part
+    assert splits[0.5] == (
+        (("st-dam", "st-flood-0", ("s-flood-0", "s-flood-1")),),
+        {"st-dam": ["s-dam-0", "s-dam-2"], "st-flood-0": ["s-flood-0", "s-flood-1"]},
+    )
+
+
+# A long report on the dam inquiry whose last paragraph, past the lead, names the flood town.
+INQUIRY_LONG = (
+    16,
+    "The public inquiry into the Velmora dam collapse heard on Tuesday from Kerrowick mayor "
+    "Ilse Fennick, who said the Aldane water board had put off repairs to the Velmora "
+    "spillway for three years. Fennick told the inquiry in Drumholt that engineers had "
+    "written to the board twice about cracks in the Velmora dam. The board's lawyers said "
+    "the letters never reached its members. The inquiry will sit for six weeks and hear "
+    "from forty witnesses, among them the engineers who inspected the Velmora spillway. "
+    "Families of the 41 dead filled the public gallery. Outside, a few protesters held "
+    "signs about river safety across the region, and one speaker recalled the flooding in "
+    "Saltmere earlier in the month, where the Brannoch river had also burst its banks.",
+)
+
+
+def test_names_in_an_articles_lead_weigh_more_in_its_event_and_persist():
+    clusterer, linker = OnlineClusterer(), StoryLinker()
+    x = _item("dam-inquiry", *INQUIRY_LONG)
+    event = linker._events[linker.add(x, clusterer.add(x)).event_id]
+    assert {"velmora", "fennick", "kerrowick"} <= set(event.lead)
+    assert "saltmere" in event.names and "saltmere" not in event.lead
+    named = linker._name_weights(event)
+    weights = dict(zip(named.names, named.values, strict=True))
+    bonus = linker.settings.lead_bonus
+    assert bonus > 0
+    # each name's idf x its articles, a lead name's x (1 + bonus)
+    assert weights["velmora"] / linker._name_weight("velmora") == pytest.approx(1 + bonus)
+    assert weights["saltmere"] / linker._name_weight("saltmere") == pytest.approx(1.0)
+    state = json.loads(json.dumps(linker.to_state()))
+    restored = StoryLinker.from_state(state)
+    assert restored._events[event.event_id].lead == event.lead
