@@ -1004,7 +1004,7 @@ def _resolve_pronoun(
 
     `here` are the subjects named before the pronoun in its own sentence; they come first.
     """
-    by_sentence: dict[int, list[tuple[str, bool]]] = {}
+    by_sentence: dict[int, list[tuple[str, int]]] = {}  # (name, its subject rank)
     for i, name, is_subject in recent.persons:
         if index - PRONOUN_WINDOW <= i <= index:
             by_sentence.setdefault(i, []).append((name, is_subject))
@@ -1128,11 +1128,11 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
             # a name several people share ("Dickson Wright" beside her father Arthur Dickson
             # Wright) stays as written, or as recency decides: it is still who "she" may mean
             bare = split_role(text)[1]
-            name = story.person(bare) or clean_name(bare) or None
-            if name:
-                recent.persons.append((p.s.index, name, rank(*run)))
+            person = story.person(bare) or clean_name(bare) or None
+            if person:
+                recent.persons.append((p.s.index, person, rank(*run)))
                 if is_subj:
-                    _gender_from_possessive(p, run[1], name, story)
+                    _gender_from_possessive(p, run[1], person, story)
         elif is_subj and _known_surname(text, story):  # "Michaels has …", tagged a place
             recent.persons.append((p.s.index, story.person(text) or text, rank(*run)))
         elif is_subj and (t.ent == "GPE" or not story.is_place(text)):
@@ -1616,7 +1616,13 @@ def _by_transcript_turn(q: _QuoteAt) -> _Resolved | None:
     )
     if q.turn.name and (who is None or first):
         return _Resolved(q.turn, q.cue)
-    if not q.turn.name and q.section.name and first and q.p.toks[who].text.lower() == "i":
+    if (
+        not q.turn.name
+        and q.section.name
+        and first
+        and who is not None
+        and q.p.toks[who].text.lower() == "i"
+    ):
         return _Resolved(q.section, q.cue)
     return None
 
@@ -1631,9 +1637,9 @@ def _reporting_subject(q: _QuoteAt) -> int | None:
         return None
     cue = _governing_cue(p, inside)
     if cue is not None:
-        subj = _subject(p, cue)
-        if subj is not None or p.toks[cue].start > q.start:
-            return subj
+        subject = _subject(p, cue)
+        if subject is not None or p.toks[cue].start > q.start:
+            return subject
         j = cue
     else:
         j = inside[0]

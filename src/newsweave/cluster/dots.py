@@ -70,8 +70,8 @@ class StoryDots:
         if not n or not q:
             return [0.0] * n
         if n * q < max(ARRAY_MIN, ARRAY_SHARE * sum(map(len, sums))):
-            terms, weights = list(query), list(query.values())
-            return [sum(map(mul, weights, map(s.get, terms, repeat(0.0)))) for s in sums]
+            keys, factors = list(query), list(query.values())
+            return [sum(map(mul, factors, map(s.get, keys, repeat(0.0)))) for s in sums]
         kept = self._arrays
         arrays = [kept.get((row, name)) for row in rows]
         for i, found in enumerate(arrays):

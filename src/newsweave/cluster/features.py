@@ -145,8 +145,8 @@ def cosine(
         query = {t: v * weigh(t) ** 2 for t, v in probe.units[name].items()}
         if probe.dots is not None:
             sums = [getattr(story, name) for story in probe.stories]
-            found = probe.dots.dots(name, probe.rows, sums, query)
-            return np.array(found) / np.array([s.size for s in probe.stories], dtype=float)
+            products = probe.dots.dots(name, probe.rows, sums, query)
+            return np.array(products) / np.array([s.size for s in probe.stories], dtype=float)
         terms, weights = list(query), list(query.values())
         out = np.zeros(len(probe.stories))
         for i, story in enumerate(probe.stories):
