@@ -26,6 +26,7 @@ from newsweave.errors import ModelMissingError
 
 if TYPE_CHECKING:
     import numpy as np
+    from onnx import ModelProto
 
 DIMENSIONS = 384
 BATCH_SIZE = 64
@@ -123,7 +124,7 @@ class MiniLMEncoder:
         return vectors[[row_of[t] for t in texts]]
 
 
-def integer_activations(model):  # onnx.ModelProto -> onnx.ModelProto
+def integer_activations(model: ModelProto) -> ModelProto:
     """The shipped network with each int8-weight MatMul multiplied in integers.
 
     The shipped graph widens its int8 weights to float32 and multiplies in float32 (77 % of
@@ -144,7 +145,7 @@ def integer_activations(model):  # onnx.ModelProto -> onnx.ModelProto
     made_by = {out: node for node in graph.node for out in node.output}
     used = Counter(name for node in graph.node for name in node.input)
 
-    def constant(name: str, value) -> str:
+    def constant(name: str, value: np.ndarray) -> str:
         graph.initializer.append(numpy_helper.from_array(value, name))
         return name
 
@@ -181,7 +182,12 @@ def integer_activations(model):  # onnx.ModelProto -> onnx.ModelProto
         scaled = made_by.get(node.input[1]) if node.op_type == "MatMul" else None
         cast = made_by.get(scaled.input[0]) if scaled and scaled.op_type == "Mul" else None
         weights = cast.input[0] if cast is not None and cast.op_type == "Cast" else None
-        if weights not in initial or scaled.input[1] not in initial:
+        if (
+            scaled is None
+            or weights is None
+            or weights not in initial
+            or scaled.input[1] not in initial
+        ):
             nodes.append(node)
             continue
         w = numpy_helper.to_array(initial[weights])
