@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -127,6 +128,18 @@ def test_extract_txt_and_jsonl(tmp_path):
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 5
     assert all(r["paragraphs"] for r in records)
+
+
+def test_extract_reads_gzipped_pages_as_a_crawl_stores_them(tmp_path):
+    story = STORY / "varnholt-sentinel.txt"
+    (tmp_path / "varnholt-sentinel.txt.gz").write_bytes(gzip.compress(story.read_bytes()))
+    zipped = run("extract", str(tmp_path), "--format", "jsonl")
+    plain = run("extract", str(story), "--format", "jsonl")
+    assert zipped.exit_code == 0
+    record, original = json.loads(zipped.stdout), json.loads(plain.stdout)
+    assert record["id"] == str(tmp_path / "varnholt-sentinel.txt.gz")
+    assert record["paragraphs"] == original["paragraphs"]
+    assert record["title"] == original["title"]
 
 
 def test_console_script_runs_without_loading_nlp_for_extract():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from datetime import date
@@ -31,6 +32,40 @@ def test_text_and_html_files_by_extension(tmp_path):
         (str(tmp_path / "b.htm"), "html"),
     ]
     assert items[0].text == ARTICLE
+
+
+def test_gzipped_files_are_read_as_what_they_hold(tmp_path):
+    page = f"<html><body><p>{ARTICLE}</p></body></html>"
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress(page.encode()))
+    record = json.dumps({"id": "r1", "text": ARTICLE, "outlet": "Harbour Post"})
+    (tmp_path / "feed.jsonl.gz").write_bytes(gzip.compress(record.encode() + b"\n"))
+    (tmp_path / "note.txt.gz").write_bytes(gzip.compress(ARTICLE.encode("cp1252")))
+    items = list(read_sources([tmp_path]))
+    assert [(d.doc_id, d.kind) for d in items] == [
+        (f"{tmp_path / 'feed.jsonl.gz'}#r1", "text"),
+        (str(tmp_path / "note.txt.gz"), "text"),
+        (str(tmp_path / "page.html.gz"), "html"),
+    ]
+    assert items[0].hints.outlet == "Harbour Post"
+    assert items[1].text == ARTICLE
+    assert ARTICLE in items[2].text
+
+
+def test_broken_gzip_files_are_skipped_with_their_reason(tmp_path):
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "a-plain.html.gz").write_text(f"<p>{ARTICLE}</p>")  # named .gz, not gzip
+    (folder / "b-cut.html.gz").write_bytes(gzip.compress(ARTICLE.encode() * 50)[:40])
+    (folder / "c-bomb.txt.gz").write_bytes(gzip.compress(b" " * (11 * 1024 * 1024)))
+    (folder / "d-bundle.tar.gz").write_bytes(gzip.compress(b"not an article"))
+    reasons = {s.doc_id.rsplit("/", 1)[1]: s.reason for s in skips(read_sources([folder]))}
+    assert reasons["a-plain.html.gz"] == "named .gz but not gzip data"
+    assert reasons["b-cut.html.gz"].startswith("truncated or corrupt gzip data (")
+    assert reasons["c-bomb.txt.gz"] == (
+        "too large (over 10 MB once decompressed; that is the limit a document)"
+    )
+    assert reasons["d-bundle.tar.gz"] == "unsupported file type '.gz'"
+    assert len(reasons) == 4
 
 
 def test_directory_is_read_recursively_in_sorted_order(tmp_path):

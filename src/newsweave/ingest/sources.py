@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import stat
 import sys
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from newsweave.errors import DocumentError
 from newsweave.ingest._decode import MAX_DOCUMENT_BYTES, check_size, decode
@@ -26,6 +28,7 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 WARC_SUFFIXES = {".warc", ".warc.gz"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES | FEED_SUFFIXES
+GZIP_SUFFIX = ".gz"  # after any of the above: read decompressed (`page.html.gz`)
 
 # In a directory walk these are documentation about the files, not articles: Markdown
 # files and files named README, LICENSE, CHANGELOG... (any suffix). Skipped with that
@@ -146,9 +149,9 @@ def _one_item(item: Path | SkippedDocument) -> bool:
 
 def _may_be_multinews(path: Path) -> bool:
     try:
-        with path.open("rb") as stream:
+        with _open(path) as stream:
             head = stream.read(200_000).decode("utf-8", "replace")
-    except OSError:
+    except (OSError, EOFError, zlib.error):
         return False  # read_sources skips it: one item
     return is_multinews(head)
 
@@ -169,10 +172,21 @@ def _read_file(path: Path) -> Iterator[Item]:
             # Checked before opening: a FIFO or a device (/dev/zero) would block or never end.
             yield SkippedDocument(doc_id, f"not a regular file ({_file_kind(mode)}), not read")
             return
-        with path.open("rb") as stream:
-            yield from _read_stream(doc_id, stream, suffix=file_suffix(path))
+        with _open(path) as stream:
+            yield from _read_stream(
+                doc_id, stream, suffix=file_suffix(path), compressed=is_gzipped(path)
+            )
+    except gzip.BadGzipFile:
+        yield SkippedDocument(doc_id, "named .gz but not gzip data")
+    except (EOFError, zlib.error) as exc:
+        yield SkippedDocument(doc_id, f"truncated or corrupt gzip data ({exc})")
     except OSError as exc:
         yield SkippedDocument(doc_id, f"cannot read ({exc.strerror or exc})")
+
+
+def _open(path: Path) -> BinaryIO:
+    """The file's bytes, decompressed when it is gzipped (`page.html.gz`)."""
+    return cast(BinaryIO, gzip.open(path, "rb")) if is_gzipped(path) else path.open("rb")
 
 
 def _file_kind(mode: int) -> str:
@@ -187,12 +201,28 @@ def _file_kind(mode: int) -> str:
 
 
 def file_suffix(path: Path) -> str:
-    """The lower-case suffix, with `.warc.gz` kept whole."""
+    """The lower-case suffix that says how a file is read: `.warc.gz` kept whole (warcio
+    reads gzipped WARC itself), a gzipped file's own suffix (`page.html.gz`: `.html`)."""
     name = path.name.lower()
-    return ".warc.gz" if name.endswith(".warc.gz") else path.suffix.lower()
+    if name.endswith(".warc.gz"):
+        return ".warc.gz"
+    if name.endswith(GZIP_SUFFIX):
+        inner = Path(name.removesuffix(GZIP_SUFFIX)).suffix
+        return inner if inner in SUPPORTED_SUFFIXES else GZIP_SUFFIX
+    return path.suffix.lower()
 
 
-def _read_stream(doc_id: str, stream: BinaryIO, suffix: str) -> Iterator[Item]:
+def is_gzipped(path: Path) -> bool:
+    """Whether the file is read through gzip: `X.gz` for a supported X other than WARC."""
+    return path.name.lower().endswith(GZIP_SUFFIX) and file_suffix(path) not in (
+        GZIP_SUFFIX,
+        ".warc.gz",
+    )
+
+
+def _read_stream(
+    doc_id: str, stream: BinaryIO, suffix: str, *, compressed: bool = False
+) -> Iterator[Item]:
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl_lines(doc_id, bounded_lines(stream))
         return
@@ -201,6 +231,13 @@ def _read_stream(doc_id: str, stream: BinaryIO, suffix: str) -> Iterator[Item]:
         return
     data = stream.read(MAX_DOCUMENT_BYTES + 1)
     try:
+        if compressed and len(data) > MAX_DOCUMENT_BYTES:  # not decompressed to the end:
+            # a few KB of gzip can hold gigabytes
+            raise DocumentError(
+                doc_id,
+                f"too large (over {MAX_DOCUMENT_BYTES / 1e6:.0f} MB once decompressed; "
+                "that is the limit a document)",
+            )
         check_size(doc_id, len(data) + _drain(stream))
         text, encoding = decode(doc_id, data)
     except DocumentError as exc:

@@ -90,7 +90,7 @@ def plan(
     Paths that cannot be read (missing, unsupported type inside a directory,
     stdin) come out as SkippedDocument at their place, as a local run gives them.
     """
-    from newsweave.ingest.sources import JSONL_SUFFIXES, file_suffix, walk_dir
+    from newsweave.ingest.sources import JSONL_SUFFIXES, file_suffix, is_gzipped, walk_dir
 
     group: list[str] = []
 
@@ -101,7 +101,8 @@ def plan(
 
     def add(path: Path) -> Iterator[Partition]:
         size = path.stat().st_size if path.exists() else 0
-        if file_suffix(path) in JSONL_SUFFIXES and size > _SPLIT_BYTES:
+        # (a gzipped file cannot be entered at a byte offset: it is one partition)
+        if file_suffix(path) in JSONL_SUFFIXES and size > _SPLIT_BYTES and not is_gzipped(path):
             yield from flush()
             yield from _slices(path, articles)
             return
