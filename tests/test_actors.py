@@ -169,3 +169,20 @@ def test_an_owned_paper_is_the_paper_and_an_initialism_is_no_persons_name():
     papers = [name for name in actors if "Fjordposten" in name]
     assert papers == ["Fjordposten"], papers
     assert "U.N." not in actors["Ola Un"].aliases
+
+
+def test_streets_interjections_and_a_surname_tagged_as_a_place():
+    actors = _actors(
+        "The car left the road near Mellander Road just after midnight, police said. "
+        "Residents of Mellander Road said the bend was dangerous. "
+        "Kjell Ostby lives on Brandvik Avenue.",
+        "“Ohhh, it was so loud,” said Lena Brask, who lives nearby. “Noooo,” Brask shouted.",
+    )
+    kinds = {name: a.kind for name, a in actors.items()}
+    # the tagger makes the second "Mellander Road" a PERSON, "Brandvik Avenue" an ORG
+    assert kinds["Mellander Road"] == "place" and kinds["Brandvik Avenue"] == "place"
+    assert kinds["Kjell Ostby"] == "person"
+    assert "Ohhh" not in actors and "Noooo" not in actors  # interjections, not people
+    assert "Brask" not in actors  # the tagger's place "Brask" is Lena Brask
+    assert kinds["Lena Brask"] == "person"
+    assert {m.source: m.count for m in actors["Lena Brask"].mentions} == {"Outlet 1": 2}

@@ -98,6 +98,13 @@ PLACE_HEADS = frozenset(
         "park",
     ]
 )
+# Of PLACE_HEADS, those no person's surname is: a PERSON ending in one is a place too
+# ("Schaefer Road"); "Street", "Park", "Bay", "Bridge" and "Port" are also surnames.
+STREET_HEADS = frozenset(
+    ["quay", "pier", "wharf", "harbour", "harbor", "airport", "road", "avenue"]
+)
+# A lowercase letter three times running: an interjection ("Ohhh", "Noooo"), never a name
+_DRAWN_OUT = re.compile(r"([a-z])\1\1")
 # Nouns of things: a one-word name written before one of them ("VX nerve agent", "CCTV
 # footage") names a substance or a product, not an actor, unless the story also has it
 # speak, act or own something.
@@ -412,9 +419,12 @@ def _is_headline(sentence: Sentence) -> bool:
 
 
 def _is_junk(m: _Mention) -> bool:
-    """Dates, numbers, lowercase words and title words that spaCy took for names."""
+    """Dates, numbers, lowercase words, title words and drawn-out interjections ("Ohhh")
+    that spaCy took for names."""
     text = m.text
     if not text or not text[0].isupper() or any(c.isdigit() for c in text):
+        return True
+    if _DRAWN_OUT.search(text):
         return True
     if text.lower() in _MONTHS_DAYS:
         return True
@@ -535,12 +545,14 @@ def _lowercase_words(articles: Sequence[AnnotatedArticle]) -> set[str]:
 
 
 def _person_names(mentions: list[_Mention]) -> set[str]:
-    """Texts that name a person: spaCy's PERSON, plus an ORG that shares a person's surname
-    ("Mayor Marit Ellesund" is an ORG to spaCy, "Ellesund said" a PERSON)."""
+    """Texts that name a person: spaCy's PERSON, plus an ORG or a one-word place that is a
+    person's surname outside a place's context ("Mayor Marit Ellesund" is an ORG to spaCy,
+    "Ellesund said" a PERSON; "“No,” Brask shouted" after "Lena Brask" a GPE)."""
     people = {m.text for m in mentions if m.label == "PERSON"}
     surnames = {name_key(p).split()[-1] for p in people if name_key(p)}
     for m in mentions:
-        if m.label == "ORG" and len(m.text.split()) <= 3:
+        words = len(m.text.split())
+        if (m.label == "ORG" and words <= 3) or (m.label in ("GPE", "LOC") and words == 1):
             key = name_key(m.text).split()
             if key and key[-1] in surnames and not _has_place_context(m):
                 people.add(m.text)
@@ -609,6 +621,8 @@ def _resolve(
     orgs: list[str],
 ) -> tuple[str, str] | None:
     """(canonical name, kind) of a mention; None for an ambiguous short name."""
+    if m.label == "PERSON" and " " in m.text and m.text.split()[-1].lower() in STREET_HEADS:
+        return m.text, "place"  # "Schaefer Road": a street, whatever the tagger says
     if m.label == "PERSON" and m.role and " " not in m.text:
         words = [w.strip(".").lower() for w in m.role.split()]
         if all(w in ORGANISATION_PREFIXES for w in words):
