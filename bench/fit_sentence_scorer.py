@@ -42,6 +42,7 @@ PARAMS = {
     "min_samples_leaf": 40,
     "random_state": 0,
 }
+BAG = 5  # fits averaged (each on a bootstrap sample of the tuning clusters)
 
 
 def bigrams(text: str, tokenizer) -> Counter:
@@ -121,20 +122,50 @@ def oracle(pairs: list[Counter], words: list[int], reference: Counter) -> np.nda
         used += words[best]
 
 
-def fit(rows: list[tuple[np.ndarray, np.ndarray]]):
+def fit(rows: list[tuple[np.ndarray, np.ndarray]], bag: int = 1):
+    """One gradient-boosted regression, or (`bag` > 1) the average of `bag` of them, each
+    fitted on a bootstrap sample of the clusters (rows are per cluster) with its own seed:
+    the average is steadier than one fit on a few hundred stories."""
     from sklearn.ensemble import GradientBoostingRegressor
 
     x = np.vstack([r[0] for r in rows])
-    y = np.concatenate([r[1] for r in rows]) * 100
-    model = GradientBoostingRegressor(**PARAMS).fit(x, y)
-    return model, x
+    params = dict(PARAMS)
+    if bag <= 1:
+        y = np.concatenate([r[1] for r in rows]) * 100
+        return GradientBoostingRegressor(**params).fit(x, y), x
+    members = []
+    for k in range(bag):
+        picked = np.random.default_rng(k).integers(0, len(rows), len(rows))
+        xk = np.vstack([rows[j][0] for j in picked])
+        yk = np.concatenate([rows[j][1] for j in picked]) * 100
+        members.append(GradientBoostingRegressor(**dict(params, random_state=k)).fit(xk, yk))
+    return Bagged(tuple(members)), x
+
+
+@dataclasses.dataclass(frozen=True)
+class Bagged:
+    """The mean of a few fitted regressions (what `export` writes as one ensemble)."""
+
+    members: tuple
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return np.mean([m.predict(x) for m in self.members], axis=0)
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        return np.mean([m.feature_importances_ for m in self.members], axis=0)
 
 
 def export(model, x: np.ndarray, label: str = "align") -> dict:
     from newsweave.summarize import scorer
 
+    # the mean of K boosted fits with one learning rate is one ensemble: the mean of their
+    # starting values plus all their trees, each weighed learning_rate / K
+    members = model.members if isinstance(model, Bagged) else (model,)
+    if len({m.learning_rate for m in members}) != 1:
+        raise SystemExit("the bagged fits do not share one learning rate")
     trees = []
-    for (tree,) in model.estimators_:
+    for tree in (t for m in members for (t,) in m.estimators_):
         t = tree.tree_
         trees.append(
             {
@@ -151,8 +182,9 @@ def export(model, x: np.ndarray, label: str = "align") -> dict:
         "on the tuning half (even 0-based index) of the 200-cluster Multi-News sample",
         "features": list(scorer.FEATURES),
         "params": PARAMS,
-        "init": float(model.init_.constant_.ravel()[0]),
-        "learning_rate": model.learning_rate,
+        "bagged": len(members),
+        "init": float(np.mean([m.init_.constant_.ravel()[0] for m in members])),
+        "learning_rate": members[0].learning_rate / len(members),
         "trees": trees,
     }
     ours = scorer.from_json(json.loads(json.dumps(data))).predict(x)
@@ -181,8 +213,24 @@ def main(argv=None) -> int:
     parser.add_argument("--cv", action="store_true", help="2-fold ROUGE-2 within the tuning half")
     parser.add_argument("--mix", type=float, action="append", help="learned_mix values (--cv)")
     parser.add_argument("--label", choices=LABELS, default="align")
+    parser.add_argument(
+        "--split-seed", type=int, help="(--cv) shuffle the tuning clusters into two other folds"
+    )
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--bag", type=int, default=BAG, help="average this many bootstrap fits")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a boosting parameter (PARAMS)",
+    )
     args = parser.parse_args(argv)
+    for pair in args.param:
+        name, _, value = pair.partition("=")
+        if name not in PARAMS:
+            raise SystemExit(f"unknown parameter {name!r}; known: {', '.join(PARAMS)}")
+        PARAMS[name] = type(PARAMS[name])(value)
 
     started = time.process_time()
     clusters = load_clusters()
@@ -193,11 +241,14 @@ def main(argv=None) -> int:
 
     if args.cv:
         rouge = Rouge()
-        folds = [tune[0::2], tune[1::2]]
+        order = list(tune)
+        if args.split_seed is not None:
+            np.random.default_rng(args.split_seed).shuffle(order)
+        folds = [order[0::2], order[1::2]]
         mixes = args.mix or [0.0, 0.25, 0.5, 0.75, 1.0]
         results = {m: [] for m in mixes}
         for k, held in enumerate(folds):
-            fitted, _ = fit([data[i] for i in folds[1 - k]])
+            fitted, _ = fit([data[i] for i in folds[1 - k]], args.bag)
             for mix in mixes:
                 settings = dataclasses.replace(parse_settings(args.set), learned_mix=mix)
                 score = rouge2(annotated, clusters, held, settings, fitted, rouge)
@@ -207,7 +258,7 @@ def main(argv=None) -> int:
             print(f"mix {mix:.2f}: 2-fold tuning R2 {np.mean(scores):.2f}")
         return 0
 
-    fitted, x = fit(list(data.values()))
+    fitted, x = fit(list(data.values()), args.bag)
     out = export(fitted, x, args.label)
     importance = sorted(
         zip(scorer.FEATURES, fitted.feature_importances_, strict=True), key=lambda p: -p[1]
@@ -223,7 +274,8 @@ def main(argv=None) -> int:
     results.write_text(
         json.dumps(
             {
-                "params": PARAMS,
+                "params": out["params"],
+                "bagged": out["bagged"],
                 "fitted_on": out["fitted_on"],
                 "importance": out["feature_importance"],
             },

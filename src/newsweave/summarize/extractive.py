@@ -115,12 +115,12 @@ class SummarySettings:
     min_words: int = 6
     max_words: int = 80
     # The learned sentence scorer (summarize/scorer.py): the share of each sentence's score
-    # that comes from the model's estimate of its ROUGE-2 recall (rescaled to the hand
-    # score's range); 0 = the hand-tuned combination alone. 0.4 with `mmr_lambda` 0.3 and
-    # `bigram_weight` 0.15: 2-fold ROUGE-2 within the tuning half 17.32 (hand alone 16.46;
-    # with the model's subsampled variant, mix 0.4 / 0.5 / 0.6: 17.08 / 17.07 / 16.82),
-    # docs/benchmarks.md.
-    learned_mix: float = 0.4
+    # that comes from the model's estimate of how closely it tells a point of the human
+    # summary (rescaled to the hand score's range); 0 = the hand-tuned combination alone.
+    # 0.5 with `mmr_lambda` 0.3 and `bigram_weight` 0.15 and the 5-fit bagged model: 2-fold
+    # ROUGE-2 within the tuning half 17.35 (17.17 on a second split of the folds; one fit at
+    # mix 0.4: 17.32 / 16.72), docs/benchmarks.md.
+    learned_mix: float = 0.5
 
 
 DEFAULT_SETTINGS = SummarySettings()
