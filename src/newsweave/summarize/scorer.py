@@ -3,10 +3,12 @@
 The features are the ranker's own measurements of each candidate sentence (support from
 other outlets, centrality, position, entities, concept coverage, ...) plus what a reader
 notices (numbers and dates, quotes and attributions, a person's first full-name mention,
-a sentence that repeats an earlier one of its article). The model is a small
-gradient-boosted regression of how closely a sentence tells one point of the human summary
-(its best bigram F1 with one summary sentence), fitted on the tuning half of the
-Multi-News sample only (bench/fit_sentence_scorer.py);
+a sentence that repeats an earlier one of its article) and which point of the story it
+tells (how many sentences tell the same, and its rank among them). The model is the mean of
+five small gradient-boosted regressions (each on a bootstrap sample of the clusters) of
+how closely a sentence tells one point of the human summary (its best bigram F1 with one
+summary sentence), fitted on the tuning half of the Multi-News sample only
+(bench/fit_sentence_scorer.py);
 its trees ship as data (`sentence_scorer.json`) and are evaluated here with numpy, so no
 scikit-learn import happens at run time.
 """
