@@ -591,10 +591,10 @@ def test_she_is_never_a_man_the_text_names_by_a_mans_given_name():
 def test_a_description_in_apposition_speaks_as_the_name_it_describes():
     quotes = _speakers(
         "The parole hearing lasted two hours.",
-        "It featured testimony from Margaret Dickson, the former ski champion's oldest "
-        'daughter, who said her father was "my best friend and my rock."',
+        "The panel heard from Margaret Dickson, the retired ski champion's eldest "
+        'daughter, who said her father was "the calmest man on any mountain."',
     )
-    assert quotes == [("Margaret Dickson", "my best friend and my rock")]
+    assert quotes == [("Margaret Dickson", "the calmest man on any mountain")]
 
 
 # --- a craft, an award or a product never speaks (issue 16)
@@ -674,11 +674,11 @@ def test_a_call_speaks_for_its_caller():
 
 def test_a_name_in_a_comparison_is_no_antecedent():
     quotes = _speakers(
-        "Their ringleader is played by Jonas Berg, a lanky Danish actor whose eyebrows make "
-        "him look like the wicked cousin of magazine mascot Alfred E. Brekke.",
-        '"We have failed these people," he says early in the film.',
+        "The gang's boss is played by Jonas Berg, a tall Danish actor whose grin makes "
+        "him look like a grown-up twin of the comic-strip boy Olaf T. Brekke.",
+        '"Nobody in this valley owes us a thing," he says in the opening scene.',
     )
-    assert quotes == [("Jonas Berg", "We have failed these people")]
+    assert quotes == [("Jonas Berg", "Nobody in this valley owes us a thing")]
 
 
 def test_a_speech_verb_in_an_if_clause_is_the_askers():
@@ -740,10 +740,12 @@ def test_a_straight_mark_closes_a_curly_quote_before_its_cue():
 def test_the_employer_of_a_description_in_apposition_is_not_the_speaker():
     # the tagger calls the person a place and the platform a person
     quotes = _speakers(
-        '"We will not tolerate abuse of this kind on Snapchat," Lincoln Park, Snapchat\'s vice '
+        '"Harassment breaks our rules and we take it down on Snapchat," Lincoln Park, Snapchat\'s vice '
         "president of trust and safety, said in a statement."
     )
-    assert quotes == [("Lincoln Park", "We will not tolerate abuse of this kind on Snapchat")]
+    assert quotes == [
+        ("Lincoln Park", "Harassment breaks our rules and we take it down on Snapchat")
+    ]
 
 
 def test_a_full_name_the_tagger_mislabels_is_still_a_mention():
@@ -755,8 +757,8 @@ def test_a_full_name_the_tagger_mislabels_is_still_a_mention():
                 "t",
                 (
                     "Kari Lund hosts the programme.",
-                    '"Some people do not share the same goal, they will have to speak for '
-                    'themselves [but] this is our budget," Lew told Kari Lund on Sunday on '
+                    '"Not everyone wants what we want, and they can explain their own votes '
+                    '[but] this budget is ours," Lew told Kari Lund on Sunday on '
                     'NRK\'s "Evening Desk."',
                 ),
             )
@@ -782,14 +784,13 @@ def test_a_title_under_a_speech_verb_is_not_a_quote():
 def test_a_daughter_in_apposition_is_no_he():
     quotes = _speakers(
         "Bo Lindqvist sat through the parole hearing without a word.",
-        "The hearing featured testimony from Arnika Lindqvist, the former skier's oldest "
-        'daughter, who said her father was "my best friend and my rock."',
-        "He called the prison's reading class \"the most important course any person in "
-        'here can take."',
+        "The panel heard from Arnika Lindqvist, the retired skier's eldest "
+        'daughter, who said her father was "the calmest man on any mountain."',
+        'He called the prison\'s reading class "the one hour a week that feels like a library."',
     )
     assert quotes == [
-        ("Arnika Lindqvist", "my best friend and my rock"),
-        ("Bo Lindqvist", "the most important course any person in here can take"),
+        ("Arnika Lindqvist", "the calmest man on any mountain"),
+        ("Bo Lindqvist", "the one hour a week that feels like a library"),
     ]
 
 

@@ -99,7 +99,7 @@ PLACE_HEADS = frozenset(
     ]
 )
 # Of PLACE_HEADS, those no person's surname is: a PERSON ending in one is a place too
-# ("Schaefer Road"); "Street", "Park", "Bay", "Bridge" and "Port" are also surnames.
+# ("Mellander Road"); "Street", "Park", "Bay", "Bridge" and "Port" are also surnames.
 STREET_HEADS = frozenset(
     ["quay", "pier", "wharf", "harbour", "harbor", "airport", "road", "avenue"]
 )
@@ -135,8 +135,8 @@ MIN_SPELLING_LETTERS = 5
 _CLAUSE_STARTS = frozenset(["who", "whom", "whose", "which", "that", "where", "when"])
 _NAMING_CUES = ("known as", "called", "named", "dubbed")  # "an exercise known as Vigilant Ace"
 _MAX_ROLES = 4
-# Words before a name that say when or how old, not who: "Yesterday Mitt Romney won",
-# "6-year-old Kameron", "John Aguillon (27 service years)" are no roles.
+# Words before a name that say when or how old, not who: "Yesterday Kari Lund won",
+# "6-year-old Tomas", "Per Holm (27 service years)" are no roles.
 _NOT_A_ROLE = re.compile(
     r"^(?:yesterday|today|tomorrow|tonight|now|then)$|\byears?\b|year-old|\bmonths?-old\b",
     re.IGNORECASE,
@@ -277,14 +277,14 @@ def _merge_spellings(actors: dict[str, _ActorBuilder]) -> None:
 
 
 def _merge_titles(actors: dict[str, _ActorBuilder]) -> None:
-    """ "The Bexar County Sheriff says …": a "person" whose name is the title of exactly one
-    named person of the story ("Bexar County Sheriff Javier Salazar") is that person."""
+    """ "The Harrow County Sheriff says …": a "person" whose name is the title of exactly one
+    named person of the story ("Harrow County Sheriff Nils Aune") is that person."""
     people = {k: b for k, b in actors.items() if b.kinds.most_common(1)[0][0] == "person"}
     titles = {
         k: b
         for k, b in actors.items()
         if b.kinds.most_common(1)[0][0] == "person"
-        or (  # the tagger's "organisation" "Bexar County Sheriff", ending in a title word
+        or (  # the tagger's "organisation" "Harrow County Sheriff", ending in a title word
             b.kinds.most_common(1)[0][0] == "organisation" and k.split()[-1] in TITLE_WORDS
         )
     }
@@ -304,7 +304,7 @@ def _merge_titles(actors: dict[str, _ActorBuilder]) -> None:
 
 
 def _merge_owned_names(actors: dict[str, _ActorBuilder]) -> None:
-    """ "the North’s Rodong Sinmun" and "Rodong Sinmun" are one organisation: a name that
+    """ "Norway's Bergens Tidende" and "Bergens Tidende" are one organisation: a name that
     opens with an owner's possessive joins the organisation named by the rest."""
     for key in list(actors):
         m = re.match(r"^(.+?)['’]s (.+)$", key)
@@ -622,7 +622,7 @@ def _resolve(
 ) -> tuple[str, str] | None:
     """(canonical name, kind) of a mention; None for an ambiguous short name."""
     if m.label == "PERSON" and " " in m.text and m.text.split()[-1].lower() in STREET_HEADS:
-        return m.text, "place"  # "Schaefer Road": a street, whatever the tagger says
+        return m.text, "place"  # "Mellander Road": a street, whatever the tagger says
     if m.label == "PERSON" and m.role and " " not in m.text:
         words = [w.strip(".").lower() for w in m.role.split()]
         if all(w in ORGANISATION_PREFIXES for w in words):
@@ -691,7 +691,7 @@ def _roles(m: _Mention) -> list[str]:
         else:
             break
     if all(t.pos in ("ADJ", "NUM", "PUNCT") for t in tokens[start : m.start]):
-        start = m.start  # "A groggy Rick Santorum": a state, not a title
+        start = m.start  # "A groggy Per Holm": a state, not a title
     before = " ".join(t.text for t in tokens[start : m.start])
     if m.role and m.role.endswith(before):  # the whole title ("Inspector-General of Police")
         roles.append(m.role)

@@ -151,7 +151,7 @@ NOUN_GENDER: dict[str, str] = {
     ),
 }
 # Nouns of kinship and sex, whose gender holds for whoever they name; a title such as
-# "chairman" or "spokesman" is used for women too ("parole board Chairman Connie Bisbee").
+# "chairman" or "spokesman" is used for women too ("board chairman Kari Tollefsen" of a woman).
 KIN_GENDER: dict[str, str] = {
     w: g
     for w, g in NOUN_GENDER.items()
@@ -187,13 +187,13 @@ _BEFORE_DIRECT = set(":,;—–-([")
 # A dash and a name right after a closing quote mark, alone up to the line's end.
 # A transcript turn: a paragraph opening with an upper-case speaker label and a
 # colon ("WALLACE: …", "“HALVORSEN: …"). Only labels naming a person of the story count.
-# An oral history's header line ("JAMES DIXON (manager, 1987-):") is a label too, and
+# An oral history's header line ("ARNE VIK (producer, 1990-2004):") is a label too, and
 # "McCAIN" is written in capitals after its "Mc".
 _LABEL_WORD = r"(?:Mc|Mac)?[A-Z][A-Z'’.\-]+"
 _TRANSCRIPT_LABEL = re.compile(
     rf"[\"“]?({_LABEL_WORD}(?: {_LABEL_WORD}){{0,2}})(?: \([^()\n]{{1,120}}\))?:(?:[ \t]|$)"
 )
-# The header of an oral history's section, alone on its line: "MO ROCCA (correspondent):".
+# The header of an oral history's section, alone on its line: "LIV HAUGE (host):".
 _TRANSCRIPT_HEADER = re.compile(
     rf"({_LABEL_WORD}(?: {_LABEL_WORD}){{1,2}}) \([^()\n]{{1,120}}\):[ \t]*(?:\n|$)"
 )
@@ -329,7 +329,7 @@ class _Parse(DependencyTree):
         if any(k.dep == "neg" for k in kids):
             return False  # "Congress can't agree to a bill 'embarrassing'": nobody said it
         if any(k.dep == "mark" and k.text.lower() in HYPOTHETICAL_MARKS for k in kids):
-            return False  # "asked Lew if he could say …": a question, not his words
+            return False  # "asked Holm if he could say …": a question, not his words
         if t.lemma.lower() in CUE_NEEDS_OBJECT:
             return any(k.dep == "dobj" and k.text.lower() in CUE_OBJECTS for k in kids)
         return True
@@ -475,7 +475,7 @@ class _Story:
                         person = _person_name(p, *name_span, self)
                         if person and len(person.split()) >= 2 and not is_product_name(person):
                             self.people.add(person)
-        for a in articles:  # an oral history's header line names a person: "MO ROCCA (role):"
+        for a in articles:  # an oral history's header line names a person: "LIV HAUGE (role):"
             for s in a.sentences:
                 header = _TRANSCRIPT_HEADER.match(s.text)
                 if header and not is_product_name(header.group(1)):
@@ -497,7 +497,7 @@ class _Story:
             while j + 1 < len(toks) and toks[j + 1].ent == "PERSON":
                 j += 1
             name = s.text[t.start : toks[j].start + len(toks[j].text)]
-            # "Arnelle Simpson, the former football great's oldest daughter": a kinship noun
+            # "Arnika Lindqvist, the former skier's oldest daughter": a kinship noun
             # in apposition says her gender (a title such as "chairman" does not)
             for c in range(j + 1, min(len(toks), j + 12)):
                 if toks[c].dep == "appos" and i <= toks[c].head <= j:
@@ -516,7 +516,7 @@ class _Story:
                 if w in HONORIFIC_GENDER:
                     self.gender.setdefault(name_key(name), HONORIFIC_GENDER[w])
             kin = KIN_GENDER.get(role.split()[-1].strip(".,").lower())
-            if kin:  # "his daughter Arnelle"
+            if kin:  # "his daughter Arnika"
                 self.gender.setdefault(name_key(name), kin)
             last = role.split()[-1].strip(".").lower()
             canonical = self.people.canonical(name)
@@ -637,7 +637,7 @@ def _speaker_of_subject(
     owned = _poss_tokens(p, subj).union(*(_poss_tokens(p, c) for c in appos))
     others = [i for i in np if p.toks[i].ent == "PERSON" and i not in owned]
     others += _titled_person(p, subj) + _named_in_clause(p, subj)
-    # "Arnelle Simpson, the football great's daughter, who said": the description is in
+    # "Arnika Lindqvist, the skier's daughter, who said": the description is in
     # apposition to the name it describes
     named = (
         [t.head] if t.dep == "appos" and p.valid(subj) and p.toks[t.head].ent == "PERSON" else []
@@ -657,7 +657,7 @@ def _speaker_of_subject(
     head = t.lemma.lower()
     voice = head in SPOKESPERSON_WORDS
     role_noun = head in TITLE_WORDS and not voice  # "the Vermont senator" is a person
-    # "North Korea's Rodong Sinmun newspaper said": the paper speaks, not its country; a
+    # "Norway's Bergens Tidende newspaper said": the paper speaks, not its country; a
     # possessor is the speaker only when the phrase names nobody else ("Russia's ministry")
     owners = _poss_tokens(p, subj)
     for i in [subj, *[i for i in np if i not in owners], *[i for i in np if i in owners]]:
@@ -1023,8 +1023,8 @@ def _resolve_pronoun(
         # (when the text told us the last speaker's gender and not the newer subject's, the
         # last speaker still comes first: "Tollefsen said she … Oyelaran inspected … she added")
         sure = sp.name is not None and story.gender.get(name_key(sp.name)) == gender
-        # (only a main clause's subject: "…, even laughing when Chairman Bisbee said he was
-        # 90. “I feel like it,” he said" is still the last speaker's)
+        # (only a main clause's subject: "…, even laughing when chairman Kim Tollefsen said he
+        # was 90. “I feel like it,” he said" is still the last speaker's)
         newer = any(
             j > i
             and subj == MAIN_SUBJECT
@@ -1035,7 +1035,7 @@ def _resolve_pronoun(
         if index - PRONOUN_WINDOW <= i < index and sp.name and not newer:
             order.append((sp.name, True))
     # then subjects before other mentions, each by recency: the subject of a sentence
-    # ("Dickson Wright was discovered by Llewellyn. … she said") is the usual antecedent
+    # ("Eva Dahl was hired by Lars Moe. … she said") is the usual antecedent
     ranked = sorted(by_sentence, reverse=True)
     for i in ranked:  # a main clause's subject before a subordinate clause's, in a sentence
         by_sentence[i].sort(key=lambda mention: -mention[1])
@@ -1111,7 +1111,7 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
         t = p.toks[i]
         if p.inside[i] or t.ent not in ("PERSON", "ORG", "GPE"):
             full = _full_name_mistagged(p, i, story)
-            if full is not None:  # "Lew told Candy Crowley …", the whole line a WORK_OF_ART
+            if full is not None:  # "Lew told Kari Lund …", the whole line a WORK_OF_ART
                 b, name = full
                 recent.persons.append((p.s.index, name, rank(i, b)))
                 i = b + 1
@@ -1125,8 +1125,8 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
         if t.ent == "PERSON" and (_platform(p, *run) or _in_comparison(p, *run)):
             pass  # "adding on Twitter that …": a medium tagged as a person; "look like X"
         elif t.ent == "PERSON" or (t.ent == "ORG" and _person_name(p, *run, story, strict=True)):
-            # a name several people share ("Dickson Wright" beside her father Arthur Dickson
-            # Wright) stays as written, or as recency decides: it is still who "she" may mean
+            # a name several people share ("Lindqvist" beside her father Bo Lindqvist) stays
+            # as written, or as recency decides: it is still who "she" may mean
             bare = split_role(text)[1]
             person = story.person(bare) or clean_name(bare) or None
             if person:
@@ -1142,7 +1142,7 @@ def _note_sentence(p: _Parse, story: _Story, recent: _Recent) -> None:
 
 def _main_clause(p: _Parse, verb: int) -> bool:
     """A verb heading no subordinate clause: not an adverbial or relative clause, and with
-    no subordinator ("when Chairman Bisbee said …", "if X agrees")."""
+    no subordinator ("when chairman Kim Tollefsen said …", "if X agrees")."""
     if not p.valid(verb):
         return False
     if p.toks[verb].dep in ("advcl", "relcl", "acl"):
@@ -1603,8 +1603,8 @@ def _by_other_cue_subject(q: _QuoteAt) -> _Resolved | None:
 
 def _by_transcript_turn(q: _QuoteAt) -> _Resolved | None:
     """Records "explicit": words quoted inside a transcript turn ("WALLACE: …") are the
-    labelled speaker's, unless the turn reports someone else saying them ("DIXON: they
-    basically said to him, “…”", "BAILEY: our correspondents start yelling, “…”"). In the
+    labelled speaker's, unless the turn reports someone else saying them ("VIK: they
+    basically said to me, “…”", "HAUGE: our interns start yelling, “…”"). In the
     paragraphs after a label with none of their own (an oral history's section), only
     what the speaker says he said is his ("I basically told them: “…”")."""
     who = _reporting_subject(q)
